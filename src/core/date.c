@@ -1,0 +1,140 @@
+#include "ics/core.h"
+
+/* Days from civil, after Howard Hinnant's public-domain algorithm: exact for
+ * the proleptic Gregorian calendar, no tables, no locale, no time zone. */
+int32_t ics_date_from_ymd(int year, int month, int day)
+{
+    int y = year - (month <= 2);
+    int era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (unsigned)((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1);
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + (int)doe - 719468);
+}
+
+void ics_date_to_ymd(int32_t days, int *year, int *month, int *day)
+{
+    int z = days + 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int y = (int)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    *year = y + (m <= 2);
+    *month = (int)m;
+    *day = (int)d;
+}
+
+int ics_is_leap_year(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && ics_is_leap_year(year) ? 29 : days[month - 1];
+}
+
+static int digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > 9)
+            return -1;
+        v = v * 10 + (int)d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int valid(int y, int m, int d)
+{
+    /* Years outside 1800..2999 are keying errors in hospital data, not dates. */
+    return y >= 1800 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int ics_date_parse(const char *s, size_t len, int32_t *out)
+{
+    int y, m, d;
+    if (len >= 10 && s[4] == '-' && s[7] == '-') {
+        if (len > 10 && s[10] != 'T' && s[10] != ' ')
+            return -1;
+        if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+            return -1;
+    } else {
+        /* UK day/month/year, one or two digit day and month. */
+        size_t i = 0, start = 0;
+        int parts[3];
+        for (int k = 0; k < 3; k++) {
+            start = i;
+            while (i < len && s[i] != '/')
+                i++;
+            size_t n = i - start;
+            if (n == 0 || (k < 2 && n > 2) || (k == 2 && n != 4))
+                return -1;
+            if (digits(s + start, n, &parts[k]))
+                return -1;
+            if (k < 2) {
+                if (i >= len)
+                    return -1;
+                i++;
+            }
+        }
+        if (i != len)
+            return -1;
+        d = parts[0];
+        m = parts[1];
+        y = parts[2];
+    }
+    if (!valid(y, m, d))
+        return -1;
+    *out = ics_date_from_ymd(y, m, d);
+    return 0;
+}
+
+void ics_date_format(int32_t days, char *buf)
+{
+    int y, m, d;
+    ics_date_to_ymd(days, &y, &m, &d);
+    buf[0] = (char)('0' + y / 1000 % 10);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = '\0';
+}
+
+void ics_financial_year(int32_t day, int32_t *first, int32_t *last)
+{
+    int y, m, d;
+    ics_date_to_ymd(day, &y, &m, &d);
+    int start_year = m >= 4 ? y : y - 1;
+    *first = ics_date_from_ymd(start_year, 4, 1);
+    *last = ics_date_from_ymd(start_year + 1, 3, 31);
+}
+
+int32_t ics_week_start(int32_t day)
+{
+    /* 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays. */
+    int32_t dow = (int32_t)(((int64_t)day + 3) % 7);
+    if (dow < 0)
+        dow += 7;
+    return day - dow;
+}
+
+int32_t ics_month_start(int32_t day)
+{
+    int y, m, d;
+    ics_date_to_ymd(day, &y, &m, &d);
+    return ics_date_from_ymd(y, m, 1);
+}

@@ -1,0 +1,141 @@
+#include "harness.h"
+#include "ics/core.h"
+
+static void test_dates_round_trip(void)
+{
+    CHECK_INT(ics_date_from_ymd(1970, 1, 1), 0);
+    CHECK_INT(ics_date_from_ymd(2000, 3, 1), 11017);   /* 30 years incl. 7 leap days + Jan, Feb 2000 */
+    CHECK_INT(ics_date_from_ymd(2018, 4, 1), 17622);
+    for (int32_t d = -800000; d < 400000; d += 37) {
+        int y, m, dd;
+        ics_date_to_ymd(d, &y, &m, &dd);
+        CHECK_INT(ics_date_from_ymd(y, m, dd), d);
+    }
+}
+
+static void test_date_parse(void)
+{
+    int32_t d = 0;
+    CHECK_INT(ics_date_parse("2018-04-01", 10, &d), 0);
+    CHECK_INT(d, 17622);
+    CHECK_INT(ics_date_parse("01/04/2018", 10, &d), 0);
+    CHECK_INT(d, 17622);
+    CHECK_INT(ics_date_parse("1/4/2018", 8, &d), 0);
+    CHECK_INT(d, 17622);
+    CHECK_INT(ics_date_parse("2018-04-01 13:45:00", 19, &d), 0);
+    CHECK_INT(d, 17622);
+    CHECK_INT(ics_date_parse("2020-02-29", 10, &d), 0);
+    CHECK_INT(ics_date_parse("2019-02-29", 10, &d), -1);
+    CHECK_INT(ics_date_parse("1900-02-29", 10, &d), -1);
+    CHECK_INT(ics_date_parse("2000-02-29", 10, &d), 0);
+    CHECK_INT(ics_date_parse("2018-13-01", 10, &d), -1);
+    CHECK_INT(ics_date_parse("2018-04-31", 10, &d), -1);
+    CHECK_INT(ics_date_parse("31/04/2018", 10, &d), -1);
+    CHECK_INT(ics_date_parse("2018-4-1", 8, &d), -1);
+    CHECK_INT(ics_date_parse("", 0, &d), -1);
+    CHECK_INT(ics_date_parse("2018-04-01x", 11, &d), -1);
+    CHECK_INT(ics_date_parse("01/04/18", 8, &d), -1);
+    CHECK_INT(ics_date_parse("0000-01-01", 10, &d), -1);
+    char buf[11];
+    ics_date_format(17622, buf);
+    CHECK_STR(buf, "2018-04-01");
+}
+
+static void test_calendar_periods(void)
+{
+    int32_t first, last;
+    ics_financial_year(ics_date_from_ymd(2019, 3, 31), &first, &last);
+    CHECK_INT(first, ics_date_from_ymd(2018, 4, 1));
+    CHECK_INT(last, ics_date_from_ymd(2019, 3, 31));
+    ics_financial_year(ics_date_from_ymd(2019, 4, 1), &first, &last);
+    CHECK_INT(first, ics_date_from_ymd(2019, 4, 1));
+    CHECK_INT(last - first + 1, 366);   /* 2019-20 holds 29 February 2020 */
+    /* 2018-04-01 was a Sunday; its week starts Monday 26 March. */
+    CHECK_INT(ics_week_start(ics_date_from_ymd(2018, 4, 1)), ics_date_from_ymd(2018, 3, 26));
+    CHECK_INT(ics_week_start(ics_date_from_ymd(2018, 4, 2)), ics_date_from_ymd(2018, 4, 2));
+    CHECK_INT(ics_week_start(ics_date_from_ymd(1969, 12, 31)), ics_date_from_ymd(1969, 12, 29));
+    CHECK_INT(ics_month_start(ics_date_from_ymd(2018, 2, 28)), ics_date_from_ymd(2018, 2, 1));
+}
+
+static void test_pence(void)
+{
+    int64_t p = 0;
+    const char *why = NULL;
+    CHECK_INT(ics_pence_parse("234.83", 6, &p, &why), 0);
+    CHECK_INT(p, 23483);
+    CHECK_INT(ics_pence_parse("-0.5", 4, &p, &why), 0);
+    CHECK_INT(p, -50);
+    CHECK_INT(ics_pence_parse("1,234", 5, &p, &why), 0);
+    CHECK_INT(p, 123400);
+    CHECK_INT(ics_pence_parse("\xc2\xa3" "70", 4, &p, &why), 0);
+    CHECK_INT(p, 7000);
+    CHECK_INT(ics_pence_parse(".07", 3, &p, &why), 0);
+    CHECK_INT(p, 7);
+    CHECK_INT(ics_pence_parse("1.005", 5, &p, &why), -1);
+    CHECK_STR(why, "more than two decimal places");
+    CHECK_INT(ics_pence_parse("12a", 3, &p, &why), -1);
+    CHECK_INT(ics_pence_parse("", 0, &p, &why), -1);
+    CHECK_INT(ics_pence_parse("-", 1, &p, &why), -1);
+    char buf[32];
+    ics_pence_format(-5, buf);
+    CHECK_STR(buf, "-0.05");
+    ics_pence_format(60000000000, buf);
+    CHECK_STR(buf, "600000000.00");
+    ics_pence_format(INT64_MIN, buf);
+    CHECK_STR(buf, "-92233720368547758.08");
+}
+
+static void test_ratio_format(void)
+{
+    char buf[64];
+    ics_ratio_format(1, 3, 6, buf, sizeof buf);
+    CHECK_STR(buf, "0.333333");
+    ics_ratio_format(2, 3, 2, buf, sizeof buf);
+    CHECK_STR(buf, "0.67");
+    ics_ratio_format(5, 2, 0, buf, sizeof buf);
+    CHECK_STR(buf, "3");
+    ics_ratio_format(-5, 2, 0, buf, sizeof buf);
+    CHECK_STR(buf, "-3");
+    ics_ratio_format(365000, 365, 2, buf, sizeof buf);
+    CHECK_STR(buf, "1000.00");
+    ics_ratio_format(-1, 1000, 2, buf, sizeof buf);
+    CHECK_STR(buf, "0.00");
+}
+
+static void test_arena_and_alloc_hook(void)
+{
+    struct ics_arena a;
+    ics_arena_init(&a, 64);
+    char *s = ics_arena_strndup(&a, "provider", 4);
+    CHECK_STR(s, "prov");
+    void *big = ics_arena_alloc(&a, 1000);
+    CHECK(big != NULL);
+    CHECK(((uintptr_t)big & 15) == 0);
+    ics_alloc_fail_after(0);
+    CHECK(ics_arena_alloc(&a, 5000) == NULL);
+    CHECK(ics_arena_alloc(&a, 5000) != NULL);  /* only one allocation fails */
+    ics_alloc_fail_after(-1);
+    ics_arena_release(&a);
+}
+
+static void test_error_format(void)
+{
+    struct ics_error err;
+    int rc = ics_error_at(&err, ICS_ERR_PARSE, "spells.csv", 1203, 7, "bad date '%s'", "2024-13-01");
+    CHECK_INT(rc, ICS_ERR_PARSE);
+    CHECK_STR(err.message, "spells.csv:1203:7: bad date '2024-13-01'");
+    CHECK_INT(err.line, 1203);
+    CHECK_INT(err.column, 7);
+}
+
+int main(void)
+{
+    RUN(test_dates_round_trip);
+    RUN(test_date_parse);
+    RUN(test_calendar_periods);
+    RUN(test_pence);
+    RUN(test_ratio_format);
+    RUN(test_arena_and_alloc_hook);
+    RUN(test_error_format);
+    return TEST_SUMMARY("core");
+}
