@@ -118,6 +118,13 @@ int ics_pence_format(int64_t pence, char *buf);
  */
 int ics_ratio_format(int64_t num, int64_t den, int decimals, char *buf, size_t size);
 
+/*
+ * Quantile by linear interpolation between order statistics: R's type 7,
+ * Excel's PERCENTILE.INC. `sorted` holds n >= 1 values in ascending order;
+ * p in [0, 1]. h = (n - 1) p; result = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
+ */
+double ics_quantile_type7(const double *sorted, size_t n, double p);
+
 /* Progress: the library reports bytes and rows done (total 0 when unknown, as
  * on a pipe); the CLI decides whether and how to draw. Called from one thread
  * at a time, at most a few times a second. */

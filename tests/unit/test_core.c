@@ -128,8 +128,22 @@ static void test_error_format(void)
     CHECK_INT(err.column, 7);
 }
 
+static void test_quantile_type7(void)
+{
+    /* R: quantile(c(1, 2, 4, 10), c(0.25, 0.5, 0.75), type = 7) = 1.75, 3, 5.5 */
+    double x[] = {1, 2, 4, 10};
+    CHECK_NEAR(ics_quantile_type7(x, 4, 0.25), 1.75, 1e-12);
+    CHECK_NEAR(ics_quantile_type7(x, 4, 0.5), 3.0, 1e-12);
+    CHECK_NEAR(ics_quantile_type7(x, 4, 0.75), 5.5, 1e-12);
+    CHECK_NEAR(ics_quantile_type7(x, 4, 1.0), 10.0, 1e-12);
+    CHECK_NEAR(ics_quantile_type7(x, 4, 0.0), 1.0, 1e-12);
+    double one[] = {7};
+    CHECK_NEAR(ics_quantile_type7(one, 1, 0.75), 7.0, 1e-12);
+}
+
 int main(void)
 {
+    RUN(test_quantile_type7);
     RUN(test_dates_round_trip);
     RUN(test_date_parse);
     RUN(test_calendar_periods);
