@@ -54,8 +54,9 @@ static int digits(const char *s, size_t n, int *out)
 
 static int valid(int y, int m, int d)
 {
-    /* Years outside 1800..2999 are keying errors in hospital data, not dates. */
-    return y >= 1800 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+    /* Years outside 1900..2999 are keying errors or HES null markers
+     * (1800-01-01, 1801-01-01), not dates. */
+    return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
 int ics_date_parse(const char *s, size_t len, int32_t *out)

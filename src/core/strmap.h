@@ -1,0 +1,43 @@
+/*
+ * A string-keyed hash map with fixed-size values, for the few hundred to few
+ * hundred thousand codes a run meets (providers, local authorities, HRGs).
+ * Keys are copied into the map's arena; values live in one array, so a value
+ * pointer is valid only until the next insertion. Internal to the library.
+ */
+#ifndef ICS_STRMAP_H
+#define ICS_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ics/core.h"
+
+struct ics_strmap_key {
+    const char *s;
+    uint32_t len;
+    uint64_t hash;
+};
+
+struct ics_strmap {
+    uint32_t *slots;            /* 0 = empty, else entry index + 1 */
+    uint32_t mask;
+    uint32_t count, cap;
+    size_t value_size;
+    struct ics_strmap_key *keys;
+    unsigned char *values;
+    struct ics_arena arena;
+};
+
+void ics_strmap_init(struct ics_strmap *m, size_t value_size);
+void ics_strmap_release(struct ics_strmap *m);
+uint64_t ics_strmap_hash(const char *s, size_t len);
+/* The value for key, inserting a zeroed one when absent; NULL when out of memory. */
+void *ics_strmap_upsert(struct ics_strmap *m, const char *key, size_t len, uint32_t *index);
+/* The value for key, or NULL. */
+void *ics_strmap_get(const struct ics_strmap *m, const char *key, size_t len);
+static inline void *ics_strmap_value(const struct ics_strmap *m, uint32_t index)
+{
+    return m->values + (size_t)index * m->value_size;
+}
+
+#endif

@@ -1,0 +1,1433 @@
+/*
+ * ics beds: the bed-day engine. Definitions and their reasons are in
+ * docs/definitions.md; this file follows them exactly.
+ *
+ * Every measure is additive over spells, so each thread keeps its own sums per
+ * code and the threads' sums are added at the end; the roll-ups to ICB, region
+ * and nation add local authority sums the same way. Nothing is kept per spell,
+ * so memory does not grow with the file.
+ *
+ * Occupancy needs no per-day loop: the nights a spell spends in hospital
+ * inside [from, to] are an intersection of two ranges. In series mode the same
+ * ranges go into difference arrays per code (+1 on the first night, -1 after
+ * the last), so a day-by-day year costs one addition per spell and range.
+ *
+ * Passes: when the period or the trim points must come from the data, a first
+ * pass finds the latest discharge date and, per financial year of discharge,
+ * HRG and class, a histogram of length of stay; the second pass counts. With
+ * --from/--to and --trimpoints there is one pass.
+ */
+#include "ics/beds.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/strmap.h"
+#include "ics/csv.h"
+#include "ics/json.h"
+#include "ics/refdata.h"
+
+#define MIN_SPELLS_FOR_TRIMPOINT 10
+
+/* ---- trim points ----------------------------------------------------------- */
+
+struct trim {
+    int32_t days[2];        /* [0] elective, [1] non-elective */
+    unsigned char has[2];
+    unsigned char has_rate;
+    int64_t rate_pence;
+};
+
+struct ics_trimpoints {
+    struct ics_strmap map;  /* HRG -> struct trim */
+    int any_rate;
+};
+
+static struct ics_trimpoints *trimpoints_new(void)
+{
+    struct ics_trimpoints *t = ics_calloc(1, sizeof *t);
+    if (t)
+        ics_strmap_init(&t->map, sizeof(struct trim));
+    return t;
+}
+
+void ics_trimpoints_free(struct ics_trimpoints *t)
+{
+    if (!t)
+        return;
+    ics_strmap_release(&t->map);
+    ics_free(t);
+}
+
+size_t ics_trimpoints_count(const struct ics_trimpoints *t)
+{
+    return t ? t->map.count : 0;
+}
+
+static void trim_field(const char **s, size_t *n)
+{
+    while (*n > 0 && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+/* Parses a whole number of days; empty or "-" means none. Returns 1 (value),
+ * 0 (none) or -1 (bad). */
+static int parse_days(const char *s, size_t n, int32_t *out)
+{
+    trim_field(&s, &n);
+    if (n == 0 || (n == 1 && s[0] == '-'))
+        return 0;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]) || v > 100000)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = (int32_t)v;
+    return 1;
+}
+
+int ics_trimpoints_load(const char *path, struct ics_trimpoints **out, struct ics_error *err)
+{
+    *out = NULL;
+    struct ics_csv_reader *r;
+    int rc = ics_csv_open(path, NULL, &r, err);
+    if (rc)
+        return rc;
+    const struct ics_csv_header *h = ics_csv_reader_header(r);
+    static const char *const hrg_names[] = {"hrg", "sushrg", "hrg_code", NULL};
+    static const char *const el_names[] = {"elective_trimpoint_days", "elective", "elective_trimpoint", NULL};
+    static const char *const ne_names[] = {"non_elective_trimpoint_days", "emergency", "non_elective",
+                                           "nonelective", "non_elective_trimpoint", NULL};
+    static const char *const rate_names[] = {"excess_bed_day_rate", "rate", "per_day_long_stay_payment", NULL};
+    int c_hrg = ics_csv_header_find(h, hrg_names);
+    int c_el = ics_csv_header_find(h, el_names);
+    int c_ne = ics_csv_header_find(h, ne_names);
+    int c_rate = ics_csv_header_find(h, rate_names);
+    const char *label = ics_csv_reader_label(r);
+    if (c_hrg < 0 || c_el < 0 || c_ne < 0) {
+        rc = ics_error_at(err, ICS_ERR_MISSING_COLUMN, label, 1, 0, "missing column '%s' (trim points need hrg, "
+                          "elective_trimpoint_days and non_elective_trimpoint_days, or sushrg, elective, emergency)",
+                          c_hrg < 0 ? "hrg" : c_el < 0 ? "elective_trimpoint_days" : "non_elective_trimpoint_days");
+        ics_csv_close(r);
+        return rc;
+    }
+    struct ics_trimpoints *t = trimpoints_new();
+    if (!t) {
+        ics_csv_close(r);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", label);
+    }
+    struct ics_csv_row row;
+    while ((rc = ics_csv_next(r, &row, err)) == 1) {
+        int need = (c_rate > c_ne ? c_rate : c_ne);
+        need = need > c_el ? need : c_el;
+        need = need > c_hrg ? need : c_hrg;
+        if (row.nfields <= need && !(c_rate == need && row.nfields == need)) {
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, row.nfields + 1, "row has %d fields", row.nfields);
+            break;
+        }
+        const char *hs = row.fields[c_hrg].ptr;
+        size_t hn = row.fields[c_hrg].len;
+        trim_field(&hs, &hn);
+        if (hn == 0) {
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_hrg + 1, "empty HRG code");
+            break;
+        }
+        struct trim v = {0};
+        int cols[2] = {c_el, c_ne};
+        for (int k = 0; k < 2; k++) {
+            int got = parse_days(row.fields[cols[k]].ptr, row.fields[cols[k]].len, &v.days[k]);
+            if (got < 0) {
+                rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, cols[k] + 1, "bad trim point '%.*s'",
+                                  (int)row.fields[cols[k]].len, row.fields[cols[k]].ptr);
+                break;
+            }
+            /* A trim point of 0 is the file's way of saying "none" (see SOURCE notes). */
+            v.has[k] = got == 1 && v.days[k] > 0;
+        }
+        if (rc == ICS_ERR_PARSE)
+            break;
+        if (c_rate >= 0 && c_rate < row.nfields) {
+            const char *rs = row.fields[c_rate].ptr;
+            size_t rn = row.fields[c_rate].len;
+            trim_field(&rs, &rn);
+            if (rn > 0) {
+                const char *why = NULL;
+                if (ics_pence_parse(rs, rn, &v.rate_pence, &why) || v.rate_pence < 0) {
+                    rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_rate + 1, "bad rate '%.*s': %s",
+                                      (int)rn, rs, why ? why : "negative");
+                    break;
+                }
+                v.has_rate = 1;
+                t->any_rate = 1;
+            }
+        }
+        struct trim *slot = ics_strmap_upsert(&t->map, hs, hn, NULL);
+        if (!slot) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", label);
+            break;
+        }
+        *slot = v;
+    }
+    ics_csv_close(r);
+    if (rc < 0 || rc > 1 || (rc != 0 && rc != 1)) {
+        ics_trimpoints_free(t);
+        return rc;
+    }
+    *out = t;
+    return ICS_OK;
+}
+
+int ics_trimpoints_load_rates(struct ics_trimpoints *t, const char *path, struct ics_error *err)
+{
+    struct ics_csv_reader *r;
+    int rc = ics_csv_open(path, NULL, &r, err);
+    if (rc)
+        return rc;
+    const struct ics_csv_header *h = ics_csv_reader_header(r);
+    static const char *const hrg_names[] = {"hrg", "sushrg", "hrg_code", NULL};
+    static const char *const rate_names[] = {"rate", "excess_bed_day_rate", "per_day_long_stay_payment", NULL};
+    int c_hrg = ics_csv_header_find(h, hrg_names);
+    int c_rate = ics_csv_header_find(h, rate_names);
+    const char *label = ics_csv_reader_label(r);
+    if (c_hrg < 0 || c_rate < 0) {
+        rc = ics_error_at(err, ICS_ERR_MISSING_COLUMN, label, 1, 0, "missing column '%s' (rates need hrg,rate)",
+                          c_hrg < 0 ? "hrg" : "rate");
+        ics_csv_close(r);
+        return rc;
+    }
+    struct ics_csv_row row;
+    while ((rc = ics_csv_next(r, &row, err)) == 1) {
+        if (row.nfields <= c_hrg || row.nfields <= c_rate) {
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, row.nfields + 1, "row has %d fields", row.nfields);
+            break;
+        }
+        const char *hs = row.fields[c_hrg].ptr, *rs = row.fields[c_rate].ptr;
+        size_t hn = row.fields[c_hrg].len, rn = row.fields[c_rate].len;
+        trim_field(&hs, &hn);
+        trim_field(&rs, &rn);
+        int64_t pence;
+        const char *why = NULL;
+        if (ics_pence_parse(rs, rn, &pence, &why) || pence < 0) {
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_rate + 1, "bad rate '%.*s': %s", (int)rn, rs,
+                              why ? why : "negative");
+            break;
+        }
+        struct trim *slot = ics_strmap_upsert(&t->map, hs, hn, NULL);
+        if (!slot) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", label);
+            break;
+        }
+        slot->rate_pence = pence;
+        slot->has_rate = 1;
+        t->any_rate = 1;
+    }
+    ics_csv_close(r);
+    return rc == 0 ? ICS_OK : rc;
+}
+
+static int compare_keys(const void *a, const void *b, void *map)
+{
+    const struct ics_strmap *m = map;
+    const struct ics_strmap_key *ka = &m->keys[*(const uint32_t *)a];
+    const struct ics_strmap_key *kb = &m->keys[*(const uint32_t *)b];
+    size_t n = ka->len < kb->len ? ka->len : kb->len;
+    int c = memcmp(ka->s, kb->s, n);
+    return c ? c : (ka->len > kb->len) - (ka->len < kb->len);
+}
+
+/* Entry indexes of a map in key order; caller frees. */
+static uint32_t *sorted_entries(const struct ics_strmap *m)
+{
+    uint32_t *idx = ics_malloc((m->count ? m->count : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    for (uint32_t i = 0; i < m->count; i++)
+        idx[i] = i;
+    qsort_r(idx, m->count, sizeof *idx, compare_keys, (void *)m);
+    return idx;
+}
+
+int ics_trimpoints_write(const struct ics_trimpoints *t, FILE *out, struct ics_error *err)
+{
+    uint32_t *idx = sorted_entries(&t->map);
+    if (!idx)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory writing trim points");
+    fprintf(out, "hrg,elective_trimpoint_days,non_elective_trimpoint_days%s\n",
+            t->any_rate ? ",excess_bed_day_rate" : "");
+    for (uint32_t i = 0; i < t->map.count; i++) {
+        const struct ics_strmap_key *k = &t->map.keys[idx[i]];
+        const struct trim *v = ics_strmap_value(&t->map, idx[i]);
+        ics_csv_write_field(out, k->s, k->len);
+        for (int c = 0; c < 2; c++) {
+            if (v->has[c])
+                fprintf(out, ",%d", v->days[c]);
+            else
+                fputs(",", out);
+        }
+        if (t->any_rate) {
+            char buf[32] = "";
+            if (v->has_rate)
+                ics_pence_format(v->rate_pence, buf);
+            fprintf(out, ",%s", buf);
+        }
+        fputc('\n', out);
+    }
+    ics_free(idx);
+    if (ferror(out))
+        return ics_error_set(err, ICS_ERR_IO, "error writing trim points");
+    return ICS_OK;
+}
+
+/* ---- levels ---------------------------------------------------------------- */
+
+static const char *const level_names[] = {"provider", "residence", "icb", "region", "nation"};
+
+int ics_beds_level_parse(const char *text)
+{
+    for (int i = 0; i < 5; i++)
+        if (strcmp(text, level_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *ics_beds_level_name(int level)
+{
+    return level >= 0 && level < 5 ? level_names[level] : "?";
+}
+
+/* ---- one spell ------------------------------------------------------------- */
+
+enum { COL_PROVIDER, COL_LA, COL_ADMISSION, COL_DISCHARGE, COL_METHOD, COL_HRG, NCOLS };
+
+static const char *const *const column_aliases[NCOLS] = {
+    (const char *const[]){"provider_code", "PROCODE3", "PROCODE", "provider", NULL},
+    (const char *const[]){"patient_la", "RESLADST_ONS", "RESLADST", "la_code", NULL},
+    (const char *const[]){"admission_date", "ADMIDATE", NULL},
+    (const char *const[]){"discharge_date", "DISDATE", NULL},
+    (const char *const[]){"admission_method", "ADMIMETH", NULL},
+    (const char *const[]){"hrg", "SUSHRG", "HRG40", "hrg_code", NULL},
+};
+
+struct spell {
+    const char *key;          /* grouping code: provider or residence */
+    size_t key_len;
+    const char *hrg;
+    size_t hrg_len;
+    int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
+    int cls;                  /* 0 elective, 1 non-elective */
+};
+
+/* HES ADMIMETH codes accepted (issue 2; HES data dictionary). */
+static int admission_class(const char *s, size_t n)
+{
+    if (n != 2)
+        return -1;
+    char a = s[0], b = (char)toupper((unsigned char)s[1]);
+    switch (a) {
+    case '1':
+        return b >= '1' && b <= '3' ? 0 : -1;
+    case '2':
+        return (b >= '1' && b <= '5') || b == '8' || (b >= 'A' && b <= 'D') ? 1 : -1;
+    case '3':
+        return b == '1' || b == '2' ? 1 : -1;
+    case '8':
+        return (b >= '1' && b <= '4') || b == '9' ? 1 : -1;
+    case '9':
+        return b == '8' || b == '9' ? 1 : -1;
+    default:
+        return -1;
+    }
+}
+
+struct config {
+    int col[NCOLS];
+    int want;
+    int pass;                 /* 1: find period / trim points; 2: count */
+    int strict;
+    int by_residence;
+    int need_histograms;
+    int period_known;
+    int32_t from, to;
+    int series;
+    int32_t series_days;      /* to - from + 1 when series */
+    const struct ics_trimpoints *trim;
+    int64_t flat_rate;
+    int has_flat_rate;
+};
+
+static void field(const struct ics_csv_row *row, int col, const char **s, size_t *n)
+{
+    *s = row->fields[col].ptr;
+    *n = row->fields[col].len;
+    trim_field(s, n);
+}
+
+/* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
+ * returns -1. */
+static int read_spell(const struct config *c, struct ics_csv_row *row, struct spell *sp, int reject)
+{
+    if (row->nfields < c->want) {
+        if (reject)
+            ics_csv_reject(row, row->nfields + 1, "row has %d fields, expected at least %d", row->nfields, c->want);
+        return -1;
+    }
+    const char *s;
+    size_t n;
+    int col = c->col[COL_PROVIDER];
+    field(row, col, &s, &n);
+    if (n == 0) {
+        if (reject)
+            ics_csv_reject(row, col + 1, "missing provider code");
+        return -1;
+    }
+    sp->key = s;
+    sp->key_len = n;
+    if (c->by_residence) {
+        field(row, c->col[COL_LA], &sp->key, &sp->key_len);
+    }
+    col = c->col[COL_ADMISSION];
+    field(row, col, &s, &n);
+    if (n == 0 || ics_date_parse(s, n, &sp->admitted)) {
+        if (reject) {
+            if (n == 0)
+                ics_csv_reject(row, col + 1, "missing admission date");
+            else
+                ics_csv_reject(row, col + 1, "impossible admission date '%.*s'", (int)n, s);
+        }
+        return -1;
+    }
+    col = c->col[COL_DISCHARGE];
+    field(row, col, &s, &n);
+    if (n == 0) {
+        sp->discharged = ICS_DATE_NONE;
+    } else if (ics_date_parse(s, n, &sp->discharged)) {
+        if (reject)
+            ics_csv_reject(row, col + 1, "impossible discharge date '%.*s'", (int)n, s);
+        return -1;
+    } else if (sp->discharged < sp->admitted) {
+        if (reject)
+            ics_csv_reject(row, col + 1, "discharge date '%.*s' is before the admission date", (int)n, s);
+        return -1;
+    }
+    col = c->col[COL_METHOD];
+    field(row, col, &s, &n);
+    sp->cls = admission_class(s, n);
+    if (sp->cls < 0) {
+        if (reject)
+            ics_csv_reject(row, col + 1, "unknown admission method '%.*s'", (int)n, s);
+        return -1;
+    }
+    field(row, c->col[COL_HRG], &sp->hrg, &sp->hrg_len);
+    return 0;
+}
+
+/* ---- per-thread state ------------------------------------------------------ */
+
+/* Indexes into a code's daily arrays (series mode). */
+enum {
+    D_SPELLS, D_BED_DAYS, D_EXCESS, D_COST, D_LS7_SPELLS, D_LS21_SPELLS,
+    D_OCC, D_OCC7, D_OCC21,     /* difference arrays */
+    D_COUNT
+};
+
+struct group {
+    struct ics_beds_measures m;
+    int64_t *daily;           /* series: D_COUNT arrays of series_days + 1 */
+};
+
+struct histogram {
+    uint32_t *counts;         /* counts[los] */
+    uint32_t len;
+    uint64_t n;
+};
+
+struct worker {
+    const struct config *cfg;
+    struct ics_strmap groups;       /* code -> struct group */
+    struct ics_strmap histograms;   /* "bucket|class|hrg" -> struct histogram */
+    int32_t max_discharge, max_admission;
+    uint64_t used, open, outside, in_period, no_trim, no_rate;
+    int failed;                     /* out of memory */
+    /* the last group, as rows often repeat a code */
+    uint32_t last_group;
+    int have_last;
+};
+
+static void worker_init(struct worker *w, const struct config *cfg)
+{
+    memset(w, 0, sizeof *w);
+    w->cfg = cfg;
+    ics_strmap_init(&w->groups, sizeof(struct group));
+    ics_strmap_init(&w->histograms, sizeof(struct histogram));
+    w->max_discharge = w->max_admission = INT32_MIN;
+}
+
+static void worker_release(struct worker *w)
+{
+    for (uint32_t i = 0; i < w->groups.count; i++)
+        ics_free(((struct group *)ics_strmap_value(&w->groups, i))->daily);
+    for (uint32_t i = 0; i < w->histograms.count; i++)
+        ics_free(((struct histogram *)ics_strmap_value(&w->histograms, i))->counts);
+    ics_strmap_release(&w->groups);
+    ics_strmap_release(&w->histograms);
+}
+
+static void worker_reset(void *p)
+{
+    struct worker *w = p;
+    const struct config *cfg = w->cfg;
+    worker_release(w);
+    worker_init(w, cfg);
+}
+
+static int histogram_add(struct histogram *h, int32_t los)
+{
+    if ((uint32_t)los >= h->len) {
+        uint32_t len = h->len ? h->len : 64;
+        while (len <= (uint32_t)los)
+            len *= 2;
+        uint32_t *c = ics_realloc(h->counts, len * sizeof *c);
+        if (!c)
+            return -1;
+        memset(c + h->len, 0, (len - h->len) * sizeof *c);
+        h->counts = c;
+        h->len = len;
+    }
+    h->counts[los]++;
+    h->n++;
+    return 0;
+}
+
+/* Key of a histogram: the period bucket (financial year start, or 0 for a
+ * given period), the class and the HRG. */
+static size_t histogram_key(char *buf, int32_t bucket, int cls, const char *hrg, size_t hrg_len)
+{
+    memcpy(buf, &bucket, sizeof bucket);
+    buf[4] = (char)('0' + cls);
+    if (hrg_len > 120)
+        hrg_len = 120;
+    memcpy(buf + 5, hrg, hrg_len);
+    return 5 + hrg_len;
+}
+
+static int first_pass_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    if (read_spell(c, row, &sp, c->strict))
+        return c->strict;
+    if (sp.admitted > w->max_admission)
+        w->max_admission = sp.admitted;
+    if (sp.discharged == ICS_DATE_NONE)
+        return 0;
+    if (sp.discharged > w->max_discharge)
+        w->max_discharge = sp.discharged;
+    if (!c->need_histograms || sp.hrg_len == 0)
+        return 0;
+    int32_t bucket;
+    if (c->period_known) {
+        if (sp.discharged < c->from || sp.discharged > c->to)
+            return 0;
+        bucket = 0;
+    } else {
+        int32_t last;
+        ics_financial_year(sp.discharged, &bucket, &last);
+    }
+    char key[128];
+    size_t klen = histogram_key(key, bucket, sp.cls, sp.hrg, sp.hrg_len);
+    struct histogram *h = ics_strmap_upsert(&w->histograms, key, klen, NULL);
+    if (!h || histogram_add(h, sp.discharged - sp.admitted)) {
+        w->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Adds +1 to diff[lo] and -1 to diff[hi + 1] for the nights lo..hi (offsets). */
+static void diff_range(int64_t *diff, int64_t lo, int64_t hi)
+{
+    if (lo > hi)
+        return;
+    diff[lo] += 1;
+    diff[hi + 1] -= 1;
+}
+
+static int count_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    if (read_spell(c, row, &sp, 1))
+        return c->strict;
+    w->used++;
+
+    /* Group lookup, with a one-entry cache for runs of the same code. */
+    struct group *g;
+    if (w->have_last) {
+        const struct ics_strmap_key *k = &w->groups.keys[w->last_group];
+        if (k->len == sp.key_len && memcmp(k->s, sp.key, sp.key_len) == 0)
+            goto found;
+    }
+    if (!ics_strmap_upsert(&w->groups, sp.key, sp.key_len, &w->last_group)) {
+        w->failed = 1;
+        return 1;
+    }
+    w->have_last = 1;
+found:
+    g = ics_strmap_value(&w->groups, w->last_group);
+    if (c->series && !g->daily) {
+        g->daily = ics_calloc((size_t)D_COUNT * (size_t)(c->series_days + 1), sizeof(int64_t));
+        if (!g->daily) {
+            w->failed = 1;
+            return 1;
+        }
+    }
+
+    int touched = 0;
+    int64_t from = c->from, to = c->to, adm = sp.admitted;
+    /* Spell measures: spells discharged in the period. */
+    if (sp.discharged == ICS_DATE_NONE) {
+        w->open++;
+    } else if (sp.discharged >= c->from && sp.discharged <= c->to) {
+        touched = 1;
+        w->in_period++;
+        int64_t los = sp.discharged - sp.admitted;
+        int64_t excess = 0, cost = 0;
+        const struct trim *t = sp.hrg_len ? ics_strmap_get(&c->trim->map, sp.hrg, sp.hrg_len) : NULL;
+        if (t && t->has[sp.cls]) {
+            excess = max64(0, los - t->days[sp.cls]);
+            if (excess > 0) {
+                if (c->has_flat_rate)
+                    cost = excess * c->flat_rate;
+                else if (t->has_rate)
+                    cost = excess * t->rate_pence;
+                else
+                    w->no_rate++;
+            }
+        } else {
+            w->no_trim++;
+        }
+        g->m.spells++;
+        g->m.bed_days += los;
+        g->m.excess_bed_days += excess;
+        g->m.excess_cost_pence += cost;
+        g->m.long_stay_7_spells += los >= 7;
+        g->m.long_stay_21_spells += los >= 21;
+        if (g->daily) {
+            int64_t *d = g->daily;
+            size_t stride = (size_t)c->series_days + 1, at = (size_t)(sp.discharged - c->from);
+            d[D_SPELLS * stride + at] += 1;
+            d[D_BED_DAYS * stride + at] += los;
+            d[D_EXCESS * stride + at] += excess;
+            d[D_COST * stride + at] += cost;
+            d[D_LS7_SPELLS * stride + at] += los >= 7;
+            d[D_LS21_SPELLS * stride + at] += los >= 21;
+        }
+    }
+    /* Occupancy: night d is occupied when admission <= d < discharge. */
+    int64_t last_night = sp.discharged == ICS_DATE_NONE ? to : min64(to, (int64_t)sp.discharged - 1);
+    int64_t lo = max64(adm, from), lo7 = max64(adm + 7, from), lo21 = max64(adm + 21, from);
+    if (last_night >= lo) {
+        touched = 1;
+        g->m.occupied_bed_days += last_night - lo + 1;
+        g->m.long_stay_7_bed_days += max64(0, last_night - lo7 + 1);
+        g->m.long_stay_21_bed_days += max64(0, last_night - lo21 + 1);
+        if (g->daily) {
+            size_t stride = (size_t)c->series_days + 1;
+            diff_range(g->daily + D_OCC * stride, lo - from, last_night - from);
+            diff_range(g->daily + D_OCC7 * stride, lo7 - from, last_night - from);
+            diff_range(g->daily + D_OCC21 * stride, lo21 - from, last_night - from);
+        }
+    }
+    if (!touched)
+        w->outside++;
+    return 0;
+}
+
+/* ---- derived trim points --------------------------------------------------- */
+
+/* The k-th smallest value (0-based) of a histogram. */
+static double order_statistic(const struct histogram *h, uint64_t k)
+{
+    uint64_t seen = 0;
+    for (uint32_t v = 0; v < h->len; v++) {
+        seen += h->counts[v];
+        if (seen > k)
+            return v;
+    }
+    return h->len ? h->len - 1 : 0;
+}
+
+/* R type 7 quantile from a histogram (see ics_quantile_type7). */
+static double histogram_quantile(const struct histogram *h, double p)
+{
+    double pos = (double)(h->n - 1) * p;
+    uint64_t lo = (uint64_t)floor(pos);
+    double frac = pos - (double)lo;
+    double a = order_statistic(h, lo);
+    double b = lo + 1 < h->n ? order_statistic(h, lo + 1) : a;
+    return a + frac * (b - a);
+}
+
+static int derive_trimpoints(struct worker *workers, int n, int32_t bucket, struct ics_trimpoints **out,
+                             struct ics_error *err)
+{
+    struct ics_trimpoints *t = trimpoints_new();
+    struct ics_strmap merged;
+    ics_strmap_init(&merged, sizeof(struct histogram));
+    int rc = ICS_OK;
+    if (!t) {
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
+        goto out;
+    }
+    for (int i = 0; i < n && !rc; i++) {
+        struct ics_strmap *hm = &workers[i].histograms;
+        for (uint32_t e = 0; e < hm->count; e++) {
+            const struct ics_strmap_key *k = &hm->keys[e];
+            int32_t b;
+            memcpy(&b, k->s, sizeof b);
+            if (b != bucket)
+                continue;
+            struct histogram *src = ics_strmap_value(hm, e);
+            struct histogram *dst = ics_strmap_upsert(&merged, k->s, k->len, NULL);
+            if (!dst) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
+                break;
+            }
+            if (dst->len < src->len) {
+                uint32_t *c = ics_realloc(dst->counts, src->len * sizeof *c);
+                if (!c) {
+                    rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
+                    break;
+                }
+                memset(c + dst->len, 0, (src->len - dst->len) * sizeof *c);
+                dst->counts = c;
+                dst->len = src->len;
+            }
+            for (uint32_t v = 0; v < src->len; v++)
+                dst->counts[v] += src->counts[v];
+            dst->n += src->n;
+        }
+    }
+    for (uint32_t e = 0; e < merged.count && !rc; e++) {
+        const struct ics_strmap_key *k = &merged.keys[e];
+        const struct histogram *h = ics_strmap_value(&merged, e);
+        int cls = k->s[4] - '0';
+        struct trim *v = ics_strmap_upsert(&t->map, k->s + 5, k->len - 5, NULL);
+        if (!v) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
+            break;
+        }
+        if (h->n < MIN_SPELLS_FOR_TRIMPOINT)
+            continue;
+        double q1 = histogram_quantile(h, 0.25), q3 = histogram_quantile(h, 0.75);
+        v->days[cls] = (int32_t)ceil(q3 + 1.5 * (q3 - q1));
+        v->has[cls] = 1;
+    }
+out:
+    for (uint32_t e = 0; e < merged.count; e++)
+        ics_free(((struct histogram *)ics_strmap_value(&merged, e))->counts);
+    ics_strmap_release(&merged);
+    if (rc) {
+        ics_trimpoints_free(t);
+        return rc;
+    }
+    *out = t;
+    return ICS_OK;
+}
+
+/* ---- the run --------------------------------------------------------------- */
+
+static void add_measures(struct ics_beds_measures *a, const struct ics_beds_measures *b)
+{
+    a->spells += b->spells;
+    a->bed_days += b->bed_days;
+    a->excess_bed_days += b->excess_bed_days;
+    a->excess_cost_pence += b->excess_cost_pence;
+    a->long_stay_7_spells += b->long_stay_7_spells;
+    a->long_stay_21_spells += b->long_stay_21_spells;
+    a->occupied_bed_days += b->occupied_bed_days;
+    a->long_stay_7_bed_days += b->long_stay_7_bed_days;
+    a->long_stay_21_bed_days += b->long_stay_21_bed_days;
+}
+
+/* Sums of the output level, keyed by output code. */
+struct out_group {
+    struct ics_beds_measures m;
+    int64_t *daily;
+    const char *name;
+};
+
+static int add_group(struct ics_strmap *out, const char *code, size_t len, const char *name,
+                     const struct group *g, size_t daily_len)
+{
+    struct out_group *o = ics_strmap_upsert(out, code, len, NULL);
+    if (!o)
+        return -1;
+    add_measures(&o->m, &g->m);
+    if (!o->name)
+        o->name = name;
+    if (g->daily) {
+        if (!o->daily) {
+            o->daily = ics_calloc(daily_len, sizeof(int64_t));
+            if (!o->daily)
+                return -1;
+        }
+        for (size_t i = 0; i < daily_len; i++)
+            o->daily[i] += g->daily[i];
+    }
+    return 0;
+}
+
+static const char *UNKNOWN_CODE = "unknown";
+
+/* Maps a worker's code to the output level's code and name. */
+static const char *output_code(const struct ics_beds_options *opt, const char *code, size_t len, size_t *out_len,
+                               const char **name, int *unmapped)
+{
+    *unmapped = 0;
+    *name = "";
+    if (len == 0) {
+        *out_len = strlen(UNKNOWN_CODE);
+        *name = opt->level == ICS_BEDS_PROVIDER ? "Unknown provider" : "Unknown residence";
+        if (opt->level != ICS_BEDS_PROVIDER && opt->level != ICS_BEDS_RESIDENCE)
+            *unmapped = 1;
+        return UNKNOWN_CODE;
+    }
+    if (opt->level == ICS_BEDS_PROVIDER) {
+        const char *n = ics_provider_name(code, len);
+        *name = n ? n : "";
+        *out_len = len;
+        return code;
+    }
+    const struct ics_geography_area *a = opt->geography ? ics_geography_la(opt->geography, code, len) : NULL;
+    if (opt->level == ICS_BEDS_RESIDENCE) {
+        *name = a && a->la_name ? a->la_name : "";
+        *out_len = len;
+        return code;
+    }
+    const char *nation_code, *nation_name;
+    if (!a && opt->level == ICS_BEDS_NATION && ics_gss_nation(code, len, &nation_code, &nation_name) == 0) {
+        *name = nation_name;
+        *out_len = strlen(nation_code);
+        return nation_code;
+    }
+    if (!a) {
+        *unmapped = 1;
+        *out_len = strlen(UNKNOWN_CODE);
+        *name = "Unknown or unmapped residence";
+        return UNKNOWN_CODE;
+    }
+    const char *c;
+    if (opt->level == ICS_BEDS_ICB) {
+        c = a->icb_code;
+        *name = a->icb_name ? a->icb_name : "";
+    } else if (opt->level == ICS_BEDS_REGION) {
+        c = a->region_code;
+        *name = a->region_name ? a->region_name : "";
+    } else {
+        c = a->nation_code;
+        *name = a->nation_name ? a->nation_name : "";
+    }
+    *out_len = strlen(c);
+    return c;
+}
+
+static int32_t series_start(int series, int32_t day)
+{
+    if (series == ICS_SERIES_WEEK)
+        return ics_week_start(day);
+    if (series == ICS_SERIES_MONTH)
+        return ics_month_start(day);
+    return day;
+}
+
+/* Builds the output rows from the merged groups. */
+static int build_rows(struct ics_beds_result *res, const struct ics_beds_options *opt, const struct config *cfg,
+                      struct worker *workers, int n, struct ics_error *err)
+{
+    struct ics_strmap out;
+    ics_strmap_init(&out, sizeof(struct out_group));
+    size_t stride = (size_t)cfg->series_days + 1;
+    size_t daily_len = cfg->series ? (size_t)D_COUNT * stride : 0;
+    int rc = ICS_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        for (uint32_t e = 0; e < workers[i].groups.count; e++) {
+            const struct ics_strmap_key *k = &workers[i].groups.keys[e];
+            const struct group *g = ics_strmap_value(&workers[i].groups, e);
+            size_t olen;
+            const char *name;
+            int unmapped;
+            const char *code = output_code(opt, k->s, k->len, &olen, &name, &unmapped);
+            if (unmapped)
+                res->unmapped_residence += (uint64_t)(g->m.spells);
+            if (add_group(&out, code, olen, name, g, daily_len)) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory building the result");
+                break;
+            }
+        }
+    }
+    uint32_t *idx = rc ? NULL : sorted_entries(&out);
+    if (!rc && !idx)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory building the result");
+    if (rc)
+        goto done;
+
+    memset(&res->total, 0, sizeof res->total);
+    res->total.code = "total";
+    res->total.name = "Total";
+    for (uint32_t i = 0; i < out.count; i++)
+        add_measures(&res->total.m, &((struct out_group *)ics_strmap_value(&out, i))->m);
+
+    if (!cfg->series) {
+        res->rows = ics_arena_alloc(&res->arena, (out.count ? out.count : 1) * sizeof *res->rows);
+        if (!res->rows) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory building the result");
+            goto done;
+        }
+        for (uint32_t i = 0; i < out.count; i++) {
+            const struct ics_strmap_key *k = &out.keys[idx[i]];
+            const struct out_group *o = ics_strmap_value(&out, idx[i]);
+            struct ics_beds_row *r = &res->rows[i];
+            r->code = ics_arena_strndup(&res->arena, k->s, k->len);
+            r->name = ics_arena_strndup(&res->arena, o->name ? o->name : "", o->name ? strlen(o->name) : 0);
+            if (!r->code || !r->name) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory building the result");
+                goto done;
+            }
+            r->period_start = res->from;
+            r->period_days = res->days;
+            r->m = o->m;
+        }
+        res->count = out.count;
+        goto done;
+    }
+
+    /* Series: one row per code and period, and a total row per period. */
+    size_t periods = 0;
+    for (int32_t d = res->from; d <= res->to;) {
+        int32_t start = series_start(cfg->series, d), next;
+        if (cfg->series == ICS_SERIES_WEEK)
+            next = start + 7;
+        else if (cfg->series == ICS_SERIES_MONTH) {
+            int y, m, dd;
+            ics_date_to_ymd(start, &y, &m, &dd);
+            next = m == 12 ? ics_date_from_ymd(y + 1, 1, 1) : ics_date_from_ymd(y, m + 1, 1);
+        } else
+            next = start + 1;
+        periods++;
+        d = next;
+    }
+    size_t total_rows = (size_t)(out.count + 1) * periods;
+    res->rows = ics_arena_alloc(&res->arena, total_rows * sizeof *res->rows);
+    int64_t *running = ics_calloc(3, sizeof(int64_t));
+    if (!res->rows || !running) {
+        ics_free(running);
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory building the result");
+        goto done;
+    }
+    size_t row_i = 0;
+    for (uint32_t gi = 0; gi <= out.count; gi++) {
+        /* gi == out.count: the total over all codes */
+        const struct out_group *o = gi < out.count ? ics_strmap_value(&out, idx[gi]) : NULL;
+        const char *code = "total", *name = "Total";
+        if (o) {
+            const struct ics_strmap_key *k = &out.keys[idx[gi]];
+            code = ics_arena_strndup(&res->arena, k->s, k->len);
+            name = ics_arena_strndup(&res->arena, o->name ? o->name : "", o->name ? strlen(o->name) : 0);
+            if (!code || !name) {
+                ics_free(running);
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory building the result");
+                goto done;
+            }
+        }
+        memset(running, 0, 3 * sizeof(int64_t));
+        int32_t d = res->from;
+        while (d <= res->to) {
+            struct ics_beds_row *r = &res->rows[row_i++];
+            memset(r, 0, sizeof *r);
+            r->code = code;
+            r->name = name;
+            r->period_start = series_start(cfg->series, d);
+            int32_t first = d;
+            for (; d <= res->to && series_start(cfg->series, d) == r->period_start; d++) {
+                size_t at = (size_t)(d - res->from);
+                for (uint32_t src = (o ? gi : 0); src < (o ? gi + 1 : out.count); src++) {
+                    const struct out_group *s = ics_strmap_value(&out, idx[src]);
+                    if (!s->daily)
+                        continue;
+                    const int64_t *dd = s->daily;
+                    r->m.spells += dd[D_SPELLS * stride + at];
+                    r->m.bed_days += dd[D_BED_DAYS * stride + at];
+                    r->m.excess_bed_days += dd[D_EXCESS * stride + at];
+                    r->m.excess_cost_pence += dd[D_COST * stride + at];
+                    r->m.long_stay_7_spells += dd[D_LS7_SPELLS * stride + at];
+                    r->m.long_stay_21_spells += dd[D_LS21_SPELLS * stride + at];
+                    if (!o) {
+                        /* totals: occupancy accumulated per source below */
+                    }
+                }
+                if (o) {
+                    const int64_t *dd = o->daily;
+                    if (dd) {
+                        running[0] += dd[D_OCC * stride + at];
+                        running[1] += dd[D_OCC7 * stride + at];
+                        running[2] += dd[D_OCC21 * stride + at];
+                    }
+                    r->m.occupied_bed_days += running[0];
+                    r->m.long_stay_7_bed_days += running[1];
+                    r->m.long_stay_21_bed_days += running[2];
+                }
+            }
+            r->period_days = d - first;
+        }
+    }
+    ics_free(running);
+    /* Total rows' occupancy: the sum of the codes' rows of the same period. */
+    for (size_t p = 0; p < periods; p++) {
+        struct ics_beds_row *t = &res->rows[(size_t)out.count * periods + p];
+        for (uint32_t gi = 0; gi < out.count; gi++) {
+            const struct ics_beds_row *r = &res->rows[(size_t)gi * periods + p];
+            t->m.occupied_bed_days += r->m.occupied_bed_days;
+            t->m.long_stay_7_bed_days += r->m.long_stay_7_bed_days;
+            t->m.long_stay_21_bed_days += r->m.long_stay_21_bed_days;
+        }
+    }
+    res->count = total_rows - periods;   /* the total rows follow the code rows */
+    res->periods = periods;
+done:
+    ics_free(idx);
+    for (uint32_t e = 0; e < out.count; e++)
+        ics_free(((struct out_group *)ics_strmap_value(&out, e))->daily);
+    ics_strmap_release(&out);
+    return rc;
+}
+
+/* A pipe must be read twice: copy it to an unlinked temporary file. */
+static int spool_stdin(char *path, size_t size, int *fd_out, struct ics_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/ics-spells-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        return ics_error_set(err, ICS_ERR_IO, "cannot create a temporary file in %s: %s",
+                             dir && *dir ? dir : "/tmp", strerror(errno));
+    unlink(tmpl);
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t got = read(STDIN_FILENO, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            close(fd);
+            return ics_error_set(err, ICS_ERR_IO, "cannot read standard input: %s", strerror(errno));
+        }
+        if (got == 0)
+            break;
+        for (ssize_t off = 0; off < got;) {
+            ssize_t put = write(fd, buf + off, (size_t)(got - off));
+            if (put < 0) {
+                close(fd);
+                return ics_error_set(err, ICS_ERR_IO, "cannot spool standard input: %s", strerror(errno));
+            }
+            off += put;
+        }
+    }
+    snprintf(path, size, "/dev/fd/%d", fd);
+    *fd_out = fd;
+    return ICS_OK;
+}
+
+int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
+                 struct ics_error *err)
+{
+    *out = NULL;
+    if (opt->level < ICS_BEDS_PROVIDER || opt->level > ICS_BEDS_NATION)
+        return ics_error_set(err, ICS_ERR_USAGE, "unknown level");
+    if ((opt->from == ICS_DATE_NONE) != (opt->to == ICS_DATE_NONE))
+        return ics_error_set(err, ICS_ERR_USAGE, "--from and --to go together");
+    if (opt->from != ICS_DATE_NONE && opt->from > opt->to)
+        return ics_error_set(err, ICS_ERR_USAGE, "--from is after --to");
+    if (opt->level >= ICS_BEDS_ICB && !opt->geography)
+        return ics_error_set(err, ICS_ERR_USAGE, "the %s level needs a geography lookup",
+                             ics_beds_level_name(opt->level));
+
+    struct ics_beds_result *res = ics_calloc(1, sizeof *res);
+    if (!res)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    ics_arena_init(&res->arena, 64 * 1024);
+    res->level = opt->level;
+    res->series = opt->series;
+
+    struct config cfg = {0};
+    cfg.strict = opt->strict;
+    cfg.by_residence = opt->level != ICS_BEDS_PROVIDER;
+    cfg.period_known = opt->from != ICS_DATE_NONE;
+    cfg.from = opt->from;
+    cfg.to = opt->to;
+    cfg.need_histograms = opt->trimpoints == NULL;
+    cfg.has_flat_rate = opt->has_flat_rate;
+    cfg.flat_rate = opt->flat_rate_pence;
+
+    int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1)
+        threads = 1;
+    if (threads > 64)
+        threads = 64;
+    struct worker *workers = ics_calloc((size_t)threads, sizeof *workers);
+    void **contexts = ics_calloc((size_t)threads, sizeof *contexts);
+    struct ics_csv_scan *scan = NULL;
+    int spool_fd = -1;
+    int rc = ICS_OK;
+    if (!workers || !contexts) {
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < threads; i++) {
+        worker_init(&workers[i], &cfg);
+        contexts[i] = &workers[i];
+    }
+
+    int two_passes = !cfg.period_known || cfg.need_histograms;
+    char spool_path[64];
+    const char *scan_path = path;
+    if (two_passes && strcmp(path, "-") == 0) {
+        rc = spool_stdin(spool_path, sizeof spool_path, &spool_fd, err);
+        if (rc)
+            goto fail;
+        scan_path = spool_path;
+    }
+    rc = ics_csv_scan_open(scan_path, strcmp(path, "-") == 0 ? "standard input" : path, &scan, err);
+    if (rc)
+        goto fail;
+    const struct ics_csv_header *h = ics_csv_scan_header(scan);
+    for (int k = 0; k < NCOLS; k++) {
+        cfg.col[k] = ics_csv_header_find(h, column_aliases[k]);
+        int required = k != COL_LA || cfg.by_residence;
+        if (cfg.col[k] < 0 && required) {
+            rc = ics_error_at(err, ICS_ERR_MISSING_COLUMN, strcmp(path, "-") == 0 ? "standard input" : path, 1, 0,
+                              "missing column '%s' (also accepted: %s%s%s)", column_aliases[k][0],
+                              column_aliases[k][1], column_aliases[k][2] ? ", " : "",
+                              column_aliases[k][2] ? column_aliases[k][2] : "");
+            goto fail;
+        }
+        if (cfg.col[k] < 0)
+            cfg.col[k] = cfg.col[COL_PROVIDER];   /* unused: the residence is not read at provider level */
+        if (cfg.col[k] + 1 > cfg.want)
+            cfg.want = cfg.col[k] + 1;
+    }
+
+    struct ics_csv_scan_result sr;
+    struct ics_csv_scan_options so = {
+        .threads = threads, .want_fields = cfg.want, .reset = worker_reset, .workers = contexts,
+        .progress = opt->progress, .progress_ctx = opt->progress_ctx,
+    };
+    res->passes = 1;
+    if (two_passes) {
+        cfg.pass = 1;
+        so.row = first_pass_row;
+        rc = ics_csv_scan_run(scan, &so, &sr, err);
+        for (int i = 0; i < threads && !rc; i++)
+            if (workers[i].failed)
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", path);
+        if (rc)
+            goto fail;
+        if (sr.rows == 0) {
+            rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
+                               strcmp(path, "-") == 0 ? "standard input" : path);
+            goto fail;
+        }
+        int32_t max_disc = INT32_MIN, max_adm = INT32_MIN;
+        for (int i = 0; i < threads; i++) {
+            if (workers[i].max_discharge > max_disc)
+                max_disc = workers[i].max_discharge;
+            if (workers[i].max_admission > max_adm)
+                max_adm = workers[i].max_admission;
+        }
+        int32_t bucket = 0;
+        if (!cfg.period_known) {
+            /* The financial year of the latest discharge; with only open
+             * spells, of the latest admission. */
+            int32_t anchor = max_disc != INT32_MIN ? max_disc : max_adm;
+            if (anchor == INT32_MIN)
+                anchor = 0;   /* no valid row at all: every row is rejected below */
+            ics_financial_year(anchor, &cfg.from, &cfg.to);
+            bucket = cfg.from;
+            res->period_from_data = 1;
+        }
+        if (cfg.need_histograms) {
+            rc = derive_trimpoints(workers, threads, bucket, &res->owned_trimpoints, err);
+            if (rc)
+                goto fail;
+            res->trimpoints_derived = 1;
+        }
+        for (int i = 0; i < threads; i++)
+            worker_reset(&workers[i]);
+        res->passes = 2;
+    }
+    if (!opt->trimpoints && !res->owned_trimpoints) {
+        res->owned_trimpoints = trimpoints_new();   /* one pass: given period, rates only */
+        if (!res->owned_trimpoints) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    if (opt->rates_path) {
+        rc = ics_trimpoints_load_rates(opt->trimpoints ? opt->trimpoints : res->owned_trimpoints, opt->rates_path, err);
+        if (rc)
+            goto fail;
+    }
+    cfg.trim = opt->trimpoints ? opt->trimpoints : res->owned_trimpoints;
+    res->trimpoints = cfg.trim;
+    res->from = cfg.from;
+    res->to = cfg.to;
+    res->days = cfg.to - cfg.from + 1;
+    cfg.series = opt->series;
+    cfg.series_days = res->days;
+    cfg.pass = 2;
+    so.row = count_row;
+    so.rejects = opt->rejects;
+    so.progress = opt->progress;
+    rc = ics_csv_scan_run(scan, &so, &sr, err);
+    for (int i = 0; i < threads && !rc; i++)
+        if (workers[i].failed)
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", path);
+    if (rc)
+        goto fail;
+    res->read = sr.rows;
+    res->rejected = sr.rejected;
+    res->threads = sr.threads_used;
+    if (sr.rows == 0) {
+        rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
+                           strcmp(path, "-") == 0 ? "standard input" : path);
+        goto fail;
+    }
+    for (int i = 0; i < threads; i++) {
+        res->used += workers[i].used;
+        res->open_spells += workers[i].open;
+        res->outside_period += workers[i].outside;
+        res->discharged_in_period += workers[i].in_period;
+        res->no_trimpoint += workers[i].no_trim;
+        res->excess_without_rate += workers[i].no_rate;
+    }
+    if (res->used + res->rejected != res->read) {
+        rc = ics_error_set(err, ICS_ERR_INTERNAL, "rows do not add up: read %llu, used %llu, rejected %llu",
+                           (unsigned long long)res->read, (unsigned long long)res->used,
+                           (unsigned long long)res->rejected);
+        goto fail;
+    }
+    rc = build_rows(res, opt, &cfg, workers, threads, err);
+    if (rc)
+        goto fail;
+    for (int i = 0; i < threads; i++)
+        worker_release(&workers[i]);
+    ics_free(workers);
+    ics_free(contexts);
+    ics_csv_scan_close(scan);
+    if (spool_fd >= 0)
+        close(spool_fd);
+    *out = res;
+    return ICS_OK;
+
+fail:
+    if (workers)
+        for (int i = 0; i < threads; i++)
+            worker_release(&workers[i]);
+    ics_free(workers);
+    ics_free(contexts);
+    ics_csv_scan_close(scan);
+    if (spool_fd >= 0)
+        close(spool_fd);
+    ics_beds_result_free(res);
+    return rc;
+}
+
+void ics_beds_result_free(struct ics_beds_result *r)
+{
+    if (!r)
+        return;
+    ics_trimpoints_free(r->owned_trimpoints);
+    ics_arena_release(&r->arena);
+    ics_free(r);
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+#define RATIO_DECIMALS 6
+
+static void write_measures_csv(FILE *f, const struct ics_beds_measures *m, int32_t days)
+{
+    char cost[32], a[64], b[64], c[64];
+    ics_pence_format(m->excess_cost_pence, cost);
+    int32_t d = days > 0 ? days : 1;
+    ics_ratio_format(m->occupied_bed_days, d, RATIO_DECIMALS, a, sizeof a);
+    ics_ratio_format(m->long_stay_21_bed_days, d, RATIO_DECIMALS, b, sizeof b);
+    ics_ratio_format(m->excess_bed_days, d, RATIO_DECIMALS, c, sizeof c);
+    fprintf(f, "%lld,%lld,%lld,%s,%lld,%lld,%lld,%lld,%lld,%s,%s,%s", (long long)m->spells,
+            (long long)m->bed_days, (long long)m->excess_bed_days, cost, (long long)m->long_stay_7_spells,
+            (long long)m->long_stay_21_spells, (long long)m->occupied_bed_days, (long long)m->long_stay_7_bed_days,
+            (long long)m->long_stay_21_bed_days, a, b, c);
+}
+
+static const char MEASURE_COLUMNS[] =
+    "spells,bed_days,excess_bed_days,excess_cost,long_stay_7_spells,long_stay_21_spells,"
+    "occupied_bed_days,long_stay_7_bed_days,long_stay_21_bed_days,avg_occupied_beds,"
+    "avg_long_stay_21_beds,excess_beds";
+
+static void write_row_csv(FILE *f, const struct ics_beds_result *r, const char *level, const struct ics_beds_row *row)
+{
+    char from[11], to[11];
+    fputs(level, f);
+    fputc(',', f);
+    ics_csv_write_field(f, row->code, strlen(row->code));
+    if (r->series) {
+        int32_t end = row->period_start;
+        /* the last day of the period inside [from, to] */
+        int32_t first = row->period_start < r->from ? r->from : row->period_start;
+        end = first + row->period_days - 1;
+        ics_date_format(row->period_start, from);
+        ics_date_format(end, to);
+        fprintf(f, ",%s,%s,%d,", from, to, row->period_days);
+        ics_csv_write_field(f, row->name, strlen(row->name));
+        fputc(',', f);
+        write_measures_csv(f, &row->m, row->period_days);
+        fputc('\n', f);
+        return;
+    }
+    fputc(',', f);
+    ics_csv_write_field(f, row->name, strlen(row->name));
+    fputc(',', f);
+    write_measures_csv(f, &row->m, r->days);
+    ics_date_format(r->from, from);
+    ics_date_format(r->to, to);
+    fprintf(f, ",%s,%s,%d\n", from, to, r->days);
+}
+
+int ics_beds_write_csv(const struct ics_beds_result *r, FILE *f, struct ics_error *err)
+{
+    const char *level = ics_beds_level_name(r->level);
+    if (r->series)
+        fprintf(f, "level,code,period_start,period_end,days,name,%s\n", MEASURE_COLUMNS);
+    else
+        fprintf(f, "level,code,name,%s,period_from,period_to,days\n", MEASURE_COLUMNS);
+    for (size_t i = 0; i < r->count; i++)
+        write_row_csv(f, r, level, &r->rows[i]);
+    if (r->series) {
+        for (size_t p = 0; p < r->periods; p++)
+            write_row_csv(f, r, "total", &r->rows[r->count + p]);
+    } else {
+        write_row_csv(f, r, "total", &r->total);
+    }
+    if (ferror(f))
+        return ics_error_set(err, ICS_ERR_IO, "error writing the result");
+    return ICS_OK;
+}
+
+static void json_number_text(struct ics_json *j, const char *key, const char *text)
+{
+    ics_json_key(j, key);
+    ics_json_raw_number(j, text);
+}
+
+static void write_row_json(struct ics_json *j, const struct ics_beds_result *r, const char *level,
+                           const struct ics_beds_row *row)
+{
+    char buf[64];
+    int32_t days = r->series ? row->period_days : r->days;
+    ics_json_object_begin(j);
+    ics_json_kv_string(j, "level", level);
+    ics_json_kv_string(j, "code", row->code);
+    if (r->series) {
+        int32_t first = row->period_start < r->from ? r->from : row->period_start;
+        ics_date_format(row->period_start, buf);
+        ics_json_kv_string(j, "period_start", buf);
+        ics_date_format(first + row->period_days - 1, buf);
+        ics_json_kv_string(j, "period_end", buf);
+        ics_json_kv_int(j, "days", row->period_days);
+    }
+    ics_json_kv_string(j, "name", row->name);
+    const struct ics_beds_measures *m = &row->m;
+    ics_json_kv_int(j, "spells", m->spells);
+    ics_json_kv_int(j, "bed_days", m->bed_days);
+    ics_json_kv_int(j, "excess_bed_days", m->excess_bed_days);
+    ics_pence_format(m->excess_cost_pence, buf);
+    json_number_text(j, "excess_cost", buf);
+    ics_json_kv_int(j, "long_stay_7_spells", m->long_stay_7_spells);
+    ics_json_kv_int(j, "long_stay_21_spells", m->long_stay_21_spells);
+    ics_json_kv_int(j, "occupied_bed_days", m->occupied_bed_days);
+    ics_json_kv_int(j, "long_stay_7_bed_days", m->long_stay_7_bed_days);
+    ics_json_kv_int(j, "long_stay_21_bed_days", m->long_stay_21_bed_days);
+    int32_t d = days > 0 ? days : 1;
+    ics_ratio_format(m->occupied_bed_days, d, RATIO_DECIMALS, buf, sizeof buf);
+    json_number_text(j, "avg_occupied_beds", buf);
+    ics_ratio_format(m->long_stay_21_bed_days, d, RATIO_DECIMALS, buf, sizeof buf);
+    json_number_text(j, "avg_long_stay_21_beds", buf);
+    ics_ratio_format(m->excess_bed_days, d, RATIO_DECIMALS, buf, sizeof buf);
+    json_number_text(j, "excess_beds", buf);
+    if (!r->series) {
+        ics_date_format(r->from, buf);
+        ics_json_kv_string(j, "period_from", buf);
+        ics_date_format(r->to, buf);
+        ics_json_kv_string(j, "period_to", buf);
+        ics_json_kv_int(j, "days", r->days);
+    }
+    ics_json_object_end(j);
+}
+
+int ics_beds_write_json(const struct ics_beds_result *r, FILE *f, struct ics_error *err)
+{
+    struct ics_json j;
+    char buf[16];
+    const char *level = ics_beds_level_name(r->level);
+    ics_json_init(&j, f, 1);
+    ics_json_object_begin(&j);
+    ics_json_kv_string(&j, "level", level);
+    ics_date_format(r->from, buf);
+    ics_json_kv_string(&j, "period_from", buf);
+    ics_date_format(r->to, buf);
+    ics_json_kv_string(&j, "period_to", buf);
+    ics_json_kv_int(&j, "days", r->days);
+    ics_json_kv_int(&j, "read", (int64_t)r->read);
+    ics_json_kv_int(&j, "used", (int64_t)r->used);
+    ics_json_kv_int(&j, "rejected", (int64_t)r->rejected);
+    ics_json_kv_int(&j, "not_priced", (int64_t)r->no_trimpoint);
+    ics_json_kv_bool(&j, "trimpoints_derived", r->trimpoints_derived);
+    ics_json_key(&j, "rows");
+    ics_json_array_begin(&j);
+    for (size_t i = 0; i < r->count; i++)
+        write_row_json(&j, r, level, &r->rows[i]);
+    if (!r->series) {
+        write_row_json(&j, r, "total", &r->total);
+    } else {
+        for (size_t p = 0; p < r->periods; p++)
+            write_row_json(&j, r, "total", &r->rows[r->count + p]);
+    }
+    ics_json_array_end(&j);
+    ics_json_key(&j, "total");
+    write_row_json(&j, r, "total", &r->total);
+    ics_json_object_end(&j);
+    if (ics_json_finish(&j) || ferror(f))
+        return ics_error_set(err, ICS_ERR_IO, "error writing the result");
+    return ICS_OK;
+}
