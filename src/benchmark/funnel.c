@@ -1,0 +1,482 @@
+/*
+ * Funnel plot limits following FunnelPlotR 0.6.0 (R/funnel_plot.R,
+ * R/od_adjustment.R, R/calculate_limits.R, R/build_limits_lookup.R,
+ * R/outliers_func.R). Expressions keep R's order of operations, so limits
+ * agree with the package to the last bits or nearly so (the exact Poisson
+ * limits go through our own chi-square quantile, within about 1e-12).
+ */
+#include "ics/funnel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchmark/funnel_internal.h"
+#include "benchmark/spc_stats.h"
+
+/* The package's literal normal quantiles (qnorm(0.975), qnorm(0.999) to 7 figures). */
+#define Z95_PACKAGE 1.959964
+#define Z998_PACKAGE 3.090232
+
+void ics_funnel_options_init(struct ics_funnel_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->type = ICS_FUNNEL_SR;
+    opt->sr_method = ICS_FUNNEL_SHMI;
+    opt->overdispersion = ICS_FUNNEL_OD_AUTO;
+    opt->trim = 0.1;
+    opt->multiplier = 1;
+    opt->limit = 998;
+    opt->shmi_rounding = 1;
+    opt->exact_z = 0;
+}
+
+/* ---- aggregation -------------------------------------------------------- */
+
+static const struct ics_funnel_row *sort_rows;
+
+static int cmp_row_index(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(sort_rows[i].group, sort_rows[j].group);
+    if (c)
+        return c;
+    return i < j ? -1 : i > j;
+}
+
+int ics_funnel_aggregate(const struct ics_funnel_row *rows, size_t nrows,
+                         struct ics_funnel_group **out, size_t *ngroups, struct ics_error *err)
+{
+    *out = NULL;
+    *ngroups = 0;
+    if (nrows == 0)
+        return ics_error_set(err, ICS_ERR_EMPTY, "no rows");
+    for (size_t i = 0; i < nrows; i++) {
+        const struct ics_funnel_row *r = &rows[i];
+        if (!isfinite(r->numerator) || !isfinite(r->denominator))
+            return ics_error_set(err, ICS_ERR_PARSE, "group '%s': numerator and denominator must be finite numbers",
+                                 r->group);
+        if (r->numerator < 0 || r->denominator < 0)
+            return ics_error_set(err, ICS_ERR_PARSE, "group '%s': negative %s", r->group,
+                                 r->numerator < 0 ? "numerator" : "denominator");
+    }
+    size_t *idx = ics_malloc(nrows * sizeof *idx);
+    struct ics_funnel_group *g = ics_calloc(nrows, sizeof *g);
+    if (!idx || !g) {
+        ics_free(idx);
+        ics_free(g);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nrows; i++)
+        idx[i] = i;
+    /* qsort has no context argument; the library is called from one thread
+     * per run, and the comparison only reads. */
+    sort_rows = rows;
+    qsort(idx, nrows, sizeof *idx, cmp_row_index);
+    sort_rows = NULL;
+    size_t ng = 0;
+    for (size_t a = 0; a < nrows;) {
+        size_t b = a;
+        long double sn = 0, sd = 0;
+        while (b < nrows && strcmp(rows[idx[b]].group, rows[idx[a]].group) == 0) {
+            sn += rows[idx[b]].numerator;
+            sd += rows[idx[b]].denominator;
+            b++;
+        }
+        g[ng].name = rows[idx[a]].group;
+        g[ng].numerator = (double)sn;
+        g[ng].denominator = (double)sd;
+        g[ng].rows = b - a;
+        ng++;
+        a = b;
+    }
+    ics_free(idx);
+    *out = g;
+    *ngroups = ng;
+    return ICS_OK;
+}
+
+/* ---- pieces shared with the tests (funnel_internal.h) -------------------- */
+
+double ics_funnel_r_quantile7(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    double index = 1 + (double)(n - 1) * p;   /* R: 1 + max(n - 1, 0) * probs */
+    double lo = floor(index), hi = ceil(index);
+    double qs = sorted[(size_t)lo - 1];
+    double xh = sorted[(size_t)hi - 1];
+    if (index > lo && xh != qs) {
+        double h = index - lo;
+        qs = (1 - h) * qs + h * xh;
+    }
+    return qs;
+}
+
+int ics_funnel_outlier(double value, double lcl, double ucl)
+{
+    return (value <= ucl && value >= lcl) ? 0 : 1;
+}
+
+double ics_funnel_poisson_limit(double x, double p_upper, int upper)
+{
+    /* Lower: qchisq(1 - a, 2x, lower.tail = FALSE) / 2 / x; upper:
+     * qchisq(a, 2(x + 1), lower.tail = FALSE) / 2 / x. Here p_upper is the
+     * upper-tail probability handed to qchisq, as in the package. */
+    if (upper)
+        return (ics_qchisq(p_upper, 2 * (x + 1), 0) / 2) / x;
+    return (ics_qchisq(p_upper, 2 * x, 0) / 2) / x;
+}
+
+/* ---- z-scores, trimming, phi, tau² ------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Standard error of the transformed value, as transformed_zscore() sets `s`. */
+static double group_s(const struct ics_funnel_options *opt, double num, double den)
+{
+    switch (opt->type) {
+    case ICS_FUNNEL_SR:
+        if (opt->sr_method == ICS_FUNNEL_SHMI)
+            return 1 / (sqrt(den));
+        return 1 / (2 * sqrt(den));
+    case ICS_FUNNEL_PROPORTION:
+        return 1 / (2 * sqrt(den));
+    default: {
+        double a = num + 0.5, b = den + 0.5;
+        return sqrt((num / (a * a)) + (den / (b * b)));
+    }
+    }
+}
+
+int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                       struct ics_funnel_result *res, struct ics_error *err)
+{
+    memset(res, 0, sizeof *res);
+    res->phi = res->tau2 = res->target = NAN;
+    res->groups = n;
+    int shmi = opt->type == ICS_FUNNEL_SR && opt->sr_method == ICS_FUNNEL_SHMI;
+    double mult = opt->multiplier;
+
+    long double sum_num = 0, sum_den = 0;
+    size_t nvalid = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ics_funnel_group *g = &groups[i];
+        if (shmi && opt->shmi_rounding)
+            g->denominator = ics_r_round(g->denominator, 2);
+        g->valid = g->denominator > 0;
+        g->value = g->z = NAN;
+        g->lcl95 = g->ucl95 = g->lcl998 = g->ucl998 = NAN;
+        g->unadj_lcl95 = g->unadj_ucl95 = g->unadj_lcl998 = g->unadj_ucl998 = NAN;
+        g->adj_lcl95 = g->adj_ucl95 = g->adj_lcl998 = g->adj_ucl998 = NAN;
+        g->trimmed = g->used_for_phi = g->outlier95 = g->outlier998 = 0;
+        if (!g->valid)
+            continue;
+        if (opt->type == ICS_FUNNEL_PROPORTION && g->numerator > g->denominator)
+            return ics_error_set(err, ICS_ERR_PARSE,
+                                 "group '%s': numerator %.17g exceeds denominator %.17g, not a proportion",
+                                 g->name, g->numerator, g->denominator);
+        sum_num += g->numerator;
+        sum_den += g->denominator;
+        nvalid++;
+    }
+    res->valid_groups = nvalid;
+    if (nvalid == 0)
+        return ics_error_set(err, ICS_ERR_EMPTY, "no group has a positive denominator");
+
+    double target = opt->type == ICS_FUNNEL_SR ? 1 : (double)sum_num / (double)sum_den;
+    res->target = target;
+    double target_t = 0;
+    if (opt->type == ICS_FUNNEL_SR)
+        target_t = shmi ? 0 : 1;
+    else if (opt->type == ICS_FUNNEL_PROPORTION)
+        target_t = asin(sqrt((double)sum_num / (double)sum_den));
+    else
+        target_t = log((double)sum_num / (double)sum_den);
+
+    /* z-scores (Uzscore) */
+    for (size_t i = 0; i < n; i++) {
+        struct ics_funnel_group *g = &groups[i];
+        if (!g->valid)
+            continue;
+        double O = g->numerator, E = g->denominator;
+        g->value = (O / E) * mult;
+        double s = group_s(opt, O, E);
+        double Y;
+        if (shmi) {
+            g->z = sqrt(E) * log(O / E);
+            continue;
+        }
+        if (opt->type == ICS_FUNNEL_SR)
+            Y = sqrt(O / E);
+        else if (opt->type == ICS_FUNNEL_PROPORTION)
+            Y = asin(sqrt(O / E));
+        else
+            Y = log((O + 0.5) / (E + 0.5));
+        g->z = (Y - target_t) / s;
+    }
+
+    double *zs = ics_malloc(nvalid * sizeof *zs);
+    double *wz = ics_malloc(nvalid * sizeof *wz);
+    double *ww = ics_malloc(nvalid * sizeof *ww);
+    if (!zs || !wz || !ww) {
+        ics_free(zs);
+        ics_free(wz);
+        ics_free(ww);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (groups[i].valid)
+            zs[k++] = groups[i].z;
+    qsort(zs, nvalid, sizeof *zs, cmp_double);
+
+    size_t nused = 0;
+    if (shmi) {
+        /* NHS Digital truncation: rank (ties averaged), sp = floor(rank k / (N+1)),
+         * keep 0 < sp < k - 1. */
+        double kk = 1 / opt->trim;
+        double maxk = kk - 1, mink = (kk / kk) - 1;
+        for (size_t i = 0; i < n; i++) {
+            struct ics_funnel_group *g = &groups[i];
+            if (!g->valid)
+                continue;
+            size_t less = 0, equal = 0;
+            for (size_t j = 0; j < nvalid; j++) {
+                if (zs[j] < g->z)
+                    less++;
+                else if (zs[j] == g->z)
+                    equal++;
+            }
+            double rank = (double)less + ((double)equal + 1) / 2;   /* average rank */
+            double sp = floor(rank * kk / (double)(nvalid + 1));
+            g->trimmed = !(sp > mink && sp < maxk);
+            if (!g->trimmed) {
+                g->used_for_phi = 1;
+                wz[nused] = g->z;
+                double s = group_s(opt, g->numerator, g->denominator);
+                ww[nused] = 1 / (s * s);
+                nused++;
+            }
+        }
+    } else {
+        double lz = ics_funnel_r_quantile7(zs, nvalid, opt->trim);
+        double uz = ics_funnel_r_quantile7(zs, nvalid, 1 - opt->trim);
+        for (size_t i = 0; i < n; i++) {
+            struct ics_funnel_group *g = &groups[i];
+            if (!g->valid)
+                continue;
+            g->trimmed = !(g->z > lz && g->z < uz);
+            g->used_for_phi = 1;
+            wz[nused] = g->z < lz ? lz : g->z > uz ? uz : g->z;
+            double s = group_s(opt, g->numerator, g->denominator);
+            ww[nused] = 1 / (s * s);
+            nused++;
+        }
+    }
+    res->groups_used_for_phi = nused;
+
+    double phi = NAN, tau2 = NAN;
+    if (nused > 0) {
+        for (size_t i = 0; i < nused; i++)
+            wz[i] = wz[i] * wz[i];
+        double dn = (double)nused;
+        phi = (1 / dn) * ics_r_sum(wz, nused);
+        if (isfinite(phi)) {
+            if ((dn * phi) < (dn - 1)) {
+                tau2 = 0;
+            } else {
+                double sw = ics_r_sum(ww, nused);
+                for (size_t i = 0; i < nused; i++)
+                    ww[i] = ww[i] * ww[i];
+                double sw2 = ics_r_sum(ww, nused);
+                double t = ((dn * phi) - (dn - 1)) / (sw - (sw2 / sw));
+                tau2 = isnan(t) ? NAN : (t > 0 ? t : 0);
+            }
+        }
+    }
+    ics_free(zs);
+    ics_free(wz);
+    ics_free(ww);
+    res->phi = isfinite(phi) ? phi : NAN;
+    res->tau2 = isfinite(tau2) ? tau2 : NAN;
+
+    /* Which limits judge. One group (no between-group variance can be
+     * estimated) or an infinite z leave tau² undefined: unadjusted limits. */
+    res->undefined_od = !isfinite(phi) || !isfinite(tau2);
+    if (opt->overdispersion == ICS_FUNNEL_OD_OFF || res->undefined_od)
+        res->adjusted = 0;
+    else if (opt->overdispersion == ICS_FUNNEL_OD_ON)
+        res->adjusted = 1;
+    else {
+        res->adjusted = phi > 1;
+        res->no_overdispersion = !(phi > 1);
+    }
+
+    /* Limits at each group's own denominator; proportions need the grid for
+     * the package's monotonicity fix, so evaluate on the whole grid. */
+    size_t m = 0;
+    double *grid = ics_funnel_grid(opt, groups, n, &m);
+    double *lim_u = grid ? ics_malloc(m * 4 * sizeof *lim_u) : NULL;
+    double *lim_a = grid ? ics_malloc(m * 4 * sizeof *lim_a) : NULL;
+    if (!grid || !lim_u || !lim_a) {
+        ics_free(grid);
+        ics_free(lim_u);
+        ics_free(lim_a);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    ics_funnel_limits(opt, res, 0, grid, m, lim_u);
+    if (!res->undefined_od)
+        ics_funnel_limits(opt, res, 1, grid, m, lim_a);
+    for (size_t i = 0; i < n; i++) {
+        struct ics_funnel_group *g = &groups[i];
+        if (!g->valid)
+            continue;
+        /* binary search: the denominator is on the grid exactly */
+        size_t lo = 0, hi = m;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (grid[mid] < g->denominator)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        const double *u = &lim_u[lo * 4];
+        g->unadj_lcl95 = u[0];
+        g->unadj_ucl95 = u[1];
+        g->unadj_lcl998 = u[2];
+        g->unadj_ucl998 = u[3];
+        if (!res->undefined_od) {
+            const double *a = &lim_a[lo * 4];
+            g->adj_lcl95 = a[0];
+            g->adj_ucl95 = a[1];
+            g->adj_lcl998 = a[2];
+            g->adj_ucl998 = a[3];
+        }
+        if (res->adjusted) {
+            g->lcl95 = g->adj_lcl95;
+            g->ucl95 = g->adj_ucl95;
+            g->lcl998 = g->adj_lcl998;
+            g->ucl998 = g->adj_ucl998;
+        } else {
+            g->lcl95 = g->unadj_lcl95;
+            g->ucl95 = g->unadj_ucl95;
+            g->lcl998 = g->unadj_lcl998;
+            g->ucl998 = g->unadj_ucl998;
+        }
+        double rr = g->numerator / g->denominator;
+        g->outlier95 = ics_funnel_outlier(rr * mult, g->lcl95, g->ucl95);
+        g->outlier998 = ics_funnel_outlier(rr * mult, g->lcl998, g->ucl998);
+    }
+    ics_free(grid);
+    ics_free(lim_u);
+    ics_free(lim_a);
+    return ICS_OK;
+}
+
+/* ---- limits -------------------------------------------------------------- */
+
+void ics_funnel_limits(const struct ics_funnel_options *opt, const struct ics_funnel_result *res,
+                       int adjusted, const double *xs, size_t m, double *out)
+{
+    double z95 = opt->exact_z ? ics_qnorm(0.975) : Z95_PACKAGE;
+    double z998 = opt->exact_z ? ics_qnorm(0.999) : Z998_PACKAGE;
+    double mult = opt->multiplier;
+    double target = res->target;
+    double tau2 = adjusted ? res->tau2 : 0;
+    if (!isfinite(tau2))
+        tau2 = 0;
+    const double zz[4] = {-z95, z95, -z998, z998};
+
+    for (size_t i = 0; i < m; i++) {
+        double x = xs[i];
+        double *o = &out[i * 4];
+        if (opt->type == ICS_FUNNEL_SR && !adjusted) {
+            /* exact Poisson limits on the expected count */
+            o[0] = mult * target * (ics_qchisq(0.975, 2 * x, 0) / 2) / x;
+            o[1] = mult * target * (ics_qchisq(0.025, 2 * (x + 1), 0) / 2) / x;
+            o[2] = mult * target * (ics_qchisq(0.999, 2 * x, 0) / 2) / x;
+            o[3] = mult * target * (ics_qchisq(0.001, 2 * (x + 1), 0) / 2) / x;
+            continue;
+        }
+        for (int k = 0; k < 4; k++) {
+            double z = zz[k];
+            double sgn = z < 0 ? -1 : 1;
+            double za = fabs(z);
+            double v;
+            if (opt->type == ICS_FUNNEL_SR && opt->sr_method == ICS_FUNNEL_SHMI) {
+                v = mult * (exp(z * sqrt((1 / x) + tau2)));
+            } else if (opt->type == ICS_FUNNEL_SR) {
+                double s = 1 / (2 * sqrt(x));
+                double half = 1 + sgn * (za * sqrt((s * s + tau2)));
+                if (opt->sr_method == ICS_FUNNEL_CQC_CORRECTED) {
+                    /* back on the ratio scale; below 0 the root has no meaning */
+                    half = half < 0 ? 0 : half;
+                    v = mult * (half * half);
+                } else {
+                    v = mult * half;
+                }
+            } else if (opt->type == ICS_FUNNEL_RATIO) {
+                double s = 1 / (2 * sqrt(x));
+                v = mult * (exp(log(target) + sgn * (za * sqrt(s * s + tau2))));
+            } else {
+                double s = 1 / (2 * sqrt(x));
+                double t = sin(asin(sqrt(target)) + sgn * za * sqrt((s * s) + tau2));
+                v = mult * (t * t);
+                if (sgn < 0 && v < 0)
+                    v = 0;
+                if (sgn > 0 && v > 1 * mult)
+                    v = 1 * mult;
+            }
+            o[k] = v;
+        }
+    }
+    if (opt->type == ICS_FUNNEL_PROPORTION && m > 1) {
+        /* One pass, comparing with the next grid point's value before any
+         * change (R's vectorised ifelse): a lower limit above the next one
+         * becomes 0, an upper limit below the next one becomes 1. */
+        for (size_t i = 0; i + 1 < m; i++) {
+            double *o = &out[i * 4];
+            const double *nx = &out[(i + 1) * 4];
+            o[0] = o[0] > nx[0] ? 0 : o[0];
+            o[1] = o[1] < nx[1] ? 1 * mult : o[1];
+            o[2] = o[2] > nx[2] ? 0 : o[2];
+            o[3] = o[3] < nx[3] ? 1 * mult : o[3];
+        }
+    }
+}
+
+double *ics_funnel_grid(const struct ics_funnel_options *opt, const struct ics_funnel_group *groups,
+                        size_t n, size_t *m)
+{
+    *m = 0;
+    double maxd = 0;
+    size_t nvalid = 0;
+    for (size_t i = 0; i < n; i++)
+        if (groups[i].valid) {
+            if (groups[i].denominator > maxd)
+                maxd = groups[i].denominator;
+            nvalid++;
+        }
+    size_t cap = 1000 + nvalid;
+    double *g = ics_malloc(cap * sizeof *g);
+    if (!g)
+        return NULL;
+    double from = opt->type == ICS_FUNNEL_SR ? 1.1 : 3;
+    ics_r_seq(from, ceil(maxd), 1000, g);
+    size_t k = 1000;
+    for (size_t i = 0; i < n; i++)
+        if (groups[i].valid)
+            g[k++] = groups[i].denominator;
+    qsort(g, k, sizeof *g, cmp_double);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || g[i] != g[u - 1])
+            g[u++] = g[i];
+    *m = u;
+    return g;
+}
