@@ -822,9 +822,15 @@ static const char *output_code(const struct ics_beds_options *opt, const char *c
     }
     const struct ics_geography_area *a = opt->geography ? ics_geography_la(opt->geography, code, len) : NULL;
     if (opt->level == ICS_BEDS_RESIDENCE) {
-        *name = a && a->la_name ? a->la_name : "";
-        *out_len = len;
-        return code;
+        /* An older code rolls into its successor's row (e.g. 2019
+         * Buckinghamshire districts into Buckinghamshire). */
+        if (!a) {
+            *out_len = len;
+            return code;
+        }
+        *name = a->la_name ? a->la_name : "";
+        *out_len = strlen(a->la_code);
+        return a->la_code;
     }
     const char *nation_code, *nation_name;
     if (!a && opt->level == ICS_BEDS_NATION && ics_gss_nation(code, len, &nation_code, &nation_name) == 0) {
