@@ -1,0 +1,109 @@
+/*
+ * ics synth: a deterministic, realistic synthetic year of English hospital
+ * spells, at any size, in constant memory.
+ *
+ * Every value comes from embedded public reference tables (real acute trust
+ * ODS codes with their OHID catchment local authorities, real HRG4+ codes with
+ * their tariff trim points; see data/synth/SOURCE.md) and a fixed integer
+ * model (docs/commands/synth.md). Spell k of a stream depends only on the seed,
+ * the year and k, never on how many spells are written, so the first 5 rows of
+ * a 1,000-row run equal a 5-row run, and output is byte-identical on every
+ * machine (own PRNG, integer arithmetic only).
+ *
+ * Ownership: all strings returned here point into static tables owned by the
+ * library; callers never free them. A struct ics_synth is owned by the caller
+ * of ics_synth_new and released with ics_synth_free.
+ */
+#ifndef ICS_SYNTH_H
+#define ICS_SYNTH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ics/core.h"
+
+#define ICS_SYNTH_DEFAULT_YEAR 2018   /* financial year 2018-19 */
+#define ICS_SYNTH_MIN_YEAR 1901
+#define ICS_SYNTH_MAX_YEAR 9000
+
+struct ics_synth_options {
+    uint64_t spells;         /* rows to write */
+    uint64_t seed;
+    int fy_start_year;       /* the financial year that starts on 1 April of this year */
+    int messy;               /* 1: write the spells the way raw extracts look (below) */
+    ics_progress_fn progress;/* may be NULL; called every 2^20 rows and at the end */
+    void *progress_ctx;
+};
+
+/* Defaults: 0 spells, seed 1, financial year 2018-19, canonical layout. */
+void ics_synth_options_init(struct ics_synth_options *opt);
+
+/*
+ * Writes a header and opt->spells rows to `out` (which the caller owns and
+ * closes). Canonical layout:
+ *   spell_id,provider_code,patient_la,admission_date,discharge_date,
+ *   admission_method,hrg,age,sex,discharge_destination
+ * ISO dates, LF line ends; an empty discharge_date is a spell still open at the
+ * end of the year (its discharge_destination is empty too); an empty
+ * patient_la or hrg is unknown.
+ * Messy layout (opt->messy): the same values under HES names
+ *   EPIKEY,PROCODE3,RESLADST_ONS,ADMIDATE,DISDATE,ADMIMETH,NOTES,SUSHRG,
+ *   STARTAGE,SEX,DISDEST
+ * with dates DD/MM/YYYY, CRLF line ends, a UTF-8 byte-order mark and a
+ * free-text NOTES column holding quoted commas, doubled quotes and, rarely, a
+ * line break inside quotes.
+ * Returns ICS_OK, ICS_ERR_USAGE (year out of range), ICS_ERR_NOMEM or
+ * ICS_ERR_IO (a write failed; rows before it may have been written).
+ */
+int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_error *err);
+
+/* One spell, as the generator makes it. */
+struct ics_synth_spell {
+    uint64_t number;             /* 1-based row number; spell_id is it zero-padded to 10 digits */
+    const char *provider_code;   /* ODS trust code, 3 characters */
+    const char *patient_la;      /* 2022 English LAD code, or "" (unknown) */
+    int32_t admission_date;      /* days since 1970-01-01 */
+    int32_t discharge_date;      /* ICS_DATE_NONE when still in hospital */
+    char admission_method[3];    /* HES ADMIMETH, e.g. "11", "21", "2A" */
+    const char *hrg;             /* HRG4+ code, or "" (ungrouped) */
+    int trimpoint;               /* the HRG's trim point for the spell's class; 0 = none or no HRG */
+    int age;                     /* 0..105 */
+    int sex;                     /* HES SEX: 1 male, 2 female */
+    int discharge_destination;   /* HES DISDEST, e.g. 19; 0 when still in hospital */
+};
+
+/* A generator for one seed and year: precomputed date tables, nothing more.
+ * Returns NULL on a bad year or out of memory, with err filled. */
+struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_error *err);
+void ics_synth_free(struct ics_synth *g);
+/* Spell number index + 1 of the stream (index from 0): the row that
+ * ics_synth_spells writes at that position with the same seed and year. */
+void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth_spell *out);
+
+/* The embedded reference tables. */
+struct ics_synth_trust_info {
+    const char *code;            /* ODS code of the 2022 trust */
+    const char *name;
+    unsigned beds;               /* KH03 Q3 2019-20 G&A overnight + day beds (size weight) */
+};
+size_t ics_synth_trust_count(void);
+/* i < ics_synth_trust_count(); trusts are in code order. */
+struct ics_synth_trust_info ics_synth_trust(size_t i);
+
+struct ics_synth_hrg_info {
+    const char *code;                /* HRG4+ code */
+    int elective_trimpoint;          /* days; 0 = none (obstetric NZ codes) */
+    int non_elective_trimpoint;      /* days; the model's choice, see docs/commands/synth.md */
+};
+size_t ics_synth_hrg_count(void);
+/* i < ics_synth_hrg_count(); HRGs are in code order. */
+struct ics_synth_hrg_info ics_synth_hrg(size_t i);
+
+/*
+ * Writes the trim points the generator models, as
+ * `hrg,elective_trimpoint_days,non_elective_trimpoint_days` (HRGs without a
+ * trim point are left out), the layout `ics beds --trimpoints` reads.
+ */
+int ics_synth_write_trimpoints(FILE *out, struct ics_error *err);
+
+#endif
