@@ -1,9 +1,17 @@
-/* Internal to src/ledger/: reference tables and shared helpers. */
+/* Internal to src/ledger/: the handle, reference tables and shared helpers. */
 #ifndef ICS_LEDGER_INTERNAL_H
 #define ICS_LEDGER_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ics/core.h"
+#include "ics/ledger.h"
+#include "ics/store.h"
+
+struct ics_ledger {
+    struct ics_store *store;
+};
 
 /* Organisation codes shipped with the project (sorted by code, strcmp order). */
 struct ledger_org_ref {
@@ -19,5 +27,31 @@ extern const int32_t ledger_bank_holidays[];
 extern const size_t ledger_bank_holiday_count;
 extern const int ledger_bank_holiday_first_year;
 extern const int ledger_bank_holiday_last_year;
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21 bytes). */
+void ledger_now(char *buf, size_t size);
+/* Copies an organisation code trimmed and upper-cased into out (ICS_LEDGER_CODE_MAX).
+ * Returns 0, or -1 if empty or too long. */
+int ledger_code_normalise(const char *s, size_t len, char *out);
+/* 1 if the text is a well-formed period. */
+int ledger_period_valid(const char *period);
+
+/* The next id for table.column (MAX + 1); call inside a write transaction. */
+int ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
+                   struct ics_error *err);
+/* Appends an audit entry, chained to the last one; call inside the write
+ * transaction of the change it records. at NULL: now. */
+int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
+                        const char *subject, const char *detail, struct ics_error *err);
+/* Hex SHA-256 (65 bytes with the NUL). */
+void ledger_sha256_hex(const unsigned char digest[32], char *hex);
+
+/* Runs a statement that returns at most one integer; *found says whether a
+ * row came back (may be NULL). Parameters: text values, NULL-terminated. */
+int ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
+                     int *found, struct ics_error *err);
+
+/* Pounds with two decimals: writes into buf (>= 24 bytes) and returns it. */
+const char *ledger_money(int64_t pence, char *buf);
 
 #endif

@@ -1,0 +1,339 @@
+/*
+ * ics ledger: agreement of balances (AoB) between NHS organisations, their
+ * mismatches and disputes, kept in one shared, auditable store.
+ *
+ * Model (docs/commands/ledger.md has the full rules):
+ *  - a submission is one organisation's statement for a period ("2018-19-M12"):
+ *    lines of counterparty, kind (receivable, payable, income, expenditure),
+ *    optional invoice ref and date, amount in pence. All or nothing; a changed
+ *    file for the same org and period becomes a new current version;
+ *  - matching compares, for each supplier S and purchaser P, S's receivables
+ *    from P with P's payables to S ("rp") and S's income from P with P's
+ *    expenditure with S ("ie"), in totals and invoice by invoice;
+ *  - a dispute moves local_negotiation -> executive_escalation -> mediation ->
+ *    determination -> closed, one stage at a time, with working-day deadlines;
+ *  - every change appends to a SHA-256 hash-chained audit log.
+ *
+ * Money is int64 pence, dates int32 days since 1970-01-01 (core.h). Library
+ * calls return a status and fill struct ics_error; nothing here prints except
+ * the *_write functions, which write to the FILE the caller passes.
+ *
+ * Ownership: ics_ledger_open returns a handle freed by ics_ledger_close.
+ * Result objects (match, disputes, report) are owned by the caller and freed
+ * with their *_free function; pointers into them live as long as they do.
+ */
+#ifndef ICS_LEDGER_H
+#define ICS_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ics/core.h"
+
+struct ics_store;
+struct ics_ledger;
+
+#define ICS_LEDGER_CODE_MAX 16      /* organisation codes are 1..15 bytes */
+#define ICS_LEDGER_PERIOD_LEN 11    /* "2018-19-M12" */
+
+/* ---- opening ---------------------------------------------------------- */
+
+/* Opens the ledger in the database at `path`. create != 0: create the file and
+ * apply every migration (ics ledger init); otherwise the file must exist and
+ * pending migrations are applied. */
+int ics_ledger_open(const char *path, int create, struct ics_ledger **out, struct ics_error *err);
+void ics_ledger_close(struct ics_ledger *l);
+/* The underlying store (borrowed; for tests and checks). */
+struct ics_store *ics_ledger_store(struct ics_ledger *l);
+
+/* ---- periods, organisations, calendar ---------------------------------- */
+
+/*
+ * Periods are "YYYY-YY-Mnn": the financial year (April to March, the second
+ * year written as its last two digits) and the month of that year, M01 =
+ * April ... M12 = March. Returns 0 and fills the first and last day of the
+ * month and the first day of the financial year, or -1. Any output may be NULL.
+ */
+int ics_ledger_period_parse(const char *text, int32_t *month_first, int32_t *month_last,
+                            int32_t *year_first);
+
+/* Whether a code is in the organisation reference data shipped with ics
+ * (data/organisations/nhs_orgs.csv: NHS trusts, ICBs, sub-ICB locations, CCGs,
+ * local authorities). Returns the type ("trust", "icb", ...) or NULL. */
+const char *ics_ledger_org_type(const char *code);
+/* Number of organisations in the reference data, and the i-th (sorted). */
+size_t ics_ledger_org_count(void);
+const char *ics_ledger_org_code(size_t i, const char **type, const char **name);
+
+/* Working days: Monday to Friday except England and Wales bank holidays
+ * (2016-2030 shipped; outside those years only weekends are skipped). */
+int ics_ledger_is_working_day(int32_t day);
+/* The n-th working day after `day` (day itself not counted); n >= 0. */
+int32_t ics_ledger_add_working_days(int32_t day, int n);
+/* Working days in (from, to]: 0 when to <= from. */
+int ics_ledger_working_days_between(int32_t from, int32_t to);
+
+/* ---- submissions ------------------------------------------------------- */
+
+enum ics_ledger_kind {
+    ICS_LEDGER_RECEIVABLE = 0,
+    ICS_LEDGER_PAYABLE = 1,
+    ICS_LEDGER_INCOME = 2,
+    ICS_LEDGER_EXPENDITURE = 3
+};
+const char *ics_ledger_kind_name(int kind);
+
+/* Called once per problem found in a submission, in file order (line, then
+ * column). `column` is the 1-based field number, 0 for the whole row. */
+typedef void (*ics_ledger_problem_fn)(void *ctx, const char *file, long line, int column,
+                                      const char *reason);
+
+struct ics_ledger_submit_options {
+    const char *org;            /* the submitting organisation (required) */
+    const char *period;         /* required */
+    const char *label;          /* file name used in messages and history (NULL: the path) */
+    const char *actor;          /* who submitted (NULL: org) */
+    const char *at;             /* UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (NULL: now) */
+    int allow_unknown_org;      /* accept codes not in the reference data */
+    ics_ledger_problem_fn problem;
+    void *problem_ctx;
+};
+
+struct ics_ledger_submit_result {
+    int64_t submission_id;      /* the current submission after the call */
+    int version;                /* its version number (1, 2, ...) */
+    int unchanged;              /* 1: identical to the current version; nothing written */
+    int64_t lines;
+    int64_t totals[4];          /* pence per enum ics_ledger_kind */
+    long problems;              /* bad rows found (then nothing is written) */
+};
+
+/*
+ * Imports one organisation's statement. The CSV needs the columns
+ * counterparty, kind, invoice_ref, invoice_date, amount (note optional). Every
+ * problem is reported through opt->problem; if there is any, nothing is written
+ * and the call fails with ICS_ERR_PARSE. Content identical to the current
+ * version (the same lines in any order) writes nothing and sets unchanged.
+ * The import is one transaction: killed at any point, the store is as before.
+ */
+int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_ledger_submit_options *opt,
+                      struct ics_ledger_submit_result *result, struct ics_error *err);
+
+/* ---- thresholds -------------------------------------------------------- */
+
+enum ics_ledger_class { ICS_LEDGER_RP = 0, ICS_LEDGER_IE = 1 };
+const char *ics_ledger_class_name(int cls);   /* "rp", "ie" */
+int ics_ledger_class_parse(const char *text); /* -1 if neither */
+
+struct ics_ledger_thresholds;
+/*
+ * Loads thresholds from CSV `period,kind,statement_threshold,agreement_threshold`
+ * (pounds). period is a full period, a financial year ("2018-19") or "*";
+ * kind is rp or ie. The most specific row wins; anything not covered uses the
+ * 2022-23 month-12 values: rp £2,500 / £300,000, ie £2,000,000 / £3,000,000.
+ */
+int ics_ledger_thresholds_load(const char *path, struct ics_ledger_thresholds **out, struct ics_error *err);
+void ics_ledger_thresholds_free(struct ics_ledger_thresholds *t);
+/* t may be NULL (the defaults). */
+void ics_ledger_thresholds_get(const struct ics_ledger_thresholds *t, const char *period, int cls,
+                               int64_t *statement, int64_t *agreement);
+
+/* ---- matching ---------------------------------------------------------- */
+
+enum ics_ledger_status {
+    ICS_LEDGER_AGREED = 0,          /* no difference */
+    ICS_LEDGER_BELOW_THRESHOLD = 1, /* a difference on a balance at or under the agreement threshold */
+    ICS_LEDGER_MISMATCH = 2,        /* a difference that must be agreed */
+    ICS_LEDGER_DISPUTED = 3         /* a difference an open dispute covers */
+};
+const char *ics_ledger_status_name(int status);
+
+struct ics_ledger_comparison {
+    char supplier[ICS_LEDGER_CODE_MAX];
+    char purchaser[ICS_LEDGER_CODE_MAX];
+    int cls;                        /* enum ics_ledger_class */
+    int64_t supplier_total;         /* receivables (rp) or income (ie) reported by the supplier */
+    int64_t purchaser_total;        /* payables (rp) or expenditure (ie) reported by the purchaser */
+    int64_t mismatch;               /* supplier_total - purchaser_total */
+    int status;                     /* enum ics_ledger_status */
+    int statement_required;         /* balance over the statement threshold */
+    int agreement_required;         /* balance over the agreement threshold */
+    int supplier_reported, purchaser_reported;  /* 1 if that side has any line */
+    int paired;                     /* 1 if both sides gave invoice refs (counts below are set) */
+    int64_t matched, amount_differs, only_supplier, only_purchaser;
+    int64_t dispute_id;             /* an open dispute covering it, or 0 */
+    /* Unagreed invoices (unpaired or differing), for the squabble board. */
+    int32_t oldest_unagreed;        /* earliest invoice date among them, ICS_DATE_NONE if none */
+    int64_t prior_year_invoices;    /* of them, dated before the period's financial year */
+    int64_t prior_year_value;       /* their value in pence (the difference, for differing ones) */
+};
+
+struct ics_ledger_match;
+/* Matches the current submissions of `period`. thresholds may be NULL. Rows are
+ * ordered by supplier, purchaser, class name ("ie" before "rp"). */
+int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_ledger_thresholds *thresholds,
+                     struct ics_ledger_match **out, struct ics_error *err);
+size_t ics_ledger_match_count(const struct ics_ledger_match *m);
+const struct ics_ledger_comparison *ics_ledger_match_row(const struct ics_ledger_match *m, size_t i);
+const char *ics_ledger_match_period(const struct ics_ledger_match *m);
+void ics_ledger_match_free(struct ics_ledger_match *m);
+/* CSV (json = 0) or JSON. Returns ICS_OK or ICS_ERR_IO. */
+int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json);
+
+/* ---- disputes ---------------------------------------------------------- */
+
+enum ics_ledger_stage {
+    ICS_LEDGER_LOCAL_NEGOTIATION = 0,
+    ICS_LEDGER_EXECUTIVE_ESCALATION = 1,
+    ICS_LEDGER_MEDIATION = 2,
+    ICS_LEDGER_DETERMINATION = 3,
+    ICS_LEDGER_CLOSED = 4
+};
+const char *ics_ledger_stage_name(int stage);
+int ics_ledger_stage_parse(const char *text);   /* -1 if not a stage */
+
+struct ics_ledger_dispute_spec {
+    const char *period;         /* the period the disputed balance belongs to */
+    const char *supplier, *purchaser;
+    int cls;                    /* enum ics_ledger_class */
+    int64_t amount;             /* pence, > 0 */
+    const char *description;    /* may be NULL */
+    const char *const *invoices;/* invoice refs in dispute (may be NULL) */
+    size_t invoice_count;
+    const char *referee;        /* may be NULL; needed before determination */
+};
+
+/* Every dispute action names who acted (a party; the referee for a
+ * determination), the date it took effect and the audit timestamp (NULL: now). */
+struct ics_ledger_action {
+    const char *actor;
+    int32_t on;
+    const char *at;
+    const char *note;           /* may be NULL */
+};
+
+int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_dispute_spec *spec,
+                            const struct ics_ledger_action *act, int64_t *id, struct ics_error *err);
+/* A party's offer: the amount it would settle at. Its latest offer is its final one. */
+int ics_ledger_dispute_offer(struct ics_ledger *l, int64_t id, int64_t amount,
+                             const struct ics_ledger_action *act, struct ics_error *err);
+/* Moves to the next stage. to_stage < 0 means the next one; any other stage
+ * fails (no skipping). Entering determination needs a referee (this one, or
+ * named before) and a final offer from each party. */
+int ics_ledger_dispute_escalate(struct ics_ledger *l, int64_t id, int to_stage, const char *referee,
+                                const struct ics_ledger_action *act, struct ics_error *err);
+/* The referee's pendulum determination: `party`'s final offer is awarded
+ * whole and the dispute closes. If amount is not NULL it must equal that
+ * party's final offer (a split is refused). */
+int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *party, const int64_t *amount,
+                                 const struct ics_ledger_action *act, struct ics_error *err);
+/* A party closes the dispute: outcome "agreed" (amount = the settled sum, may
+ * be NULL) or "withdrawn". */
+int ics_ledger_dispute_close(struct ics_ledger *l, int64_t id, const char *outcome, const int64_t *amount,
+                             const struct ics_ledger_action *act, struct ics_error *err);
+/* Sets the working days allowed in a stage (not closed) for stages entered from now on. */
+int ics_ledger_set_stage_deadline(struct ics_ledger *l, int stage, int working_days,
+                                  const struct ics_ledger_action *act, struct ics_error *err);
+
+struct ics_ledger_dispute {
+    int64_t id;
+    char period[ICS_LEDGER_PERIOD_LEN + 1];
+    char supplier[ICS_LEDGER_CODE_MAX], purchaser[ICS_LEDGER_CODE_MAX];
+    char raised_by[ICS_LEDGER_CODE_MAX], referee[ICS_LEDGER_CODE_MAX];  /* "" if none */
+    int cls;
+    int64_t amount;
+    char *description;
+    char *invoices;             /* refs separated by ' ', "" if none */
+    int stage;
+    int32_t opened_on, stage_started_on, deadline_on;  /* deadline ICS_DATE_NONE when closed */
+    int32_t closed_on;          /* ICS_DATE_NONE while open */
+    char outcome[16];           /* "", determined, agreed, withdrawn */
+    char awarded_to[ICS_LEDGER_CODE_MAX];
+    int has_settled;
+    int64_t settled_amount;
+    int has_supplier_offer, has_purchaser_offer;
+    int64_t supplier_offer, purchaser_offer;   /* final (latest) offers */
+    /* As of the date the list was made for: */
+    int overdue;                /* open and past its stage deadline */
+    int working_days_overdue;
+    int age_days;               /* calendar days since opened (to closing, if closed) */
+};
+
+struct ics_ledger_dispute_filter {
+    const char *org;            /* a party (NULL: all) */
+    const char *status;         /* a stage name, "open", "overdue" or NULL */
+    int older_than;             /* age_days > this; < 0: no limit */
+    int32_t as_of;              /* the date for overdue and age */
+    int64_t id;                 /* only this dispute; 0: all */
+};
+
+struct ics_ledger_disputes;
+int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispute_filter *filter,
+                             struct ics_ledger_disputes **out, struct ics_error *err);
+size_t ics_ledger_disputes_count(const struct ics_ledger_disputes *d);
+const struct ics_ledger_dispute *ics_ledger_disputes_row(const struct ics_ledger_disputes *d, size_t i);
+void ics_ledger_disputes_free(struct ics_ledger_disputes *d);
+int ics_ledger_disputes_write(const struct ics_ledger_disputes *d, FILE *out, int json);
+
+/* ---- the squabble board ------------------------------------------------ */
+
+struct ics_ledger_report_options {
+    const char *period;
+    const char *org;            /* only pairs and the organisation row of this org (NULL: all) */
+    int32_t as_of;              /* the date ages and overdue flags are measured at */
+    const struct ics_ledger_thresholds *thresholds;
+};
+struct ics_ledger_report;
+int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_options *opt,
+                      struct ics_ledger_report **out, struct ics_error *err);
+void ics_ledger_report_free(struct ics_ledger_report *r);
+/* by_org = 0: the pairs, ranked; 1: one row per organisation. JSON holds both. */
+int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int json, int by_org);
+
+/* ---- audit ------------------------------------------------------------- */
+
+struct ics_ledger_audit_entry {
+    int64_t seq;
+    const char *at, *actor, *action, *subject, *detail, *prev_hash, *hash;
+};
+typedef int (*ics_ledger_audit_fn)(void *ctx, const struct ics_ledger_audit_entry *e);
+/* Calls fn for each entry in order (stops early if fn returns non-zero). */
+int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ctx, struct ics_error *err);
+
+struct ics_ledger_audit_check {
+    int64_t entries;
+    int64_t first_bad;          /* seq of the first altered, missing or out-of-chain entry; 0 if none */
+    char reason[160];
+    char head[65];              /* hash of the last entry ("" when empty): keep it elsewhere to detect a rewrite of the whole chain */
+};
+/* Recomputes the chain. ICS_OK when intact; ICS_ERR_FAILED with check->first_bad set otherwise. */
+int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check *check, struct ics_error *err);
+
+/* ---- synthetic national year ------------------------------------------- */
+
+struct ics_ledger_synth_options {
+    const char *dir;            /* output directory (created if missing) */
+    const char *period;         /* default "2022-23-M12" */
+    int orgs;                   /* organisations, default 300, at most the reference trusts + ICBs + LAs */
+    int64_t lines;              /* invoice lines in all files together, about; default 5,000,000 */
+    uint64_t seed;
+    int disputes;               /* disputes to write to disputes.csv; default orgs / 10 */
+};
+struct ics_ledger_synth_result {
+    int orgs;
+    int64_t lines;              /* lines written */
+    int disputes;
+};
+/*
+ * Writes a synthetic AoB period: DIR/<ORG>.csv per organisation (a submission
+ * file), DIR/manifest.csv (org,file,lines) and DIR/disputes.csv
+ * (supplier,purchaser,kind,amount,raised_by). Invoices mostly agree; some are
+ * missing on the purchaser side (timing: raised in the last days of the
+ * period), some differ in amount, some are credit notes, and some balances
+ * are given as total-only lines. Deterministic for a seed.
+ */
+int ics_ledger_synth(const struct ics_ledger_synth_options *opt, struct ics_ledger_synth_result *result,
+                     struct ics_error *err);
+
+#endif

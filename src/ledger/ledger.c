@@ -1,0 +1,439 @@
+/*
+ * The ledger handle, names of kinds/classes/stages, periods, organisation
+ * codes, the working-day calendar and the hash-chained audit log.
+ */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ledger/ledger_internal.h"
+
+/* ---- handle ------------------------------------------------------------- */
+
+int ics_ledger_open(const char *path, int create, struct ics_ledger **out, struct ics_error *err)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return ics_error_set(err, ICS_ERR_INTERNAL, "libsodium failed to initialise");
+    struct ics_ledger *l = ics_calloc(1, sizeof *l);
+    if (!l)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = ics_store_open(path, ICS_STORE_MIGRATE | (create ? ICS_STORE_CREATE : 0), &l->store, err);
+    if (rc) {
+        ics_free(l);
+        return rc;
+    }
+    *out = l;
+    return ICS_OK;
+}
+
+void ics_ledger_close(struct ics_ledger *l)
+{
+    if (!l)
+        return;
+    ics_store_close(l->store);
+    ics_free(l);
+}
+
+struct ics_store *ics_ledger_store(struct ics_ledger *l)
+{
+    return l->store;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const char *const kind_names[] = {"receivable", "payable", "income", "expenditure"};
+static const char *const class_names[] = {"rp", "ie"};
+static const char *const status_names[] = {"agreed", "below_threshold", "mismatch", "disputed"};
+static const char *const stage_names[] = {"local_negotiation", "executive_escalation", "mediation",
+                                          "determination", "closed"};
+
+const char *ics_ledger_kind_name(int kind)
+{
+    return kind >= 0 && kind < 4 ? kind_names[kind] : "?";
+}
+
+const char *ics_ledger_class_name(int cls)
+{
+    return cls >= 0 && cls < 2 ? class_names[cls] : "?";
+}
+
+int ics_ledger_class_parse(const char *text)
+{
+    for (int i = 0; i < 2; i++)
+        if (text && strcasecmp(text, class_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *ics_ledger_status_name(int status)
+{
+    return status >= 0 && status < 4 ? status_names[status] : "?";
+}
+
+const char *ics_ledger_stage_name(int stage)
+{
+    return stage >= 0 && stage < 5 ? stage_names[stage] : "?";
+}
+
+int ics_ledger_stage_parse(const char *text)
+{
+    for (int i = 0; i < 5; i++)
+        if (text && strcmp(text, stage_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- periods -------------------------------------------------------------- */
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int ics_ledger_period_parse(const char *text, int32_t *month_first, int32_t *month_last, int32_t *year_first)
+{
+    if (!text || strlen(text) != ICS_LEDGER_PERIOD_LEN || text[4] != '-' || text[7] != '-' || text[8] != 'M')
+        return -1;
+    int year = digits(text, 4), next = digits(text + 5, 2), month = digits(text + 9, 2);
+    if (year < 1900 || next != (year + 1) % 100 || month < 1 || month > 12)
+        return -1;
+    int cal_month = (month + 2) % 12 + 1;          /* M01 = April ... M12 = March */
+    int cal_year = month <= 9 ? year : year + 1;
+    int32_t first = ics_date_from_ymd(cal_year, cal_month, 1);
+    int32_t last = (cal_month == 12 ? ics_date_from_ymd(cal_year + 1, 1, 1)
+                                    : ics_date_from_ymd(cal_year, cal_month + 1, 1)) - 1;
+    if (month_first)
+        *month_first = first;
+    if (month_last)
+        *month_last = last;
+    if (year_first)
+        *year_first = ics_date_from_ymd(year, 4, 1);
+    return 0;
+}
+
+int ledger_period_valid(const char *period)
+{
+    return ics_ledger_period_parse(period, NULL, NULL, NULL) == 0;
+}
+
+/* ---- organisations ------------------------------------------------------ */
+
+int ledger_code_normalise(const char *s, size_t len, char *out)
+{
+    while (len && isspace((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (len == 0 || len >= ICS_LEDGER_CODE_MAX)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* Codes are letters and digits; anything else would make a bad key. */
+        if (!isalnum(c))
+            return -1;
+        out[i] = (char)toupper(c);
+    }
+    out[len] = '\0';
+    return 0;
+}
+
+const char *ics_ledger_org_type(const char *code)
+{
+    size_t lo = 0, hi = ledger_org_ref_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ledger_org_refs[mid].code, code);
+        if (c == 0)
+            return ledger_org_refs[mid].type;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+size_t ics_ledger_org_count(void)
+{
+    return ledger_org_ref_count;
+}
+
+const char *ics_ledger_org_code(size_t i, const char **type, const char **name)
+{
+    if (i >= ledger_org_ref_count)
+        return NULL;
+    if (type)
+        *type = ledger_org_refs[i].type;
+    if (name)
+        *name = ledger_org_refs[i].name;
+    return ledger_org_refs[i].code;
+}
+
+/* ---- calendar ------------------------------------------------------------- */
+
+static int is_bank_holiday(int32_t day)
+{
+    size_t lo = 0, hi = ledger_bank_holiday_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ledger_bank_holidays[mid] == day)
+            return 1;
+        if (ledger_bank_holidays[mid] < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+int ics_ledger_is_working_day(int32_t day)
+{
+    int dow = (int)(((int64_t)day + 3) % 7);   /* 1970-01-01 was a Thursday; 0 = Monday */
+    if (dow < 0)
+        dow += 7;
+    return dow < 5 && !is_bank_holiday(day);
+}
+
+int32_t ics_ledger_add_working_days(int32_t day, int n)
+{
+    while (n > 0) {
+        day++;
+        if (ics_ledger_is_working_day(day))
+            n--;
+    }
+    return day;
+}
+
+int ics_ledger_working_days_between(int32_t from, int32_t to)
+{
+    int n = 0;
+    for (int32_t d = from + 1; d <= to; d++)
+        n += ics_ledger_is_working_day(d);
+    return n;
+}
+
+/* ---- helpers --------------------------------------------------------------- */
+
+void ledger_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void ledger_sha256_hex(const unsigned char digest[32], char *hex)
+{
+    static const char xd[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = xd[digest[i] >> 4];
+        hex[2 * i + 1] = xd[digest[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+const char *ledger_money(int64_t pence, char *buf)
+{
+    ics_pence_format(pence, buf);
+    return buf;
+}
+
+int ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
+                     int *found, struct ics_error *err)
+{
+    struct ics_stmt *st;
+    int rc = ics_store_prepare(l->store, sql, &st, err);
+    if (rc)
+        return rc;
+    for (int i = 0; params && params[i]; i++)
+        ics_stmt_bind_str(st, i + 1, params[i]);
+    rc = ics_stmt_step(st, err);
+    if (found)
+        *found = rc == 1;
+    if (rc == 1) {
+        *value = ics_stmt_column_int64(st, 0);
+        rc = ICS_OK;
+    }
+    ics_stmt_finalize(st);
+    return rc;
+}
+
+int ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
+                   struct ics_error *err)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(%s), 0) + 1 FROM %s", column, table);
+    return ledger_query_int(l, sql, NULL, id, NULL, err);
+}
+
+/* ---- audit log -------------------------------------------------------------- */
+
+/* Each field enters the hash as "<length>:<bytes>\n", so no choice of field
+ * contents can make two different entries hash the same way. */
+static void hash_field(crypto_hash_sha256_state *h, const char *s)
+{
+    char len[24];
+    size_t n = s ? strlen(s) : 0;
+    int k = snprintf(len, sizeof len, "%zu:", n);
+    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+    if (n)
+        crypto_hash_sha256_update(h, (const unsigned char *)s, n);
+    crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+}
+
+static void audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
+                       const char *detail, const char *prev_hash, char *hex)
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    char seqtext[24];
+    snprintf(seqtext, sizeof seqtext, "%lld", (long long)seq);
+    hash_field(&h, prev_hash);
+    hash_field(&h, seqtext);
+    hash_field(&h, at);
+    hash_field(&h, actor);
+    hash_field(&h, action);
+    hash_field(&h, subject);
+    hash_field(&h, detail);
+    unsigned char digest[32];
+    crypto_hash_sha256_final(&h, digest);
+    ledger_sha256_hex(digest, hex);
+}
+
+static const char genesis_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
+                        const char *subject, const char *detail, struct ics_error *err)
+{
+    char now[32];
+    if (!at) {
+        ledger_now(now, sizeof now);
+        at = now;
+    }
+    struct ics_stmt *st;
+    int rc = ics_store_prepare(l->store, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, err);
+    if (rc)
+        return rc;
+    int64_t seq = 1;
+    char prev[65];
+    memcpy(prev, genesis_hash, sizeof prev);
+    rc = ics_stmt_step(st, err);
+    if (rc == 1) {
+        seq = ics_stmt_column_int64(st, 0) + 1;
+        const char *h = ics_stmt_column_text(st, 1, NULL);
+        snprintf(prev, sizeof prev, "%s", h ? h : "");
+        rc = ICS_OK;
+    }
+    ics_stmt_finalize(st);
+    if (rc)
+        return rc;
+    char hash[65];
+    audit_hash(seq, at, actor, action, subject, detail, prev, hash);
+    rc = ics_store_prepare(l->store,
+                           "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    ics_stmt_bind_int64(st, 1, seq);
+    ics_stmt_bind_str(st, 2, at);
+    ics_stmt_bind_str(st, 3, actor);
+    ics_stmt_bind_str(st, 4, action);
+    ics_stmt_bind_str(st, 5, subject);
+    ics_stmt_bind_str(st, 6, detail);
+    ics_stmt_bind_str(st, 7, prev);
+    ics_stmt_bind_str(st, 8, hash);
+    rc = ics_stmt_step(st, err);
+    ics_stmt_finalize(st);
+    return rc == 0 ? ICS_OK : rc;
+}
+
+int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ctx, struct ics_error *err)
+{
+    struct ics_stmt *st;
+    int rc = ics_store_prepare(l->store,
+                               "SELECT seq, at, actor, action, subject, detail, prev_hash, hash"
+                               " FROM audit ORDER BY seq", &st, err);
+    if (rc)
+        return rc;
+    while ((rc = ics_stmt_step(st, err)) == 1) {
+        struct ics_ledger_audit_entry e = {
+            .seq = ics_stmt_column_int64(st, 0),
+            .at = ics_stmt_column_text(st, 1, NULL),
+            .actor = ics_stmt_column_text(st, 2, NULL),
+            .action = ics_stmt_column_text(st, 3, NULL),
+            .subject = ics_stmt_column_text(st, 4, NULL),
+            .detail = ics_stmt_column_text(st, 5, NULL),
+            .prev_hash = ics_stmt_column_text(st, 6, NULL),
+            .hash = ics_stmt_column_text(st, 7, NULL),
+        };
+        if (fn(ctx, &e))
+            break;
+    }
+    ics_stmt_finalize(st);
+    return rc == 1 || rc == 0 ? ICS_OK : rc;
+}
+
+struct verify_ctx {
+    struct ics_ledger_audit_check *check;
+    int64_t expect_seq;
+    char prev[65];
+};
+
+static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
+{
+    struct verify_ctx *v = vctx;
+    struct ics_ledger_audit_check *c = v->check;
+    c->entries++;
+    if (e->seq != v->expect_seq) {
+        c->first_bad = v->expect_seq;
+        snprintf(c->reason, sizeof c->reason, "entry %lld is missing (next is %lld)",
+                 (long long)v->expect_seq, (long long)e->seq);
+        return 1;
+    }
+    if (!e->prev_hash || strcmp(e->prev_hash, v->prev) != 0) {
+        c->first_bad = e->seq;
+        snprintf(c->reason, sizeof c->reason, "entry %lld does not follow from the entry before it",
+                 (long long)e->seq);
+        return 1;
+    }
+    char hash[65];
+    audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->prev_hash, hash);
+    if (!e->hash || strcmp(hash, e->hash) != 0) {
+        c->first_bad = e->seq;
+        snprintf(c->reason, sizeof c->reason, "entry %lld was altered (its hash does not match its contents)",
+                 (long long)e->seq);
+        return 1;
+    }
+    memcpy(v->prev, hash, sizeof v->prev);
+    memcpy(c->head, hash, sizeof c->head);
+    v->expect_seq++;
+    return 0;
+}
+
+int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check *check, struct ics_error *err)
+{
+    memset(check, 0, sizeof *check);
+    struct verify_ctx v = {.check = check, .expect_seq = 1};
+    memcpy(v.prev, genesis_hash, sizeof v.prev);
+    int rc = ics_store_begin_read(l->store, err);
+    if (rc)
+        return rc;
+    rc = ics_ledger_audit_each(l, verify_one, &v, err);
+    ics_store_rollback(l->store);
+    if (rc)
+        return rc;
+    if (check->first_bad)
+        return ics_error_set(err, ICS_ERR_FAILED, "audit log: %s", check->reason);
+    return ICS_OK;
+}

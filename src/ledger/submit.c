@@ -1,0 +1,528 @@
+/*
+ * ics ledger submit: one organisation's statement for a period.
+ *
+ * The whole file is read and checked before anything is written, so a file
+ * with any bad row imports nothing and every bad row is listed. Good lines are
+ * sorted by (counterparty, kind, invoice_ref) and written with consecutive ids
+ * in one transaction, so each (counterparty, kind) group is an id range that
+ * matching reads in order (see migrations.c). A SHA-256 of the sorted content
+ * tells an identical resubmission (same lines, any order) from a correction.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ics/csv.h"
+#include "ledger/ledger_internal.h"
+
+#define MAX_LINES 100000000L        /* a cap on one file, far above any real statement */
+
+struct sub_line {
+    char cp[ICS_LEDGER_CODE_MAX];
+    const char *ref;                /* NULL: a total-only line */
+    const char *note;               /* NULL: none */
+    int64_t amount;
+    long line_no;
+    int32_t date;                   /* ICS_DATE_NONE: none */
+    int kind;
+};
+
+struct problem {
+    long line;
+    int column;
+    const char *reason;
+};
+
+struct submit_state {
+    struct ics_arena arena;
+    struct sub_line *lines;
+    size_t n, cap;
+    struct problem *problems;
+    size_t np, pcap;
+    int nomem;
+    int ref_column;                 /* 1-based field number of invoice_ref */
+};
+
+static void add_problem(struct submit_state *s, long line, int column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_problem(struct submit_state *s, long line, int column, const char *fmt, ...)
+{
+    if (s->np == s->pcap) {
+        size_t cap = s->pcap ? s->pcap * 2 : 64;
+        struct problem *p = ics_realloc(s->problems, cap * sizeof *p);
+        if (!p) {
+            s->nomem = 1;
+            return;
+        }
+        s->problems = p;
+        s->pcap = cap;
+    }
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *r = ics_arena_strndup(&s->arena, buf, strlen(buf));
+    if (!r) {
+        s->nomem = 1;
+        return;
+    }
+    s->problems[s->np++] = (struct problem){line, column, r};
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+    const struct problem *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->column > y->column) - (x->column < y->column);
+}
+
+/* Sort order of stored lines: counterparty, kind, then ref with total-only
+ * lines first. Matching relies on exactly this order (strcmp on refs). */
+static int line_cmp(const void *a, const void *b)
+{
+    const struct sub_line *x = a, *y = b;
+    int c = strcmp(x->cp, y->cp);
+    if (c)
+        return c;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    if (!x->ref || !y->ref) {
+        if (x->ref || y->ref)
+            return x->ref ? 1 : -1;
+        return (x->line_no > y->line_no) - (x->line_no < y->line_no);
+    }
+    c = strcmp(x->ref, y->ref);
+    if (c)
+        return c;
+    return (x->line_no > y->line_no) - (x->line_no < y->line_no);
+}
+
+static void trim(const char **p, size_t *len)
+{
+    const char *s = *p;
+    size_t n = *len;
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    *p = s;
+    *len = n;
+}
+
+static int parse_kind(const char *s, size_t len)
+{
+    for (int k = 0; k < 4; k++) {
+        const char *name = ics_ledger_kind_name(k);
+        if (strlen(name) == len && strncasecmp(name, s, len) == 0)
+            return k;
+    }
+    return -1;
+}
+
+/* Shows at most 40 bytes of a bad value in a message. */
+#define SHOW(len) ((int)((len) > 40 ? 40 : (len)))
+
+enum { COL_CP, COL_KIND, COL_REF, COL_DATE, COL_AMOUNT, COL_NOTE, NCOLS };
+
+static int read_file(struct submit_state *s, const char *path, const char *label, const char *org,
+                     int allow_unknown, struct ics_error *err)
+{
+    struct ics_csv_reader *r;
+    int rc = ics_csv_open(path, label, &r, err);
+    if (rc)
+        return rc;
+    static const char *const aliases[NCOLS][4] = {
+        {"counterparty", "counterparty_code", NULL},
+        {"kind", NULL},
+        {"invoice_ref", "invoice", "ref", NULL},
+        {"invoice_date", "date", NULL},
+        {"amount", NULL},
+        {"note", "notes", NULL},
+    };
+    const struct ics_csv_header *h = ics_csv_reader_header(r);
+    int col[NCOLS];
+    for (int c = 0; c < NCOLS; c++) {
+        col[c] = ics_csv_header_find(h, aliases[c]);
+        if (col[c] < 0 && c != COL_NOTE) {
+            ics_error_at(err, ICS_ERR_MISSING_COLUMN, ics_csv_reader_label(r), 1, 0,
+                         "missing column '%s' (the header needs counterparty,kind,invoice_ref,invoice_date,amount)",
+                         aliases[c][0]);
+            ics_csv_close(r);
+            return ICS_ERR_MISSING_COLUMN;
+        }
+    }
+    s->ref_column = col[COL_REF] + 1;
+    struct ics_csv_row row;
+    while ((rc = ics_csv_next(r, &row, err)) == 1) {
+        if (s->n == s->cap) {
+            if (s->cap >= (size_t)MAX_LINES) {
+                rc = ics_error_set(err, ICS_ERR_PARSE, "%s: more than %ld lines", label, MAX_LINES);
+                break;
+            }
+            size_t cap = s->cap ? s->cap * 2 : 1024;
+            struct sub_line *p = ics_realloc(s->lines, cap * sizeof *p);
+            if (!p) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", label);
+                break;
+            }
+            s->lines = p;
+            s->cap = cap;
+        }
+        struct sub_line *ln = &s->lines[s->n];
+        memset(ln, 0, sizeof *ln);
+        ln->line_no = row.line;
+        ln->date = ICS_DATE_NONE;
+        int bad = 0;
+        const char *f[NCOLS];
+        size_t fl[NCOLS];
+        for (int c = 0; c < NCOLS; c++) {
+            if (col[c] >= 0 && col[c] < row.nfields) {
+                f[c] = row.fields[col[c]].ptr;
+                fl[c] = row.fields[col[c]].len;
+                trim(&f[c], &fl[c]);
+            } else {
+                f[c] = NULL;
+                fl[c] = 0;
+            }
+        }
+        /* counterparty */
+        if (!f[COL_CP] || fl[COL_CP] == 0) {
+            add_problem(s, row.line, col[COL_CP] + 1, "missing counterparty");
+            bad = 1;
+        } else if (ledger_code_normalise(f[COL_CP], fl[COL_CP], ln->cp) != 0) {
+            add_problem(s, row.line, col[COL_CP] + 1, "bad organisation code '%.*s'", SHOW(fl[COL_CP]),
+                        f[COL_CP]);
+            bad = 1;
+        } else if (strcmp(ln->cp, org) == 0) {
+            add_problem(s, row.line, col[COL_CP] + 1, "own organisation code '%s' as counterparty", ln->cp);
+            bad = 1;
+        } else if (!allow_unknown && !ics_ledger_org_type(ln->cp)) {
+            add_problem(s, row.line, col[COL_CP] + 1, "unknown organisation code '%s'", ln->cp);
+            bad = 1;
+        }
+        /* kind */
+        ln->kind = f[COL_KIND] ? parse_kind(f[COL_KIND], fl[COL_KIND]) : -1;
+        if (ln->kind < 0) {
+            add_problem(s, row.line, col[COL_KIND] + 1,
+                        "bad kind '%.*s' (receivable, payable, income or expenditure)",
+                        SHOW(fl[COL_KIND]), f[COL_KIND] ? f[COL_KIND] : "");
+            bad = 1;
+        }
+        /* invoice_ref: empty means a total-only line */
+        if (f[COL_REF] && fl[COL_REF]) {
+            if (memchr(f[COL_REF], '\0', fl[COL_REF])) {
+                add_problem(s, row.line, col[COL_REF] + 1, "invoice_ref holds a NUL byte");
+                bad = 1;
+            } else if (!(ln->ref = ics_arena_strndup(&s->arena, f[COL_REF], fl[COL_REF]))) {
+                s->nomem = 1;
+            }
+        }
+        /* invoice_date: optional, but a given date must be a real one */
+        if (f[COL_DATE] && fl[COL_DATE] && ics_date_parse(f[COL_DATE], fl[COL_DATE], &ln->date) != 0) {
+            add_problem(s, row.line, col[COL_DATE] + 1, "bad date '%.*s'", SHOW(fl[COL_DATE]), f[COL_DATE]);
+            ln->date = ICS_DATE_NONE;
+            bad = 1;
+        }
+        /* amount */
+        const char *why = "missing amount";
+        if (!f[COL_AMOUNT] || fl[COL_AMOUNT] == 0 ||
+            ics_pence_parse(f[COL_AMOUNT], fl[COL_AMOUNT], &ln->amount, &why) != 0) {
+            add_problem(s, row.line, col[COL_AMOUNT] + 1, "bad amount '%.*s': %s", SHOW(fl[COL_AMOUNT]),
+                        f[COL_AMOUNT] ? f[COL_AMOUNT] : "", why);
+            bad = 1;
+        }
+        if (f[COL_NOTE] && fl[COL_NOTE] && !(ln->note = ics_arena_strndup(&s->arena, f[COL_NOTE], fl[COL_NOTE])))
+            s->nomem = 1;
+        if (s->nomem) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", label);
+            break;
+        }
+        if (!bad)
+            s->n++;
+    }
+    ics_csv_close(r);
+    if (rc == 0 && s->nomem)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", label);
+    return rc < 0 ? ICS_ERR_INTERNAL : rc;
+}
+
+/* After sorting, equal (counterparty, kind, ref) are adjacent. The later
+ * line (in file order) is the duplicate. */
+static void find_duplicates(struct submit_state *s)
+{
+    for (size_t i = 1; i < s->n; i++) {
+        struct sub_line *a = &s->lines[i - 1], *b = &s->lines[i];
+        if (!a->ref || !b->ref || a->kind != b->kind || strcmp(a->cp, b->cp) || strcmp(a->ref, b->ref))
+            continue;
+        /* Report each later copy against the first one of the run. */
+        size_t first = i - 1;
+        while (first > 0 && s->lines[first - 1].ref && s->lines[first - 1].kind == b->kind &&
+               strcmp(s->lines[first - 1].cp, b->cp) == 0 && strcmp(s->lines[first - 1].ref, b->ref) == 0)
+            first--;
+        add_problem(s, b->line_no, s->ref_column, "duplicate invoice_ref '%.*s' for counterparty %s and kind %s (first on line %ld)",
+                    SHOW(strlen(b->ref)), b->ref, b->cp, ics_ledger_kind_name(b->kind), s->lines[first].line_no);
+    }
+}
+
+static void content_hash(const struct submit_state *s, char *hex)
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    char buf[160];
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sub_line *ln = &s->lines[i];
+        char date[16] = "";
+        if (ln->date != ICS_DATE_NONE)
+            ics_date_format(ln->date, date);
+        /* Lengths make the encoding unambiguous whatever the ref and note hold. */
+        int k = snprintf(buf, sizeof buf, "%s\t%d\t%s\t%lld\t%zu:%zu:", ln->cp, ln->kind, date,
+                         (long long)ln->amount, ln->ref ? strlen(ln->ref) + 1 : 0,
+                         ln->note ? strlen(ln->note) + 1 : 0);
+        crypto_hash_sha256_update(&h, (const unsigned char *)buf, (unsigned long long)k);
+        if (ln->ref)
+            crypto_hash_sha256_update(&h, (const unsigned char *)ln->ref, strlen(ln->ref));
+        if (ln->note)
+            crypto_hash_sha256_update(&h, (const unsigned char *)ln->note, strlen(ln->note));
+        crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+    }
+    unsigned char d[32];
+    crypto_hash_sha256_final(&h, d);
+    ledger_sha256_hex(d, hex);
+}
+
+struct group {
+    const char *cp;
+    int kind;
+    int64_t first, last, lines, refs, total;
+};
+
+static int write_submission(struct ics_ledger *l, struct submit_state *s, const char *org, const char *period,
+                            const char *label, const char *actor, const char *at, const char *hash,
+                            struct ics_ledger_submit_result *res, struct ics_error *err)
+{
+    struct ics_store *st = l->store;
+    struct ics_stmt *q = NULL, *ins = NULL, *grp = NULL;
+    int rc = ics_store_begin_write(st, err);
+    if (rc)
+        return rc;
+    /* The current version, if any. */
+    int64_t cur_id = 0, cur_version = 0, max_version = 0;
+    char cur_hash[65] = "";
+    rc = ics_store_prepare(st, "SELECT id, version, file_sha256 FROM submission"
+                               " WHERE org = ? AND period = ? AND is_current = 1", &q, err);
+    if (rc)
+        goto fail;
+    ics_stmt_bind_str(q, 1, org);
+    ics_stmt_bind_str(q, 2, period);
+    rc = ics_stmt_step(q, err);
+    if (rc == 1) {
+        cur_id = ics_stmt_column_int64(q, 0);
+        cur_version = ics_stmt_column_int64(q, 1);
+        const char *hh = ics_stmt_column_text(q, 2, NULL);
+        snprintf(cur_hash, sizeof cur_hash, "%s", hh ? hh : "");
+        rc = ICS_OK;
+    }
+    ics_stmt_finalize(q);
+    q = NULL;
+    if (rc)
+        goto fail;
+    if (cur_id && strcmp(cur_hash, hash) == 0) {
+        ics_store_rollback(st);
+        res->submission_id = cur_id;
+        res->version = (int)cur_version;
+        res->unchanged = 1;
+        return ICS_OK;
+    }
+    const char *p2[] = {org, period, NULL};
+    rc = ledger_query_int(l, "SELECT COALESCE(MAX(version), 0) FROM submission WHERE org = ? AND period = ?", p2,
+                          &max_version, NULL, err);
+    if (rc)
+        goto fail;
+    if (cur_id) {
+        char idtext[24];
+        snprintf(idtext, sizeof idtext, "%lld", (long long)cur_id);
+        const char *p1[] = {idtext, NULL};
+        int64_t dummy;
+        rc = ledger_query_int(l, "UPDATE submission SET is_current = 0 WHERE id = CAST(? AS INTEGER)", p1, &dummy,
+                              NULL, err);
+        if (rc)
+            goto fail;
+    }
+    int64_t sub_id, line_id;
+    rc = ledger_next_id(l, "submission", "id", &sub_id, err);
+    if (!rc)
+        rc = ledger_next_id(l, "line", "id", &line_id, err);
+    if (rc)
+        goto fail;
+    rc = ics_store_prepare(st, "INSERT INTO submission (id, org, period, version, is_current, file_name,"
+                               " file_sha256, line_count, submitted_at, submitted_by)"
+                               " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)", &q, err);
+    if (rc)
+        goto fail;
+    ics_stmt_bind_int64(q, 1, sub_id);
+    ics_stmt_bind_str(q, 2, org);
+    ics_stmt_bind_str(q, 3, period);
+    ics_stmt_bind_int64(q, 4, max_version + 1);
+    ics_stmt_bind_str(q, 5, label);
+    ics_stmt_bind_str(q, 6, hash);
+    ics_stmt_bind_int64(q, 7, (int64_t)s->n);
+    ics_stmt_bind_str(q, 8, at);
+    ics_stmt_bind_str(q, 9, actor);
+    rc = ics_stmt_step(q, err);
+    ics_stmt_finalize(q);
+    q = NULL;
+    if (rc)
+        goto fail;
+
+    rc = ics_store_prepare(st, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
+                               " invoice_date, amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err);
+    if (!rc)
+        rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
+                                   " last_line, lines, ref_lines, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &grp, err);
+    if (rc)
+        goto fail;
+    ics_stmt_bind_int64(ins, 2, sub_id);
+    ics_stmt_bind_int64(grp, 1, sub_id);
+    struct group g = {0};
+    for (size_t i = 0; i <= s->n; i++) {
+        const struct sub_line *ln = i < s->n ? &s->lines[i] : NULL;
+        if (g.cp && (!ln || ln->kind != g.kind || strcmp(ln->cp, g.cp) != 0)) {
+            ics_stmt_bind_str(grp, 2, g.cp);
+            ics_stmt_bind_str(grp, 3, ics_ledger_kind_name(g.kind));
+            ics_stmt_bind_int64(grp, 4, g.first);
+            ics_stmt_bind_int64(grp, 5, g.last);
+            ics_stmt_bind_int64(grp, 6, g.lines);
+            ics_stmt_bind_int64(grp, 7, g.refs);
+            ics_stmt_bind_int64(grp, 8, g.total);
+            rc = ics_stmt_step(grp, err);
+            ics_stmt_reset(grp);
+            if (rc)
+                goto fail;
+            g.cp = NULL;
+        }
+        if (!ln)
+            break;
+        if (!g.cp) {
+            g = (struct group){.cp = ln->cp, .kind = ln->kind, .first = line_id};
+        }
+        g.last = line_id;
+        g.lines++;
+        g.refs += ln->ref != NULL;
+        g.total += ln->amount;
+        res->totals[ln->kind] += ln->amount;
+        char date[16];
+        ics_stmt_bind_int64(ins, 1, line_id);
+        ics_stmt_bind_int64(ins, 3, ln->line_no);
+        ics_stmt_bind_str(ins, 4, ln->cp);
+        ics_stmt_bind_str(ins, 5, ics_ledger_kind_name(ln->kind));
+        ics_stmt_bind_str(ins, 6, ln->ref);
+        if (ln->date != ICS_DATE_NONE) {
+            ics_date_format(ln->date, date);
+            ics_stmt_bind_str(ins, 7, date);
+        } else {
+            ics_stmt_bind_null(ins, 7);
+        }
+        ics_stmt_bind_int64(ins, 8, ln->amount);
+        ics_stmt_bind_str(ins, 9, ln->note);
+        rc = ics_stmt_step(ins, err);
+        ics_stmt_reset(ins);
+        if (rc)
+            goto fail;
+        line_id++;
+    }
+    ics_stmt_finalize(ins);
+    ics_stmt_finalize(grp);
+    ins = grp = NULL;
+
+    char subject[64], detail[512], m[4][24];
+    snprintf(subject, sizeof subject, "submission %s %s v%lld", org, period, (long long)(max_version + 1));
+    snprintf(detail, sizeof detail,
+             "id=%lld file=%s lines=%zu sha256=%s receivable=%s payable=%s income=%s expenditure=%s%s",
+             (long long)sub_id, label, s->n, hash, ledger_money(res->totals[0], m[0]),
+             ledger_money(res->totals[1], m[1]), ledger_money(res->totals[2], m[2]),
+             ledger_money(res->totals[3], m[3]), cur_id ? " replaces an earlier version" : "");
+    rc = ledger_audit_append(l, at, actor, cur_id ? "resubmit" : "submit", subject, detail, err);
+    if (rc)
+        goto fail;
+    rc = ics_store_commit(st, err);
+    if (rc)
+        goto fail;
+    res->submission_id = sub_id;
+    res->version = (int)(max_version + 1);
+    return ICS_OK;
+fail:
+    ics_stmt_finalize(q);
+    ics_stmt_finalize(ins);
+    ics_stmt_finalize(grp);
+    ics_store_rollback(st);
+    memset(res->totals, 0, sizeof res->totals);
+    return rc;
+}
+
+int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_ledger_submit_options *opt,
+                      struct ics_ledger_submit_result *res, struct ics_error *err)
+{
+    memset(res, 0, sizeof *res);
+    char org[ICS_LEDGER_CODE_MAX];
+    if (!opt->org || ledger_code_normalise(opt->org, strlen(opt->org), org) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org ? opt->org : "");
+    if (!opt->allow_unknown_org && !ics_ledger_org_type(org))
+        return ics_error_set(err, ICS_ERR_USAGE,
+                             "unknown organisation code '%s' (not in the reference data; --allow-unknown-org accepts it)",
+                             org);
+    if (!opt->period || !ledger_period_valid(opt->period))
+        return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
+                             opt->period ? opt->period : "");
+    const char *label = opt->label ? opt->label : path;
+    char at[32];
+    if (opt->at)
+        snprintf(at, sizeof at, "%s", opt->at);
+    else
+        ledger_now(at, sizeof at);
+
+    struct submit_state s = {0};
+    ics_arena_init(&s.arena, 1 << 16);
+    int rc = read_file(&s, path, label, org, opt->allow_unknown_org, err);
+    if (!rc) {
+        qsort(s.lines, s.n, sizeof *s.lines, line_cmp);
+        find_duplicates(&s);
+        if (s.nomem)
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory checking %s", label);
+    }
+    if (!rc && s.np) {
+        qsort(s.problems, s.np, sizeof *s.problems, problem_cmp);
+        /* A row can have several problems but counts once. */
+        long rows = 0;
+        for (size_t i = 0; i < s.np; i++) {
+            if (i == 0 || s.problems[i].line != s.problems[i - 1].line)
+                rows++;
+            if (opt->problem)
+                opt->problem(opt->problem_ctx, label, s.problems[i].line, s.problems[i].column,
+                             s.problems[i].reason);
+        }
+        res->problems = rows;
+        rc = ics_error_set(err, ICS_ERR_PARSE, "%s: %ld bad row%s; nothing imported", label, rows,
+                           rows == 1 ? "" : "s");
+    }
+    if (!rc) {
+        char hash[65];
+        content_hash(&s, hash);
+        res->lines = (int64_t)s.n;
+        rc = write_submission(l, &s, org, opt->period, label, opt->actor ? opt->actor : org, at, hash, res, err);
+        if (!rc && res->unchanged) {
+            /* Report the stored totals: they are the file's, as it is identical. */
+            for (size_t i = 0; i < s.n; i++)
+                res->totals[s.lines[i].kind] += s.lines[i].amount;
+        }
+    }
+    ics_free(s.lines);
+    ics_free(s.problems);
+    ics_arena_release(&s.arena);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/*
+ * The schema, as an ordered list of migrations. Never edit a migration that
+ * has shipped: add a new one. Types are INTEGER and TEXT only, and ids are
+ * assigned by the caller, so the same text runs on SQLite (where the backend
+ * makes each table STRICT) and on PostgreSQL (INTEGER read as BIGINT).
+ * Money is INTEGER pence; dates are TEXT 'YYYY-MM-DD'; times are TEXT
+ * 'YYYY-MM-DDTHH:MM:SSZ' (UTC).
+ */
+#include <stddef.h>
+
+#include "store/migrations.h"
+
+static const struct store_statement v1[] = {
+    /* One organisation's statement for a period; a corrected file is a new
+     * version and the previous one stays, no longer current. */
+    {STORE_ANY,
+     "CREATE TABLE submission ("
+     " id INTEGER PRIMARY KEY,"
+     " org TEXT NOT NULL,"
+     " period TEXT NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),"
+     " file_name TEXT NOT NULL,"
+     " file_sha256 TEXT NOT NULL,"
+     " line_count INTEGER NOT NULL,"
+     " submitted_at TEXT NOT NULL,"
+     " submitted_by TEXT NOT NULL,"
+     " UNIQUE (org, period, version))"},
+    {STORE_ANY, "CREATE INDEX submission_by_period ON submission (period, is_current, org)"},
+    /* Lines are stored sorted by (counterparty, kind, invoice_ref) within a
+     * submission with consecutive ids, so each (counterparty, kind) group is
+     * an id range (line_group) that matching reads in order without an index. */
+    {STORE_ANY,
+     "CREATE TABLE line ("
+     " id INTEGER PRIMARY KEY,"
+     " submission_id INTEGER NOT NULL REFERENCES submission (id),"
+     " line_no INTEGER NOT NULL,"
+     " counterparty TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('receivable', 'payable', 'income', 'expenditure')),"
+     " invoice_ref TEXT,"
+     " invoice_date TEXT,"
+     " amount INTEGER NOT NULL,"
+     " note TEXT)"},
+    {STORE_ANY,
+     "CREATE TABLE line_group ("
+     " submission_id INTEGER NOT NULL REFERENCES submission (id),"
+     " counterparty TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " first_line INTEGER NOT NULL,"
+     " last_line INTEGER NOT NULL,"
+     " lines INTEGER NOT NULL,"
+     " ref_lines INTEGER NOT NULL,"
+     " total INTEGER NOT NULL,"
+     " PRIMARY KEY (submission_id, counterparty, kind))"},
+    {STORE_ANY,
+     "CREATE TABLE dispute ("
+     " id INTEGER PRIMARY KEY,"
+     " period TEXT NOT NULL,"
+     " supplier TEXT NOT NULL,"
+     " purchaser TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('rp', 'ie')),"
+     " amount INTEGER NOT NULL,"
+     " description TEXT NOT NULL,"
+     " raised_by TEXT NOT NULL,"
+     " referee TEXT,"
+     " stage TEXT NOT NULL CHECK (stage IN ('local_negotiation', 'executive_escalation',"
+     "   'mediation', 'determination', 'closed')),"
+     " opened_on TEXT NOT NULL,"
+     " stage_started_on TEXT NOT NULL,"
+     " deadline_on TEXT,"
+     " outcome TEXT CHECK (outcome IN ('determined', 'agreed', 'withdrawn')),"
+     " awarded_to TEXT,"
+     " settled_amount INTEGER,"
+     " closed_on TEXT)"},
+    {STORE_ANY, "CREATE INDEX dispute_by_parties ON dispute (supplier, purchaser, kind)"},
+    {STORE_ANY,
+     "CREATE TABLE dispute_invoice ("
+     " dispute_id INTEGER NOT NULL REFERENCES dispute (id),"
+     " invoice_ref TEXT NOT NULL,"
+     " PRIMARY KEY (dispute_id, invoice_ref))"},
+    /* Every action on a dispute, offers included: who, when, from which stage. */
+    {STORE_ANY,
+     "CREATE TABLE dispute_event ("
+     " dispute_id INTEGER NOT NULL REFERENCES dispute (id),"
+     " seq INTEGER NOT NULL,"
+     " action TEXT NOT NULL,"
+     " actor TEXT NOT NULL,"
+     " on_date TEXT NOT NULL,"
+     " stage TEXT NOT NULL,"
+     " amount INTEGER,"
+     " note TEXT,"
+     " PRIMARY KEY (dispute_id, seq))"},
+    /* Working days allowed in each stage before a dispute is overdue. */
+    {STORE_ANY,
+     "CREATE TABLE stage_deadline ("
+     " stage TEXT PRIMARY KEY,"
+     " working_days INTEGER NOT NULL CHECK (working_days > 0))"},
+    {STORE_ANY,
+     "INSERT INTO stage_deadline (stage, working_days) VALUES"
+     " ('local_negotiation', 15), ('executive_escalation', 10), ('mediation', 20), ('determination', 20)"},
+    /* The audit log: append-only, each entry chained to the one before by
+     * SHA-256 (computed by the ledger, not the database). */
+    {STORE_ANY,
+     "CREATE TABLE audit ("
+     " seq INTEGER PRIMARY KEY,"
+     " at TEXT NOT NULL,"
+     " actor TEXT NOT NULL,"
+     " action TEXT NOT NULL,"
+     " subject TEXT NOT NULL,"
+     " detail TEXT NOT NULL,"
+     " prev_hash TEXT NOT NULL,"
+     " hash TEXT NOT NULL)"},
+    {STORE_SQLITE,
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"},
+    {STORE_SQLITE,
+     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"},
+    {STORE_ANY, NULL},
+};
+
+const struct store_migration store_migrations[] = {
+    {1, "ledger: submissions, lines, disputes, audit log", v1},
+};
+const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

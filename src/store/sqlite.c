@@ -1,0 +1,393 @@
+/*
+ * The SQLite backend of the storage interface (include/ics/store.h). This is
+ * the only file that includes sqlite3.h.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ics/store.h"
+#include "store/migrations.h"
+
+struct ics_store {
+    sqlite3 *db;
+    char path[512];
+};
+
+struct ics_stmt {
+    struct ics_store *store;
+    sqlite3_stmt *st;
+};
+
+static int db_error(struct ics_store *s, struct ics_error *err, int rc, const char *what)
+{
+    int code = (rc & 0xff) == SQLITE_CONSTRAINT ? ICS_ERR_CONFLICT : ICS_ERR_STORE;
+    return ics_error_set(err, code, "%s: %s: %s", s->path, what,
+                         s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+}
+
+const char *ics_store_backend(void)
+{
+    static char name[48];
+    if (!name[0])
+        snprintf(name, sizeof name, "sqlite %s", sqlite3_libversion());
+    return name;
+}
+
+int ics_store_latest_version(void)
+{
+    return store_migrations[store_migration_count - 1].version;
+}
+
+void ics_store_set_busy_timeout(struct ics_store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms);
+}
+
+int ics_store_exec(struct ics_store *s, const char *sql, struct ics_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        int code = (rc & 0xff) == SQLITE_CONSTRAINT ? ICS_ERR_CONFLICT : ICS_ERR_STORE;
+        ics_error_set(err, code, "%s: %s", s->path, msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return code;
+    }
+    return ICS_OK;
+}
+
+static int table_exists(struct ics_store *s, const char *name, int *exists, struct ics_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(s, err, rc, "reading the schema");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    *exists = rc == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(s, err, rc, "reading the schema");
+    return ICS_OK;
+}
+
+int ics_store_schema_version(struct ics_store *s, int *version, struct ics_error *err)
+{
+    int exists = 0, rc = table_exists(s, "schema_migration", &exists, err);
+    if (rc)
+        return rc;
+    *version = 0;
+    if (!exists)
+        return ICS_OK;
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(version), 0) FROM schema_migration", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(s, err, rc, "reading the schema version");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_error(s, err, rc, "reading the schema version");
+    return ICS_OK;
+}
+
+/* The dialect step: plain CREATE TABLE becomes STRICT, so SQLite checks types
+ * the way PostgreSQL would. */
+static int run_migration_statement(struct ics_store *s, const char *sql, struct ics_error *err)
+{
+    if (strncmp(sql, "CREATE TABLE", 12) != 0)
+        return ics_store_exec(s, sql, err);
+    size_t n = strlen(sql);
+    char *strict = ics_malloc(n + 8);
+    if (!strict)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    memcpy(strict, sql, n);
+    memcpy(strict + n, " STRICT", 8);
+    int rc = ics_store_exec(s, strict, err);
+    ics_free(strict);
+    return rc;
+}
+
+static void utc_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error *err)
+{
+    int rc = ics_store_begin_write(s, err);
+    if (rc)
+        return rc;
+    int version = 0;
+    rc = ics_store_exec(s, "CREATE TABLE IF NOT EXISTS schema_migration ("
+                           " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+                           " applied_at TEXT NOT NULL) STRICT", err);
+    if (!rc)
+        rc = ics_store_schema_version(s, &version, err);
+    if (!rc)
+        rc = ics_store_commit(s, err);
+    if (rc) {
+        ics_store_rollback(s);
+        return rc;
+    }
+    if (from)
+        *from = version;
+    if (version > ics_store_latest_version())
+        return ics_error_set(err, ICS_ERR_STORE, "%s: schema version %d is newer than this ics (%d)",
+                             s->path, version, ics_store_latest_version());
+    for (int m = 0; m < store_migration_count; m++) {
+        const struct store_migration *mig = &store_migrations[m];
+        if (mig->version <= version)
+            continue;
+        /* Each migration in its own transaction; re-check the version inside
+         * it, in case another process migrated meanwhile. */
+        rc = ics_store_begin_write(s, err);
+        if (rc)
+            return rc;
+        int now_version;
+        rc = ics_store_schema_version(s, &now_version, err);
+        if (!rc && now_version < mig->version) {
+            for (const struct store_statement *st = mig->statements; !rc && st->sql; st++)
+                if (st->dialect == STORE_ANY || st->dialect == STORE_SQLITE)
+                    rc = run_migration_statement(s, st->sql, err);
+            if (!rc) {
+                char at[32];
+                utc_now(at, sizeof at);
+                struct ics_stmt *ins;
+                rc = ics_store_prepare(s, "INSERT INTO schema_migration (version, description, applied_at)"
+                                          " VALUES (?, ?, ?)", &ins, err);
+                if (!rc) {
+                    ics_stmt_bind_int64(ins, 1, mig->version);
+                    ics_stmt_bind_str(ins, 2, mig->description);
+                    ics_stmt_bind_str(ins, 3, at);
+                    int step = ics_stmt_step(ins, err);
+                    rc = step == 0 ? ICS_OK : step;
+                    ics_stmt_finalize(ins);
+                }
+            }
+        }
+        if (!rc)
+            rc = ics_store_commit(s, err);
+        if (rc) {
+            ics_store_rollback(s);
+            return rc;
+        }
+        version = mig->version;
+    }
+    if (to)
+        *to = version;
+    return ICS_OK;
+}
+
+int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err)
+{
+    *out = NULL;
+    struct ics_store *s = ics_calloc(1, sizeof *s);
+    if (!s)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    snprintf(s->path, sizeof s->path, "%s", path);
+    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (flags & ICS_STORE_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        if (!(flags & ICS_STORE_CREATE) && (rc & 0xff) == SQLITE_CANTOPEN)
+            ics_error_set(err, ICS_ERR_NOT_FOUND, "%s: no ledger database here (run 'ics ledger init --db %s')",
+                          path, path);
+        else
+            ics_error_set(err, ICS_ERR_STORE, "%s: cannot open: %s", path,
+                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        int code = err ? err->code : ICS_ERR_STORE;
+        sqlite3_close(s->db);
+        ics_free(s);
+        return code;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 60000);
+    /* journal_mode returns a row; "wal" confirms it took. */
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *mode = (const char *)sqlite3_column_text(st, 0);
+            rc = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_ERROR;
+        }
+        sqlite3_finalize(st);
+    }
+    int status = ICS_OK;
+    if (rc != SQLITE_OK)
+        status = ics_error_set(err, ICS_ERR_STORE, "%s: cannot use WAL journalling: %s", path,
+                               sqlite3_errmsg(s->db));
+    if (!status)
+        status = ics_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err);
+    int version = 0;
+    if (!status && (flags & ICS_STORE_MIGRATE))
+        status = ics_store_migrate(s, NULL, &version, err);
+    else if (!status) {
+        status = ics_store_schema_version(s, &version, err);
+        if (!status && version != ics_store_latest_version() && !(flags & ICS_STORE_CREATE))
+            status = ics_error_set(err, ICS_ERR_STORE,
+                                   "%s: schema version %d, this ics needs %d (run 'ics ledger init --db %s')",
+                                   path, version, ics_store_latest_version(), path);
+    }
+    if (status) {
+        sqlite3_close(s->db);
+        ics_free(s);
+        return status;
+    }
+    *out = s;
+    return ICS_OK;
+}
+
+void ics_store_close(struct ics_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    ics_free(s);
+}
+
+int ics_store_begin_write(struct ics_store *s, struct ics_error *err)
+{
+    return ics_store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int ics_store_begin_read(struct ics_store *s, struct ics_error *err)
+{
+    return ics_store_exec(s, "BEGIN", err);
+}
+
+int ics_store_commit(struct ics_store *s, struct ics_error *err)
+{
+    return ics_store_exec(s, "COMMIT", err);
+}
+
+void ics_store_rollback(struct ics_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ics_store_check(struct ics_store *s, struct ics_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(s, err, rc, "integrity check");
+    int status = ICS_OK;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (!r || strcmp(r, "ok") != 0)
+            status = ics_error_set(err, ICS_ERR_STORE, "%s: integrity check: %s", s->path, r ? r : "?");
+    } else {
+        status = db_error(s, err, rc, "integrity check");
+    }
+    sqlite3_finalize(st);
+    if (!status) {
+        rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            return db_error(s, err, rc, "foreign key check");
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            status = ics_error_set(err, ICS_ERR_STORE, "%s: foreign key check: a row of %s has no parent",
+                                   s->path, (const char *)sqlite3_column_text(st, 0));
+        else if (rc != SQLITE_DONE)
+            status = db_error(s, err, rc, "foreign key check");
+        sqlite3_finalize(st);
+    }
+    return status;
+}
+
+int ics_store_prepare(struct ics_store *s, const char *sql, struct ics_stmt **out, struct ics_error *err)
+{
+    *out = NULL;
+    struct ics_stmt *st = ics_malloc(sizeof *st);
+    if (!st)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    st->store = s;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st->st, NULL);
+    if (rc != SQLITE_OK) {
+        ics_free(st);
+        return db_error(s, err, rc, "preparing a statement");
+    }
+    *out = st;
+    return ICS_OK;
+}
+
+int ics_stmt_bind_int64(struct ics_stmt *st, int index, int64_t value)
+{
+    return sqlite3_bind_int64(st->st, index, value) == SQLITE_OK ? ICS_OK : ICS_ERR_STORE;
+}
+
+int ics_stmt_bind_text(struct ics_stmt *st, int index, const char *text, size_t len)
+{
+    if (!text)
+        return ics_stmt_bind_null(st, index);
+    return sqlite3_bind_text64(st->st, index, text, len, SQLITE_TRANSIENT, SQLITE_UTF8) == SQLITE_OK
+               ? ICS_OK : ICS_ERR_STORE;
+}
+
+int ics_stmt_bind_str(struct ics_stmt *st, int index, const char *text)
+{
+    return text ? ics_stmt_bind_text(st, index, text, strlen(text)) : ics_stmt_bind_null(st, index);
+}
+
+int ics_stmt_bind_null(struct ics_stmt *st, int index)
+{
+    return sqlite3_bind_null(st->st, index) == SQLITE_OK ? ICS_OK : ICS_ERR_STORE;
+}
+
+int ics_stmt_step(struct ics_stmt *st, struct ics_error *err)
+{
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return db_error(st->store, err, rc, "running a statement");
+}
+
+int64_t ics_stmt_column_int64(struct ics_stmt *st, int col)
+{
+    return sqlite3_column_int64(st->st, col);
+}
+
+const char *ics_stmt_column_text(struct ics_stmt *st, int col, size_t *len)
+{
+    const char *t = (const char *)sqlite3_column_text(st->st, col);
+    if (len)
+        *len = t ? (size_t)sqlite3_column_bytes(st->st, col) : 0;
+    return t;
+}
+
+int ics_stmt_column_is_null(struct ics_stmt *st, int col)
+{
+    return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+
+void ics_stmt_reset(struct ics_stmt *st)
+{
+    sqlite3_reset(st->st);
+}
+
+void ics_stmt_clear_bindings(struct ics_stmt *st)
+{
+    sqlite3_clear_bindings(st->st);
+}
+
+void ics_stmt_finalize(struct ics_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_finalize(st->st);
+    ics_free(st);
+}
