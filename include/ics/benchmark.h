@@ -1,0 +1,271 @@
+/*
+ * ics benchmark: quartiles among peers, the gap to a target (the top quartile,
+ * the top-quartile mean, the median, the best 5 of 10 peers or a fixed value)
+ * and the bed days, beds and pounds released by closing a fraction of it.
+ * docs/commands/benchmark.md is the user manual; this header is the contract.
+ *
+ * Use:
+ *   ics_benchmark_new(&options, &b, err)
+ *   ics_benchmark_read_table(b, "beds.csv", NULL, "excess_bed_days/spells", err)
+ *       (or ics_benchmark_add for each code)
+ *   optional: population, peers, groups, areas (ICB/region of each code)
+ *   ics_benchmark_run(b, err)
+ *   read rows, the total, roll-ups, notes and the summary line; ics_benchmark_free(b).
+ *
+ * The benchmark object owns every string and row it hands out; they stay valid
+ * until ics_benchmark_free. Inputs passed in are copied. Missing values in the
+ * results are NAN (doubles) or 0 (band, rank).
+ *
+ * Arithmetic: rates are NUM x scale / DEN in double (one rounding, so equal
+ * ratios give equal rates and tie). Quantiles are R type 7. The gap in
+ * numerator units is computed as |NUM - target x DEN / scale| in long double,
+ * and the fraction closed is kept as an exact ratio p/q that is applied after
+ * summing, so that totals such as 1/3 of 1,095,000 bed days come out exactly.
+ */
+#ifndef ICS_BENCHMARK_H
+#define ICS_BENCHMARK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ics/core.h"
+
+/* An exact, reduced, positive ratio num/den. */
+struct ics_fraction {
+    int64_t num;
+    int64_t den;
+};
+
+/*
+ * Parses "1/3", "0.92", "92%", "1" or "2/3" into a reduced fraction. Returns 0,
+ * or -1 with a static reason in *why. Negative values, zero denominators and
+ * more than 15 digits are refused.
+ */
+int ics_fraction_parse(const char *text, struct ics_fraction *out, const char **why);
+
+enum ics_benchmark_better {
+    ICS_BETTER_LOWER = 0,
+    ICS_BETTER_HIGHER = 1
+};
+
+enum ics_benchmark_target {
+    ICS_TARGET_TOP_QUARTILE = 0,   /* the quartile boundary on the better side */
+    ICS_TARGET_TOP_QUARTILE_MEAN,  /* mean of the rates at or better than it */
+    ICS_TARGET_MEDIAN,
+    ICS_TARGET_BEST5OF10,          /* mean of the best 5 of the code's own peers */
+    ICS_TARGET_VALUE               /* options.target_value */
+};
+
+/* Where the denominator of each rate comes from. */
+enum ics_benchmark_denominator {
+    ICS_DEN_NONE = 0,        /* the rate is the numerator itself (x scale) */
+    ICS_DEN_COLUMN,          /* a column of the table */
+    ICS_DEN_POPULATION       /* a population list (file or embedded) */
+};
+
+/* How codes are grouped for quartiles, bands, ranks and group targets. */
+enum ics_benchmark_within {
+    ICS_WITHIN_ALL = 0,      /* one group, "all" */
+    ICS_WITHIN_FILE,         /* code,group rows (ics_benchmark_set_group) */
+    ICS_WITHIN_ICB,          /* the ICB of each code (ics_benchmark_set_area) */
+    ICS_WITHIN_REGION        /* the region of each code */
+};
+
+struct ics_benchmark_options {
+    enum ics_benchmark_denominator denominator;
+    double scale;                   /* > 0; 0 = default: 1000 with a denominator, 1 without */
+    enum ics_benchmark_better better;
+    enum ics_benchmark_target target;
+    double target_value;            /* for ICS_TARGET_VALUE */
+    enum ics_benchmark_within within;
+    struct ics_fraction close_gap;  /* 0/0 = default 1 */
+    long days;                      /* > 0, or 0 = the table's days column, else 365 */
+    struct ics_fraction occupancy;  /* 0/0 = none (beds to open left empty) */
+    int64_t cost_per_day_pence;     /* >= 0 overrides the table's cost; -1 = use the table */
+};
+
+/* Fills the defaults above (lower is better, top quartile, close all of the gap). */
+void ics_benchmark_options_init(struct ics_benchmark_options *opt);
+
+struct ics_benchmark;
+
+int ics_benchmark_new(const struct ics_benchmark_options *opt, struct ics_benchmark **out,
+                      struct ics_error *err);
+void ics_benchmark_free(struct ics_benchmark *b);
+
+/* ---- input ------------------------------------------------------------- */
+
+/* One code of the table. Strings are copied; numbers NAN when missing. */
+struct ics_benchmark_input {
+    const char *code;
+    const char *name;             /* may be NULL or empty */
+    long line;                    /* line in the table, for messages (0 if none) */
+    double numerator;             /* NAN: missing or not a number (say why in problem) */
+    double denominator;           /* ICS_DEN_COLUMN only; NAN when missing */
+    int has_cost;                 /* excess_cost and excess_bed_days were read */
+    int64_t excess_cost_pence;
+    double excess_bed_days;
+    const char *problem;          /* why the row cannot be used, or NULL */
+};
+
+/* Adds a code. Duplicate codes are found by ics_benchmark_run. */
+int ics_benchmark_add(struct ics_benchmark *b, const struct ics_benchmark_input *in,
+                      struct ics_error *err);
+
+/*
+ * Reads a table with a `code` column (path "-" = standard input; label names it
+ * in messages, NULL = the path). `metric` is "NUM" or "NUM/DEN": column names
+ * (case-insensitive); a metric that is itself a column name is taken whole, so
+ * a column called "a/b" still works. With a DEN the options' denominator
+ * becomes ICS_DEN_COLUMN (an error if a population was asked for). Also read
+ * when present: `name`, `excess_cost` with `excess_bed_days` (each code's cost
+ * per bed day) and `days` (the period length). Rows whose code or level is
+ * `total` are skipped. A metric column with no numeric value at all fails with
+ * ICS_ERR_PARSE; single bad values make that code a reported exclusion.
+ */
+int ics_benchmark_read_table(struct ics_benchmark *b, const char *path, const char *label,
+                             const char *metric, struct ics_error *err);
+
+/* True once the table read had excess_cost and excess_bed_days columns. */
+int ics_benchmark_table_has_cost(const struct ics_benchmark *b);
+
+/* Population for ICS_DEN_POPULATION: one entry per code (a later entry for the
+ * same code is an error at run time). */
+int ics_benchmark_add_population(struct ics_benchmark *b, const char *code, double population,
+                                 long line, struct ics_error *err);
+/* Reads `code,population` (also la_code / ltla21_code..., total_population). */
+int ics_benchmark_read_population(struct ics_benchmark *b, const char *path,
+                                  struct ics_error *err);
+/* Uses an embedded ONS table: "ons" (= the latest), "ons-mid2020", "ons-mid2019".
+ * Fails with ICS_ERR_NOT_FOUND for other names. */
+int ics_benchmark_use_population(struct ics_benchmark *b, const char *name,
+                                 struct ics_error *err);
+/* The embedded tables, for --help and docs: name and description; NULL past the end. */
+const char *ics_benchmark_population_name(size_t i, const char **description);
+/* Population of a code in an embedded table; returns 0 and sets *out, or -1. */
+int ics_benchmark_population_lookup(const char *table, const char *code, int64_t *out);
+
+/* Peers for ICS_TARGET_BEST5OF10 (`code,peer` rows). */
+int ics_benchmark_add_peer(struct ics_benchmark *b, const char *code, const char *peer,
+                           long line, struct ics_error *err);
+int ics_benchmark_read_peers(struct ics_benchmark *b, const char *path, struct ics_error *err);
+
+/* Peer groups for ICS_WITHIN_FILE (`code,group` rows). */
+int ics_benchmark_set_group(struct ics_benchmark *b, const char *code, const char *group,
+                            long line, struct ics_error *err);
+int ics_benchmark_read_groups(struct ics_benchmark *b, const char *path, struct ics_error *err);
+
+/*
+ * The ICB and region a code belongs to (from a geography lookup), used for
+ * --within icb|region and for ICB and region totals. Any name may be NULL;
+ * icb_code may be NULL for a code that only has a region (an ICB-level table).
+ */
+int ics_benchmark_set_area(struct ics_benchmark *b, const char *code, const char *icb_code,
+                           const char *icb_name, const char *region_code,
+                           const char *region_name, struct ics_error *err);
+
+/*
+ * Looks up every code added so far in a geography (include/ics/refdata.h) and
+ * calls ics_benchmark_set_area for those found: a local authority gets its ICB
+ * and region, an ICB code its region. With a population denominator, an ICB,
+ * region or England code missing from the population list gets the sum of its
+ * local authorities' populations (each authority counted in the one ICB the
+ * geography gives it). Call after the table and the population are in.
+ * *matched (may be NULL) is the number of codes found in the geography.
+ */
+struct ics_geography;
+int ics_benchmark_use_geography(struct ics_benchmark *b, const struct ics_geography *g,
+                                size_t *matched, struct ics_error *err);
+
+/* Codes added so far (for a caller that looks up each code's area). */
+size_t ics_benchmark_input_count(const struct ics_benchmark *b);
+const char *ics_benchmark_input_code(const struct ics_benchmark *b, size_t i);
+
+/* ---- run and results --------------------------------------------------- */
+
+/* Computes everything. Fails on duplicate codes, on options that cannot work
+ * (best5of10 without peers, --within without groups) or when no code at all can
+ * be benchmarked. Per-code problems become notes, not failures. */
+int ics_benchmark_run(struct ics_benchmark *b, struct ics_error *err);
+
+struct ics_benchmark_row {
+    const char *code;
+    const char *name;        /* "" when none */
+    const char *group;       /* "" when the code is in no group */
+    long line;
+    double numerator;
+    double denominator;      /* NAN without a denominator */
+    double rate;             /* NAN when the code is excluded */
+    int band;                /* 1 (best) .. 4; 0 when the group has no quartiles */
+    int rank;                /* 1 = best within the group; ties share the better rank */
+    double target;
+    double gap;              /* >= 0, in rate units */
+    double opportunity;      /* fraction x gap x DEN / scale, numerator units */
+    double opportunity_beds; /* opportunity / days */
+    double opportunity_beds_to_open;  /* beds / occupancy; NAN without occupancy */
+    double opportunity_pounds;        /* NAN when no cost is known */
+    const char *problem;     /* why the code was not (fully) benchmarked, or NULL */
+};
+
+size_t ics_benchmark_count(const struct ics_benchmark *b);
+/* Rows in table order. */
+const struct ics_benchmark_row *ics_benchmark_row(const struct ics_benchmark *b, size_t i);
+/* The `total` row: sums of numerator and denominator over benchmarked codes,
+ * their overall rate, and the summed opportunity; band, rank, target, gap NAN/0. */
+const struct ics_benchmark_row *ics_benchmark_total(const struct ics_benchmark *b);
+
+/* Totals per peer group (--within FILE), per ICB and per region. */
+struct ics_benchmark_rollup {
+    const char *level;       /* "group", "icb" or "region" */
+    const char *code;
+    const char *name;        /* "" when unknown */
+    size_t codes;            /* member codes with an opportunity figure */
+    size_t contributing;     /* of which with a positive opportunity */
+    double opportunity;      /* sum of the members' positive opportunities */
+    double opportunity_beds;
+    double opportunity_beds_to_open;
+    double opportunity_pounds;
+};
+size_t ics_benchmark_rollup_count(const struct ics_benchmark *b);
+const struct ics_benchmark_rollup *ics_benchmark_rollup(const struct ics_benchmark *b, size_t i);
+
+/* Messages about codes and inputs that were excluded or adjusted, in order. */
+size_t ics_benchmark_note_count(const struct ics_benchmark *b);
+const char *ics_benchmark_note(const struct ics_benchmark *b, size_t i);
+
+/* What was used, for the summary and JSON. */
+struct ics_benchmark_info {
+    const char *numerator;       /* column names ("" when not from a table) */
+    const char *denominator;     /* column, "population" or "" */
+    double scale;
+    long days;
+    const char *days_source;     /* "--days", "the table's days column", "default 365" */
+    const char *cost_source;     /* how pounds were computed, or "none" */
+    size_t codes;                /* rows read (excluding total) */
+    size_t benchmarked;          /* with a rate */
+    size_t with_target;          /* with a target and an opportunity */
+    size_t excluded;             /* codes with a problem */
+    size_t groups;
+    long double gap_days;        /* sum of gap x DEN / scale over codes (the whole gap) */
+    long double opportunity;     /* fraction of it */
+    long double pounds;          /* NAN when no cost */
+};
+const struct ics_benchmark_info *ics_benchmark_info(const struct ics_benchmark *b);
+
+/*
+ * The summary line, like the seed: "Closing 1/3 of the gap to the top quartile
+ * releases 365,000 bed days = 1,000 beds, £70.0m". close_gap_text is the
+ * fraction as the user wrote it (NULL: from the ratio). Returns the length.
+ */
+int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_gap_text,
+                               char *buf, size_t size);
+
+/* Number formats used in outputs.
+ * ics_benchmark_format_number: rounded to 6 decimals (below 1: to 6 significant
+ * digits), trailing zeros trimmed, "" for NAN ("365000", "333.333333", "0.5",
+ * "0.00123457").
+ * ics_benchmark_format_grouped: rounded to `decimals`, thousands separated ("365,000"). */
+int ics_benchmark_format_number(double v, char *buf, size_t size);
+int ics_benchmark_format_grouped(long double v, int decimals, char *buf, size_t size);
+
+#endif
