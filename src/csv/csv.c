@@ -821,10 +821,11 @@ static int scan_stream(struct ics_csv_scan *s, const struct ics_csv_scan_options
     result->rejected = pt->rejected;
     result->bytes = s->src.consumed;
     result->threads_used = 1;
-    if (pt->stopped) {
+    if (pt->stopped && pt->have_first)
         return ics_error_at(err, ICS_ERR_PARSE, s->src.label, s->src.data_line + pt->first_line,
                             pt->first_column, "%s", pt->first_reason);
-    }
+    if (pt->stopped)
+        return ics_error_set(err, ICS_ERR_FAILED, "%s: the scan was stopped", s->src.label);
     return ICS_OK;
 }
 
@@ -971,8 +972,11 @@ int ics_csv_scan_run(struct ics_csv_scan *s, const struct ics_csv_scan_options *
             }
         }
         if (pt->stopped) {
-            rc = ics_error_at(err, ICS_ERR_PARSE, s->src.label, base + pt->first_line, pt->first_column, "%s",
-                              pt->first_reason);
+            if (pt->have_first)
+                rc = ics_error_at(err, ICS_ERR_PARSE, s->src.label, base + pt->first_line, pt->first_column,
+                                  "%s", pt->first_reason);
+            else
+                rc = ics_error_set(err, ICS_ERR_FAILED, "%s: the scan was stopped", s->src.label);
             break;
         }
         base += pt->lines;

@@ -1065,6 +1065,15 @@ static int spool_stdin(char *path, size_t size, int *fd_out, struct ics_error *e
     return ICS_OK;
 }
 
+/* A worker that ran out of memory stopped the scan: that, not the stop, is the error. */
+static int worker_failure(const struct worker *workers, int n, int rc, const char *path, struct ics_error *err)
+{
+    for (int i = 0; i < n; i++)
+        if (workers[i].failed)
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", path);
+    return rc;
+}
+
 int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
                  struct ics_error *err)
 {
@@ -1154,9 +1163,7 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
         cfg.pass = 1;
         so.row = first_pass_row;
         rc = ics_csv_scan_run(scan, &so, &sr, err);
-        for (int i = 0; i < threads && !rc; i++)
-            if (workers[i].failed)
-                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", path);
+        rc = worker_failure(workers, threads, rc, path, err);
         if (rc)
             goto fail;
         if (sr.rows == 0) {
@@ -1216,9 +1223,7 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
     so.rejects = opt->rejects;
     so.progress = opt->progress;
     rc = ics_csv_scan_run(scan, &so, &sr, err);
-    for (int i = 0; i < threads && !rc; i++)
-        if (workers[i].failed)
-            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", path);
+    rc = worker_failure(workers, threads, rc, path, err);
     if (rc)
         goto fail;
     res->read = sr.rows;
