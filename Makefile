@@ -44,31 +44,39 @@ deps:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# `make V=1` shows the full commands.
+Q = $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(RELEASE_CFLAGS) -c $< -o $@
 
 $(BUILD)/asan/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC asan $<")
+	$(Q)$(CC) $(ASAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/libics.a: $(REL_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/ics: $(REL_CLI) $(BUILD)/libics.a
-	$(CC) $(RELEASE_CFLAGS) -o $@ $(REL_CLI) $(BUILD)/libics.a $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(RELEASE_CFLAGS) -o $@ $(REL_CLI) $(BUILD)/libics.a $(LIBS)
 
 $(BUILD)/asan/libics.a: $(ASAN_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/asan/ics: $(ASAN_CLI) $(BUILD)/asan/libics.a
-	$(CC) $(ASAN_CFLAGS) -o $@ $(ASAN_CLI) $(BUILD)/asan/libics.a $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(ASAN_CLI) $(BUILD)/asan/libics.a $(LIBS)
 
 $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libics.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(BUILD)/asan/libics.a $(LIBS)
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(BUILD)/asan/libics.a $(LIBS)
 
 check: deps $(BUILD)/asan/ics $(ASAN_TESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
