@@ -39,13 +39,31 @@ static inline uint64_t synth_next(struct synth_rng *r)
     return synth_mix64(r->state);
 }
 
-/* Uniform in [0, n) for 1 <= n <= 2^32: the high 32 bits scaled by n
- * (Lemire's multiply-shift without the rejection step; the bias is below
+/* Each 64-bit output serves two independent 32-bit uniforms (its halves):
+ * the model pairs its draws so a spell costs about nine outputs. */
+static inline uint32_t synth_hi(uint64_t x)
+{
+    return (uint32_t)(x >> 32);
+}
+
+static inline uint32_t synth_lo(uint64_t x)
+{
+    return (uint32_t)x;
+}
+
+/* Uniform in [0, n) from a 32-bit uniform x, for 1 <= n <= 2^32: x scaled by
+ * n (Lemire's multiply-shift without the rejection step; the bias is below
  * n / 2^32, far under anything the model can show, and it keeps every row's
  * draw count fixed). */
+static inline uint32_t synth_scale(uint32_t x, uint64_t n)
+{
+    return (uint32_t)(((uint64_t)x * n) >> 32);
+}
+
+/* Uniform in [0, n) from the next output's high half. */
 static inline uint32_t synth_below(struct synth_rng *r, uint64_t n)
 {
-    return (uint32_t)(((synth_next(r) >> 32) * n) >> 32);
+    return synth_scale(synth_hi(synth_next(r)), n);
 }
 
 /* The rng of row `index` of the stream whose base state is `base`. */
@@ -133,11 +151,10 @@ static inline size_t synth_sample(struct synth_rng *r, const struct synth_sample
     return synth_sample_x(s, (uint32_t)(synth_next(r) >> 32));
 }
 
-/* A quantile from a 257-point Q16 table, linearly interpolated on a uniform
- * 32-bit draw: the top 8 bits choose the interval, the next 16 the position. */
-static inline uint32_t synth_shape(struct synth_rng *r, const uint32_t q[257])
+/* A quantile from a 257-point Q16 table, linearly interpolated at the 32-bit
+ * uniform u: its top 8 bits choose the interval, the next 16 the position. */
+static inline uint32_t synth_shape(const uint32_t q[257], uint32_t u)
 {
-    uint32_t u = (uint32_t)(synth_next(r) >> 32);
     uint32_t k = u >> 24;
     uint64_t frac = (u >> 8) & 0xFFFF;
     return q[k] + (uint32_t)(((uint64_t)(q[k + 1] - q[k]) * frac) >> 16);

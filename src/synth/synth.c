@@ -22,6 +22,7 @@
  *   destination       19 mostly; deaths, transfers, care homes by age and LOS
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "ics/synth.h"
@@ -223,22 +224,25 @@ void ics_synth_free(struct ics_synth *g)
     ics_free(g);
 }
 
+/* A value from a span table: one output, its high half picks the span, its
+ * low half the value inside it. */
 static int span_draw(struct synth_rng *r, const struct span *t, size_t n)
 {
-    uint32_t u = synth_below(r, t[n - 1].cum);
+    uint64_t x = synth_next(r);
+    uint32_t u = synth_scale(synth_hi(x), t[n - 1].cum);
     size_t k = 0;
     while (t[k].cum <= u)
         k++;
-    return t[k].lo + (int)synth_below(r, (uint64_t)(t[k].hi - t[k].lo) + 1);
+    return t[k].lo + (int)synth_scale(synth_lo(x), (uint64_t)(t[k].hi - t[k].lo) + 1);
 }
 
-static int band_draw(struct synth_rng *r, const uint16_t *cum, size_t n)
+static size_t band_of(const uint16_t *cum, size_t n, uint32_t x)
 {
-    uint32_t u = synth_below(r, cum[n - 1]);
+    uint32_t u = synth_scale(x, cum[n - 1]);
     size_t k = 0;
     while (cum[k] <= u)
         k++;
-    return (int)k;
+    return k;
 }
 
 /* Length of stay of a closed spell with trim point t (days). */
@@ -254,17 +258,20 @@ static int closed_los(struct synth_rng *r, int elective, enum group grp, uint32_
         day_case = t <= 5 ? 720 : t <= 15 ? 600 : t <= 40 ? 420 : 250;
     else
         day_case = grp == G_ADULT ? 200 : grp == G_CHILD ? 330 : 300;
-    if (synth_below(r, 1000) < day_case)
+    uint64_t x = synth_next(r);
+    if (synth_scale(synth_hi(x), 1000) < day_case)
         return 0;
     /* Of overnight stays, this many per mille run past the trim point. */
     uint32_t tail = elective ? 80 : grp == G_ADULT ? 65 : 40;
-    uint32_t round = (uint32_t)(synth_next(r) >> 48);    /* stochastic rounding */
+    int past = synth_scale(synth_lo(x), 1000) < tail;
+    uint64_t y = synth_next(r);
+    uint32_t round = synth_lo(y) & 0xFFFF;    /* stochastic rounding */
     uint64_t los;
-    if (synth_below(r, 1000) < tail) {
-        uint64_t h = synth_shape(r, synth_shape_tail);
+    if (past) {
+        uint64_t h = synth_shape(synth_shape_tail, synth_hi(y));
         los = t + 1 + (((uint64_t)t * h + round) >> 16);
     } else {
-        uint64_t f = synth_shape(r, elective ? synth_shape_elective : synth_shape_non_elective);
+        uint64_t f = synth_shape(elective ? synth_shape_elective : synth_shape_non_elective, synth_hi(y));
         los = 1 + (((uint64_t)(t - 1) * f + round) >> 16);
     }
     return los > LOS_CAP ? LOS_CAP : (int)los;
@@ -272,24 +279,26 @@ static int closed_los(struct synth_rng *r, int elective, enum group grp, uint32_
 
 static int draw_age(struct synth_rng *r, enum group grp, int elective, int los)
 {
-    int k;
-    switch (grp) {
-    case G_NEONATE:
+    if (grp == G_NEONATE)
         return 0;
-    case G_CHILD:
-        k = band_draw(r, child_age, 5);
-        return child_bands[k].lo + (int)synth_below(r, (uint64_t)(child_bands[k].hi - child_bands[k].lo) + 1);
-    case G_MATERNITY:
-        k = band_draw(r, maternity_age, 6);
-        return maternity_bands[k].lo +
-               (int)synth_below(r, (uint64_t)(maternity_bands[k].hi - maternity_bands[k].lo) + 1);
-    case G_ADULT:
-    default:
-        break;
+    uint64_t x = synth_next(r);
+    size_t k;
+    int lo, hi;
+    if (grp == G_CHILD) {
+        k = band_of(child_age, 5, synth_hi(x));
+        lo = child_bands[k].lo;
+        hi = child_bands[k].hi;
+    } else if (grp == G_MATERNITY) {
+        k = band_of(maternity_age, 6, synth_hi(x));
+        lo = maternity_bands[k].lo;
+        hi = maternity_bands[k].hi;
+    } else {
+        int table = los >= 21 ? 3 : los >= 7 ? 2 : elective ? 0 : 1;
+        k = band_of(adult_age[table], 9, synth_hi(x));
+        lo = adult_bands[k].lo;
+        hi = adult_bands[k].hi;
     }
-    int table = los >= 21 ? 3 : los >= 7 ? 2 : elective ? 0 : 1;
-    k = band_draw(r, adult_age[table], 9);
-    return adult_bands[k].lo + (int)synth_below(r, (uint64_t)(adult_bands[k].hi - adult_bands[k].lo) + 1);
+    return lo + (int)synth_scale(synth_lo(x), (uint64_t)(hi - lo) + 1);
 }
 
 /* HES DISDEST of a closed spell. Chances per 10,000: death rises with age
@@ -319,8 +328,9 @@ static int draw_destination(struct synth_rng *r, enum group grp, int elective, i
         care = age < 75 ? (los >= 7 ? 150 : 10) : los >= 21 ? 2000 : los >= 7 ? 1200 : 100;
         transfer = los >= 7 ? 450 : 150;
     }
-    uint32_t u = synth_below(r, 10000);
-    uint32_t v = synth_below(r, 1000);
+    uint64_t x = synth_next(r);
+    uint32_t u = synth_scale(synth_hi(x), 10000);
+    uint32_t v = synth_scale(synth_lo(x), 1000);
     if (u < died)
         return 79;
     u -= died;
@@ -342,21 +352,24 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
     memset(s, 0, sizeof *s);
     s->number = index + 1;
 
-    int open = synth_below(&r, 10000) < OPEN_PER_10000;
-    uint32_t u = synth_below(&r, 10000);
+    uint64_t x = synth_next(&r);
+    int open = synth_scale(synth_hi(x), 10000) < OPEN_PER_10000;
+    uint32_t u = synth_scale(synth_lo(x), 10000);
     size_t m = 0;
     while (methods[m].cum <= u)
         m++;
     memcpy(s->admission_method, methods[m].code, 3);
     int elective = methods[m].elective;
 
+    x = synth_next(&r);
     enum group grp = G_ADULT;
     if (methods[m].kind == K_MATERNITY)
         grp = G_MATERNITY;
     else if (methods[m].kind == K_NEONATE)
         grp = G_NEONATE;
-    else if (synth_below(&r, 1000) < (elective ? CHILD_ELECTIVE : CHILD_NON_ELECTIVE))
+    else if (synth_scale(synth_hi(x), 1000) < (elective ? CHILD_ELECTIVE : CHILD_NON_ELECTIVE))
         grp = G_CHILD;
+    int no_hrg = synth_scale(synth_lo(x), 1000) < NO_HRG_PER_1000;
 
     int table;
     switch (grp) {
@@ -366,12 +379,14 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
     case G_ADULT:
     default: table = elective ? H_ADULT_ELECTIVE : H_ADULT_NON_ELECTIVE; break;
     }
+    x = synth_next(&r);
     const struct synth_sampler *hs = &g->hrg[table];
-    const struct synth_hrg *h = &synth_hrgs[hs->t[synth_sample(&r, hs)].index];
+    const struct synth_hrg *h = &synth_hrgs[hs->t[synth_sample_x(hs, synth_hi(x))].index];
+    int no_la = synth_scale(synth_lo(x), 1000) < NO_LA_PER_1000;
     /* The model's non-elective trim point is the file's elective one (the
      * file's emergency column is not credible; docs/commands/synth.md). */
     uint32_t t = h->trimpoint;
-    if (synth_below(&r, 1000) < NO_HRG_PER_1000) {
+    if (no_hrg) {
         s->hrg = "";
         s->trimpoint = 0;
     } else {
@@ -380,31 +395,33 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
     }
 
     int los;
+    x = synth_next(&r);
     if (open) {
         los = span_draw(&r, open_elapsed, sizeof open_elapsed / sizeof open_elapsed[0]);
         s->admission_date = g->last - los;
         s->discharge_date = ICS_DATE_NONE;
     } else {
         los = closed_los(&r, elective, grp, t);
-        s->discharge_date = g->first + (int32_t)synth_sample(&r, &g->day[elective]);
+        s->discharge_date = g->first + (int32_t)synth_sample_x(&g->day[elective], synth_hi(x));
         s->admission_date = s->discharge_date - los;
     }
 
-    size_t ti = synth_sample(&r, &g->trust);
+    size_t ti = synth_sample_x(&g->trust, synth_lo(x));
     const struct synth_trust *tr = &synth_trusts[ti];
     s->provider_code = tr->code;
-    if (synth_below(&r, 1000) < NO_LA_PER_1000) {
+    x = synth_next(&r);
+    if (no_la) {
         s->patient_la = "";
     } else {
         const struct synth_sampler *cs = &g->catchment[ti];
-        s->patient_la = synth_la_codes[cs->t[synth_sample(&r, cs)].index];
+        s->patient_la = synth_la_codes[cs->t[synth_sample_x(cs, synth_hi(x))].index];
     }
-
-    s->age = draw_age(&r, grp, elective, los);
     if (grp == G_MATERNITY || h->code[0] == 'M')
         s->sex = 2;                 /* obstetrics, female reproductive system */
     else
-        s->sex = synth_below(&r, 1000) < (grp == G_ADULT ? 470u : 530u) ? 1 : 2;
+        s->sex = synth_scale(synth_lo(x), 1000) < (grp == G_ADULT ? 470u : 530u) ? 1 : 2;
+
+    s->age = draw_age(&r, grp, elective, los);
     s->discharge_destination = open ? 0 : draw_destination(&r, grp, elective, s->age, los);
 }
 
@@ -425,23 +442,140 @@ static const struct { const char *text; uint16_t cum; } notes[] = {
     {"\"Line one\r\nline two\"", 1000},
 };
 
+/*
+ * Output is double-buffered: the generator fills one buffer while a writer
+ * thread hands the other to fwrite, so the kernel's copy into the page cache
+ * (about as long as generating on a slow disk) overlaps generation instead of
+ * adding to it. Without a thread (creation failed) writes are synchronous.
+ */
 struct writer {
     FILE *out;
-    char *buf;
-    size_t used;
-    uint64_t bytes;
+    char *buf[2];
+    int cur;                     /* the buffer being filled */
+    size_t used;                 /* bytes in buf[cur] */
+    uint64_t bytes;              /* bytes handed to the writer so far */
     int32_t dates_first;         /* day of dates[0] */
     char (*dates)[10];           /* formatted dates, LOS_CAP + year days */
+    /* The writer thread's job, under mu. */
+    pthread_t thread;
+    int threaded;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const char *job;
+    size_t job_len;
+    int busy, stop, failed, failed_errno;
 };
 
+static int write_all(FILE *out, const char *p, size_t n, int *err_no)
+{
+    errno = 0;
+    if (n && fwrite(p, 1, n, out) != n) {
+        *err_no = errno;
+        return -1;
+    }
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->busy && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->busy)
+            break;
+        const char *job = w->job;
+        size_t len = w->job_len;
+        int err_no = 0;
+        pthread_mutex_unlock(&w->mu);
+        int bad = !w->failed && write_all(w->out, job, len, &err_no);
+        pthread_mutex_lock(&w->mu);
+        if (bad) {
+            w->failed = 1;
+            w->failed_errno = err_no;
+        }
+        w->busy = 0;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static int write_error(struct ics_error *err, int err_no)
+{
+    return ics_error_set(err, ICS_ERR_IO, "error writing spells: %s",
+                         err_no ? strerror(err_no) : "short write");
+}
+
+/* Waits until the writer thread is idle; returns its failure, if any. */
+static int writer_wait(struct writer *w, struct ics_error *err)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->busy)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int failed = w->failed, err_no = w->failed_errno;
+    pthread_mutex_unlock(&w->mu);
+    return failed ? write_error(err, err_no) : ICS_OK;
+}
+
+/* Hands the filled buffer to the writer and switches to the other one. */
 static int flush(struct writer *w, struct ics_error *err)
 {
-    if (w->used && fwrite(w->buf, 1, w->used, w->out) != w->used)
-        return ics_error_set(err, ICS_ERR_IO, "error writing spells: %s",
-                             errno ? strerror(errno) : "short write");
+    if (!w->used)
+        return ICS_OK;
+    if (!w->threaded) {
+        int err_no = 0;
+        if (write_all(w->out, w->buf[w->cur], w->used, &err_no))
+            return write_error(err, err_no);
+    } else {
+        int rc = writer_wait(w, err);
+        if (rc)
+            return rc;
+        pthread_mutex_lock(&w->mu);
+        w->job = w->buf[w->cur];
+        w->job_len = w->used;
+        w->busy = 1;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        w->cur ^= 1;
+    }
     w->bytes += w->used;
     w->used = 0;
     return ICS_OK;
+}
+
+static void writer_start(struct writer *w)
+{
+    if (pthread_mutex_init(&w->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&w->cv, NULL) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        return;
+    }
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return;
+    }
+    w->threaded = 1;
+}
+
+/* Waits for the last write and ends the thread; returns a write failure. */
+static int writer_stop(struct writer *w, struct ics_error *err)
+{
+    if (!w->threaded)
+        return ICS_OK;
+    int rc = writer_wait(w, err);
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->threaded = 0;
+    return rc;
 }
 
 static char *put_uint(char *p, uint64_t v, int min_digits)
@@ -516,11 +650,14 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
     if (!g)
         return err ? err->code : ICS_ERR_FAILED;
     int rc = ICS_OK;
-    struct writer w = {out, NULL, 0, 0, 0, NULL};
+    struct writer w;
+    memset(&w, 0, sizeof w);
+    w.out = out;
     size_t ndates = (size_t)LOS_CAP + (size_t)g->ndays;
-    w.buf = ics_malloc(OUT_BUFFER);
+    w.buf[0] = ics_malloc(OUT_BUFFER);
+    w.buf[1] = ics_malloc(OUT_BUFFER);
     w.dates = ics_malloc(ndates * sizeof *w.dates);
-    if (!w.buf || !w.dates) {
+    if (!w.buf[0] || !w.buf[1] || !w.dates) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -536,7 +673,7 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
     }
 
     const char *eol = opt->messy ? "\r\n" : "\n";
-    char *p = w.buf;
+    char *p = w.buf[0];
     if (opt->messy)
         p = put_str(p, "\xEF\xBB\xBF" "EPIKEY,PROCODE3,RESLADST_ONS,ADMIDATE,DISDATE,ADMIMETH,NOTES,"
                        "SUSHRG,STARTAGE,SEX,DISDEST");
@@ -544,7 +681,10 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
         p = put_str(p, "spell_id,provider_code,patient_la,admission_date,discharge_date,"
                        "admission_method,hrg,age,sex,discharge_destination");
     p = put_str(p, eol);
-    w.used = (size_t)(p - w.buf);
+    w.used = (size_t)(p - w.buf[0]);
+    /* A short run is not worth a thread. */
+    if (opt->spells > 100000)
+        writer_start(&w);
 
     struct counter id;
     counter_set(&id, 0);
@@ -554,7 +694,7 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
             goto out;
         struct ics_synth_spell s;
         ics_synth_spell(g, i, &s);
-        p = w.buf + w.used;
+        p = w.buf[w.cur] + w.used;
         counter_next(&id);
         memcpy(p, id.digits, (size_t)id.len);
         p += id.len;
@@ -608,11 +748,11 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
         if (opt->messy)
             *p++ = '\r';
         *p++ = '\n';
-        w.used = (size_t)(p - w.buf);
+        w.used = (size_t)(p - w.buf[w.cur]);
         if (opt->progress && ((i + 1) & (PROGRESS_ROWS - 1)) == 0)
             opt->progress(opt->progress_ctx, w.bytes + w.used, 0, i + 1);
     }
-    if ((rc = flush(&w, err)) != ICS_OK)
+    if ((rc = flush(&w, err)) != ICS_OK || (rc = writer_stop(&w, err)) != ICS_OK)
         goto out;
     if (fflush(out) != 0) {
         rc = ics_error_set(err, ICS_ERR_IO, "error writing spells: %s", strerror(errno));
@@ -621,8 +761,13 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
     if (opt->progress)
         opt->progress(opt->progress_ctx, w.bytes, 0, opt->spells);
 out:
+    if (w.threaded) {
+        struct ics_error ignored;   /* the first error is already in err */
+        writer_stop(&w, &ignored);
+    }
     ics_free(w.dates);
-    ics_free(w.buf);
+    ics_free(w.buf[1]);
+    ics_free(w.buf[0]);
     ics_synth_free(g);
     return rc;
 }
