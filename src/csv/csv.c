@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@
 #define STREAM_BLOCK ((size_t)1 << 20)
 #define PROGRESS_EVERY 16384                    /* rows between progress updates */
 #define MAX_THREADS 64
+#define RELEASE_EVERY ((ptrdiff_t)8 << 20)         /* bytes between madvise calls */
+#define PAGE_GUESS ((uintptr_t)4096)               /* madvise needs page-aligned starts */
 
 /* ---- record splitting ---------------------------------------------------- */
 
@@ -663,6 +666,7 @@ static void part_parse(struct part *pt, const char *from)
     struct ics_csv_row row;
     long line = 0;
     uint64_t since_progress = 0;
+    const char *released = from;
     while (p < pt->end) {
         const char *next;
         long newlines;
@@ -696,6 +700,16 @@ static void part_parse(struct part *pt, const char *from)
         line += newlines;
         if (++since_progress == PROGRESS_EVERY) {
             since_progress = 0;
+            /* Hand consumed pages of the mapping back, so resident memory stays
+             * flat however large the file (the page cache keeps them; a part
+             * that reads past its end simply faults them in again). */
+            if (scan->src.map && p - released > (ptrdiff_t)RELEASE_EVERY) {
+                uintptr_t upto = (uintptr_t)p & ~(uintptr_t)(PAGE_GUESS - 1);
+                uintptr_t start = ((uintptr_t)released + PAGE_GUESS - 1) & ~(uintptr_t)(PAGE_GUESS - 1);
+                if (upto > start)
+                    madvise((void *)start, upto - start, MADV_DONTNEED);
+                released = (const char *)upto;
+            }
             atomic_store(&pt->progress_bytes, (uint64_t)(p - from));
             atomic_store(&pt->progress_rows, pt->rows);
             if (atomic_load(&scan->stop_before) < pt->index) {
@@ -711,6 +725,12 @@ static void part_parse(struct part *pt, const char *from)
                 opt->progress(opt->progress_ctx, done, scan->src.len, rows);
             }
         }
+    }
+    if (scan->src.map) {
+        uintptr_t upto = (uintptr_t)p & ~(uintptr_t)(PAGE_GUESS - 1);
+        uintptr_t start = ((uintptr_t)released + PAGE_GUESS - 1) & ~(uintptr_t)(PAGE_GUESS - 1);
+        if (upto > start)
+            madvise((void *)start, upto - start, MADV_DONTNEED);
     }
     pt->parsed_end = p;
     pt->lines = line;

@@ -70,6 +70,9 @@ size_t ics_trimpoints_count(const struct ics_trimpoints *t)
 
 static void trim_field(const char **s, size_t *n)
 {
+    /* Most fields have nothing to trim: two byte tests settle it. */
+    if (*n == 0 || ((unsigned char)(*s)[0] > ' ' && (unsigned char)(*s)[*n - 1] > ' '))
+        return;
     while (*n > 0 && isspace((unsigned char)**s)) {
         (*s)++;
         (*n)--;
