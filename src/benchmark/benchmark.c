@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "benchmark/benchmark_internal.h"
 
@@ -461,6 +462,13 @@ static int resolve_denominators(struct ics_benchmark *b, struct ics_error *err)
             continue;
         if (!r->code[0]) {
             if ((rc = problem(b, it, err, "no code")))
+                return rc;
+            continue;
+        }
+        /* `ics beds --by residence` puts spells without a residence under "unknown":
+         * not an area, so not a peer of the others. */
+        if (strcasecmp(r->code, "unknown") == 0) {
+            if ((rc = problem(b, it, err, "an unknown residence is not an area")))
                 return rc;
             continue;
         }

@@ -110,11 +110,22 @@ int ics_benchmark_use_geography(struct ics_benchmark *b, const struct ics_geogra
             else
                 missing++;
         }
-        if (!members || missing) {
-            if (missing && (rc = bm_note(b, err, "no population for '%s': %zu of its %zu local authorities are not in %s",
-                                         code, missing, members, b->pops_label ? b->pops_label : "the population list")))
+        if (members == missing)
+            continue;   /* none known: the code gets "no population" at run time */
+        if (missing) {
+            /* The built-in geography holds both the 2022 districts and the 2023
+             * unitaries that replaced some of them; a population list has one or
+             * the other, so authorities it lacks are skipped, and said so. */
+            const char *example = NULL;
+            for (size_t k = 0; k < nla && !example; k++) {
+                const struct ics_geography_area *x = ics_geography_at(g, k);
+                if (in_area(x, level, code) && !bsearch(x->la_code, b->pops, n0, sizeof *b->pops, pop_key_cmp))
+                    example = x->la_code;
+            }
+            if ((rc = bm_note(b, err, "population of '%s': %zu of its %zu local authorities (first %s) are not in %s; "
+                              "the sum of the other %zu is used", code, missing, members, example,
+                              b->pops_label ? b->pops_label : "the population list", members - missing)))
                 return rc;
-            continue;
         }
         if ((rc = ics_benchmark_add_population(b, code, (double)sum, 0, err)))
             return rc;
