@@ -1,0 +1,832 @@
+/*
+ * Disputes between two organisations over an amount (optionally invoices):
+ * local_negotiation -> executive_escalation -> mediation -> determination ->
+ * closed, one stage at a time. Only the two parties act, except the named
+ * referee, who alone determines. A determination is a pendulum decision: one
+ * party's final (latest) offer, whole. Each stage has a deadline in working
+ * days (table stage_deadline) fixed when the stage is entered.
+ * Every action is a dispute_event row and an audit entry, in one transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ics/csv.h"
+#include "ics/json.h"
+#include "ledger/ledger_internal.h"
+
+struct ics_ledger_disputes {
+    struct ics_ledger_dispute *rows;
+    size_t n, cap;
+};
+
+static void free_rows(struct ics_ledger_disputes *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        ics_free(d->rows[i].description);
+        ics_free(d->rows[i].invoices);
+    }
+    ics_free(d->rows);
+    d->rows = NULL;
+    d->n = d->cap = 0;
+}
+
+static int32_t column_date(struct ics_stmt *st, int col)
+{
+    size_t len;
+    const char *t = ics_stmt_column_text(st, col, &len);
+    int32_t d;
+    if (!t || ics_date_parse(t, len, &d) != 0)
+        return ICS_DATE_NONE;
+    return d;
+}
+
+static void column_copy(struct ics_stmt *st, int col, char *out, size_t size)
+{
+    const char *t = ics_stmt_column_text(st, col, NULL);
+    snprintf(out, size, "%s", t ? t : "");
+}
+
+static char *column_dup(struct ics_stmt *st, int col)
+{
+    size_t len;
+    const char *t = ics_stmt_column_text(st, col, &len);
+    return ics_strndup(t ? t : "", t ? len : 0);
+}
+
+static int load_invoices(struct ics_ledger *l, struct ics_ledger_dispute *d, struct ics_error *err)
+{
+    struct ics_stmt *q;
+    int rc = ics_store_prepare(l->store, "SELECT invoice_ref FROM dispute_invoice WHERE dispute_id = ?"
+                                         " ORDER BY invoice_ref", &q, err);
+    if (rc)
+        return rc;
+    ics_stmt_bind_int64(q, 1, d->id);
+    size_t len = 0, cap = 64;
+    char *s = ics_malloc(cap);
+    if (!s) {
+        ics_stmt_finalize(q);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    s[0] = '\0';
+    while ((rc = ics_stmt_step(q, err)) == 1) {
+        size_t n;
+        const char *ref = ics_stmt_column_text(q, 0, &n);
+        if (!ref)
+            continue;
+        if (len + n + 2 > cap) {
+            while (len + n + 2 > cap)
+                cap *= 2;
+            char *p = ics_realloc(s, cap);
+            if (!p) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            s = p;
+        }
+        if (len)
+            s[len++] = ' ';
+        memcpy(s + len, ref, n);
+        len += n;
+        s[len] = '\0';
+    }
+    ics_stmt_finalize(q);
+    if (rc) {
+        ics_free(s);
+        return rc;
+    }
+    d->invoices = s;
+    return ICS_OK;
+}
+
+/* Reads disputes (all, or one id, or one org's) with their final offers; no
+ * transaction handling here, the caller has one open. */
+static int fetch(struct ics_ledger *l, int64_t id, const char *org, struct ics_ledger_disputes *out,
+                 struct ics_error *err)
+{
+    struct ics_stmt *q;
+    int rc = ics_store_prepare(
+        l->store,
+        "SELECT d.id, d.period, d.supplier, d.purchaser, d.kind, d.amount, d.description, d.raised_by,"
+        " d.referee, d.stage, d.opened_on, d.stage_started_on, d.deadline_on, d.outcome, d.awarded_to,"
+        " d.settled_amount, d.closed_on,"
+        " (SELECT e.amount FROM dispute_event e WHERE e.dispute_id = d.id AND e.action = 'offer'"
+        "   AND e.actor = d.supplier ORDER BY e.seq DESC LIMIT 1),"
+        " (SELECT e.amount FROM dispute_event e WHERE e.dispute_id = d.id AND e.action = 'offer'"
+        "   AND e.actor = d.purchaser ORDER BY e.seq DESC LIMIT 1)"
+        " FROM dispute d WHERE (? = 0 OR d.id = ?) AND (? = '' OR d.supplier = ? OR d.purchaser = ?)"
+        " ORDER BY d.id", &q, err);
+    if (rc)
+        return rc;
+    const char *o = org ? org : "";
+    ics_stmt_bind_int64(q, 1, id);
+    ics_stmt_bind_int64(q, 2, id);
+    ics_stmt_bind_str(q, 3, o);
+    ics_stmt_bind_str(q, 4, o);
+    ics_stmt_bind_str(q, 5, o);
+    while ((rc = ics_stmt_step(q, err)) == 1) {
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 16;
+            struct ics_ledger_dispute *p = ics_realloc(out->rows, cap * sizeof *p);
+            if (!p) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            out->rows = p;
+            out->cap = cap;
+        }
+        struct ics_ledger_dispute *d = &out->rows[out->n];
+        memset(d, 0, sizeof *d);
+        d->id = ics_stmt_column_int64(q, 0);
+        column_copy(q, 1, d->period, sizeof d->period);
+        column_copy(q, 2, d->supplier, sizeof d->supplier);
+        column_copy(q, 3, d->purchaser, sizeof d->purchaser);
+        d->cls = ics_ledger_class_parse(ics_stmt_column_text(q, 4, NULL));
+        d->amount = ics_stmt_column_int64(q, 5);
+        d->description = column_dup(q, 6);
+        column_copy(q, 7, d->raised_by, sizeof d->raised_by);
+        column_copy(q, 8, d->referee, sizeof d->referee);
+        d->stage = ics_ledger_stage_parse(ics_stmt_column_text(q, 9, NULL));
+        d->opened_on = column_date(q, 10);
+        d->stage_started_on = column_date(q, 11);
+        d->deadline_on = column_date(q, 12);
+        column_copy(q, 13, d->outcome, sizeof d->outcome);
+        column_copy(q, 14, d->awarded_to, sizeof d->awarded_to);
+        d->has_settled = !ics_stmt_column_is_null(q, 15);
+        d->settled_amount = ics_stmt_column_int64(q, 15);
+        d->closed_on = column_date(q, 16);
+        d->has_supplier_offer = !ics_stmt_column_is_null(q, 17);
+        d->supplier_offer = ics_stmt_column_int64(q, 17);
+        d->has_purchaser_offer = !ics_stmt_column_is_null(q, 18);
+        d->purchaser_offer = ics_stmt_column_int64(q, 18);
+        out->n++;
+        if (!d->description) {
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+            break;
+        }
+    }
+    ics_stmt_finalize(q);
+    for (size_t i = 0; !rc && i < out->n; i++)
+        rc = load_invoices(l, &out->rows[i], err);
+    return rc;
+}
+
+static int stage_days(struct ics_ledger *l, int stage, int64_t *days, struct ics_error *err)
+{
+    const char *p[] = {ics_ledger_stage_name(stage), NULL};
+    int found;
+    int rc = ledger_query_int(l, "SELECT working_days FROM stage_deadline WHERE stage = ?", p, days, &found, err);
+    if (!rc && !found)
+        rc = ics_error_set(err, ICS_ERR_INTERNAL, "no deadline for stage %s", p[0]);
+    return rc;
+}
+
+static int add_event(struct ics_ledger *l, int64_t id, const char *action, const char *actor, int32_t on,
+                     int stage, const int64_t *amount, const char *note, struct ics_error *err)
+{
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    const char *p[] = {idtext, NULL};
+    int64_t seq;
+    int rc = ledger_query_int(l, "SELECT COALESCE(MAX(seq), 0) + 1 FROM dispute_event"
+                                 " WHERE dispute_id = CAST(? AS INTEGER)", p, &seq, NULL, err);
+    if (rc)
+        return rc;
+    struct ics_stmt *st;
+    rc = ics_store_prepare(l->store, "INSERT INTO dispute_event (dispute_id, seq, action, actor, on_date, stage,"
+                                     " amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    char date[16];
+    ics_date_format(on, date);
+    ics_stmt_bind_int64(st, 1, id);
+    ics_stmt_bind_int64(st, 2, seq);
+    ics_stmt_bind_str(st, 3, action);
+    ics_stmt_bind_str(st, 4, actor);
+    ics_stmt_bind_str(st, 5, date);
+    ics_stmt_bind_str(st, 6, ics_ledger_stage_name(stage));
+    if (amount)
+        ics_stmt_bind_int64(st, 7, *amount);
+    else
+        ics_stmt_bind_null(st, 7);
+    ics_stmt_bind_str(st, 8, note);
+    rc = ics_stmt_step(st, err);
+    ics_stmt_finalize(st);
+    return rc;
+}
+
+static int audit_action(struct ics_ledger *l, const struct ics_ledger_action *act, const char *actor,
+                        const char *action, int64_t id, struct ics_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static int audit_action(struct ics_ledger *l, const struct ics_ledger_action *act, const char *actor,
+                        const char *action, int64_t id, struct ics_error *err, const char *fmt, ...)
+{
+    char subject[48], detail[1024], date[16];
+    snprintf(subject, sizeof subject, "dispute %lld", (long long)id);
+    ics_date_format(act->on, date);
+    int k = snprintf(detail, sizeof detail, "on=%s ", date);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail + k, sizeof detail - (size_t)k, fmt, ap);
+    va_end(ap);
+    if (act->note && *act->note) {
+        size_t used = strlen(detail);
+        snprintf(detail + used, sizeof detail - used, " note=%s", act->note);
+    }
+    return ledger_audit_append(l, act->at, actor, action, subject, detail, err);
+}
+
+/* Normalises the actor and checks the date; the error says what is wrong. */
+static int check_action(const struct ics_ledger_action *act, char *actor, struct ics_error *err)
+{
+    if (!act || !act->actor || ledger_code_normalise(act->actor, strlen(act->actor), actor) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "every action must name who acted (--by CODE)");
+    if (act->on == ICS_DATE_NONE)
+        return ics_error_set(err, ICS_ERR_USAGE, "no date for the action");
+    return ICS_OK;
+}
+
+/* Opens a write transaction and loads dispute `id`; on failure nothing is left open. */
+static int begin_on(struct ics_ledger *l, int64_t id, struct ics_ledger_disputes *d, const char *actor,
+                    const struct ics_ledger_action *act, struct ics_error *err)
+{
+    int rc = ics_store_begin_write(l->store, err);
+    if (rc)
+        return rc;
+    rc = fetch(l, id, NULL, d, err);
+    if (!rc && d->n == 0)
+        rc = ics_error_set(err, ICS_ERR_NOT_FOUND, "no dispute %lld", (long long)id);
+    if (!rc) {
+        const struct ics_ledger_dispute *x = &d->rows[0];
+        if (x->stage == ICS_LEDGER_CLOSED)
+            rc = ics_error_set(err, ICS_ERR_CONFLICT, "dispute %lld is closed", (long long)id);
+        else if (act->on < x->stage_started_on) {
+            char a[16], b[16];
+            ics_date_format(act->on, a);
+            ics_date_format(x->stage_started_on, b);
+            rc = ics_error_set(err, ICS_ERR_CONFLICT, "dispute %lld: the action date %s is before its current stage began (%s)",
+                               (long long)id, a, b);
+        }
+    }
+    (void)actor;
+    if (rc) {
+        ics_store_rollback(l->store);
+        free_rows(d);
+    }
+    return rc;
+}
+
+static int finish(struct ics_ledger *l, struct ics_ledger_disputes *d, int rc, struct ics_error *err)
+{
+    if (!rc)
+        rc = ics_store_commit(l->store, err);
+    if (rc)
+        ics_store_rollback(l->store);
+    free_rows(d);
+    return rc;
+}
+
+static int is_party(const struct ics_ledger_dispute *d, const char *code)
+{
+    return strcmp(d->supplier, code) == 0 || strcmp(d->purchaser, code) == 0;
+}
+
+static int not_a_party(const struct ics_ledger_dispute *d, const char *actor, struct ics_error *err)
+{
+    return ics_error_set(err, ICS_ERR_CONFLICT, "%s is not a party to dispute %lld (only %s and %s may act on it)",
+                         actor, (long long)d->id, d->supplier, d->purchaser);
+}
+
+int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_dispute_spec *spec,
+                            const struct ics_ledger_action *act, int64_t *id, struct ics_error *err)
+{
+    char actor[ICS_LEDGER_CODE_MAX], supplier[ICS_LEDGER_CODE_MAX], purchaser[ICS_LEDGER_CODE_MAX];
+    char referee[ICS_LEDGER_CODE_MAX] = "";
+    int rc = check_action(act, actor, err);
+    if (rc)
+        return rc;
+    if (!spec->period || !ledger_period_valid(spec->period))
+        return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
+                             spec->period ? spec->period : "");
+    if (!spec->supplier || ledger_code_normalise(spec->supplier, strlen(spec->supplier), supplier) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad supplier code '%s'", spec->supplier ? spec->supplier : "");
+    if (!spec->purchaser || ledger_code_normalise(spec->purchaser, strlen(spec->purchaser), purchaser) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad purchaser code '%s'", spec->purchaser ? spec->purchaser : "");
+    if (strcmp(supplier, purchaser) == 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "a dispute needs two different organisations");
+    if (spec->cls != ICS_LEDGER_RP && spec->cls != ICS_LEDGER_IE)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad kind (rp or ie)");
+    if (spec->amount <= 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "the disputed amount must be more than zero");
+    if (spec->referee && *spec->referee) {
+        if (ledger_code_normalise(spec->referee, strlen(spec->referee), referee) != 0)
+            return ics_error_set(err, ICS_ERR_USAGE, "bad referee code '%s'", spec->referee);
+        if (strcmp(referee, supplier) == 0 || strcmp(referee, purchaser) == 0)
+            return ics_error_set(err, ICS_ERR_CONFLICT, "the referee cannot be a party to the dispute");
+    }
+    if (strcmp(actor, supplier) != 0 && strcmp(actor, purchaser) != 0)
+        return ics_error_set(err, ICS_ERR_CONFLICT, "%s is not a party: only %s or %s may open this dispute", actor,
+                             supplier, purchaser);
+    for (size_t i = 0; i < spec->invoice_count; i++)
+        if (!spec->invoices[i] || !*spec->invoices[i] || strchr(spec->invoices[i], ' '))
+            return ics_error_set(err, ICS_ERR_USAGE, "bad invoice ref '%s' (empty or with a space)",
+                                 spec->invoices[i] ? spec->invoices[i] : "");
+
+    rc = ics_store_begin_write(l->store, err);
+    if (rc)
+        return rc;
+    int64_t new_id = 0, days = 0;
+    struct ics_stmt *st = NULL;
+    rc = ledger_next_id(l, "dispute", "id", &new_id, err);
+    if (!rc)
+        rc = stage_days(l, ICS_LEDGER_LOCAL_NEGOTIATION, &days, err);
+    if (!rc)
+        rc = ics_store_prepare(l->store,
+                               "INSERT INTO dispute (id, period, supplier, purchaser, kind, amount, description,"
+                               " raised_by, referee, stage, opened_on, stage_started_on, deadline_on)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'local_negotiation', ?, ?, ?)", &st, err);
+    if (!rc) {
+        char on[16], deadline[16];
+        ics_date_format(act->on, on);
+        ics_date_format(ics_ledger_add_working_days(act->on, (int)days), deadline);
+        ics_stmt_bind_int64(st, 1, new_id);
+        ics_stmt_bind_str(st, 2, spec->period);
+        ics_stmt_bind_str(st, 3, supplier);
+        ics_stmt_bind_str(st, 4, purchaser);
+        ics_stmt_bind_str(st, 5, ics_ledger_class_name(spec->cls));
+        ics_stmt_bind_int64(st, 6, spec->amount);
+        ics_stmt_bind_str(st, 7, spec->description ? spec->description : "");
+        ics_stmt_bind_str(st, 8, actor);
+        ics_stmt_bind_str(st, 9, referee[0] ? referee : NULL);
+        ics_stmt_bind_str(st, 10, on);
+        ics_stmt_bind_str(st, 11, on);
+        ics_stmt_bind_str(st, 12, deadline);
+        rc = ics_stmt_step(st, err);
+        ics_stmt_finalize(st);
+        st = NULL;
+    }
+    if (!rc && spec->invoice_count) {
+        rc = ics_store_prepare(l->store, "INSERT INTO dispute_invoice (dispute_id, invoice_ref) VALUES (?, ?)"
+                                         " ON CONFLICT DO NOTHING", &st, err);
+        for (size_t i = 0; !rc && i < spec->invoice_count; i++) {
+            ics_stmt_bind_int64(st, 1, new_id);
+            ics_stmt_bind_str(st, 2, spec->invoices[i]);
+            rc = ics_stmt_step(st, err);
+            ics_stmt_reset(st);
+        }
+        ics_stmt_finalize(st);
+    }
+    if (!rc)
+        rc = add_event(l, new_id, "open", actor, act->on, ICS_LEDGER_LOCAL_NEGOTIATION, &spec->amount, act->note, err);
+    if (!rc) {
+        char m[24];
+        rc = audit_action(l, act, actor, "dispute_open", new_id, err, "period=%s supplier=%s purchaser=%s kind=%s amount=%s%s%s",
+                          spec->period, supplier, purchaser, ics_ledger_class_name(spec->cls),
+                          ledger_money(spec->amount, m), referee[0] ? " referee=" : "", referee);
+    }
+    if (!rc)
+        rc = ics_store_commit(l->store, err);
+    if (rc) {
+        ics_store_rollback(l->store);
+        return rc;
+    }
+    if (id)
+        *id = new_id;
+    return ICS_OK;
+}
+
+int ics_ledger_dispute_offer(struct ics_ledger *l, int64_t id, int64_t amount, const struct ics_ledger_action *act,
+                             struct ics_error *err)
+{
+    char actor[ICS_LEDGER_CODE_MAX];
+    int rc = check_action(act, actor, err);
+    if (rc)
+        return rc;
+    if (amount < 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "an offer cannot be negative");
+    struct ics_ledger_disputes d = {0};
+    rc = begin_on(l, id, &d, actor, act, err);
+    if (rc)
+        return rc;
+    const struct ics_ledger_dispute *x = &d.rows[0];
+    if (!is_party(x, actor))
+        rc = not_a_party(x, actor, err);
+    else if (x->stage == ICS_LEDGER_DETERMINATION)
+        rc = ics_error_set(err, ICS_ERR_CONFLICT,
+                           "dispute %lld is at determination: offers are closed and the referee decides between the final offers",
+                           (long long)id);
+    if (!rc)
+        rc = add_event(l, id, "offer", actor, act->on, x->stage, &amount, act->note, err);
+    if (!rc) {
+        char m[24];
+        rc = audit_action(l, act, actor, "dispute_offer", id, err, "stage=%s amount=%s", ics_ledger_stage_name(x->stage),
+                          ledger_money(amount, m));
+    }
+    return finish(l, &d, rc, err);
+}
+
+static int update_dispute(struct ics_ledger *l, const char *sql, int64_t id, const char *const *texts, int ntexts,
+                          const int64_t *amount, struct ics_error *err)
+{
+    struct ics_stmt *st;
+    int rc = ics_store_prepare(l->store, sql, &st, err);
+    if (rc)
+        return rc;
+    int k = 1;
+    for (int i = 0; i < ntexts; i++)
+        ics_stmt_bind_str(st, k++, texts[i]);
+    if (amount)
+        ics_stmt_bind_int64(st, k++, *amount);
+    ics_stmt_bind_int64(st, k, id);
+    rc = ics_stmt_step(st, err);
+    ics_stmt_finalize(st);
+    return rc;
+}
+
+int ics_ledger_dispute_escalate(struct ics_ledger *l, int64_t id, int to_stage, const char *referee_in,
+                                const struct ics_ledger_action *act, struct ics_error *err)
+{
+    char actor[ICS_LEDGER_CODE_MAX], referee[ICS_LEDGER_CODE_MAX] = "";
+    int rc = check_action(act, actor, err);
+    if (rc)
+        return rc;
+    if (referee_in && *referee_in && ledger_code_normalise(referee_in, strlen(referee_in), referee) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad referee code '%s'", referee_in);
+    struct ics_ledger_disputes d = {0};
+    rc = begin_on(l, id, &d, actor, act, err);
+    if (rc)
+        return rc;
+    const struct ics_ledger_dispute *x = &d.rows[0];
+    int next = x->stage + 1;
+    if (!referee[0])
+        snprintf(referee, sizeof referee, "%s", x->referee);
+    if (!is_party(x, actor))
+        rc = not_a_party(x, actor, err);
+    else if (x->stage == ICS_LEDGER_DETERMINATION)
+        rc = ics_error_set(err, ICS_ERR_CONFLICT,
+                           "dispute %lld is already at determination: the referee determines it (or the parties close it)",
+                           (long long)id);
+    else if (to_stage >= 0 && to_stage != next)
+        rc = ics_error_set(err, ICS_ERR_CONFLICT, "dispute %lld cannot move from %s to %s: the next stage is %s (no stage may be skipped)",
+                           (long long)id, ics_ledger_stage_name(x->stage), ics_ledger_stage_name(to_stage),
+                           ics_ledger_stage_name(next));
+    else if (referee[0] && is_party(x, referee))
+        rc = ics_error_set(err, ICS_ERR_CONFLICT, "the referee cannot be a party to the dispute");
+    else if (next == ICS_LEDGER_DETERMINATION && !referee[0])
+        rc = ics_error_set(err, ICS_ERR_CONFLICT, "dispute %lld needs a referee before determination (--referee CODE)",
+                           (long long)id);
+    else if (next == ICS_LEDGER_DETERMINATION && (!x->has_supplier_offer || !x->has_purchaser_offer))
+        rc = ics_error_set(err, ICS_ERR_CONFLICT,
+                           "dispute %lld cannot go to determination until both parties have made an offer (missing: %s)",
+                           (long long)id, !x->has_supplier_offer ? x->supplier : x->purchaser);
+    int64_t days = 0;
+    if (!rc)
+        rc = stage_days(l, next, &days, err);
+    if (!rc) {
+        char on[16], deadline[16];
+        ics_date_format(act->on, on);
+        ics_date_format(ics_ledger_add_working_days(act->on, (int)days), deadline);
+        const char *t[] = {ics_ledger_stage_name(next), on, deadline, referee[0] ? referee : NULL};
+        rc = update_dispute(l, "UPDATE dispute SET stage = ?, stage_started_on = ?, deadline_on = ?, referee = ?"
+                               " WHERE id = ?", id, t, 4, NULL, err);
+        if (!rc)
+            rc = add_event(l, id, "escalate", actor, act->on, next, NULL, act->note, err);
+        if (!rc) {
+            rc = audit_action(l, act, actor, "dispute_escalate", id, err, "from=%s to=%s deadline=%s%s%s",
+                              ics_ledger_stage_name(x->stage), ics_ledger_stage_name(next), deadline,
+                              referee[0] ? " referee=" : "", referee);
+        }
+    }
+    return finish(l, &d, rc, err);
+}
+
+int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *party_in, const int64_t *amount,
+                                 const struct ics_ledger_action *act, struct ics_error *err)
+{
+    char actor[ICS_LEDGER_CODE_MAX], party[ICS_LEDGER_CODE_MAX] = "";
+    int rc = check_action(act, actor, err);
+    if (rc)
+        return rc;
+    if (party_in && *party_in && ledger_code_normalise(party_in, strlen(party_in), party) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad party code '%s'", party_in);
+    if (!party[0] && !amount)
+        return ics_error_set(err, ICS_ERR_USAGE, "a determination names the party whose final offer is awarded");
+    struct ics_ledger_disputes d = {0};
+    rc = begin_on(l, id, &d, actor, act, err);
+    if (rc)
+        return rc;
+    const struct ics_ledger_dispute *x = &d.rows[0];
+    char ms[24], mp[24], ma[24];
+    if (x->stage != ICS_LEDGER_DETERMINATION)
+        rc = ics_error_set(err, ICS_ERR_CONFLICT, "dispute %lld is at %s: only a dispute at determination can be determined",
+                           (long long)id, ics_ledger_stage_name(x->stage));
+    else if (strcmp(actor, x->referee) != 0)
+        rc = ics_error_set(err, ICS_ERR_CONFLICT, "only the referee (%s) may determine dispute %lld, not %s",
+                           x->referee, (long long)id, actor);
+    if (!rc && !party[0]) {
+        /* Only an amount: it must be one party's offer exactly. */
+        if (x->supplier_offer == *amount)
+            snprintf(party, sizeof party, "%s", x->supplier);
+        else if (x->purchaser_offer == *amount)
+            snprintf(party, sizeof party, "%s", x->purchaser);
+    }
+    int64_t award = 0;
+    if (!rc) {
+        if (!party[0] || !is_party(x, party)) {
+            if (party[0])
+                rc = ics_error_set(err, ICS_ERR_CONFLICT, "%s is not a party to dispute %lld", party, (long long)id);
+            else
+                rc = ics_error_set(err, ICS_ERR_CONFLICT,
+                                   "a determination awards one party's final offer whole (pendulum): %s is neither %s's offer (%s) nor %s's (%s)",
+                                   ledger_money(*amount, ma), x->supplier, ledger_money(x->supplier_offer, ms),
+                                   x->purchaser, ledger_money(x->purchaser_offer, mp));
+        } else {
+            int sup = strcmp(party, x->supplier) == 0;
+            award = sup ? x->supplier_offer : x->purchaser_offer;
+            if (amount && *amount != award)
+                rc = ics_error_set(err, ICS_ERR_CONFLICT,
+                                   "a determination awards one party's final offer whole (pendulum): %s's offer is %s, not %s",
+                                   party, ledger_money(award, ms), ledger_money(*amount, ma));
+        }
+    }
+    if (!rc) {
+        char on[16];
+        ics_date_format(act->on, on);
+        const char *t[] = {on, party};
+        rc = update_dispute(l, "UPDATE dispute SET stage = 'closed', deadline_on = NULL, closed_on = ?,"
+                               " outcome = 'determined', awarded_to = ?, settled_amount = ? WHERE id = ?",
+                            id, t, 2, &award, err);
+        if (!rc)
+            rc = add_event(l, id, "determine", actor, act->on, ICS_LEDGER_CLOSED, &award, act->note, err);
+        if (!rc) {
+            rc = audit_action(l, act, actor, "dispute_determine", id, err, "awarded_to=%s amount=%s supplier_offer=%s purchaser_offer=%s",
+                              party, ledger_money(award, ma), ledger_money(x->supplier_offer, ms),
+                              ledger_money(x->purchaser_offer, mp));
+        }
+    }
+    return finish(l, &d, rc, err);
+}
+
+int ics_ledger_dispute_close(struct ics_ledger *l, int64_t id, const char *outcome, const int64_t *amount,
+                             const struct ics_ledger_action *act, struct ics_error *err)
+{
+    char actor[ICS_LEDGER_CODE_MAX];
+    int rc = check_action(act, actor, err);
+    if (rc)
+        return rc;
+    if (!outcome || (strcmp(outcome, "agreed") != 0 && strcmp(outcome, "withdrawn") != 0))
+        return ics_error_set(err, ICS_ERR_USAGE, "a dispute closes as agreed or withdrawn");
+    if (amount && strcmp(outcome, "withdrawn") == 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "a withdrawn dispute has no settled amount");
+    struct ics_ledger_disputes d = {0};
+    rc = begin_on(l, id, &d, actor, act, err);
+    if (rc)
+        return rc;
+    const struct ics_ledger_dispute *x = &d.rows[0];
+    if (!is_party(x, actor))
+        rc = not_a_party(x, actor, err);
+    if (!rc) {
+        char on[16];
+        ics_date_format(act->on, on);
+        const char *t[] = {on, outcome};
+        rc = update_dispute(l, amount ? "UPDATE dispute SET stage = 'closed', deadline_on = NULL, closed_on = ?,"
+                                        " outcome = ?, settled_amount = ? WHERE id = ?"
+                                      : "UPDATE dispute SET stage = 'closed', deadline_on = NULL, closed_on = ?,"
+                                        " outcome = ? WHERE id = ?",
+                            id, t, 2, amount, err);
+        if (!rc)
+            rc = add_event(l, id, "close", actor, act->on, ICS_LEDGER_CLOSED, amount, act->note, err);
+        if (!rc) {
+            char m[24] = "";
+            if (amount)
+                ledger_money(*amount, m);
+            rc = audit_action(l, act, actor, "dispute_close", id, err, "from=%s outcome=%s%s%s",
+                              ics_ledger_stage_name(x->stage), outcome, amount ? " amount=" : "", m);
+        }
+    }
+    return finish(l, &d, rc, err);
+}
+
+int ics_ledger_set_stage_deadline(struct ics_ledger *l, int stage, int working_days,
+                                  const struct ics_ledger_action *act, struct ics_error *err)
+{
+    char actor[ICS_LEDGER_CODE_MAX];
+    if (!act || !act->actor || !*act->actor)
+        return ics_error_set(err, ICS_ERR_USAGE, "every change must name who made it (--by)");
+    snprintf(actor, sizeof actor, "%s", act->actor);
+    if (stage < 0 || stage >= ICS_LEDGER_CLOSED)
+        return ics_error_set(err, ICS_ERR_USAGE, "no deadline applies to that stage");
+    if (working_days < 1 || working_days > 1000)
+        return ics_error_set(err, ICS_ERR_USAGE, "working days must be 1 to 1000");
+    int rc = ics_store_begin_write(l->store, err);
+    if (rc)
+        return rc;
+    struct ics_stmt *st;
+    rc = ics_store_prepare(l->store, "UPDATE stage_deadline SET working_days = ? WHERE stage = ?", &st, err);
+    if (!rc) {
+        ics_stmt_bind_int64(st, 1, working_days);
+        ics_stmt_bind_str(st, 2, ics_ledger_stage_name(stage));
+        rc = ics_stmt_step(st, err);
+        ics_stmt_finalize(st);
+    }
+    if (!rc) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "stage=%s working_days=%d", ics_ledger_stage_name(stage), working_days);
+        rc = ledger_audit_append(l, act->at, actor, "set_deadline", "stage_deadline", detail, err);
+    }
+    if (!rc)
+        rc = ics_store_commit(l->store, err);
+    if (rc)
+        ics_store_rollback(l->store);
+    return rc;
+}
+
+/* ---- listing ------------------------------------------------------------------ */
+
+static void as_of(struct ics_ledger_dispute *d, int32_t day)
+{
+    int32_t end = d->stage == ICS_LEDGER_CLOSED && d->closed_on != ICS_DATE_NONE ? d->closed_on : day;
+    d->age_days = d->opened_on != ICS_DATE_NONE && end > d->opened_on ? (int)(end - d->opened_on) : 0;
+    d->overdue = d->stage != ICS_LEDGER_CLOSED && d->deadline_on != ICS_DATE_NONE && day > d->deadline_on;
+    d->working_days_overdue = d->overdue ? ics_ledger_working_days_between(d->deadline_on, day) : 0;
+}
+
+int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispute_filter *f,
+                             struct ics_ledger_disputes **out, struct ics_error *err)
+{
+    *out = NULL;
+    char org[ICS_LEDGER_CODE_MAX] = "";
+    if (f->org && *f->org && ledger_code_normalise(f->org, strlen(f->org), org) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", f->org);
+    int want_stage = -1;
+    if (f->status && strcmp(f->status, "open") != 0 && strcmp(f->status, "overdue") != 0) {
+        want_stage = ics_ledger_stage_parse(f->status);
+        if (want_stage < 0)
+            return ics_error_set(err, ICS_ERR_USAGE,
+                                 "bad status '%s' (open, overdue, local_negotiation, executive_escalation, mediation, determination or closed)",
+                                 f->status);
+    }
+    struct ics_ledger_disputes *d = ics_calloc(1, sizeof *d);
+    if (!d)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = ics_store_begin_read(l->store, err);
+    if (!rc)
+        rc = fetch(l, f->id, org, d, err);
+    ics_store_rollback(l->store);
+    if (rc) {
+        ics_ledger_disputes_free(d);
+        return rc;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        struct ics_ledger_dispute *x = &d->rows[i];
+        as_of(x, f->as_of);
+        int keep = 1;
+        if (want_stage >= 0 && x->stage != want_stage)
+            keep = 0;
+        if (f->status && strcmp(f->status, "open") == 0 && x->stage == ICS_LEDGER_CLOSED)
+            keep = 0;
+        if (f->status && strcmp(f->status, "overdue") == 0 && !x->overdue)
+            keep = 0;
+        if (f->older_than >= 0 && x->age_days <= f->older_than)
+            keep = 0;
+        if (keep) {
+            d->rows[kept++] = *x;
+        } else {
+            ics_free(x->description);
+            ics_free(x->invoices);
+        }
+    }
+    d->n = kept;
+    *out = d;
+    return ICS_OK;
+}
+
+size_t ics_ledger_disputes_count(const struct ics_ledger_disputes *d)
+{
+    return d->n;
+}
+
+const struct ics_ledger_dispute *ics_ledger_disputes_row(const struct ics_ledger_disputes *d, size_t i)
+{
+    return i < d->n ? &d->rows[i] : NULL;
+}
+
+void ics_ledger_disputes_free(struct ics_ledger_disputes *d)
+{
+    if (!d)
+        return;
+    free_rows(d);
+    ics_free(d);
+}
+
+static void date_or_empty(int32_t day, char *buf)
+{
+    if (day == ICS_DATE_NONE)
+        buf[0] = '\0';
+    else
+        ics_date_format(day, buf);
+}
+
+int ics_ledger_disputes_write(const struct ics_ledger_disputes *d, FILE *out, int json)
+{
+    char m1[24], m2[24], m3[24], m4[24];
+    char opened[16], started[16], deadline[16], closed[16];
+    if (json) {
+        struct ics_json j;
+        ics_json_init(&j, out, 1);
+        ics_json_array_begin(&j);
+        for (size_t i = 0; i < d->n; i++) {
+            const struct ics_ledger_dispute *x = &d->rows[i];
+            date_or_empty(x->opened_on, opened);
+            date_or_empty(x->stage_started_on, started);
+            date_or_empty(x->deadline_on, deadline);
+            date_or_empty(x->closed_on, closed);
+            ics_json_object_begin(&j);
+            ics_json_kv_int(&j, "id", x->id);
+            ics_json_kv_string(&j, "period", x->period);
+            ics_json_kv_string(&j, "supplier", x->supplier);
+            ics_json_kv_string(&j, "purchaser", x->purchaser);
+            ics_json_kv_string(&j, "kind", ics_ledger_class_name(x->cls));
+            ics_json_key(&j, "amount");
+            ics_json_raw_number(&j, ledger_money(x->amount, m1));
+            ics_json_kv_string(&j, "stage", ics_ledger_stage_name(x->stage));
+            ics_json_kv_string(&j, "raised_by", x->raised_by);
+            if (x->referee[0])
+                ics_json_kv_string(&j, "referee", x->referee);
+            else
+                ics_json_kv_null(&j, "referee");
+            ics_json_kv_string(&j, "opened_on", opened);
+            ics_json_kv_string(&j, "stage_started_on", started);
+            if (deadline[0])
+                ics_json_kv_string(&j, "deadline_on", deadline);
+            else
+                ics_json_kv_null(&j, "deadline_on");
+            ics_json_kv_bool(&j, "overdue", x->overdue);
+            ics_json_kv_int(&j, "working_days_overdue", x->working_days_overdue);
+            ics_json_kv_int(&j, "age_days", x->age_days);
+            ics_json_key(&j, "supplier_offer");
+            if (x->has_supplier_offer)
+                ics_json_raw_number(&j, ledger_money(x->supplier_offer, m2));
+            else
+                ics_json_null(&j);
+            ics_json_key(&j, "purchaser_offer");
+            if (x->has_purchaser_offer)
+                ics_json_raw_number(&j, ledger_money(x->purchaser_offer, m3));
+            else
+                ics_json_null(&j);
+            if (x->outcome[0])
+                ics_json_kv_string(&j, "outcome", x->outcome);
+            else
+                ics_json_kv_null(&j, "outcome");
+            if (x->awarded_to[0])
+                ics_json_kv_string(&j, "awarded_to", x->awarded_to);
+            else
+                ics_json_kv_null(&j, "awarded_to");
+            ics_json_key(&j, "settled_amount");
+            if (x->has_settled)
+                ics_json_raw_number(&j, ledger_money(x->settled_amount, m4));
+            else
+                ics_json_null(&j);
+            if (closed[0])
+                ics_json_kv_string(&j, "closed_on", closed);
+            else
+                ics_json_kv_null(&j, "closed_on");
+            ics_json_kv_string(&j, "invoices", x->invoices ? x->invoices : "");
+            ics_json_kv_string(&j, "description", x->description ? x->description : "");
+            ics_json_object_end(&j);
+        }
+        ics_json_array_end(&j);
+        if (ics_json_finish(&j) != 0)
+            return ICS_ERR_INTERNAL;
+        return ferror(out) ? ICS_ERR_IO : ICS_OK;
+    }
+    fputs("id,period,supplier,purchaser,kind,amount,stage,raised_by,referee,opened_on,stage_started_on,"
+          "deadline_on,overdue,working_days_overdue,age_days,supplier_offer,purchaser_offer,outcome,awarded_to,"
+          "settled_amount,closed_on,invoices,description\n", out);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct ics_ledger_dispute *x = &d->rows[i];
+        date_or_empty(x->opened_on, opened);
+        date_or_empty(x->stage_started_on, started);
+        date_or_empty(x->deadline_on, deadline);
+        date_or_empty(x->closed_on, closed);
+        m2[0] = m3[0] = m4[0] = '\0';
+        if (x->has_supplier_offer)
+            ledger_money(x->supplier_offer, m2);
+        if (x->has_purchaser_offer)
+            ledger_money(x->purchaser_offer, m3);
+        if (x->has_settled)
+            ledger_money(x->settled_amount, m4);
+        fprintf(out, "%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,%s,%s,%s,%s,%s,%s,", (long long)x->id, x->period,
+                x->supplier, x->purchaser, ics_ledger_class_name(x->cls), ledger_money(x->amount, m1),
+                ics_ledger_stage_name(x->stage), x->raised_by, x->referee, opened, started, deadline,
+                x->overdue ? "yes" : "no", x->working_days_overdue, x->age_days, m2, m3, x->outcome, x->awarded_to,
+                m4, closed);
+        ics_csv_write_field(out, x->invoices ? x->invoices : "", x->invoices ? strlen(x->invoices) : 0);
+        fputc(',', out);
+        ics_csv_write_field(out, x->description ? x->description : "", x->description ? strlen(x->description) : 0);
+        fputc('\n', out);
+    }
+    return ferror(out) ? ICS_ERR_IO : ICS_OK;
+}

@@ -1,0 +1,333 @@
+/*
+ * A synthetic national Agreement of Balances period for benchmarks and demos
+ * (ics_ledger_synth in ics/ledger.h).
+ *
+ * Organisations are real codes from the reference data (ICBs, trusts, local
+ * authorities), so the files pass the organisation check. Trading
+ * relationships follow the shape of the NHS: every trust supplies a few ICBs
+ * (commissioning: many invoices and year-to-date income/expenditure), other
+ * trusts (recharges) and local authorities; local authorities supply trusts;
+ * ICBs supply local authorities (pooled budgets). Per invoice:
+ *   90%   both sides record it alike;
+ *    3%   timing: raised in the last week of the period, not yet on the
+ *         purchaser's ledger (only on the supplier's side);
+ *    1%   only on the purchaser's side (an accrual the supplier never raised);
+ *    2%   the sides disagree on the amount;
+ *    2%   credit notes (negative on both sides);
+ *    2%   last year's invoices, still unpaid and unagreed (supplier only).
+ * One relationship in ten has the purchaser report a total-only line instead
+ * of invoices. Integer arithmetic throughout; SplitMix64 for randomness.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ledger/ledger_internal.h"
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+    uint64_t z = (r->s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n) (n > 0); the bias of a 64-bit modulo is negligible here. */
+static uint64_t below(struct rng *r, uint64_t n)
+{
+    return next(r) % n;
+}
+
+struct org {
+    const char *code;
+    FILE *f;
+    int64_t lines;
+    char *buf;
+};
+
+struct rel {
+    int s, p;           /* indexes into orgs */
+    int weight;         /* share of invoices */
+    int ie;             /* has income/expenditure lines */
+};
+
+static int rel_cmp(const void *a, const void *b)
+{
+    const struct rel *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s - y->s;
+    return x->p - y->p;
+}
+
+static int64_t amount_pence(struct rng *r)
+{
+    static const int64_t scale[] = {100, 1000, 10000, 100000};
+    return (int64_t)(1 + below(r, 999)) * scale[below(r, 4)] + (int64_t)below(r, 100);
+}
+
+static void line(struct org *o, const char *cp, const char *kind, const char *ref, int32_t date, int64_t pence,
+                 const char *note)
+{
+    char d[16] = "", m[24];
+    if (date != ICS_DATE_NONE)
+        ics_date_format(date, d);
+    ics_pence_format(pence, m);
+    fprintf(o->f, "%s,%s,%s,%s,%s,%s\n", cp, kind, ref ? ref : "", d, m, note ? note : "");
+    o->lines++;
+}
+
+static int pick_orgs(int want, struct rng *r, struct org **out, int *n_icb, int *n_trust, int *n_la)
+{
+    size_t total = ics_ledger_org_count();
+    const char **icb = ics_malloc(total * sizeof *icb), **trust = ics_malloc(total * sizeof *trust),
+               **la = ics_malloc(total * sizeof *la);
+    struct org *orgs = ics_calloc((size_t)want, sizeof *orgs);
+    if (!icb || !trust || !la || !orgs) {
+        ics_free(icb);
+        ics_free(trust);
+        ics_free(la);
+        ics_free(orgs);
+        return -1;
+    }
+    size_t ni = 0, nt = 0, nl = 0;
+    for (size_t i = 0; i < total; i++) {
+        const char *type, *code = ics_ledger_org_code(i, &type, NULL);
+        /* Former (merged) trusts are in the list for old statements; skip them. */
+        const char *name;
+        ics_ledger_org_code(i, NULL, &name);
+        if (strcmp(type, "icb") == 0)
+            icb[ni++] = code;
+        else if (strcmp(type, "trust") == 0 && strncmp(name, "former trust", 12) != 0)
+            trust[nt++] = code;
+        else if (strcmp(type, "local_authority") == 0 && code[0] == 'E' && (code[2] == '6' || code[2] == '8' || code[2] == '9' || code[2] == '1'))
+            la[nl++] = code;   /* unitary, metropolitan, London boroughs and counties: the ones that commission care */
+    }
+    /* Shuffle each list (Fisher-Yates) so a seed picks a different sample. */
+    const char **lists[3] = {icb, trust, la};
+    size_t sizes[3] = {ni, nt, nl};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = sizes[k]; i > 1; i--) {
+            size_t j = (size_t)below(r, i);
+            const char *t = lists[k][i - 1];
+            lists[k][i - 1] = lists[k][j];
+            lists[k][j] = t;
+        }
+    int wi = want / 7, wl = want / 5;
+    if (wi < 1)
+        wi = 1;
+    if ((size_t)wi > ni)
+        wi = (int)ni;
+    if ((size_t)wl > nl)
+        wl = (int)nl;
+    int wt = want - wi - wl;
+    if ((size_t)wt > nt) {
+        wt = (int)nt;
+        wl = want - wi - wt;
+        if ((size_t)wl > nl)
+            wl = (int)nl;
+    }
+    int n = 0;
+    for (int i = 0; i < wi; i++)
+        orgs[n++].code = icb[i];
+    for (int i = 0; i < wt; i++)
+        orgs[n++].code = trust[i];
+    for (int i = 0; i < wl; i++)
+        orgs[n++].code = la[i];
+    ics_free(icb);
+    ics_free(trust);
+    ics_free(la);
+    *out = orgs;
+    *n_icb = wi;
+    *n_trust = wt;
+    *n_la = wl;
+    return n;
+}
+
+int ics_ledger_synth(const struct ics_ledger_synth_options *opt, struct ics_ledger_synth_result *res,
+                     struct ics_error *err)
+{
+    memset(res, 0, sizeof *res);
+    const char *period = opt->period ? opt->period : "2022-23-M12";
+    int32_t first, last, year_first;
+    if (ics_ledger_period_parse(period, &first, &last, &year_first) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s'", period);
+    int want = opt->orgs > 0 ? opt->orgs : 300;
+    int64_t lines = opt->lines > 0 ? opt->lines : 5000000;
+    if (want < 3 || want > 700)
+        return ics_error_set(err, ICS_ERR_USAGE, "organisations must be 3 to 700");
+    if (!opt->dir)
+        return ics_error_set(err, ICS_ERR_USAGE, "no output directory");
+    if (mkdir(opt->dir, 0777) != 0 && errno != EEXIST)
+        return ics_error_set(err, ICS_ERR_IO, "cannot create '%s': %s", opt->dir, strerror(errno));
+    struct rng r = {opt->seed * UINT64_C(0x9E3779B97F4A7C15) + 12345};
+    struct org *orgs;
+    int ni, nt, nl;
+    int n = pick_orgs(want, &r, &orgs, &ni, &nt, &nl);
+    if (n < 0)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = ICS_OK;
+    struct rel *rels = NULL;
+    size_t nrel = 0, relcap = 0;
+    char path[4096];
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s.csv", opt->dir, orgs[i].code);
+        orgs[i].f = fopen(path, "w");
+        if (!orgs[i].f) {
+            rc = ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+            goto done;
+        }
+        orgs[i].buf = ics_malloc(1 << 16);
+        if (orgs[i].buf)
+            setvbuf(orgs[i].f, orgs[i].buf, _IOFBF, 1 << 16);
+        fputs("counterparty,kind,invoice_ref,invoice_date,amount,note\n", orgs[i].f);
+    }
+    /* Relationships: index ranges [0, ni) ICBs, [ni, ni+nt) trusts, the rest LAs. */
+#define ADD_REL(S, P, W, IE) do { \
+        if (nrel == relcap) { \
+            relcap = relcap ? relcap * 2 : 1024; \
+            struct rel *np_ = ics_realloc(rels, relcap * sizeof *np_); \
+            if (!np_) { rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory"); goto done; } \
+            rels = np_; \
+        } \
+        rels[nrel++] = (struct rel){(S), (P), (W), (IE)}; \
+    } while (0)
+    for (int t = ni; t < ni + nt; t++) {
+        for (int k = 0; k < 3 && k < ni; k++)
+            ADD_REL(t, (int)((t + k * 7) % ni), k == 0 ? 40 : 10, 1);
+        for (int k = 1; k <= 8 && nt > 1; k++) {
+            int other = ni + (int)((t - ni + k * 13) % nt);
+            if (other != t)
+                ADD_REL(t, other, 3, k <= 2);
+        }
+        for (int k = 0; k < 2 && nl > 0; k++)
+            ADD_REL(t, ni + nt + (int)((t + k * 5) % nl), 2, 0);
+    }
+    for (int a = ni + nt; a < n; a++)
+        for (int k = 0; k < 2 && nt > 0; k++)
+            ADD_REL(a, ni + (int)((a + k * 11) % nt), 2, 0);
+    for (int c = 0; c < ni; c++)
+        for (int k = 0; k < 3 && nl > 0; k++)
+            ADD_REL(c, ni + nt + (int)((c * 3 + k) % nl), 2, 1);
+#undef ADD_REL
+    /* One relationship per ordered pair: invoice refs must be unique in a pair. */
+    qsort(rels, nrel, sizeof *rels, rel_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < nrel; i++) {
+        if (kept && rels[kept - 1].s == rels[i].s && rels[kept - 1].p == rels[i].p) {
+            rels[kept - 1].weight += rels[i].weight;
+            rels[kept - 1].ie |= rels[i].ie;
+        } else {
+            rels[kept++] = rels[i];
+        }
+    }
+    nrel = kept;
+    int64_t wsum = 0;
+    for (size_t i = 0; i < nrel; i++)
+        wsum += rels[i].weight;
+    /* Each invoice is about two lines (one per side). */
+    int64_t invoices = lines / 2;
+    int disputes_wanted = opt->disputes > 0 ? opt->disputes : n / 10;
+    snprintf(path, sizeof path, "%s/disputes.csv", opt->dir);
+    FILE *df = fopen(path, "w");
+    if (!df) {
+        rc = ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    fputs("supplier,purchaser,kind,amount,raised_by\n", df);
+    int32_t span = last - year_first + 1;
+    for (size_t i = 0; i < nrel; i++) {
+        struct rel *rl = &rels[i];
+        struct org *S = &orgs[rl->s], *P = &orgs[rl->p];
+        int64_t count = invoices * rl->weight / wsum;
+        if (count < 1)
+            count = 1;
+        int total_only = below(&r, 10) == 0;
+        int64_t purchaser_sum = 0, differ_sum = 0;
+        char ref[48];
+        for (int64_t k = 0; k < count; k++) {
+            uint64_t roll = below(&r, 100);
+            int64_t amt = amount_pence(&r);
+            int32_t date = year_first + (int32_t)below(&r, (uint64_t)span);
+            int s_has = 1, p_has = 1;
+            int64_t p_amt = amt;
+            const char *note = NULL;
+            snprintf(ref, sizeof ref, "INV%s%s-%06lld", S->code, P->code, (long long)k);
+            if (roll < 3) {                 /* timing difference */
+                date = last - (int32_t)below(&r, 7);
+                p_has = 0;
+                note = "raised in the last week";
+            } else if (roll < 4) {          /* purchaser's accrual */
+                s_has = 0;
+                note = "accrued";
+            } else if (roll < 6) {          /* amounts differ */
+                p_amt = amt - amt / (int64_t)(2 + below(&r, 8));
+                differ_sum += amt - p_amt;
+            } else if (roll < 8) {          /* credit note */
+                amt = -amt / 4 - 1;
+                p_amt = amt;
+                snprintf(ref, sizeof ref, "CN%s%s-%06lld", S->code, P->code, (long long)k);
+                note = "credit note";
+            } else if (roll < 10) {         /* last year's, still unagreed */
+                date = year_first - 1 - (int32_t)below(&r, 300);
+                p_has = 0;
+                note = "prior year";
+            }
+            if (s_has)
+                line(S, P->code, "receivable", ref, date, amt, note);
+            if (p_has) {
+                if (total_only)
+                    purchaser_sum += p_amt;
+                else
+                    line(P, S->code, "payable", ref, date, p_amt, note);
+            }
+        }
+        if (total_only)
+            line(P, S->code, "payable", NULL, ICS_DATE_NONE, purchaser_sum, "balance per ledger");
+        if (rl->ie) {
+            /* Year-to-date income and expenditure as twelve monthly total-only lines. */
+            int differs = below(&r, 20) == 0;
+            for (int mth = 0; mth < 12; mth++) {
+                int64_t v = (int64_t)(rl->weight) * (int64_t)(100000 + below(&r, 900000)) * 100;
+                line(S, P->code, "income", NULL, ICS_DATE_NONE, v, NULL);
+                line(P, S->code, "expenditure", NULL, ICS_DATE_NONE, differs && mth == 11 ? v - v / 10 : v, NULL);
+            }
+        }
+        if (differ_sum > 0 && res->disputes < disputes_wanted && below(&r, 4) == 0) {
+            char m[24];
+            ics_pence_format(differ_sum, m);
+            fprintf(df, "%s,%s,rp,%s,%s\n", S->code, P->code, m, below(&r, 2) ? S->code : P->code);
+            res->disputes++;
+        }
+    }
+    if (fclose(df) != 0)
+        rc = ics_error_set(err, ICS_ERR_IO, "error writing disputes.csv");
+    snprintf(path, sizeof path, "%s/manifest.csv", opt->dir);
+    FILE *mf = fopen(path, "w");
+    if (!mf) {
+        rc = ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    fputs("org,file,lines\n", mf);
+    for (int i = 0; i < n; i++) {
+        fprintf(mf, "%s,%s.csv,%lld\n", orgs[i].code, orgs[i].code, (long long)orgs[i].lines);
+        res->lines += orgs[i].lines;
+    }
+    if (fclose(mf) != 0)
+        rc = ics_error_set(err, ICS_ERR_IO, "error writing manifest.csv");
+    res->orgs = n;
+done:
+    for (int i = 0; i < n; i++) {
+        if (orgs[i].f && fclose(orgs[i].f) != 0 && !rc)
+            rc = ics_error_set(err, ICS_ERR_IO, "error writing %s.csv", orgs[i].code);
+        ics_free(orgs[i].buf);
+    }
+    ics_free(orgs);
+    ics_free(rels);
+    return rc;
+}
