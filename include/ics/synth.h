@@ -23,8 +23,8 @@
 #include "ics/core.h"
 
 #define ICS_SYNTH_DEFAULT_YEAR 2018   /* financial year 2018-19 */
-#define ICS_SYNTH_MIN_YEAR 1901
-#define ICS_SYNTH_MAX_YEAR 9000
+#define ICS_SYNTH_MIN_YEAR 1950   /* admissions reach 3 years back; ics reads years 1900-2999 */
+#define ICS_SYNTH_MAX_YEAR 2900
 
 struct ics_synth_options {
     uint64_t spells;         /* rows to write */
