@@ -33,7 +33,7 @@ int ics_is_leap_year(int year)
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-static int days_in_month(int year, int month)
+static inline int days_in_month(int year, int month)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return month == 2 && ics_is_leap_year(year) ? 29 : days[month - 1];
@@ -52,16 +52,36 @@ static int digits(const char *s, size_t n, int *out)
     return 0;
 }
 
-static int valid(int y, int m, int d)
+static inline int valid(int y, int m, int d)
 {
     /* Years outside 1900..2999 are keying errors or HES null markers
      * (1800-01-01, 1801-01-01), not dates. */
     return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+/* Two ASCII digits, or -1. */
+static inline int two_digits(const char *s)
+{
+    unsigned a = (unsigned)(s[0] - '0'), b = (unsigned)(s[1] - '0');
+    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
 int ics_date_parse(const char *s, size_t len, int32_t *out)
 {
     int y, m, d;
+    /* The common case first: exactly YYYY-MM-DD, parsed without loops. */
+    if (len == 10 && s[4] == '-' && s[7] == '-') {
+        int hi = two_digits(s), lo = two_digits(s + 2);
+        m = two_digits(s + 5);
+        d = two_digits(s + 8);
+        if (hi < 0 || lo < 0 || m < 0 || d < 0)
+            return -1;
+        y = hi * 100 + lo;
+        if (!valid(y, m, d))
+            return -1;
+        *out = ics_date_from_ymd(y, m, d);
+        return 0;
+    }
     if (len >= 10 && s[4] == '-' && s[7] == '-') {
         if (len > 10 && s[10] != 'T' && s[10] != ' ')
             return -1;

@@ -20,20 +20,13 @@ void ics_strmap_release(struct ics_strmap *m)
     m->value_size = vs;
 }
 
-static uint64_t load_prefix(const char *s, size_t len)
-{
-    uint64_t v = 0;
-    memcpy(&v, s, len < 8 ? len : 8);
-    return v;
-}
-
 uint64_t ics_strmap_hash(const char *s, size_t len)
 {
     /* Codes are short (3 to 9 bytes): hash them as one or two words with a
      * multiply-xorshift mix instead of a byte loop. */
-    uint64_t h = load_prefix(s, len) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
+    uint64_t h = ics_strmap_prefix(s, len) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
     for (size_t i = 8; i < len; i += 8) {
-        h ^= load_prefix(s + i, len - i);
+        h ^= ics_strmap_prefix(s + i, len - i);
         h *= 0xBF58476D1CE4E5B9ULL;
         h ^= h >> 31;
     }
@@ -52,7 +45,7 @@ static uint32_t find_slot(const struct ics_strmap *m, const char *key, size_t le
             return i;
         const struct ics_strmap_key *k = &m->keys[e - 1];
         /* The hash decides almost always; the bytes are checked only to be sure. */
-        if (k->hash == hash && k->len == len && (len <= 8 ? load_prefix(k->s, len) == load_prefix(key, len)
+        if (k->hash == hash && k->len == len && (len <= 8 ? ics_strmap_prefix(k->s, len) == ics_strmap_prefix(key, len)
                                                             : memcmp(k->s, key, len) == 0))
             return i;
         i = (i + 1) & m->mask;

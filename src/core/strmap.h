@@ -35,6 +35,29 @@ uint64_t ics_strmap_hash(const char *s, size_t len);
 void *ics_strmap_upsert(struct ics_strmap *m, const char *key, size_t len, uint32_t *index);
 /* The value for key, or NULL. */
 void *ics_strmap_get(const struct ics_strmap *m, const char *key, size_t len);
+/* The first (up to) 8 bytes of a key as a word, zero-padded; never reads past s + len. */
+static inline uint64_t ics_strmap_prefix(const char *s, size_t len)
+{
+    uint64_t v = 0;
+    if (len >= 8) {
+        __builtin_memcpy(&v, s, 8);
+        return v;
+    }
+    for (size_t i = 0; i < len; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return v;
+}
+
+/* True when entry `index` has exactly this key. */
+static inline int ics_strmap_key_is(const struct ics_strmap *m, uint32_t index, const char *key, size_t len)
+{
+    const struct ics_strmap_key *k = &m->keys[index];
+    if (k->len != len)
+        return 0;
+    return len <= 8 ? ics_strmap_prefix(k->s, len) == ics_strmap_prefix(key, len)
+                    : __builtin_memcmp(k->s, key, len) == 0;
+}
+
 static inline void *ics_strmap_value(const struct ics_strmap *m, uint32_t index)
 {
     return m->values + (size_t)index * m->value_size;

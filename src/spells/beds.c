@@ -70,9 +70,6 @@ size_t ics_trimpoints_count(const struct ics_trimpoints *t)
 
 static void trim_field(const char **s, size_t *n)
 {
-    /* Most fields have nothing to trim: two byte tests settle it. */
-    if (*n == 0 || ((unsigned char)(*s)[0] > ' ' && (unsigned char)(*s)[*n - 1] > ' '))
-        return;
     while (*n > 0 && isspace((unsigned char)**s)) {
         (*s)++;
         (*n)--;
@@ -367,11 +364,14 @@ struct config {
     int has_flat_rate;
 };
 
-static void field(const struct ics_csv_row *row, int col, const char **s, size_t *n)
+static inline void field(const struct ics_csv_row *row, int col, const char **out, size_t *out_len)
 {
-    *s = row->fields[col].ptr;
-    *n = row->fields[col].len;
-    trim_field(s, n);
+    const char *s = row->fields[col].ptr;
+    size_t n = row->fields[col].len;
+    if (n > 0 && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
+        trim_field(&s, &n);
+    *out = s;
+    *out_len = n;
 }
 
 /* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
@@ -586,11 +586,8 @@ static int count_row(void *p, struct ics_csv_row *row)
 
     /* Group lookup, with a one-entry cache for runs of the same code. */
     struct group *g;
-    if (w->have_last) {
-        const struct ics_strmap_key *k = &w->groups.keys[w->last_group];
-        if (k->len == sp.key_len && memcmp(k->s, sp.key, sp.key_len) == 0)
-            goto found;
-    }
+    if (w->have_last && ics_strmap_key_is(&w->groups, w->last_group, sp.key, sp.key_len))
+        goto found;
     if (!ics_strmap_upsert(&w->groups, sp.key, sp.key_len, &w->last_group)) {
         w->failed = 1;
         return 1;
