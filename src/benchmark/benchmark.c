@@ -300,6 +300,18 @@ static int pair_cmp(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Peers: by code, then peer, so a repeated row sits next to its first. */
+static int peer_cmp(const void *a, const void *b)
+{
+    const struct bm_pair *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    if (!c)
+        c = strcmp(x->text, y->text);
+    if (c)
+        return c;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
 static int pair_key_cmp(const void *key, const void *elem)
 {
     return strcmp((const char *)key, ((const struct bm_pair *)elem)->code);
@@ -746,7 +758,7 @@ static int peer_targets(struct ics_benchmark *b, const size_t *by_code, size_t n
     const char *pl = b->peers_label ? b->peers_label : "peers";
     if (b->npeers == 0)
         return ics_error_set(err, ICS_ERR_USAGE, "--target best5of10 needs a peers file (code,peer rows)");
-    qsort(b->peers, b->npeers, sizeof *b->peers, pair_cmp);
+    qsort(b->peers, b->npeers, sizeof *b->peers, peer_cmp);
     /* Check every row of the peers file once, in file order of codes. */
     for (size_t i = 0; i < b->npeers; i++) {
         const struct bm_pair *p = &b->peers[i];
@@ -821,6 +833,14 @@ static int peer_targets(struct ics_benchmark *b, const size_t *by_code, size_t n
     return rc;
 }
 
+/* A code's own cost per bed day is usable when it has excess bed days and a
+ * positive cost: `ics beds` without rates writes 0.00 for every code, and a
+ * zero there means "not priced", not "free". */
+static int cost_usable(const struct bm_item *it)
+{
+    return it->has_cost && it->ebd > 0 && it->cost_pence > 0;
+}
+
 /* Cost per numerator unit in pence (pounds = opportunity x cost / 100: pence
  * are divided out once, at the end, so a whole-pence cost adds up exactly). */
 static int resolve_costs(struct ics_benchmark *b, long double *avg_out, struct ics_error *err)
@@ -836,17 +856,19 @@ static int resolve_costs(struct ics_benchmark *b, long double *avg_out, struct i
     if (b->table_has_cost) {
         for (size_t i = 0; i < b->n; i++) {
             const struct bm_item *it = &b->items[i];
-            if (it->has_cost && it->ebd > 0 && it->cost_pence >= 0) {
+            if (cost_usable(it)) {
                 cost += (long double)it->cost_pence;
                 days += (long double)it->ebd;
             }
         }
         if (days > 0)
             *avg_out = cost / days;
+        else
+            b->table_unpriced = 1;   /* a cost column with nothing priced: as if none */
     }
     for (size_t i = 0; i < b->n; i++) {
         struct bm_item *it = &b->items[i];
-        if (b->table_has_cost && it->has_cost && it->ebd > 0 && it->cost_pence >= 0)
+        if (b->table_has_cost && !b->table_unpriced && cost_usable(it))
             it->cost_per_unit = (long double)it->cost_pence / (long double)it->ebd;
         else
             it->cost_per_unit = *avg_out;
@@ -1050,13 +1072,15 @@ static int finish(struct ics_benchmark *b, const struct bm_group *groups, size_t
         r->opportunity_beds = beds_of(b, opp);
         r->opportunity_beds_to_open = open_beds_of(b, opp);
         if (gd == 0) {
-            r->opportunity_pounds = 0;
+            /* nothing to price; still empty when no cost is known at all */
+            r->opportunity_pounds = b->opt.cost_per_day_pence >= 0 || (b->table_has_cost && !b->table_unpriced)
+                ? 0 : NAN;
         } else if (isnan(it->cost_per_unit)) {
             pounds_known = 0;
         } else {
             r->opportunity_pounds = (double)(opp * it->cost_per_unit / 100);
             sum_pounds += gd * it->cost_per_unit;
-            if (b->opt.cost_per_day_pence < 0 && !(it->has_cost && it->ebd > 0 && it->cost_pence >= 0)) {
+            if (b->opt.cost_per_day_pence < 0 && !(cost_usable(it))) {
                 avg_used++;
                 if (!avg_example)
                     avg_example = r->code;
@@ -1068,7 +1092,7 @@ static int finish(struct ics_benchmark *b, const struct bm_group *groups, size_t
     info->groups = ng;
     info->gap_days = sum_gap;
     info->opportunity = apply_fraction(b, sum_gap);
-    info->pounds = pounds_known && (b->opt.cost_per_day_pence >= 0 || b->table_has_cost)
+    info->pounds = pounds_known && (b->opt.cost_per_day_pence >= 0 || (b->table_has_cost && !b->table_unpriced))
         ? apply_fraction(b, sum_pounds) / 100 : (long double)NAN;
     (void)groups;
 
@@ -1086,6 +1110,8 @@ static int finish(struct ics_benchmark *b, const struct bm_group *groups, size_t
     t->opportunity_beds = beds_of(b, info->opportunity);
     t->opportunity_beds_to_open = open_beds_of(b, info->opportunity);
     t->opportunity_pounds = (double)info->pounds;
+    if (info->with_target == 0)   /* nothing was measured: unknown, not zero */
+        t->opportunity = t->opportunity_beds = t->opportunity_beds_to_open = t->opportunity_pounds = NAN;
 
     /* Cost wording. */
     char buf[256];
@@ -1093,6 +1119,9 @@ static int finish(struct ics_benchmark *b, const struct bm_group *groups, size_t
         char p[32];
         ics_pence_format(b->opt.cost_per_day_pence, p);
         snprintf(buf, sizeof buf, "--cost-per-day: \xc2\xa3%s per bed day for every code", p);
+    } else if (b->table_has_cost && b->table_unpriced) {
+        snprintf(buf, sizeof buf, "none: excess_cost is 0 for every code with excess bed days (not priced); "
+                 "give --cost-per-day");
     } else if (b->table_has_cost) {
         snprintf(buf, sizeof buf, "each code's own cost per bed day (excess_cost / excess_bed_days)");
     } else {

@@ -243,6 +243,8 @@ int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_
 {
     const struct ics_benchmark_info *info = &b->info;
     char frac[64], target[96], days[64], beds[64], open[160], money[96];
+    if (info->with_target == 0)
+        return snprintf(buf, size, "No code has a target (see the notes): there is no gap to close");
     if (b->opt.close_gap.num == b->opt.close_gap.den)
         snprintf(frac, sizeof frac, "Closing the gap");
     else if (close_gap_text && *close_gap_text)
@@ -272,7 +274,7 @@ int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_
     }
     long double opp = info->opportunity;
     long double nbeds = info->days > 0 ? opp / (long double)info->days : 0;
-    ics_benchmark_format_grouped(opp, 0, days, sizeof days);
+    ics_benchmark_format_grouped(opp, fabsl(opp) >= 100 ? 0 : 1, days, sizeof days);
     ics_benchmark_format_grouped(nbeds, fabsl(nbeds) >= 100 ? 0 : 1, beds, sizeof beds);
     open[0] = '\0';
     if (b->opt.occupancy.num > 0) {

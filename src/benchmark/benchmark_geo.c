@@ -122,8 +122,9 @@ int ics_benchmark_use_geography(struct ics_benchmark *b, const struct ics_geogra
                 if (in_area(x, level, code) && !bsearch(x->la_code, b->pops, n0, sizeof *b->pops, pop_key_cmp))
                     example = x->la_code;
             }
-            if ((rc = bm_note(b, err, "population of '%s': %zu of its %zu local authorities (first %s) are not in %s; "
-                              "the sum of the other %zu is used", code, missing, members, example,
+            if ((rc = bm_note(b, err, "population of '%s': %zu of its %zu local authorities (%s%s) %s not in %s; "
+                              "the sum of the other %zu is used", code, missing, members, missing == 1 ? "" : "first ",
+                              example, missing == 1 ? "is" : "are",
                               b->pops_label ? b->pops_label : "the population list", members - missing)))
                 return rc;
         }

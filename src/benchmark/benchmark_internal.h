@@ -53,6 +53,7 @@ struct ics_benchmark {
     const char *label;              /* table name for messages */
     const char *num_column, *den_column;
     int table_has_cost;
+    int table_unpriced;             /* cost columns, but no code priced */
     int days_state;                 /* 0 no days column, 1 one value, 2 values differ */
     long table_days, other_days, table_days_line, other_days_line;
 

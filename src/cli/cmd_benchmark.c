@@ -438,23 +438,24 @@ static void print_summary(const struct args *a, const struct ics_benchmark *b, c
     if (info->numerator[0] && !strstr(info->numerator, "bed_days"))
         fprintf(stderr, "ics benchmark: note: the numerator '%s' is treated as bed days when converting to beds "
                 "and pounds\n", info->numerator);
-    ics_benchmark_format_grouped(info->gap_days, 0, gap, sizeof gap);
+    ics_benchmark_format_grouped(info->gap_days, fabsl(info->gap_days) >= 100 ? 0 : 1, gap, sizeof gap);
     long double gb = info->gap_days / (long double)info->days;
     ics_benchmark_format_grouped(gb, fabsl(gb) >= 100 ? 0 : 1, gap_beds, sizeof gap_beds);
-    fprintf(stderr, "ics benchmark: the whole gap is %s bed days = %s beds\n", gap, gap_beds);
+    if (info->with_target)
+        fprintf(stderr, "ics benchmark: the whole gap is %s bed days = %s beds\n", gap, gap_beds);
     size_t nr = ics_benchmark_rollup_count(b);
     if (nr > 0 && nr <= 12) {
         for (size_t i = 0; i < nr; i++) {
             const struct ics_benchmark_rollup *u = ics_benchmark_rollup(b, i);
             char o[64], ob[64];
-            ics_benchmark_format_grouped((long double)u->opportunity, 0, o, sizeof o);
+            ics_benchmark_format_grouped((long double)u->opportunity, fabs(u->opportunity) >= 100 ? 0 : 1, o, sizeof o);
             ics_benchmark_format_grouped((long double)u->opportunity_beds, fabs(u->opportunity_beds) >= 100 ? 0 : 1,
                                          ob, sizeof ob);
             fprintf(stderr, "ics benchmark: %s %s%s%s%s: %s bed days = %s beds\n", u->level, u->code,
                     u->name[0] ? " (" : "", u->name, u->name[0] ? ")" : "", o, ob);
         }
     } else if (nr > 12) {
-        fprintf(stderr, "ics benchmark: %zu group, ICB and region totals (--totals FILE or --format json)\n", nr);
+        fprintf(stderr, "ics benchmark: %zu totals by group, ICB and region (--totals FILE or --format json)\n", nr);
     }
     fprintf(stderr, "%s\n", summary);
 }

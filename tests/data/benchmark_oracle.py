@@ -122,11 +122,17 @@ def main():
         d = it["den"] if (den_col or a.population) else F(1)
         if it["code"].lower() != "unknown" and d is not None and d > 0:
             it["rate"] = it["num"] * scale / d
-        if has_cost and F(r["excess_bed_days"]) > 0:
+        if has_cost and F(r["excess_bed_days"]) > 0 and F(r["excess_cost"]) > 0:
             it["cost"] = F(r["excess_cost"]) / F(r["excess_bed_days"])
         else:
             it["cost"] = None
         it["area"] = geo.get(r["code"])
+        if it["area"] is None:   # an ICB code: its region, and no ICB roll-up of its own
+            for g in geo.values():
+                if g["icb_code"] == r["code"]:
+                    it["area"] = {"icb_code": "", "icb_name": "", "region_code": g["region_code"],
+                                  "region_name": g["region_name"]}
+                    break
         if a.within in (None, "all"):
             it["group"] = "all"
         elif a.within == "icb":
@@ -188,9 +194,12 @@ def main():
 
     cpd = F(a.cost_per_day) if a.cost_per_day else None
     if has_cost and cpd is None:
-        tc = sum(F(r["excess_cost"]) for r in rows if F(r["excess_bed_days"]) > 0)
-        td = sum(F(r["excess_bed_days"]) for r in rows if F(r["excess_bed_days"]) > 0)
+        usable = [r for r in rows if F(r["excess_bed_days"]) > 0 and F(r["excess_cost"]) > 0]
+        tc = sum(F(r["excess_cost"]) for r in usable)
+        td = sum(F(r["excess_bed_days"]) for r in usable)
         avg = tc / td if td else None
+        if avg is None:
+            has_cost = False   # nothing priced: as if there were no cost column
     out = []
     tot_gd = F(0)
     tot_pounds = F(0)
@@ -275,7 +284,7 @@ def main():
     head = "Closing the gap" if fraction == 1 else "Closing %s of the gap" % a.close_gap
     o = fraction * tot_gd
     b = o / days
-    line = "%s to %s releases %s bed days = %s beds" % (head, word, grouped(o, 0), grouped(b, 0 if abs(b) >= 100 else 1))
+    line = "%s to %s releases %s bed days = %s beds" % (head, word, grouped(o, 0 if abs(o) >= 100 else 1), grouped(b, 0 if abs(b) >= 100 else 1))
     if occupancy:
         ob = b / occupancy
         line += " (%s beds to open at %s%% occupancy)" % (grouped(ob, 0 if abs(ob) >= 100 else 1), fmt(occupancy * 100))
