@@ -20,11 +20,11 @@ void ics_strmap_release(struct ics_strmap *m)
     m->value_size = vs;
 }
 
-uint64_t ics_strmap_hash(const char *s, size_t len)
+static uint64_t hash_words(uint64_t prefix, const char *s, size_t len)
 {
-    /* Codes are short (3 to 9 bytes): hash them as one or two words with a
-     * multiply-xorshift mix instead of a byte loop. */
-    uint64_t h = ics_strmap_prefix(s, len) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
+    /* Codes are short (3 to 9 bytes): hash them as words with a
+     * multiply-xorshift mix, not byte by byte. */
+    uint64_t h = prefix * 0x9E3779B97F4A7C15ULL ^ (uint64_t)len;
     for (size_t i = 8; i < len; i += 8) {
         h ^= ics_strmap_prefix(s + i, len - i);
         h *= 0xBF58476D1CE4E5B9ULL;
@@ -36,7 +36,12 @@ uint64_t ics_strmap_hash(const char *s, size_t len)
     return h;
 }
 
-static uint32_t find_slot(const struct ics_strmap *m, const char *key, size_t len, uint64_t hash)
+uint64_t ics_strmap_hash(const char *s, size_t len)
+{
+    return hash_words(ics_strmap_prefix(s, len), s, len);
+}
+
+static uint32_t find_slot(const struct ics_strmap *m, const char *key, size_t len, uint64_t prefix, uint64_t hash)
 {
     uint32_t i = (uint32_t)hash & m->mask;
     for (;;) {
@@ -44,9 +49,8 @@ static uint32_t find_slot(const struct ics_strmap *m, const char *key, size_t le
         if (e == 0)
             return i;
         const struct ics_strmap_key *k = &m->keys[e - 1];
-        /* The hash decides almost always; the bytes are checked only to be sure. */
-        if (k->hash == hash && k->len == len && (len <= 8 ? ics_strmap_prefix(k->s, len) == ics_strmap_prefix(key, len)
-                                                            : memcmp(k->s, key, len) == 0))
+        if (k->hash == hash && k->len == len && k->prefix == prefix &&
+            (len <= 8 || memcmp(k->s, key, len) == 0))
             return i;
         i = (i + 1) & m->mask;
     }
@@ -86,9 +90,10 @@ static int grow(struct ics_strmap *m)
 
 void *ics_strmap_upsert(struct ics_strmap *m, const char *key, size_t len, uint32_t *index)
 {
-    uint64_t hash = ics_strmap_hash(key, len);
+    uint64_t prefix = ics_strmap_prefix(key, len);
+    uint64_t hash = hash_words(prefix, key, len);
     if (m->slots) {
-        uint32_t i = find_slot(m, key, len, hash);
+        uint32_t i = find_slot(m, key, len, prefix, hash);
         if (m->slots[i]) {
             if (index)
                 *index = m->slots[i] - 1;
@@ -100,9 +105,9 @@ void *ics_strmap_upsert(struct ics_strmap *m, const char *key, size_t len, uint3
     char *copy = ics_arena_strndup(&m->arena, key, len);
     if (!copy)
         return NULL;
-    uint32_t i = find_slot(m, key, len, hash);
+    uint32_t i = find_slot(m, key, len, prefix, hash);
     uint32_t e = m->count++;
-    m->keys[e] = (struct ics_strmap_key){copy, (uint32_t)len, hash};
+    m->keys[e] = (struct ics_strmap_key){copy, (uint32_t)len, prefix, hash};
     memset(ics_strmap_value(m, e), 0, m->value_size);
     m->slots[i] = e + 1;
     if (index)
@@ -114,6 +119,7 @@ void *ics_strmap_get(const struct ics_strmap *m, const char *key, size_t len)
 {
     if (!m->slots)
         return NULL;
-    uint32_t i = find_slot(m, key, len, ics_strmap_hash(key, len));
+    uint64_t prefix = ics_strmap_prefix(key, len);
+    uint32_t i = find_slot(m, key, len, prefix, hash_words(prefix, key, len));
     return m->slots[i] ? ics_strmap_value(m, m->slots[i] - 1) : NULL;
 }

@@ -15,6 +15,7 @@
 struct ics_strmap_key {
     const char *s;
     uint32_t len;
+    uint64_t prefix;      /* the first 8 bytes, zero-padded (ics_strmap_prefix) */
     uint64_t hash;
 };
 
@@ -52,10 +53,9 @@ static inline uint64_t ics_strmap_prefix(const char *s, size_t len)
 static inline int ics_strmap_key_is(const struct ics_strmap *m, uint32_t index, const char *key, size_t len)
 {
     const struct ics_strmap_key *k = &m->keys[index];
-    if (k->len != len)
+    if (k->len != len || k->prefix != ics_strmap_prefix(key, len))
         return 0;
-    return len <= 8 ? ics_strmap_prefix(k->s, len) == ics_strmap_prefix(key, len)
-                    : __builtin_memcmp(k->s, key, len) == 0;
+    return len <= 8 || __builtin_memcmp(k->s, key, len) == 0;
 }
 
 static inline void *ics_strmap_value(const struct ics_strmap *m, uint32_t index)
