@@ -83,6 +83,9 @@ int ics_store_prepare(struct ics_store *s, const char *sql, struct ics_stmt **ou
 /* Parameters are numbered from 1. Text is copied. Return ICS_OK or ICS_ERR_STORE. */
 int ics_stmt_bind_int64(struct ics_stmt *st, int index, int64_t value);
 int ics_stmt_bind_text(struct ics_stmt *st, int index, const char *text, size_t len);
+/* As ics_stmt_bind_text, without the copy: the text must stay unchanged until
+ * the statement is next stepped to completion, reset or finalised (bulk inserts). */
+int ics_stmt_bind_text_ref(struct ics_stmt *st, int index, const char *text, size_t len);
 /* NUL-terminated text; NULL binds SQL NULL. */
 int ics_stmt_bind_str(struct ics_stmt *st, int index, const char *text);
 int ics_stmt_bind_null(struct ics_stmt *st, int index);

@@ -16,6 +16,7 @@ static const char *usage_text =
     "usage: ics ledger SUBCOMMAND [--db FILE] ...   (the database defaults to ics.db)\n"
     "  init      [--deadline STAGE=DAYS]... [--by WHO]\n"
     "  submit    FILE.csv --org CODE --period YYYY-YY-Mnn [--allow-unknown-org] [--by WHO]\n"
+    "  submit    --manifest FILE --period P ...   (FILE lists org,file; one transaction per file)\n"
     "  match     --period P [--thresholds FILE] [--format csv|json] [-o FILE]\n"
     "  dispute   open --period P --supplier A --purchaser B --amount X [--kind rp|ie]\n"
     "                 [--invoice REF]... [--referee R] [--description TEXT] --by WHO [--date D]\n"
@@ -140,14 +141,86 @@ static void print_problem(void *ctx, const char *file, long line, int column, co
     fprintf(stderr, "%s:%ld:%d: %s\n", file, line, column, reason);
 }
 
+static void print_submitted(const struct ics_ledger_submit_options *o, const struct ics_ledger_submit_result *res)
+{
+    char m[4][24];
+    for (int k = 0; k < 4; k++)
+        ics_pence_format(res->totals[k], m[k]);
+    if (res->unchanged)
+        printf("unchanged: identical to version %d of %s for %s; nothing written\n", res->version, o->period, o->org);
+    else
+        printf("submitted %s %s version %d: %lld lines; receivable %s, payable %s, income %s, expenditure %s\n",
+               o->org, o->period, res->version, (long long)res->lines, m[0], m[1], m[2], m[3]);
+}
+
+/* A manifest lists org,file (paths relative to the manifest's folder); each
+ * file is submitted in its own transaction, so one bad file does not stop the
+ * others. Returns the first failure's status. */
+static int submit_manifest(struct ics_ledger *l, const char *manifest, struct ics_ledger_submit_options *o, int quiet)
+{
+    struct ics_error err;
+    ics_error_clear(&err);
+    struct ics_csv_reader *r;
+    if (ics_csv_open(manifest, NULL, &r, &err))
+        return cli_fail(CMD, &err);
+    static const char *const org_names[] = {"org", NULL}, *const file_names[] = {"file", NULL};
+    int co = ics_csv_header_find(ics_csv_reader_header(r), org_names);
+    int cf = ics_csv_header_find(ics_csv_reader_header(r), file_names);
+    if (co < 0 || cf < 0) {
+        ics_csv_close(r);
+        ics_error_set(&err, ICS_ERR_MISSING_COLUMN, "%s: the manifest needs columns org and file", manifest);
+        return cli_fail(CMD, &err);
+    }
+    char dir[4096];
+    const char *slash = strrchr(manifest, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - manifest) : 1, slash ? manifest : ".");
+    int first_rc = 0, rc;
+    long done = 0;
+    struct ics_csv_row row;
+    while ((rc = ics_csv_next(r, &row, &err)) == 1) {
+        if (row.nfields <= co || row.nfields <= cf)
+            continue;
+        char org[64], path[8192];
+        const struct ics_csv_field *fo = &row.fields[co], *ff = &row.fields[cf];
+        snprintf(org, sizeof org, "%.*s", (int)(fo->len < 63 ? fo->len : 63), fo->ptr);
+        if (ff->len && ff->ptr[0] == '/')
+            snprintf(path, sizeof path, "%.*s", (int)(ff->len < 4096 ? ff->len : 4096), ff->ptr);
+        else
+            snprintf(path, sizeof path, "%s/%.*s", dir, (int)(ff->len < 4096 ? ff->len : 4096), ff->ptr);
+        o->org = org;
+        o->label = path;
+        struct ics_error e2;
+        ics_error_clear(&e2);
+        struct ics_ledger_submit_result res;
+        int s = ics_ledger_submit(l, path, o, &res, &e2);
+        if (s) {
+            cli_fail(CMD, &e2);
+            if (!first_rc)
+                first_rc = s;
+        } else {
+            done++;
+            if (!quiet)
+                print_submitted(o, &res);
+        }
+    }
+    ics_csv_close(r);
+    if (rc < 0 || rc > 1) {
+        cli_fail(CMD, &err);
+        if (!first_rc)
+            first_rc = rc;
+    }
+    return first_rc;
+}
+
 static int run_submit(int argc, char **argv, const char *db)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'}, {"org", required_argument, NULL, 'O'},
         {"period", required_argument, NULL, 'p'}, {"allow-unknown-org", no_argument, NULL, 'u'},
         {"by", required_argument, NULL, 'b'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"manifest", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct ics_ledger_submit_options o = {.problem = print_problem};
+    const char *manifest = NULL;
     int quiet = 0, c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -158,20 +231,26 @@ static int run_submit(int argc, char **argv, const char *db)
         case 'u': o.allow_unknown_org = 1; break;
         case 'b': o.actor = optarg; break;
         case 'q': quiet = 1; break;
+        case 'm': manifest = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error(CMD, "bad option for submit");
         }
     }
-    if (optind + 1 != argc)
-        return cli_usage_error(CMD, "submit needs exactly one FILE.csv");
-    if (!o.org || !o.period)
-        return cli_usage_error(CMD, "submit needs --org and --period");
-    if (ics_ledger_period_parse(o.period, NULL, NULL, NULL) != 0)
-        return cli_usage_error(CMD, "bad --period '%s' (YYYY-YY-Mnn, e.g. 2018-19-M12)", o.period);
+    if (manifest ? optind != argc || o.org : optind + 1 != argc)
+        return cli_usage_error(CMD, "submit needs one FILE.csv with --org, or --manifest FILE without them");
+    if (!manifest && !o.org)
+        return cli_usage_error(CMD, "submit needs --org");
+    if (!o.period || ics_ledger_period_parse(o.period, NULL, NULL, NULL) != 0)
+        return cli_usage_error(CMD, "submit needs --period YYYY-YY-Mnn (e.g. 2018-19-M12)");
     struct ics_ledger *l;
     int rc = open_ledger(db, 0, &l);
     if (rc)
         return rc;
+    if (manifest) {
+        rc = submit_manifest(l, manifest, &o, quiet);
+        ics_ledger_close(l);
+        return rc;
+    }
     struct ics_error err;
     ics_error_clear(&err);
     struct ics_ledger_submit_result res;
@@ -179,16 +258,8 @@ static int run_submit(int argc, char **argv, const char *db)
     ics_ledger_close(l);
     if (rc)
         return cli_fail(CMD, &err);
-    if (!quiet) {
-        char m[4][24];
-        for (int k = 0; k < 4; k++)
-            ics_pence_format(res.totals[k], m[k]);
-        if (res.unchanged)
-            printf("unchanged: identical to version %d of %s for %s; nothing written\n", res.version, o.period, o.org);
-        else
-            printf("submitted %s %s version %d: %lld lines; receivable %s, payable %s, income %s, expenditure %s\n",
-                   o.org, o.period, res.version, (long long)res.lines, m[0], m[1], m[2], m[3]);
-    }
+    if (!quiet)
+        print_submitted(&o, &res);
     return 0;
 }
 

@@ -419,17 +419,19 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
         char date[16];
         ics_stmt_bind_int64(ins, 1, line_id);
         ics_stmt_bind_int64(ins, 3, ln->line_no);
-        ics_stmt_bind_str(ins, 4, ln->cp);
-        ics_stmt_bind_str(ins, 5, ics_ledger_kind_name(ln->kind));
-        ics_stmt_bind_str(ins, 6, ln->ref);
+        /* The line array and arena outlive the step: bind without copying. */
+        const char *kname = ics_ledger_kind_name(ln->kind);
+        ics_stmt_bind_text_ref(ins, 4, ln->cp, strlen(ln->cp));
+        ics_stmt_bind_text_ref(ins, 5, kname, strlen(kname));
+        ics_stmt_bind_text_ref(ins, 6, ln->ref, ln->ref ? strlen(ln->ref) : 0);
         if (ln->date != ICS_DATE_NONE) {
             ics_date_format(ln->date, date);
-            ics_stmt_bind_str(ins, 7, date);
+            ics_stmt_bind_text_ref(ins, 7, date, 10);
         } else {
             ics_stmt_bind_null(ins, 7);
         }
         ics_stmt_bind_int64(ins, 8, ln->amount);
-        ics_stmt_bind_str(ins, 9, ln->note);
+        ics_stmt_bind_text_ref(ins, 9, ln->note, ln->note ? strlen(ln->note) : 0);
         rc = ics_stmt_step(ins, err);
         ics_stmt_reset(ins);
         if (rc)

@@ -36,7 +36,9 @@ static const struct store_statement v1[] = {
      " submission_id INTEGER NOT NULL REFERENCES submission (id),"
      " line_no INTEGER NOT NULL,"
      " counterparty TEXT NOT NULL,"
-     " kind TEXT NOT NULL CHECK (kind IN ('receivable', 'payable', 'income', 'expenditure')),"
+     /* OR, not IN: SQLite builds a temporary b-tree per row for an IN list in a CHECK. */
+     " kind TEXT NOT NULL CHECK (kind = 'receivable' OR kind = 'payable' OR kind = 'income'"
+     "   OR kind = 'expenditure'),"
      " invoice_ref TEXT,"
      " invoice_date TEXT,"
      " amount INTEGER NOT NULL,"
