@@ -120,6 +120,37 @@ struct ics_ledger_submit_result {
 int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_ledger_submit_options *opt,
                       struct ics_ledger_submit_result *result, struct ics_error *err);
 
+/* One stored submission (any version), totals summed from its stored lines. */
+struct ics_ledger_submission {
+    int64_t id;
+    char org[ICS_LEDGER_CODE_MAX];
+    char period[ICS_LEDGER_PERIOD_LEN + 1];
+    int version;
+    int current;
+    char submitted_at[24];
+    char submitted_by[ICS_LEDGER_CODE_MAX * 4];
+    char file[256];
+    char sha256[65];
+    int64_t lines;
+    int64_t totals[4];          /* pence per enum ics_ledger_kind */
+};
+/* Calls fn for each submission ordered by period, org, version; period and org
+ * may be NULL (all); current_only limits to current versions. */
+typedef int (*ics_ledger_submission_fn)(void *ctx, const struct ics_ledger_submission *s);
+int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const char *org, int current_only,
+                                ics_ledger_submission_fn fn, void *ctx, struct ics_error *err);
+
+/* A health check of the whole store: file integrity and foreign keys, every
+ * line group's totals against its lines, and the audit chain. */
+struct ics_ledger_check {
+    int64_t submissions, current_submissions, lines, disputes, audit_entries;
+    char audit_head[65];
+};
+/* ICS_OK when all is well; ICS_ERR_STORE (file) or ICS_ERR_FAILED (groups,
+ * audit) with the first problem in err otherwise. Counts are filled either way
+ * as far as they were read. */
+int ics_ledger_check(struct ics_ledger *l, struct ics_ledger_check *check, struct ics_error *err);
+
 /* ---- thresholds -------------------------------------------------------- */
 
 enum ics_ledger_class { ICS_LEDGER_RP = 0, ICS_LEDGER_IE = 1 };

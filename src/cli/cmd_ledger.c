@@ -28,7 +28,9 @@ static const char *usage_text =
     "            [--format csv|json] [-o FILE]\n"
     "  report    --period P [--org CODE] [--as-of D] [--view pairs|orgs] [--thresholds FILE]\n"
     "            [--format csv|json] [-o FILE]\n"
-    "  audit     [--verify] [--format csv|json] [-o FILE]\n"
+    "  audit     [--verify] [-o FILE]\n"
+    "  submissions [--period P] [--org CODE] [--current] [-o FILE]\n"
+    "  check     (file integrity, line groups against lines, the audit chain)\n"
     "  synth     --dir DIR [--orgs N] [--lines N] [--seed S] [--period P] [--disputes N]\n"
     "Money is in pounds with at most two decimals; dates are YYYY-MM-DD or DD/MM/YYYY.\n"
     "See docs/commands/ledger.md.\n";
@@ -699,6 +701,94 @@ static int run_audit(int argc, char **argv, const char *db)
     return rc ? cli_fail(CMD, &err) : 0;
 }
 
+/* ---- submissions and check ------------------------------------------------------ */
+
+static int print_submission(void *ctx, const struct ics_ledger_submission *s)
+{
+    FILE *f = ctx;
+    char m[4][24];
+    for (int k = 0; k < 4; k++)
+        ics_pence_format(s->totals[k], m[k]);
+    fprintf(f, "%s,%s,%d,%s,%s,%s,", s->org, s->period, s->version, s->current ? "yes" : "no", s->submitted_at,
+            s->submitted_by);
+    csv_text(f, s->file);
+    fprintf(f, ",%lld,%s,%s,%s,%s,%s\n", (long long)s->lines, m[0], m[1], m[2], m[3], s->sha256);
+    return 0;
+}
+
+static int run_submissions(int argc, char **argv, const char *db)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'}, {"period", required_argument, NULL, 'p'},
+        {"org", required_argument, NULL, 'O'}, {"current", no_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *period = NULL, *org = NULL, *output = NULL;
+    int current = 0, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'p': period = optarg; break;
+        case 'O': org = optarg; break;
+        case 'c': current = 1; break;
+        case 'o': output = optarg; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        default: return cli_usage_error(CMD, "bad option for submissions");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(CMD, "submissions takes no file arguments");
+    struct ics_ledger *l;
+    int rc = open_ledger(db, 0, &l);
+    if (rc)
+        return rc;
+    struct ics_error err;
+    ics_error_clear(&err);
+    FILE *out = cli_open_output(output, &err);
+    if (!out) {
+        ics_ledger_close(l);
+        return cli_fail(CMD, &err);
+    }
+    fputs("org,period,version,current,submitted_at,submitted_by,file,lines,receivable,payable,income,expenditure,"
+          "sha256\n", out);
+    rc = ics_ledger_submissions_each(l, period, org, current, print_submission, out, &err);
+    int rc2 = cli_close_output(out, output, &err);
+    ics_ledger_close(l);
+    if (!rc)
+        rc = rc2;
+    return rc ? cli_fail(CMD, &err) : 0;
+}
+
+static int run_check(int argc, char **argv, const char *db)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        default: return cli_usage_error(CMD, "bad option for check");
+        }
+    }
+    struct ics_ledger *l;
+    int rc = open_ledger(db, 0, &l);
+    if (rc)
+        return rc;
+    struct ics_error err;
+    ics_error_clear(&err);
+    struct ics_ledger_check chk;
+    rc = ics_ledger_check(l, &chk, &err);
+    ics_ledger_close(l);
+    if (rc)
+        return cli_fail(CMD, &err);
+    printf("ok: %lld submissions (%lld current), %lld lines, %lld disputes, %lld audit entries, audit head %s\n",
+           (long long)chk.submissions, (long long)chk.current_submissions, (long long)chk.lines,
+           (long long)chk.disputes, (long long)chk.audit_entries, chk.audit_head[0] ? chk.audit_head : "(empty)");
+    return 0;
+}
+
 /* ---- synth -------------------------------------------------------------------- */
 
 static int run_synth(int argc, char **argv)
@@ -769,7 +859,7 @@ int cmd_ledger(int argc, char **argv)
         argc--;
     }
     if (argc < 2)
-        return cli_usage_error(CMD, "which subcommand? (init, submit, match, dispute, disputes, report, audit, synth)");
+        return cli_usage_error(CMD, "which subcommand? (init, submit, match, dispute, disputes, report, audit, submissions, check, synth)");
     const char *sub = argv[1];
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
         fputs(usage_text, stdout);
@@ -794,5 +884,9 @@ int cmd_ledger(int argc, char **argv)
         return run_audit(argc, argv, db);
     if (strcmp(sub, "synth") == 0)
         return run_synth(argc, argv);
+    if (strcmp(sub, "submissions") == 0)
+        return run_submissions(argc, argv, db);
+    if (strcmp(sub, "check") == 0)
+        return run_check(argc, argv, db);
     return cli_usage_error(CMD, "unknown subcommand '%s'", sub);
 }
