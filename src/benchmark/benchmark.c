@@ -589,9 +589,6 @@ static int build_groups(struct ics_benchmark *b, struct bm_group **out, size_t *
         }
         if (g) {
             it->row.group = g;
-            if (!isnan(it->row.rate) && it->row.problem) {
-                /* keep: problems set before grouping already cleared the rate */
-            }
         } else {
             it->row.rate = NAN;   /* ungrouped codes cannot be benchmarked */
         }
@@ -1032,8 +1029,7 @@ static int resolve_days(struct ics_benchmark *b, struct ics_error *err)
 }
 
 /* Gaps, opportunities, totals, notes and roll-ups, once every target is known. */
-static int finish(struct ics_benchmark *b, const struct bm_group *groups, size_t ng,
-                  long double avg_cost, struct ics_error *err)
+static int finish(struct ics_benchmark *b, size_t ng, long double avg_cost, struct ics_error *err)
 {
     int rc;
     struct ics_benchmark_info *info = &b->info;
@@ -1094,7 +1090,6 @@ static int finish(struct ics_benchmark *b, const struct bm_group *groups, size_t
     info->opportunity = apply_fraction(b, sum_gap);
     info->pounds = pounds_known && (b->opt.cost_per_day_pence >= 0 || (b->table_has_cost && !b->table_unpriced))
         ? apply_fraction(b, sum_pounds) / 100 : (long double)NAN;
-    (void)groups;
 
     struct ics_benchmark_row *t = &b->total;
     memset(t, 0, sizeof *t);
@@ -1225,7 +1220,7 @@ int ics_benchmark_run(struct ics_benchmark *b, struct ics_error *err)
     long double avg_cost;
     if ((rc = resolve_costs(b, &avg_cost, err)))
         goto out;
-    rc = finish(b, groups, ng, avg_cost, err);
+    rc = finish(b, ng, avg_cost, err);
 out:
     free_groups(groups, ng);
     ics_free(by_code);

@@ -118,10 +118,24 @@ int bm_parse_double(const char *s, size_t len, double *out)
     int digits = 0;
     if (s[i] == '+' || s[i] == '-')
         i++;
-    while (i < len && s[i] >= '0' && s[i] <= '9') {
+    /* Thousands separators as spreadsheets write them ("1,234,567"): only in
+     * groups of exactly three digits after one to three leading digits. */
+    int commas = 0;
+    size_t lead = 0;
+    while (i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == ',')) {
+        if (s[i] == ',') {
+            if ((commas == 0 && (lead == 0 || lead > 3)) || (commas > 0 && lead != 3))
+                return -1;
+            commas++;
+            lead = 0;
+        } else {
+            lead++;
+            digits++;
+        }
         i++;
-        digits++;
     }
+    if (commas && lead != 3)
+        return -1;
     if (i < len && s[i] == '.') {
         i++;
         while (i < len && s[i] >= '0' && s[i] <= '9') {
@@ -146,8 +160,11 @@ int bm_parse_double(const char *s, size_t len, double *out)
     if (i != len)
         return -1;
     char buf[72];
-    memcpy(buf, s, len);
-    buf[len] = '\0';
+    size_t k = 0;
+    for (size_t j = 0; j < len; j++)
+        if (s[j] != ',')
+            buf[k++] = s[j];
+    buf[k] = '\0';
     double v = strtod(buf, NULL);
     if (!isfinite(v))
         return -1;

@@ -88,8 +88,8 @@ const char *bm_strdup(struct ics_benchmark *b, const char *s);
 /* Appends a formatted note. Returns ICS_OK or ICS_ERR_NOMEM (err filled). */
 int bm_note(struct ics_benchmark *b, struct ics_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Parses a plain decimal number ("12", "-3.5", "1e3"); no hex, inf or nan.
- * 0 or -1. */
+/* Parses a plain decimal number ("12", "-3.5", "1e3", "1,234.5" with
+ * thousands separators in threes); no hex, inf or nan. 0 or -1. */
 int bm_parse_double(const char *s, size_t len, double *out);
 
 #endif

@@ -104,18 +104,19 @@ int ics_benchmark_read_table(struct ics_benchmark *b, const char *path, const ch
 
     /* The metric: a column named exactly so, else NUM/DEN split at the last '/'. */
     const char *slash = strrchr(metric, '/');
-    if (find1(h, metric) >= 0 || !slash) {
+    int whole = find1(h, metric) >= 0 || !slash;
+    if (whole) {
         numname = ics_strndup(metric, strlen(metric));
     } else {
         numname = ics_strndup(metric, (size_t)(slash - metric));
         denname = ics_strndup(slash + 1, strlen(slash + 1));
-        if (denname && (!*denname || !*numname)) {
-            rc = ics_error_set(err, ICS_ERR_USAGE, "--metric '%s': expected NUM or NUM/DEN", metric);
-            goto out;
-        }
     }
-    if (!numname || (slash && !denname && find1(h, metric) < 0)) {
+    if (!numname || (!whole && !denname)) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (!whole && (!*denname || !*numname)) {
+        rc = ics_error_set(err, ICS_ERR_USAGE, "--metric '%s': expected NUM or NUM/DEN", metric);
         goto out;
     }
     if (denname && b->opt.denominator == ICS_DEN_POPULATION) {

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "harness.h"
+#include "benchmark/benchmark_internal.h"
 #include "ics/benchmark.h"
 #include "ics/refdata.h"
 
@@ -120,6 +123,28 @@ static void test_formats(void)
     CHECK_STR(buf, "-1,500");
     ics_benchmark_format_grouped(999.0L, 0, buf, sizeof buf);
     CHECK_STR(buf, "999");
+}
+
+static void test_parse_double(void)
+{
+    double v = 0;
+    CHECK_INT(bm_parse_double("12", 2, &v), 0);
+    CHECK_NEAR(v, 12, 0);
+    CHECK_INT(bm_parse_double(" -3.5 ", 6, &v), 0);
+    CHECK_NEAR(v, -3.5, 0);
+    CHECK_INT(bm_parse_double("1e3", 3, &v), 0);
+    CHECK_NEAR(v, 1000, 0);
+    CHECK_INT(bm_parse_double("1,234,567.5", 11, &v), 0);
+    CHECK_NEAR(v, 1234567.5, 0);
+    CHECK_INT(bm_parse_double("1,23", 4, &v), -1);      /* not a thousands group */
+    CHECK_INT(bm_parse_double("1234,567", 8, &v), -1);
+    CHECK_INT(bm_parse_double(",123", 4, &v), -1);
+    CHECK_INT(bm_parse_double("nan", 3, &v), -1);
+    CHECK_INT(bm_parse_double("inf", 3, &v), -1);
+    CHECK_INT(bm_parse_double("0x10", 4, &v), -1);
+    CHECK_INT(bm_parse_double("", 0, &v), -1);
+    CHECK_INT(bm_parse_double("12abc", 5, &v), -1);
+    CHECK_INT(bm_parse_double("1e", 2, &v), -1);
 }
 
 /* ---- quartiles, bands, ranks ---------------------------------------------- */
@@ -711,6 +736,94 @@ static void test_geography_population(void)
     ics_geography_free(g);
 }
 
+/* ---- reading a table ----------------------------------------------------------- */
+
+static const char table_text[] =
+    "level,code,name,excess_bed_days,spells,excess_cost,days\n"
+    "provider,A,\"Alpha, one\",\"1,000\",20000,250000.00,365\n"
+    "provider,B,Bravo,1600,40000,\"384,000.00\",365\n"
+    "provider,C,Charlie,900,10000,270000,365\n"
+    "provider,D,Delta,3000,50000,600000.00,365\n"
+    "provider,E,Echo,x,25000,650000.00,365\n"
+    "provider,F,Foxtrot,2100,0,462000.00,365\n"
+    "total,total,Total,8600,145000,2616000.00,365\n";
+
+static int write_temp(char *path, const char *text)
+{
+    strcpy(path, "/tmp/ics_test_benchmark_XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    size_t n = strlen(text);
+    int ok = write(fd, text, n) == (ssize_t)n;
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+static int read_and_run(const char *path, struct ics_benchmark **out)
+{
+    struct ics_benchmark_options opt;
+    ics_benchmark_options_init(&opt);
+    opt.close_gap.num = 1;
+    opt.close_gap.den = 2;
+    struct ics_error err;
+    struct ics_benchmark *b = NULL;
+    int rc = ics_benchmark_new(&opt, &b, &err);
+    if (rc == ICS_OK)
+        rc = ics_benchmark_read_table(b, path, "t.csv", "excess_bed_days/spells", &err);
+    if (rc == ICS_OK)
+        rc = ics_benchmark_run(b, &err);
+    if (rc == ICS_OK && out) {
+        *out = b;
+        return rc;
+    }
+    ics_benchmark_free(b);
+    return rc;
+}
+
+static void test_read_table(void)
+{
+    /* A..D are the worked example's RAA..RAD (rates 50, 40, 90, 60), "1,000" read with its
+     * thousands separator; E's numerator is text, F's denominator zero: both excluded.
+     * Four rates 40, 50, 60, 90: Q1 = 40 + 0.75 x 10 = 47.5. Gaps: A 2.5 x 20 = 50,
+     * C 42.5 x 10 = 425, D 12.5 x 50 = 625; 1,100 in all, half 550. Pounds at each code's own
+     * cost: 25 x 250 + 212.5 x 300 + 312.5 x 200 = 6,250 + 63,750 + 62,500 = 132,500. */
+    char path[64];
+    if (write_temp(path, table_text) != 0) {
+        CHECK(0);
+        return;
+    }
+    struct ics_benchmark *b = NULL;
+    CHECK_INT(read_and_run(path, &b), ICS_OK);
+    if (b) {
+        CHECK_INT(ics_benchmark_count(b), 6);   /* the total row is skipped */
+        CHECK_STR(row_of(b, "A")->name, "Alpha, one");
+        CHECK_NEAR(row_of(b, "A")->numerator, 1000, 0);
+        CHECK_NEAR(row_of(b, "A")->target, 47.5, 1e-12);
+        CHECK(isnan(row_of(b, "E")->rate));
+        CHECK(strstr(row_of(b, "E")->problem, "'x'") != NULL);
+        CHECK(strstr(row_of(b, "F")->problem, "zero denominator") != NULL);
+        CHECK_NEAR(ics_benchmark_total(b)->opportunity, 550, 1e-12);
+        CHECK_NEAR(ics_benchmark_total(b)->opportunity_pounds, 132500, 1e-9);
+        CHECK_INT(ics_benchmark_info(b)->days, 365);
+        CHECK_STR(ics_benchmark_info(b)->days_source, "the table's days column");
+        ics_benchmark_free(b);
+    }
+    /* Every allocation failing in turn: NOMEM, never a crash or a leak. */
+    int ok = 0;
+    for (long n = 0; n < 5000 && !ok; n++) {
+        ics_alloc_fail_after(n);
+        int rc = read_and_run(path, NULL);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK)
+            ok = 1;
+        else
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+    }
+    CHECK(ok);
+    unlink(path);
+}
+
 /* ---- allocation failures ---------------------------------------------------- */
 
 static int full_run(void)
@@ -773,6 +886,7 @@ int main(void)
 {
     RUN(test_fraction_parse);
     RUN(test_formats);
+    RUN(test_parse_double);
     RUN(test_four_codes_lower);
     RUN(test_four_codes_higher);
     RUN(test_other_targets);
@@ -790,6 +904,7 @@ int main(void)
     RUN(test_areas_rollup);
     RUN(test_embedded_population);
     RUN(test_geography_population);
+    RUN(test_read_table);
     RUN(test_allocation_failures);
     return TEST_SUMMARY("benchmark");
 }
