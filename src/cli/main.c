@@ -15,7 +15,8 @@ const struct cli_command cli_commands[] = {
      "                [--format csv|json] [-o FILE] [--threads N] [--quiet]\n"
      "SPELLS.csv may be - for standard input. See docs/commands/beds.md.\n"},
     {"synth", cmd_synth, "write a realistic synthetic year of English spells",
-     "usage: ics synth --spells N [--seed S] [--year YYYY] [-o FILE]\n"
+     "usage: ics synth --spells N [--seed S] [--year YYYY] [--messy] [-o FILE]\n"
+     "                 [--trimpoints-out FILE] [--quiet]\n"
      "See docs/commands/synth.md.\n"},
     {"benchmark", cmd_benchmark, "gap to the top quartile and the opportunity of closing it",
      "usage: ics benchmark TABLE.csv --metric NUM[/DEN] [options]\n"
