@@ -274,8 +274,6 @@ static void json_row(struct ics_json *j, const struct ics_benchmark_row *r)
     json_number(j, "opportunity_beds", r->opportunity_beds);
     json_number(j, "opportunity_beds_to_open", r->opportunity_beds_to_open);
     json_number(j, "opportunity_pounds", r->opportunity_pounds);
-    if (r->problem)
-        ics_json_kv_string(j, "problem", r->problem);
     ics_json_object_end(j);
 }
 
@@ -360,6 +358,21 @@ static void write_json(FILE *f, const struct args *a, const struct ics_benchmark
     ics_json_array_begin(&j);
     for (size_t i = 0; i < ics_benchmark_rollup_count(b); i++)
         json_rollup(&j, ics_benchmark_rollup(b, i));
+    ics_json_array_end(&j);
+    /* Codes excluded or without a target, with the reason (the rows keep exactly the CSV's fields). */
+    ics_json_key(&j, "excluded_codes");
+    ics_json_array_begin(&j);
+    for (size_t i = 0; i < ics_benchmark_count(b); i++) {
+        const struct ics_benchmark_row *r = ics_benchmark_row(b, i);
+        if (!r->problem)
+            continue;
+        ics_json_object_begin(&j);
+        ics_json_kv_string(&j, "code", r->code);
+        ics_json_kv_int(&j, "line", r->line);
+        ics_json_kv_string(&j, "reason", r->problem);
+        ics_json_kv_bool(&j, "benchmarked", !isnan(r->rate));
+        ics_json_object_end(&j);
+    }
     ics_json_array_end(&j);
     ics_json_key(&j, "notes");
     ics_json_array_begin(&j);
