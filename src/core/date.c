@@ -1,5 +1,7 @@
 #include "ics/core.h"
 
+#include <string.h>
+
 /* Days from civil, after Howard Hinnant's public-domain algorithm: exact for
  * the proleptic Gregorian calendar, no tables, no locale, no time zone. */
 int32_t ics_date_from_ymd(int year, int month, int day)
@@ -158,4 +160,29 @@ int32_t ics_month_start(int32_t day)
     int y, m, d;
     ics_date_to_ymd(day, &y, &m, &d);
     return ics_date_from_ymd(y, m, 1);
+}
+
+int ics_date_parse_cached(struct ics_date_cache *cache, const char *s, size_t len, int32_t *out)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return ics_date_parse(s, len, out);
+    uint64_t key = 0;
+    memcpy(&key, s, 7);                       /* "YYYY-MM" */
+    unsigned slot = (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 58);
+    int d = two_digits(s + 8);
+    if (cache->key[slot] == key) {
+        if (d < 1 || d > cache->month_days[slot])
+            return -1;
+        *out = cache->month_start[slot] + d - 1;
+        return 0;
+    }
+    int32_t day;
+    if (ics_date_parse(s, len, &day))
+        return -1;
+    int y = two_digits(s) * 100 + two_digits(s + 2), m = two_digits(s + 5);
+    cache->key[slot] = key;
+    cache->month_start[slot] = day - d + 1;
+    cache->month_days[slot] = (uint8_t)days_in_month(y, m);
+    *out = day;
+    return 0;
 }

@@ -376,7 +376,8 @@ static inline void field(const struct ics_csv_row *row, int col, const char **ou
 
 /* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
  * returns -1. */
-static int read_spell(const struct config *c, struct ics_csv_row *row, struct spell *sp, int reject)
+static int read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
+                      struct spell *sp, int reject)
 {
     if (row->nfields < c->want) {
         if (reject)
@@ -399,7 +400,7 @@ static int read_spell(const struct config *c, struct ics_csv_row *row, struct sp
     }
     col = c->col[COL_ADMISSION];
     field(row, col, &s, &n);
-    if (n == 0 || ics_date_parse(s, n, &sp->admitted)) {
+    if (n == 0 || ics_date_parse_cached(dates, s, n, &sp->admitted)) {
         if (reject) {
             if (n == 0)
                 ics_csv_reject(row, col + 1, "missing admission date");
@@ -412,7 +413,7 @@ static int read_spell(const struct config *c, struct ics_csv_row *row, struct sp
     field(row, col, &s, &n);
     if (n == 0) {
         sp->discharged = ICS_DATE_NONE;
-    } else if (ics_date_parse(s, n, &sp->discharged)) {
+    } else if (ics_date_parse_cached(dates, s, n, &sp->discharged)) {
         if (reject)
             ics_csv_reject(row, col + 1, "impossible discharge date '%.*s'", (int)n, s);
         return -1;
@@ -463,6 +464,7 @@ struct worker {
     /* the last group, as rows often repeat a code */
     uint32_t last_group;
     int have_last;
+    struct ics_date_cache dates;
 };
 
 static void worker_init(struct worker *w, const struct config *cfg)
@@ -527,7 +529,7 @@ static int first_pass_row(void *p, struct ics_csv_row *row)
     struct worker *w = p;
     const struct config *c = w->cfg;
     struct spell sp;
-    if (read_spell(c, row, &sp, c->strict))
+    if (read_spell(c, &w->dates, row, &sp, c->strict))
         return c->strict;
     if (sp.admitted > w->max_admission)
         w->max_admission = sp.admitted;
@@ -580,7 +582,7 @@ static int count_row(void *p, struct ics_csv_row *row)
     struct worker *w = p;
     const struct config *c = w->cfg;
     struct spell sp;
-    if (read_spell(c, row, &sp, 1))
+    if (read_spell(c, &w->dates, row, &sp, 1))
         return c->strict;
     w->used++;
 

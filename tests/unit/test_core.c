@@ -141,8 +141,36 @@ static void test_quantile_type7(void)
     CHECK_NEAR(ics_quantile_type7(one, 1, 0.75), 7.0, 1e-12);
 }
 
+/* The cached parser agrees with the plain one on every day of 1899-2101 and on bad days. */
+static void test_date_cache_agrees(void)
+{
+    struct ics_date_cache cache;
+    memset(&cache, 0, sizeof cache);
+    int disagree = 0;
+    for (int32_t day = ics_date_from_ymd(1899, 1, 1); day <= ics_date_from_ymd(2101, 12, 31); day += 1) {
+        char buf[11];
+        ics_date_format(day, buf);
+        int32_t a = 0, b = 0;
+        int ra = ics_date_parse(buf, 10, &a), rb = ics_date_parse_cached(&cache, buf, 10, &b);
+        disagree += ra != rb || (ra == 0 && a != b);
+    }
+    static const char *bad[] = {"2019-02-29", "2020-02-30", "2018-04-31", "2018-04-00", "2018-13-01", "2018-04-3x"};
+    for (int k = 0; k < 2; k++)   /* twice: once filling the cache, once hitting it */
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            int32_t v;
+            disagree += ics_date_parse_cached(&cache, bad[i], 10, &v) != -1;
+        }
+    int32_t v;
+    CHECK_INT(ics_date_parse_cached(&cache, "2020-02-29", 10, &v), 0);
+    CHECK_INT(v, ics_date_from_ymd(2020, 2, 29));
+    CHECK_INT(ics_date_parse_cached(&cache, "29/02/2020", 10, &v), 0);
+    CHECK_INT(v, ics_date_from_ymd(2020, 2, 29));
+    CHECK_INT(disagree, 0);
+}
+
 int main(void)
 {
+    RUN(test_date_cache_agrees);
     RUN(test_quantile_type7);
     RUN(test_dates_round_trip);
     RUN(test_date_parse);
