@@ -90,6 +90,7 @@ int ics_ledger_thresholds_load(const char *path, struct ics_ledger_thresholds **
     }
     struct ics_csv_row row;
     while ((rc = ics_csv_next(r, &row, err)) == 1) {
+        rc = ICS_OK;
         if (t->n == cap) {
             if (cap >= 100000) {
                 rc = ics_error_set(err, ICS_ERR_PARSE, "%s: too many threshold rows", path);
@@ -362,7 +363,8 @@ static int load_sides(struct ics_ledger *l, const char *period, struct side **ou
         ics_free(v);
         return rc;
     }
-    qsort(v, n, sizeof *v, side_cmp);
+    if (n)
+        qsort(v, n, sizeof *v, side_cmp);
     *out = v;
     *count = n;
     return ICS_OK;

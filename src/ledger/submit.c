@@ -492,7 +492,8 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     ics_arena_init(&s.arena, 1 << 16);
     int rc = read_file(&s, path, label, org, opt->allow_unknown_org, err);
     if (!rc) {
-        qsort(s.lines, s.n, sizeof *s.lines, line_cmp);
+        if (s.n)
+            qsort(s.lines, s.n, sizeof *s.lines, line_cmp);
         find_duplicates(&s);
         if (s.nomem)
             rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory checking %s", label);

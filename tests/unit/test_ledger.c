@@ -1,0 +1,779 @@
+/*
+ * Unit tests of the ledger: periods, working days, organisation codes,
+ * thresholds, submissions (all or nothing, versions), matching, disputes,
+ * the audit chain and allocation failures. Expected values are worked by
+ * hand in the comments; none is copied from the program's output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "ics/ledger.h"
+#include "ics/store.h"
+
+static char tmpdir[64];
+static char dbpath[128];
+static int dbcount;
+
+static int32_t D(const char *iso)
+{
+    int32_t d = 0;
+    ics_date_parse(iso, strlen(iso), &d);
+    return d;
+}
+
+static void write_file(const char *name, const char *text, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_db(const char *p)
+{
+    char x[200];
+    unlink(p);
+    snprintf(x, sizeof x, "%s-wal", p);
+    unlink(x);
+    snprintf(x, sizeof x, "%s-shm", p);
+    unlink(x);
+}
+
+/* A fresh database per test. */
+static struct ics_ledger *fresh(void)
+{
+    snprintf(dbpath, sizeof dbpath, "%s/t%d.db", tmpdir, ++dbcount);
+    struct ics_ledger *l = NULL;
+    struct ics_error err;
+    ics_error_clear(&err);
+    if (ics_ledger_open(dbpath, 1, &l, &err) != ICS_OK)
+        fprintf(stderr, "open: %s\n", err.message);
+    return l;
+}
+
+/* ---- periods and calendar ------------------------------------------------- */
+
+static void test_periods(void)
+{
+    int32_t a, b, y;
+    CHECK_INT(ics_ledger_period_parse("2018-19-M12", &a, &b, &y), 0);
+    CHECK_INT(a, D("2019-03-01"));
+    CHECK_INT(b, D("2019-03-31"));
+    CHECK_INT(y, D("2018-04-01"));
+    CHECK_INT(ics_ledger_period_parse("2018-19-M01", &a, &b, &y), 0);
+    CHECK_INT(a, D("2018-04-01"));
+    CHECK_INT(b, D("2018-04-30"));
+    CHECK_INT(ics_ledger_period_parse("2018-19-M09", &a, &b, NULL), 0);
+    CHECK_INT(a, D("2018-12-01"));
+    CHECK_INT(b, D("2018-12-31"));
+    CHECK_INT(ics_ledger_period_parse("2019-20-M11", &a, &b, NULL), 0);   /* February 2020: leap */
+    CHECK_INT(b, D("2020-02-29"));
+    CHECK_INT(ics_ledger_period_parse("1999-00-M10", &a, NULL, NULL), 0); /* century wrap */
+    CHECK_INT(a, D("2000-01-01"));
+    CHECK_INT(ics_ledger_period_parse("2018-20-M12", NULL, NULL, NULL), -1);
+    CHECK_INT(ics_ledger_period_parse("2018-19-M13", NULL, NULL, NULL), -1);
+    CHECK_INT(ics_ledger_period_parse("2018-19-M00", NULL, NULL, NULL), -1);
+    CHECK_INT(ics_ledger_period_parse("2018-19-12", NULL, NULL, NULL), -1);
+    CHECK_INT(ics_ledger_period_parse("2018-19-M1", NULL, NULL, NULL), -1);
+    CHECK_INT(ics_ledger_period_parse("", NULL, NULL, NULL), -1);
+}
+
+static void test_working_days(void)
+{
+    CHECK(!ics_ledger_is_working_day(D("2019-04-06")));   /* Saturday */
+    CHECK(!ics_ledger_is_working_day(D("2019-04-19")));   /* Good Friday */
+    CHECK(!ics_ledger_is_working_day(D("2019-04-22")));   /* Easter Monday */
+    CHECK(ics_ledger_is_working_day(D("2019-04-23")));
+    CHECK(!ics_ledger_is_working_day(D("2022-09-19")));   /* State Funeral */
+    CHECK(!ics_ledger_is_working_day(D("2020-12-28")));   /* substitute Boxing Day */
+    CHECK(ics_ledger_is_working_day(D("2020-05-04")));    /* early May moved to the 8th that year */
+    CHECK(!ics_ledger_is_working_day(D("2020-05-08")));
+    /* 2019-04-01 (Mon) + 15: 2-5 Apr (4), 8-12 (9), 15-18 (13), 19 and 22 are holidays, 23 (14), 24 (15). */
+    CHECK_INT(ics_ledger_add_working_days(D("2019-04-01"), 15), D("2019-04-24"));
+    /* Thu 24 Dec 2020 + 1: 25 Christmas, 26-27 weekend, 28 substitute -> Tue 29. */
+    CHECK_INT(ics_ledger_add_working_days(D("2020-12-24"), 1), D("2020-12-29"));
+    CHECK_INT(ics_ledger_add_working_days(D("2022-09-16"), 1), D("2022-09-20"));
+    CHECK_INT(ics_ledger_add_working_days(D("2023-05-05"), 1), D("2023-05-09"));   /* coronation Monday */
+    CHECK_INT(ics_ledger_add_working_days(D("2019-04-01"), 0), D("2019-04-01"));
+    /* (24 Apr, 1 May 2019]: 25, 26, 29, 30 Apr, 1 May. */
+    CHECK_INT(ics_ledger_working_days_between(D("2019-04-24"), D("2019-05-01")), 5);
+    CHECK_INT(ics_ledger_working_days_between(D("2019-05-01"), D("2019-04-24")), 0);
+}
+
+static void test_orgs(void)
+{
+    CHECK_STR(ics_ledger_org_type("R0A"), "trust");
+    CHECK_STR(ics_ledger_org_type("RVR"), "trust");
+    CHECK_STR(ics_ledger_org_type("QYG"), "icb");
+    CHECK_STR(ics_ledger_org_type("E06000001"), "local_authority");
+    CHECK_STR(ics_ledger_org_type("E10000002"), "local_authority");   /* a county (upper tier) */
+    CHECK(ics_ledger_org_type("ZZZ") == NULL);
+    CHECK(ics_ledger_org_type("r0a") == NULL);    /* the table is upper case; callers normalise */
+    /* data/organisations/nhs_orgs.csv has 951 rows. */
+    CHECK_INT(ics_ledger_org_count(), 951);
+    const char *prev = "";
+    for (size_t i = 0; i < ics_ledger_org_count(); i++) {
+        const char *c = ics_ledger_org_code(i, NULL, NULL);
+        CHECK(strcmp(prev, c) < 0);
+        prev = c;
+    }
+}
+
+static void test_thresholds(void)
+{
+    int64_t s, a;
+    ics_ledger_thresholds_get(NULL, "2022-23-M12", ICS_LEDGER_RP, &s, &a);
+    CHECK_INT(s, 250000);
+    CHECK_INT(a, 30000000);
+    ics_ledger_thresholds_get(NULL, "2022-23-M12", ICS_LEDGER_IE, &s, &a);
+    CHECK_INT(s, 200000000);
+    CHECK_INT(a, 300000000);
+    char path[160];
+    write_file("thr.csv", "period,kind,statement_threshold,agreement_threshold\n"
+                          "*,rp,100,1000\n2018-19,rp,200,2000\n2018-19-M12,rp,300,3000.50\n2018-19,ie,5,6\n",
+               path, sizeof path);
+    struct ics_ledger_thresholds *t;
+    struct ics_error err;
+    CHECK_INT(ics_ledger_thresholds_load(path, &t, &err), ICS_OK);
+    ics_ledger_thresholds_get(t, "2018-19-M12", ICS_LEDGER_RP, &s, &a);
+    CHECK_INT(s, 30000);
+    CHECK_INT(a, 300050);
+    ics_ledger_thresholds_get(t, "2018-19-M06", ICS_LEDGER_RP, &s, &a);
+    CHECK_INT(s, 20000);
+    CHECK_INT(a, 200000);
+    ics_ledger_thresholds_get(t, "2019-20-M12", ICS_LEDGER_RP, &s, &a);
+    CHECK_INT(s, 10000);
+    CHECK_INT(a, 100000);
+    ics_ledger_thresholds_get(t, "2019-20-M12", ICS_LEDGER_IE, &s, &a);
+    CHECK_INT(s, 200000000);
+    ics_ledger_thresholds_get(t, "2018-19-M01", ICS_LEDGER_IE, &s, &a);
+    CHECK_INT(s, 500);
+    CHECK_INT(a, 600);
+    ics_ledger_thresholds_free(t);
+    write_file("thr2.csv", "period,kind,statement_threshold,agreement_threshold\n2018-19-M12,xx,1,2\n", path, sizeof path);
+    CHECK_INT(ics_ledger_thresholds_load(path, &t, &err), ICS_ERR_PARSE);
+    CHECK_INT(err.line, 2);
+    write_file("thr3.csv", "period,kind,statement_threshold,agreement_threshold\n2018-19-M12,rp,1.234,2\n", path, sizeof path);
+    CHECK_INT(ics_ledger_thresholds_load(path, &t, &err), ICS_ERR_PARSE);
+    write_file("thr4.csv", "period,kind,statement\n", path, sizeof path);
+    CHECK_INT(ics_ledger_thresholds_load(path, &t, &err), ICS_ERR_MISSING_COLUMN);
+}
+
+/* ---- submissions ---------------------------------------------------------- */
+
+struct problems {
+    int n;
+    long line[32];
+    int column[32];
+    char reason[32][160];
+};
+
+static void collect(void *ctx, const char *file, long line, int column, const char *reason)
+{
+    (void)file;
+    struct problems *p = ctx;
+    if (p->n < 32) {
+        p->line[p->n] = line;
+        p->column[p->n] = column;
+        snprintf(p->reason[p->n], sizeof p->reason[0], "%s", reason);
+    }
+    p->n++;
+}
+
+static int submit(struct ics_ledger *l, const char *org, const char *period, const char *name, const char *text,
+                  struct ics_ledger_submit_result *res, struct problems *pr, struct ics_error *err)
+{
+    char path[160];
+    write_file(name, text, path, sizeof path);
+    struct ics_ledger_submit_options o = {.org = org, .period = period, .label = name,
+                                          .at = "2019-04-05T10:00:00Z", .problem = collect, .problem_ctx = pr};
+    ics_error_clear(err);
+    return ics_ledger_submit(l, path, &o, res, err);
+}
+
+static void test_submit_rejects(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_ledger_submit_result res;
+    struct problems pr = {0};
+    struct ics_error err;
+    /* The header is line 1. Lines 2, 8, 9 and 12 are good (line 8's unquoted comma leaves
+     * an amount of £1 and "000.00" as the note); lines 3-7 have the problem named in their
+     * note, line 10 two of them; line 11 repeats line 9's ref for the same counterparty and
+     * kind; line 12 has the same ref for another kind, which is allowed. */
+    const char *text =
+        "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+        "QKK,receivable,A1,2019-01-10,100.00,good\n"
+        "RVR,receivable,A2,2019-01-10,100.00,own code\n"
+        "ZZZ9,receivable,A3,2019-01-10,100.00,unknown code\n"
+        "QKK,receivables,A4,2019-01-10,100.00,bad kind\n"
+        "QKK,receivable,A5,2019-01-10,100.001,three decimals\n"
+        "QKK,receivable,A6,2019-02-30,100.00,bad date\n"
+        "QKK,receivable,A7,2019-01-10,£1,000.00,unquoted comma: the note column holds 000.00\n"
+        "RJ1,payable,B1,2019-01-10,5.00,good\n"
+        "QKK,expense,A9,31/13/2019,1,two problems\n"
+        "RJ1,payable,B1,2019-02-10,6.00,duplicate of line 9\n"
+        "RJ1,receivable,B1,2019-02-10,6.00,same ref other kind: fine\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "bad.csv", text, &res, &pr, &err), ICS_ERR_PARSE);
+    CHECK_INT(pr.n, 8);
+    CHECK_INT(res.problems, 7);   /* rows 3, 4, 5, 6, 7, 10, 11 */
+    CHECK_INT(pr.line[0], 3);
+    CHECK_INT(pr.column[0], 1);
+    CHECK_STR(pr.reason[0], "own organisation code 'RVR' as counterparty");
+    CHECK_INT(pr.line[1], 4);
+    CHECK_STR(pr.reason[1], "unknown organisation code 'ZZZ9'");
+    CHECK_INT(pr.line[2], 5);
+    CHECK_INT(pr.column[2], 2);
+    CHECK_STR(pr.reason[2], "bad kind 'receivables' (receivable, payable, income or expenditure)");
+    CHECK_INT(pr.line[3], 6);
+    CHECK_INT(pr.column[3], 5);
+    CHECK_STR(pr.reason[3], "bad amount '100.001': more than two decimal places");
+    CHECK_INT(pr.line[4], 7);
+    CHECK_INT(pr.column[4], 4);
+    CHECK_STR(pr.reason[4], "bad date '2019-02-30'");
+    CHECK_INT(pr.line[5], 10);
+    CHECK_INT(pr.column[5], 2);
+    CHECK_INT(pr.line[6], 10);
+    CHECK_INT(pr.column[6], 4);
+    CHECK_STR(pr.reason[6], "bad date '31/13/2019'");
+    CHECK_INT(pr.line[7], 11);
+    CHECK_INT(pr.column[7], 3);
+    CHECK_STR(pr.reason[7], "duplicate invoice_ref 'B1' for counterparty RJ1 and kind payable (first on line 9)");
+    struct ics_ledger_check c;
+    CHECK_INT(ics_ledger_check(l, &c, &err), ICS_OK);
+    CHECK_INT(c.submissions, 0);
+    CHECK_INT(c.lines, 0);
+    CHECK_INT(c.audit_entries, 0);
+    /* Missing column. */
+    pr.n = 0;
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "nocol.csv", "counterparty,kind,invoice_ref,amount\n", &res, &pr, &err),
+              ICS_ERR_MISSING_COLUMN);
+    /* Bad org and period are refused before reading. */
+    CHECK_INT(submit(l, "ZZZ9", "2018-19-M12", "x.csv", "counterparty,kind,invoice_ref,invoice_date,amount\n", &res,
+                     &pr, &err), ICS_ERR_USAGE);
+    CHECK_INT(submit(l, "RVR", "2018-19", "x.csv", "counterparty,kind,invoice_ref,invoice_date,amount\n", &res, &pr,
+                     &err), ICS_ERR_USAGE);
+    ics_ledger_close(l);
+}
+
+static int64_t total_of(const struct ics_ledger_submission *s, int kind)
+{
+    return s->totals[kind];
+}
+
+struct sub_list {
+    int n;
+    struct ics_ledger_submission s[8];
+};
+
+static int keep_sub(void *ctx, const struct ics_ledger_submission *s)
+{
+    struct sub_list *l = ctx;
+    if (l->n < 8)
+        l->s[l->n] = *s;
+    l->n++;
+    return 0;
+}
+
+static void test_submit_versions(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_ledger_submit_result res;
+    struct problems pr = {0};
+    struct ics_error err;
+    const char *v1 = "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+                     "QKK,receivable,A1,2019-01-10,100.00,\n"
+                     "QKK,receivable,A2,10/02/2019,-20.50,credit\n"
+                     "qkk ,income,,,1000,lower case and a space\n"
+                     "RJ1,payable,B1,2019-03-01,\"1,234.56\",quoted thousands\n";
+    CHECK_INT(submit(l, "rvr", "2018-19-M12", "v1.csv", v1, &res, &pr, &err), ICS_OK);
+    CHECK_INT(res.version, 1);
+    CHECK_INT(res.unchanged, 0);
+    CHECK_INT(res.lines, 4);
+    CHECK_INT(res.totals[ICS_LEDGER_RECEIVABLE], 10000 - 2050);
+    CHECK_INT(res.totals[ICS_LEDGER_INCOME], 100000);
+    CHECK_INT(res.totals[ICS_LEDGER_PAYABLE], 123456);
+    CHECK_INT(res.totals[ICS_LEDGER_EXPENDITURE], 0);
+    /* The same lines in another order: identical, nothing written. */
+    const char *v1b = "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+                      "RJ1,payable,B1,2019-03-01,1234.56,quoted thousands\n"
+                      "QKK,income,,,1000.00,lower case and a space\n"
+                      "QKK,receivable,A2,2019-02-10,-20.5,credit\n"
+                      "QKK,receivable,A1,2019-01-10,100,\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "v1b.csv", v1b, &res, &pr, &err), ICS_OK);
+    CHECK_INT(res.unchanged, 1);
+    CHECK_INT(res.version, 1);
+    /* A corrected file becomes version 2; version 1 stays in history. */
+    const char *v2 = "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+                     "QKK,receivable,A1,2019-01-10,100.00,\n"
+                     "QKK,receivable,A2,2019-02-10,-20.50,credit\n"
+                     "QKK,receivable,A3,2019-03-10,75.25,new\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "v2.csv", v2, &res, &pr, &err), ICS_OK);
+    CHECK_INT(res.version, 2);
+    CHECK_INT(res.unchanged, 0);
+    /* The same content as version 1 again is a change from version 2: version 3. */
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "v1.csv", v1, &res, &pr, &err), ICS_OK);
+    CHECK_INT(res.version, 3);
+    /* Another period is independent. */
+    CHECK_INT(submit(l, "RVR", "2018-19-M09", "v2.csv", v2, &res, &pr, &err), ICS_OK);
+    CHECK_INT(res.version, 1);
+    struct sub_list all = {0}, cur = {0};
+    CHECK_INT(ics_ledger_submissions_each(l, "2018-19-M12", NULL, 0, keep_sub, &all, &err), ICS_OK);
+    CHECK_INT(all.n, 3);
+    CHECK_INT(all.s[0].version, 1);
+    CHECK_INT(all.s[0].current, 0);
+    CHECK_INT(all.s[1].current, 0);
+    CHECK_INT(all.s[2].current, 1);
+    /* Totals from the stored lines equal the file's sums: v2 receivable 100 - 20.50 + 75.25. */
+    CHECK_INT(total_of(&all.s[1], ICS_LEDGER_RECEIVABLE), 15475);
+    CHECK_INT(total_of(&all.s[2], ICS_LEDGER_PAYABLE), 123456);
+    CHECK_INT(ics_ledger_submissions_each(l, NULL, "RVR", 1, keep_sub, &cur, &err), ICS_OK);
+    CHECK_INT(cur.n, 2);
+    struct ics_ledger_check c;
+    CHECK_INT(ics_ledger_check(l, &c, &err), ICS_OK);
+    CHECK_INT(c.submissions, 4);
+    CHECK_INT(c.current_submissions, 2);
+    CHECK_INT(c.lines, 4 + 3 + 4 + 3);
+    CHECK_INT(c.audit_entries, 4);
+    ics_ledger_close(l);
+}
+
+/* ---- matching ------------------------------------------------------------- */
+
+static const char *rvr_file =
+    "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+    "QKK,receivable,R-001,2019-01-15,120000.00,\n"
+    "QKK,receivable,R-002,2019-02-15,80000.00,\n"
+    "QKK,receivable,R-003,2019-03-28,250000.00,timing\n"
+    "QKK,receivable,CN-004,2019-03-01,-5000.00,credit note\n"
+    "QKK,income,,,3500000.00,\n"
+    "RJ1,payable,G-100,2018-12-01,1500.00,\n"
+    "RJ1,payable,G-101,2019-01-01,700.00,\n"
+    "E09000008,receivable,,,2000.00,\n";
+static const char *qkk_file =
+    "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+    "RVR,payable,R-001,2019-01-15,120000.00,\n"
+    "RVR,payable,R-002,2019-02-15,75000.00,\n"
+    "RVR,payable,CN-004,2019-03-01,-5000.00,\n"
+    "RVR,payable,R-999,2018-03-20,1000.00,prior year\n"
+    "RVR,expenditure,,,3500000.00,\n";
+static const char *rj1_file =
+    "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+    "RVR,receivable,G-100,2018-12-01,1500.00,\n"
+    "RVR,receivable,G-101,2019-01-01,700.00,\n"
+    "RVR,receivable,G-102,2019-02-01,300.00,\n";
+
+static struct ics_ledger *small_system(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_ledger_submit_result res;
+    struct problems pr = {0};
+    struct ics_error err;
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "rvr.csv", rvr_file, &res, &pr, &err), ICS_OK);
+    CHECK_INT(submit(l, "QKK", "2018-19-M12", "qkk.csv", qkk_file, &res, &pr, &err), ICS_OK);
+    CHECK_INT(submit(l, "RJ1", "2018-19-M12", "rj1.csv", rj1_file, &res, &pr, &err), ICS_OK);
+    return l;
+}
+
+static void test_match(void)
+{
+    struct ics_ledger *l = small_system();
+    struct ics_error err;
+    struct ics_ledger_match *m;
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_count(m), 4);
+    /* Sorted by supplier, purchaser, kind (ie before rp). */
+    const struct ics_ledger_comparison *c = ics_ledger_match_row(m, 0);
+    CHECK_STR(c->supplier, "RJ1");
+    CHECK_STR(c->purchaser, "RVR");
+    CHECK_INT(c->cls, ICS_LEDGER_RP);
+    CHECK_INT(c->supplier_total, 250000);      /* 1500 + 700 + 300 */
+    CHECK_INT(c->purchaser_total, 220000);     /* 1500 + 700 */
+    CHECK_INT(c->mismatch, 30000);
+    CHECK_INT(c->status, ICS_LEDGER_BELOW_THRESHOLD);
+    CHECK_INT(c->statement_required, 0);       /* 2,500.00 is not over £2,500 */
+    CHECK_INT(c->paired, 1);
+    CHECK_INT(c->matched, 2);
+    CHECK_INT(c->only_supplier, 1);
+    CHECK_INT(c->only_purchaser, 0);
+    CHECK_INT(c->amount_differs, 0);
+    c = ics_ledger_match_row(m, 1);
+    CHECK_STR(c->supplier, "RVR");
+    CHECK_STR(c->purchaser, "E09000008");
+    CHECK_INT(c->supplier_total, 200000);
+    CHECK_INT(c->purchaser_total, 0);
+    CHECK_INT(c->purchaser_reported, 0);
+    CHECK_INT(c->paired, 0);
+    CHECK_INT(c->status, ICS_LEDGER_BELOW_THRESHOLD);
+    c = ics_ledger_match_row(m, 2);
+    CHECK_STR(c->purchaser, "QKK");
+    CHECK_INT(c->cls, ICS_LEDGER_IE);
+    CHECK_INT(c->mismatch, 0);
+    CHECK_INT(c->status, ICS_LEDGER_AGREED);
+    CHECK_INT(c->statement_required, 1);       /* 3.5m over 2m */
+    c = ics_ledger_match_row(m, 3);
+    CHECK_INT(c->cls, ICS_LEDGER_RP);
+    CHECK_INT(c->supplier_total, 44500000);    /* 120000 + 80000 + 250000 - 5000 */
+    CHECK_INT(c->purchaser_total, 19100000);   /* 120000 + 75000 - 5000 + 1000 */
+    CHECK_INT(c->mismatch, 25400000);
+    CHECK_INT(c->status, ICS_LEDGER_MISMATCH); /* 445,000 over 300,000 */
+    CHECK_INT(c->matched, 2);                  /* R-001, CN-004 */
+    CHECK_INT(c->amount_differs, 1);           /* */
+    CHECK_INT(c->only_supplier, 1);            /* */
+    CHECK_INT(c->only_purchaser, 1);           /* */
+    CHECK_INT(c->oldest_unagreed, D("2018-03-20"));
+    CHECK_INT(c->prior_year_invoices, 1);
+    CHECK_INT(c->prior_year_value, 100000);
+    ics_ledger_match_free(m);
+    /* An agreement threshold of 500,000 makes the rp mismatch below threshold. */
+    char path[160];
+    write_file("thr5.csv", "period,kind,statement_threshold,agreement_threshold\n*,rp,2499.99,500000\n", path,
+               sizeof path);
+    struct ics_ledger_thresholds *t;
+    CHECK_INT(ics_ledger_thresholds_load(path, &t, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", t, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_row(m, 3)->status, ICS_LEDGER_BELOW_THRESHOLD);
+    CHECK_INT(ics_ledger_match_row(m, 0)->statement_required, 1);   /* 2,500.00 over 2,499.99 */
+    ics_ledger_match_free(m);
+    ics_ledger_thresholds_free(t);
+    /* An open dispute covers the rp comparison; closing it uncovers it. */
+    struct ics_ledger_dispute_spec spec = {.period = "2018-19-M12", .supplier = "RVR", .purchaser = "QKK",
+                                           .cls = ICS_LEDGER_RP, .amount = 500000};
+    struct ics_ledger_action act = {.actor = "QKK", .on = D("2019-04-01")};
+    int64_t id = 0;
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_row(m, 3)->status, ICS_LEDGER_DISPUTED);
+    CHECK_INT(ics_ledger_match_row(m, 3)->dispute_id, id);
+    CHECK_INT(ics_ledger_match_row(m, 2)->status, ICS_LEDGER_AGREED);   /* ie is not disputed */
+    ics_ledger_match_free(m);
+    /* A dispute raised for a later period does not cover this one. */
+    CHECK_INT(ics_ledger_match(l, "2018-19-M11", NULL, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_count(m), 0);
+    ics_ledger_match_free(m);
+    CHECK_INT(ics_ledger_dispute_close(l, id, "withdrawn", NULL, &act, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_row(m, 3)->status, ICS_LEDGER_MISMATCH);
+    ics_ledger_match_free(m);
+    CHECK_INT(ics_ledger_match(l, "2018-19-M13", NULL, &m, &err), ICS_ERR_USAGE);
+    ics_ledger_close(l);
+}
+
+/* ---- disputes ------------------------------------------------------------- */
+
+static void test_disputes(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_error err;
+    struct ics_ledger_dispute_spec spec = {.period = "2018-19-M12", .supplier = "RVR", .purchaser = "QKK",
+                                           .cls = ICS_LEDGER_RP, .amount = 500000, .description = "R-002"};
+    const char *inv[] = {"R-002", "R-003", "R-002"};
+    spec.invoices = inv;
+    spec.invoice_count = 3;
+    struct ics_ledger_action act = {.actor = "RJ1", .on = D("2019-04-01")};
+    int64_t id = 0;
+    /* A third party cannot open it. */
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id, &err), ICS_ERR_CONFLICT);
+    act.actor = "QKK";
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id, &err), ICS_OK);
+    CHECK_INT(id, 1);
+    struct ics_ledger_dispute_filter f = {.older_than = -1, .as_of = D("2019-04-24"), .id = id};
+    struct ics_ledger_disputes *d;
+    CHECK_INT(ics_ledger_disputes_list(l, &f, &d, &err), ICS_OK);
+    CHECK_INT(ics_ledger_disputes_count(d), 1);
+    const struct ics_ledger_dispute *x = ics_ledger_disputes_row(d, 0);
+    CHECK_INT(x->stage, ICS_LEDGER_LOCAL_NEGOTIATION);
+    CHECK_INT(x->deadline_on, D("2019-04-24"));   /* 15 working days, over Easter */
+    CHECK_INT(x->overdue, 0);                       /* due that day: not yet overdue */
+    CHECK_STR(x->invoices, "R-002 R-003");
+    CHECK_STR(x->raised_by, "QKK");
+    CHECK_INT(x->age_days, 23);
+    ics_ledger_disputes_free(d);
+    f.as_of = D("2019-04-25");
+    CHECK_INT(ics_ledger_disputes_list(l, &f, &d, &err), ICS_OK);
+    CHECK_INT(ics_ledger_disputes_row(d, 0)->overdue, 1);
+    CHECK_INT(ics_ledger_disputes_row(d, 0)->working_days_overdue, 1);
+    ics_ledger_disputes_free(d);
+
+    /* Third parties cannot act; stages cannot be skipped. */
+    act.actor = "RJ1";
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 100000, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, -1, NULL, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_close(l, id, "agreed", NULL, &act, &err), ICS_ERR_CONFLICT);
+    act.actor = "RVR";
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, ICS_LEDGER_MEDIATION, NULL, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, ICS_LEDGER_DETERMINATION, NULL, &act, &err), ICS_ERR_CONFLICT);
+    act.on = D("2019-03-31");   /* before the dispute began */
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 1, &act, &err), ICS_ERR_CONFLICT);
+    act.on = D("2019-04-10");
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, ICS_LEDGER_EXECUTIVE_ESCALATION, NULL, &act, &err), ICS_OK);
+    f.as_of = D("2019-04-26");
+    CHECK_INT(ics_ledger_disputes_list(l, &f, &d, &err), ICS_OK);
+    x = ics_ledger_disputes_row(d, 0);
+    CHECK_INT(x->stage, ICS_LEDGER_EXECUTIVE_ESCALATION);
+    /* 10 working days after 10 Apr: 11, 12, 15-18 (6), Easter, 23-26 (10). */
+    CHECK_INT(x->deadline_on, D("2019-04-26"));
+    CHECK_INT(x->overdue, 0);
+    ics_ledger_disputes_free(d);
+    act.actor = "QKK";
+    act.on = D("2019-04-29");
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, -1, NULL, &act, &err), ICS_OK);
+    f.as_of = D("2019-05-30");
+    CHECK_INT(ics_ledger_disputes_list(l, &f, &d, &err), ICS_OK);
+    x = ics_ledger_disputes_row(d, 0);
+    CHECK_INT(x->stage, ICS_LEDGER_MEDIATION);
+    /* 20 working days after 29 Apr: 30 Apr-3 May (4), 6 May holiday, 7-10 (8), 13-17 (13),
+     * 20-24 (18), 27 May holiday, 28 (19), 29 (20). */
+    CHECK_INT(x->deadline_on, D("2019-05-29"));
+    CHECK_INT(x->overdue, 1);
+    CHECK_INT(x->working_days_overdue, 1);
+    ics_ledger_disputes_free(d);
+    /* Determination needs a referee who is not a party, and an offer from each party. */
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, -1, NULL, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, -1, "RVR", &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, -1, "X24", &act, &err), ICS_ERR_CONFLICT);   /* no offers yet */
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 100000, &act, &err), ICS_OK);                  /* QKK: 1,000 */
+    act.actor = "RVR";
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 450000, &act, &err), ICS_OK);
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 400000, &act, &err), ICS_OK);                  /* final: 4,000 */
+    act.actor = "QKK";
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, ICS_LEDGER_DETERMINATION, "x24", &act, &err), ICS_OK);
+    /* At determination: no more offers, and only the referee decides. */
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 200000, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_determine(l, id, "QKK", NULL, &act, &err), ICS_ERR_CONFLICT);
+    act.actor = "X24";
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 200000, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_escalate(l, id, -1, NULL, &act, &err), ICS_ERR_CONFLICT);
+    int64_t split = 250000;
+    CHECK_INT(ics_ledger_dispute_determine(l, id, NULL, &split, &act, &err), ICS_ERR_CONFLICT);    /* no splitting */
+    CHECK_INT(ics_ledger_dispute_determine(l, id, "RVR", &split, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_determine(l, id, "RJ1", NULL, &act, &err), ICS_ERR_CONFLICT);     /* not a party */
+    CHECK_INT(ics_ledger_dispute_determine(l, id, "RVR", NULL, &act, &err), ICS_OK);
+    f.as_of = D("2019-06-30");
+    CHECK_INT(ics_ledger_disputes_list(l, &f, &d, &err), ICS_OK);
+    x = ics_ledger_disputes_row(d, 0);
+    CHECK_INT(x->stage, ICS_LEDGER_CLOSED);
+    CHECK_STR(x->outcome, "determined");
+    CHECK_STR(x->awarded_to, "RVR");
+    CHECK_INT(x->settled_amount, 400000);   /* RVR's final offer, whole */
+    CHECK_INT(x->supplier_offer, 400000);
+    CHECK_INT(x->purchaser_offer, 100000);
+    CHECK_INT(x->overdue, 0);
+    CHECK_INT(x->closed_on, D("2019-04-29"));
+    CHECK_INT(x->age_days, 28);
+    ics_ledger_disputes_free(d);
+    /* Closed: nothing more. */
+    act.actor = "RVR";
+    CHECK_INT(ics_ledger_dispute_offer(l, id, 1, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_close(l, id, "agreed", NULL, &act, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_dispute_escalate(l, 99, -1, NULL, &act, &err), ICS_ERR_NOT_FOUND);
+
+    /* A second dispute settled by agreement; the determination amount can also name the offer. */
+    int64_t id2;
+    act.on = D("2019-05-01");
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id2, &err), ICS_OK);
+    CHECK_INT(id2, 2);
+    int64_t settled = 123456;
+    CHECK_INT(ics_ledger_dispute_close(l, id2, "settled", &settled, &act, &err), ICS_ERR_USAGE);
+    CHECK_INT(ics_ledger_dispute_close(l, id2, "agreed", &settled, &act, &err), ICS_OK);
+    /* Filters: by org, by status, by age. */
+    struct ics_ledger_dispute_filter g = {.older_than = -1, .as_of = D("2019-06-30")};
+    g.status = "closed";
+    CHECK_INT(ics_ledger_disputes_list(l, &g, &d, &err), ICS_OK);
+    CHECK_INT(ics_ledger_disputes_count(d), 2);
+    ics_ledger_disputes_free(d);
+    g.status = "open";
+    CHECK_INT(ics_ledger_disputes_list(l, &g, &d, &err), ICS_OK);
+    CHECK_INT(ics_ledger_disputes_count(d), 0);
+    ics_ledger_disputes_free(d);
+    g.status = NULL;
+    g.org = "rj1";
+    CHECK_INT(ics_ledger_disputes_list(l, &g, &d, &err), ICS_OK);
+    CHECK_INT(ics_ledger_disputes_count(d), 0);
+    ics_ledger_disputes_free(d);
+    g.org = "QKK";
+    g.older_than = 27;   /* ages 28 and 0 */
+    CHECK_INT(ics_ledger_disputes_list(l, &g, &d, &err), ICS_OK);
+    CHECK_INT(ics_ledger_disputes_count(d), 1);
+    ics_ledger_disputes_free(d);
+    g.status = "negotiating";
+    CHECK_INT(ics_ledger_disputes_list(l, &g, &d, &err), ICS_ERR_USAGE);
+    /* Deadlines are configurable per stage. */
+    struct ics_ledger_action admin = {.actor = "admin", .on = D("2019-05-01")};
+    CHECK_INT(ics_ledger_set_stage_deadline(l, ICS_LEDGER_LOCAL_NEGOTIATION, 5, &admin, &err), ICS_OK);
+    CHECK_INT(ics_ledger_set_stage_deadline(l, ICS_LEDGER_CLOSED, 5, &admin, &err), ICS_ERR_USAGE);
+    int64_t id3;
+    act.on = D("2019-05-01");
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id3, &err), ICS_OK);
+    struct ics_ledger_dispute_filter h = {.older_than = -1, .as_of = D("2019-05-09"), .id = id3};
+    CHECK_INT(ics_ledger_disputes_list(l, &h, &d, &err), ICS_OK);
+    /* 5 working days after Wed 1 May 2019: 2, 3, (6 May holiday), 7, 8, 9. */
+    CHECK_INT(ics_ledger_disputes_row(d, 0)->deadline_on, D("2019-05-09"));
+    ics_ledger_disputes_free(d);
+    /* Each action is in the audit log: 1 open + 3 escalations + 3 offers + 1 determination,
+     * 1 open + 1 close, 1 deadline change, 1 open. */
+    struct ics_ledger_audit_check ac;
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_OK);
+    CHECK_INT(ac.entries, 12);
+    ics_ledger_close(l);
+}
+
+/* ---- audit ------------------------------------------------------------------ */
+
+static void test_audit_tamper(void)
+{
+    struct ics_ledger *l = small_system();
+    struct ics_error err;
+    struct ics_ledger_audit_check ac;
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_OK);
+    CHECK_INT(ac.entries, 3);
+    CHECK_INT(ac.first_bad, 0);
+    CHECK_INT((int)strlen(ac.head), 64);
+    struct ics_store *s = ics_ledger_store(l);
+    /* The database refuses changes to the log... */
+    CHECK_INT(ics_store_exec(s, "UPDATE audit SET detail = 'x' WHERE seq = 2", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(s, "DELETE FROM audit WHERE seq = 3", &err), ICS_ERR_CONFLICT);
+    /* ...and someone who gets round that is caught by the chain. */
+    CHECK_INT(ics_store_exec(s, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+                                " UPDATE audit SET detail = replace(detail, 'lines=5', 'lines=4') WHERE seq = 2", &err),
+              ICS_OK);
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
+    CHECK_INT(ac.first_bad, 2);
+    CHECK_INT(ac.entries, 2);
+    struct ics_ledger_check c;
+    CHECK_INT(ics_ledger_check(l, &c, &err), ICS_ERR_FAILED);
+    ics_ledger_close(l);
+
+    l = small_system();
+    s = ics_ledger_store(l);
+    CHECK_INT(ics_store_exec(s, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2", &err), ICS_OK);
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
+    CHECK_INT(ac.first_bad, 2);   /* missing */
+    ics_ledger_close(l);
+
+    l = small_system();
+    s = ics_ledger_store(l);
+    /* Rewriting an entry together with its own hash breaks the link to the next one. */
+    CHECK_INT(ics_store_exec(s, "DROP TRIGGER audit_no_update; UPDATE audit SET hash = 'ab' || substr(hash, 3) WHERE seq = 1",
+                             &err), ICS_OK);
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
+    CHECK_INT(ac.first_bad, 1);
+    ics_ledger_close(l);
+}
+
+/* ---- store ------------------------------------------------------------------- */
+
+static void test_store(void)
+{
+    struct ics_store *s;
+    struct ics_error err;
+    char path[160];
+    snprintf(path, sizeof path, "%s/missing.db", tmpdir);
+    CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_NOT_FOUND);
+    struct ics_ledger *l;
+    CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_ERR_NOT_FOUND);
+    CHECK_INT(access(path, F_OK), -1);   /* not created */
+    /* A file that is not a database. */
+    char junk[160];
+    write_file("junk.db", "this is not a database, just some text that is long enough to fill a header...........",
+               junk, sizeof junk);
+    CHECK(ics_ledger_open(junk, 0, &l, &err) != ICS_OK);
+    /* Migrations: a new store is at the latest version; reopening changes nothing. */
+    CHECK_INT(ics_store_open(path, ICS_STORE_CREATE, &s, &err), ICS_OK);
+    int v = -1;
+    CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
+    CHECK_INT(v, 0);
+    int from = -1, to = -1;
+    CHECK_INT(ics_store_migrate(s, &from, &to, &err), ICS_OK);
+    CHECK_INT(from, 0);
+    CHECK_INT(to, ics_store_latest_version());
+    CHECK_INT(ics_store_migrate(s, &from, &to, &err), ICS_OK);
+    CHECK_INT(from, to);
+    /* STRICT tables refuse text in an INTEGER column, as PostgreSQL would. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('x', 'ten')", &err),
+              ICS_ERR_CONFLICT);   /* SQLITE_CONSTRAINT_DATATYPE */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('x', 0)", &err),
+              ICS_ERR_CONFLICT);   /* CHECK (working_days > 0) */
+    /* Foreign keys are on. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
+                                " VALUES (1, 42, 2, 'A', 'income', 5)", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_check(s, &err), ICS_OK);
+    /* A newer schema than this build is refused. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO schema_migration VALUES (999, 'future', 'now')", &err), ICS_OK);
+    ics_store_close(s);
+    CHECK_INT(ics_store_open(path, ICS_STORE_MIGRATE, &s, &err), ICS_ERR_STORE);
+    remove_db(path);
+}
+
+/* ---- allocation failures ----------------------------------------------------- */
+
+static void test_alloc_failures(void)
+{
+    struct ics_ledger *l = small_system();
+    struct ics_error err;
+    char path[160];
+    write_file("alloc.csv", rj1_file, path, sizeof path);
+    int failures = 0, ok = 0;
+    for (long n = 0; n < 400 && !ok; n++) {
+        struct ics_ledger_match *m = NULL;
+        ics_alloc_fail_after(n);
+        int rc = ics_ledger_match(l, "2018-19-M12", NULL, &m, &err);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK) {
+            ok = 1;
+            CHECK_INT(ics_ledger_match_count(m), 4);
+        } else {
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+            failures++;
+        }
+        ics_ledger_match_free(m);
+    }
+    CHECK(ok);
+    CHECK(failures > 0);
+    ok = 0;
+    for (long n = 0; n < 400 && !ok; n++) {
+        struct ics_ledger_submit_options o = {.org = "RJ1", .period = "2018-19-M11", .at = "2019-04-05T10:00:00Z"};
+        struct ics_ledger_submit_result res;
+        ics_alloc_fail_after(n);
+        int rc = ics_ledger_submit(l, path, &o, &res, &err);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK)
+            ok = 1;
+        else
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+    }
+    CHECK(ok);
+    /* Whatever failed left nothing behind: one more submission in all. */
+    struct ics_ledger_check c;
+    CHECK_INT(ics_ledger_check(l, &c, &err), ICS_OK);
+    CHECK_INT(c.submissions, 4);
+    ics_ledger_close(l);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ics_test_ledger_XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(test_periods);
+    RUN(test_working_days);
+    RUN(test_orgs);
+    RUN(test_thresholds);
+    RUN(test_store);
+    RUN(test_submit_rejects);
+    RUN(test_submit_versions);
+    RUN(test_match);
+    RUN(test_disputes);
+    RUN(test_audit_tamper);
+    RUN(test_alloc_failures);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return TEST_SUMMARY("ledger");
+}
