@@ -34,5 +34,13 @@ say "Largest excess bed days by provider"
 echo
 awk -F, '$1 == "total" {printf "System total: %d spells, %d excess bed days (%.0f beds), £%s; %d spells of 21+ days, %.0f beds occupied by 21+ day patients on an average night\n", $4, $6, $15, $7, $9, $14}' "$out/beds_by_provider.csv"
 
+say "3. The gap to the top quartile: what closing a third of it would release (ics benchmark)"
+echo "by provider, excess bed days per spell:"
+"$ics" benchmark "$out/beds_by_provider.csv" --metric excess_bed_days/spells --close-gap 1/3 --occupancy 0.92 \
+    -o "$out/benchmark_by_provider.csv" 2>&1 | tail -n 1
+echo "by ICB of residence, excess bed days per head (ONS mid-2020 population):"
+"$ics" benchmark "$out/beds_by_icb.csv" --metric excess_bed_days --population ons --close-gap 1/3 --occupancy 0.92 \
+    -o "$out/benchmark_by_icb.csv" 2>&1 | tail -n 1
+
 say "Results"
 for f in "$out"/*.csv; do printf '  %s\n' "$f"; done

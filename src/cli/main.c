@@ -19,8 +19,12 @@ const struct cli_command cli_commands[] = {
      "                 [--trimpoints-out FILE] [--quiet]\n"
      "See docs/commands/synth.md.\n"},
     {"benchmark", cmd_benchmark, "gap to the top quartile and the opportunity of closing it",
-     "usage: ics benchmark TABLE.csv --metric NUM[/DEN] [options]\n"
-     "See docs/commands/benchmark.md.\n"},
+     "usage: ics benchmark TABLE.csv --metric NUM[/DEN] [--scale N] [--population FILE|ons]\n"
+     "       [--better lower|higher] [--target top-quartile|top-quartile-mean|median|best5of10|VALUE]\n"
+     "       [--peers FILE] [--within icb|region|FILE] [--geography FILE] [--close-gap FRACTION]\n"
+     "       [--days N] [--occupancy FRACTION] [--cost-per-day POUNDS] [--format csv|json]\n"
+     "       [-o FILE] [--totals FILE] [--quiet]\n"
+     "TABLE.csv may be - for standard input. See docs/commands/benchmark.md.\n"},
     {"spc", cmd_spc, "SPC (XmR) charts with the Making Data Count rules",
      "usage: ics spc SERIES.csv --value COL [options]\nSee docs/commands/spc.md.\n"},
     {"funnel", cmd_funnel, "funnel plot limits with overdispersion",
