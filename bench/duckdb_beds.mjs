@@ -30,8 +30,12 @@
 //     in the period; open spells occupy every night from admission to `to`.
 //     A 7+ (21+) night has d - admission >= 7 (21).
 //
-// Every column is read with an explicit type (dates as DATE), so DuckDB does
-// no type sniffing; columns the pipeline does not use are read as VARCHAR.
+// Every column is read with an explicit type (dates as DATE; columns the
+// pipeline does not use as VARCHAR) and the dialect is given. The sniffer
+// still samples the file: with auto_detect = false DuckDB has no row estimate
+// for the CSV (it guesses ~42 rows), hashes the 20 million spells instead of
+// the few thousand trim points in the join and needs 2 GB; with the sample
+// it picks the right side.
 import { readFileSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -163,7 +167,7 @@ function buildSql(opt, header) {
     const spells = `
   raw AS (
     SELECT * FROM read_csv(${sqlString(opt.file)}, header = true, delim = ',', quote = '"', escape = '"',
-                           auto_detect = false, columns = ${colSpec})
+                           types = ${colSpec})
   ),
   spells AS (
     SELECT trim(${key}) AS code, trim(${col('hrg')}) AS hrg,
