@@ -73,7 +73,7 @@ cat "$FILE" >/dev/null
 OUT=$WORK/out
 rm -rf "$OUT"
 mkdir -p "$OUT"
-TIMES=$OUT/times.tsv     # name <tab> seconds <tab> peak RSS KiB
+TIMES=$OUT/times.tsv     # name <tab> wall seconds <tab> peak RSS KiB <tab> CPU seconds (user + system)
 : >"$TIMES"
 
 # measure NAME CMD...: runs CMD once, appends its wall time and peak RSS.
@@ -82,7 +82,7 @@ measure() {
     local name=$1; shift
     local t0 t1 rc=0
     t0=$EPOCHREALTIME
-    /usr/bin/time -f %M -o "$OUT/$name.rss" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" || rc=$?
+    /usr/bin/time -f "%M %U %S" -o "$OUT/$name.rss" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" || rc=$?
     t1=$EPOCHREALTIME
     if [ $rc -ne 0 ]; then
         say "FAILED ($rc): $*"
@@ -90,7 +90,7 @@ measure() {
         exit 1
     fi
     printf '%s\t%s\t%s\n' "$name" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" \
-        "$(tail -n 1 "$OUT/$name.rss")" >>"$TIMES"
+        "$(tail -n 1 "$OUT/$name.rss" | awk '{ printf "%d\t%.2f", $1, $2 + $3 }')" >>"$TIMES"
 }
 
 check_totals() {
@@ -156,22 +156,22 @@ read -r FROM TO <"$OUT/period"
 RESULTS=$OUT/results.md
 awk -F'\t' -v rows="$ROWS" -v bytes="$BYTES" -v runs="$RUNS" \
     -v from="$FROM" -v to="$TO" '
-function median(name,   n, i, j, t, a) {
+function median(name, what,   n, i, j, t, a) {
     n = count[name]
-    for (i = 1; i <= n; i++) a[i] = secs[name, i]
+    for (i = 1; i <= n; i++) a[i] = (what == "cpu") ? cpu[name, i] : secs[name, i]
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-{ count[$1]++; secs[$1, count[$1]] = $2; if ($3 > rss[$1]) rss[$1] = $3 }
+{ count[$1]++; secs[$1, count[$1]] = $2; cpu[$1, count[$1]] = $4; if ($3 > rss[$1]) rss[$1] = $3 }
 function line(label, name, extra,   m) {
     m = median(name)
-    printf "| %s | %.2f | %.2f M | %.0f | %.1f | %s |\n", label, m, rows / m / 1e6, bytes / m / 1e6,
-        rss[name] * 1024 / 1e6, extra
+    printf "| %s | %.2f | %.2f | %.2f M | %.0f | %.1f | %s |\n", label, m, median(name, "cpu"), rows / m / 1e6,
+        bytes / m / 1e6, rss[name] * 1024 / 1e6, extra
 }
 END {
     wc = median("wc")
-    printf "| command | median wall s | rows/s | MB/s | peak RSS MB | compared |\n"
-    printf "| --- | ---: | ---: | ---: | ---: | --- |\n"
+    printf "| command | median wall s | median CPU s | rows/s | MB/s | peak RSS MB | compared |\n"
+    printf "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
     line("`wc -l`", "wc", "")
     nlev = split("provider residence", levels, " ")
     for (l = 1; l <= nlev; l++) {
