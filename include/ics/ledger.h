@@ -101,6 +101,7 @@ struct ics_ledger_submit_options {
 };
 
 struct ics_ledger_submit_result {
+    char org[ICS_LEDGER_CODE_MAX];  /* the organisation code as stored (upper case) */
     int64_t submission_id;      /* the current submission after the call */
     int version;                /* its version number (1, 2, ...) */
     int unchanged;              /* 1: identical to the current version; nothing written */

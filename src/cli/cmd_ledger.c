@@ -149,10 +149,10 @@ static void print_submitted(const struct ics_ledger_submit_options *o, const str
     for (int k = 0; k < 4; k++)
         ics_pence_format(res->totals[k], m[k]);
     if (res->unchanged)
-        printf("unchanged: identical to version %d of %s for %s; nothing written\n", res->version, o->period, o->org);
+        printf("unchanged: identical to version %d of %s for %s; nothing written\n", res->version, o->period, res->org);
     else
         printf("submitted %s %s version %d: %lld lines; receivable %s, payable %s, income %s, expenditure %s\n",
-               o->org, o->period, res->version, (long long)res->lines, m[0], m[1], m[2], m[3]);
+               res->org, o->period, res->version, (long long)res->lines, m[0], m[1], m[2], m[3]);
 }
 
 /* A manifest lists org,file (paths relative to the manifest's folder); each

@@ -481,6 +481,7 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     if (!opt->period || !ledger_period_valid(opt->period))
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
                              opt->period ? opt->period : "");
+    memcpy(res->org, org, sizeof res->org);
     const char *label = opt->label ? opt->label : path;
     char at[32];
     if (opt->at)
