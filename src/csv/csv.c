@@ -195,10 +195,10 @@ static int parse_quoted(struct splitter *sp, const char *p, const char *end, int
 
 #if defined(__SSE2__)
 /*
- * The fast path with SSE2: one pass classifies 16 bytes at a time into
+ * The fast path with SSE2: one pass classifies 32 bytes at a time into
  * commas, line ends and quotes, and fields are cut at the comma bits. Returns
  * 1 with the row split, 0 when the line holds a quote (the caller takes the
- * slow path), or -1 when fewer than 16 bytes remain before the line end is
+ * slow path), or -1 when fewer than 32 bytes remain before the line end is
  * found (the caller takes the scalar path; never reads past `end`).
  */
 static int split_sse2(struct splitter *sp, const char *p, const char *end, int want, struct ics_csv_row *row,
@@ -208,15 +208,20 @@ static int split_sse2(struct splitter *sp, const char *p, const char *end, int w
     struct ics_csv_field *f = sp->fields;
     const char *s = p, *field_start = p;
     int n = 0;
-    while (end - s >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-        unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
-        unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
-        unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
-        unsigned before = mn ? (mn & (0u - mn)) - 1 : 0xFFFFu;   /* bits before the line end */
+    while (end - s >= 32) {
+        /* 32 bytes a step: two 16-byte compares folded into 32-bit masks */
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+        uint32_t mc = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, comma)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, comma)) << 16;
+        uint32_t mn = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, lf)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, lf)) << 16;
+        uint32_t mq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, quote)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, quote)) << 16;
+        uint32_t before = mn ? (mn & (0u - mn)) - 1 : 0xFFFFFFFFu;   /* bits before the line end */
         if (mq & before)
             return 0;
-        unsigned commas = mc & before;
+        uint32_t commas = mc & before;
         while (commas && n < want) {
             const char *c = s + __builtin_ctz(commas);
             f[n].ptr = field_start;
@@ -247,7 +252,7 @@ static int split_sse2(struct splitter *sp, const char *p, const char *end, int w
             *newlines = 1;
             return 1;
         }
-        s += 16;
+        s += 32;
     }
     return -1;
 }

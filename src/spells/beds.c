@@ -454,6 +454,30 @@ struct histogram {
     uint64_t n;
 };
 
+#define GROUP_CACHE 512
+#define TRIM_CACHE 4096
+
+struct lookaside {
+    uint64_t word;     /* ics_strmap_prefix of the code */
+    uint32_t len;      /* 0: empty slot */
+    uint32_t value;    /* groups: entry index; trims: entry index + 1, 0 = no such HRG */
+};
+
+static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size)
+{
+    return (unsigned)(((word ^ len) * 0x9E3779B97F4A7C15ULL) >> 40) & (size - 1);
+}
+
+#define HIST_CACHE 2048
+
+struct hist_lookaside {
+    uint64_t word;     /* the HRG's bytes (up to 8) */
+    int32_t bucket;
+    uint16_t len;      /* 0: empty slot */
+    uint16_t cls;
+    uint32_t index;
+};
+
 struct worker {
     const struct config *cfg;
     struct ics_strmap groups;       /* code -> struct group */
@@ -461,9 +485,12 @@ struct worker {
     int32_t max_discharge, max_admission;
     uint64_t used, open, outside, in_period, no_trim, no_rate;
     int failed;                     /* out of memory */
-    /* the last group, as rows often repeat a code */
-    uint32_t last_group;
-    int have_last;
+    /* Direct-mapped caches in front of the maps for codes of up to 8 bytes
+     * (providers, HRGs): the code's bytes as one word decide a hit exactly. */
+    struct lookaside group_cache[GROUP_CACHE];
+    struct lookaside trim_cache[TRIM_CACHE];
+    struct hist_lookaside hist_cache[HIST_CACHE];
+    int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
     struct ics_date_cache dates;
 };
 
@@ -474,6 +501,8 @@ static void worker_init(struct worker *w, const struct config *cfg)
     ics_strmap_init(&w->groups, sizeof(struct group));
     ics_strmap_init(&w->histograms, sizeof(struct histogram));
     w->max_discharge = w->max_admission = INT32_MIN;
+    w->fy_first = 1;
+    w->fy_last = 0;   /* empty: the first discharge computes its year */
 }
 
 static void worker_release(struct worker *w)
@@ -545,12 +574,29 @@ static int first_pass_row(void *p, struct ics_csv_row *row)
             return 0;
         bucket = 0;
     } else {
-        int32_t last;
-        ics_financial_year(sp.discharged, &bucket, &last);
+        if (sp.discharged < w->fy_first || sp.discharged > w->fy_last)
+            ics_financial_year(sp.discharged, &w->fy_first, &w->fy_last);
+        bucket = w->fy_first;
     }
-    char key[128];
-    size_t klen = histogram_key(key, bucket, sp.cls, sp.hrg, sp.hrg_len);
-    struct histogram *h = ics_strmap_upsert(&w->histograms, key, klen, NULL);
+    struct histogram *h;
+    struct hist_lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (sp.hrg_len <= 8) {
+        word = ics_strmap_prefix(sp.hrg, sp.hrg_len);
+        unsigned i = lookaside_slot(word ^ ((uint64_t)(uint32_t)bucket << 32) ^ (uint64_t)sp.cls,
+                                    (uint32_t)sp.hrg_len, HIST_CACHE);
+        slot = &w->hist_cache[i];
+    }
+    if (slot && slot->len == sp.hrg_len && slot->word == word && slot->bucket == bucket && slot->cls == sp.cls) {
+        h = ics_strmap_value(&w->histograms, slot->index);
+    } else {
+        char key[128];
+        size_t klen = histogram_key(key, bucket, sp.cls, sp.hrg, sp.hrg_len);
+        uint32_t index;
+        h = ics_strmap_upsert(&w->histograms, key, klen, &index);
+        if (h && slot)
+            *slot = (struct hist_lookaside){word, bucket, (uint16_t)sp.hrg_len, (uint16_t)sp.cls, index};
+    }
     if (!h || histogram_add(h, sp.discharged - sp.admitted)) {
         w->failed = 1;
         return 1;
@@ -577,6 +623,24 @@ static void diff_range(int64_t *diff, int64_t lo, int64_t hi)
     diff[hi + 1] -= 1;
 }
 
+static const struct trim *find_trim(struct worker *w, const char *hrg, size_t len)
+{
+    const struct ics_strmap *map = &w->cfg->trim->map;
+    if (len == 0)
+        return NULL;
+    if (len > 8)
+        return ics_strmap_get(map, hrg, len);
+    uint64_t word = ics_strmap_prefix(hrg, len);
+    struct lookaside *slot = &w->trim_cache[lookaside_slot(word, (uint32_t)len, TRIM_CACHE)];
+    if (slot->len != len || slot->word != word) {
+        const struct trim *t = ics_strmap_get(map, hrg, len);
+        /* the map is read-only during the pass, so an index stays valid */
+        uint32_t value = t ? (uint32_t)(((const unsigned char *)t - map->values) / map->value_size) + 1 : 0;
+        *slot = (struct lookaside){word, (uint32_t)len, value};
+    }
+    return slot->value ? ics_strmap_value(map, slot->value - 1) : NULL;
+}
+
 static int count_row(void *p, struct ics_csv_row *row)
 {
     struct worker *w = p;
@@ -586,17 +650,24 @@ static int count_row(void *p, struct ics_csv_row *row)
         return c->strict;
     w->used++;
 
-    /* Group lookup, with a one-entry cache for runs of the same code. */
-    struct group *g;
-    if (w->have_last && ics_strmap_key_is(&w->groups, w->last_group, sp.key, sp.key_len))
-        goto found;
-    if (!ics_strmap_upsert(&w->groups, sp.key, sp.key_len, &w->last_group)) {
-        w->failed = 1;
-        return 1;
+    uint32_t gi;
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (sp.key_len > 0 && sp.key_len <= 8) {
+        word = ics_strmap_prefix(sp.key, sp.key_len);
+        slot = &w->group_cache[lookaside_slot(word, (uint32_t)sp.key_len, GROUP_CACHE)];
     }
-    w->have_last = 1;
-found:
-    g = ics_strmap_value(&w->groups, w->last_group);
+    if (slot && slot->len == sp.key_len && slot->word == word) {
+        gi = slot->value;
+    } else {
+        if (!ics_strmap_upsert(&w->groups, sp.key, sp.key_len, &gi)) {
+            w->failed = 1;
+            return 1;
+        }
+        if (slot)
+            *slot = (struct lookaside){word, (uint32_t)sp.key_len, gi};
+    }
+    struct group *g = ics_strmap_value(&w->groups, gi);
     if (c->series && !g->daily) {
         g->daily = ics_calloc((size_t)D_COUNT * (size_t)(c->series_days + 1), sizeof(int64_t));
         if (!g->daily) {
@@ -615,7 +686,7 @@ found:
         w->in_period++;
         int64_t los = sp.discharged - sp.admitted;
         int64_t excess = 0, cost = 0;
-        const struct trim *t = sp.hrg_len ? ics_strmap_get(&c->trim->map, sp.hrg, sp.hrg_len) : NULL;
+        const struct trim *t = find_trim(w, sp.hrg, sp.hrg_len);
         if (t && t->has[sp.cls]) {
             excess = max64(0, los - t->days[sp.cls]);
             if (excess > 0) {

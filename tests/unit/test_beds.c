@@ -246,8 +246,50 @@ static void test_allocation_failures(void)
     unlink(path);
 }
 
+/* Derived trim points use only the spells discharged in the chosen period: long
+ * stays discharged a year earlier must not move them. X01's ten 2018-19 spells have
+ * LOS 1 1 2 2 3 3 4 5 8 40 (trim 9, as in tests/cli/beds_derived.sh); forty 2017-18
+ * spells of LOS 100 would raise Q3 far above that if they were counted. */
+static void test_derived_trim_uses_the_period(void)
+{
+    char path[] = "/tmp/ics_test_fy_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("provider_code,admission_date,discharge_date,admission_method,hrg\n", f);
+    int los[] = {1, 1, 2, 2, 3, 3, 4, 5, 8, 40};
+    for (int i = 0; i < 10; i++) {
+        char a[11], d[11];
+        int32_t adm = ics_date_from_ymd(2018, 12, 1);
+        ics_date_format(adm, a);
+        ics_date_format(adm + los[i], d);
+        fprintf(f, "RCC,%s,%s,11,X01\n", a, d);
+    }
+    for (int i = 0; i < 40; i++)
+        fputs("RCC,2017-01-01,2017-04-11,12,X01\n", f);
+    fclose(f);
+    for (int threads = 1; threads <= 2; threads++) {
+        struct ics_beds_options opt = {0};
+        opt.level = ICS_BEDS_PROVIDER;
+        opt.from = opt.to = ICS_DATE_NONE;
+        opt.threads = threads;
+        struct ics_beds_result *r;
+        struct ics_error err;
+        CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
+        if (!r)
+            continue;
+        CHECK_INT(r->from, ics_date_from_ymd(2018, 4, 1));
+        CHECK_INT(r->total.m.spells, 10);
+        CHECK_INT(r->total.m.excess_bed_days, 31);
+        CHECK_INT(r->outside_period, 40);
+        CHECK(r->trimpoints_derived);
+        ics_beds_result_free(r);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
+    RUN(test_derived_trim_uses_the_period);
     RUN(test_against_oracle);
     RUN(test_trimpoint_layouts_and_rates);
     RUN(test_allocation_failures);
