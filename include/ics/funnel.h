@@ -68,7 +68,8 @@ struct ics_funnel_group {
     /* out */
     int valid;               /* 0: denominator <= 0, so no ratio: excluded from
                                 phi and tau², every output below NAN/0 */
-    double value;            /* numerator / denominator * multiplier */
+    double value;            /* numerator / denominator * multiplier (SHMI: the
+                                denominator before rounding, as the package) */
     double z;                /* unadjusted z-score (may be -inf: SHMI with O = 0) */
     int trimmed;             /* winsorised (z not strictly inside the quantiles) or
                                 truncated (SHMI) */

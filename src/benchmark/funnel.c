@@ -166,10 +166,14 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
     size_t nvalid = 0;
     for (size_t i = 0; i < n; i++) {
         struct ics_funnel_group *g = &groups[i];
+        /* The package takes the ratio before rounding E (aggregate_func
+         * runs first), so values and outlier tests use the unrounded E. */
+        double rr = g->denominator > 0 ? g->numerator / g->denominator : NAN;
         if (shmi && opt->shmi_rounding)
             g->denominator = ics_r_round(g->denominator, 2);
         g->valid = g->denominator > 0;
-        g->value = g->z = NAN;
+        g->value = g->valid ? rr * mult : NAN;
+        g->z = NAN;
         g->lcl95 = g->ucl95 = g->lcl998 = g->ucl998 = NAN;
         g->unadj_lcl95 = g->unadj_ucl95 = g->unadj_lcl998 = g->unadj_ucl998 = NAN;
         g->adj_lcl95 = g->adj_ucl95 = g->adj_lcl998 = g->adj_ucl998 = NAN;
@@ -204,7 +208,6 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
         if (!g->valid)
             continue;
         double O = g->numerator, E = g->denominator;
-        g->value = (O / E) * mult;
         double s = group_s(opt, O, E);
         double Y;
         if (shmi) {
@@ -368,9 +371,8 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
             g->lcl998 = g->unadj_lcl998;
             g->ucl998 = g->unadj_ucl998;
         }
-        double rr = g->numerator / g->denominator;
-        g->outlier95 = ics_funnel_outlier(rr * mult, g->lcl95, g->ucl95);
-        g->outlier998 = ics_funnel_outlier(rr * mult, g->lcl998, g->ucl998);
+        g->outlier95 = ics_funnel_outlier(g->value, g->lcl95, g->ucl95);
+        g->outlier998 = ics_funnel_outlier(g->value, g->lcl998, g->ucl998);
     }
     ics_free(grid);
     ics_free(lim_u);
