@@ -98,6 +98,11 @@ struct ics_ledger_submit_options {
     int allow_unknown_org;      /* accept codes not in the reference data */
     ics_ledger_problem_fn problem;
     void *problem_ctx;
+    /* While lines are written (inside the transaction): called with
+     * (0, lines, 0) as writing starts, then (done, lines, done) every 16,384
+     * lines and at the end. May be NULL. */
+    ics_progress_fn progress;
+    void *progress_ctx;
 };
 
 struct ics_ledger_submit_result {

@@ -15,7 +15,7 @@
 static const char *usage_text =
     "usage: ics ledger SUBCOMMAND [--db FILE] ...   (the database defaults to ics.db)\n"
     "  init      [--deadline STAGE=DAYS]... [--by WHO]\n"
-    "  submit    FILE.csv --org CODE --period YYYY-YY-Mnn [--allow-unknown-org] [--by WHO]\n"
+    "  submit    FILE.csv --org CODE --period YYYY-YY-Mnn [--allow-unknown-org] [--by WHO] [--progress]\n"
     "  submit    --manifest FILE --period P ...   (FILE lists org,file; one transaction per file)\n"
     "  match     --period P [--thresholds FILE] [--format csv|json] [-o FILE]\n"
     "  dispute   open --period P --supplier A --purchaser B --amount X [--kind rp|ie]\n"
@@ -214,16 +214,29 @@ static int submit_manifest(struct ics_ledger *l, const char *manifest, struct ic
     return first_rc;
 }
 
+/* --progress: a line per 16,384 lines written, on stderr, whatever stderr is
+ * (for logs of long imports; the crash test uses it to kill mid-write). */
+static void progress_lines(void *ctx, uint64_t done, uint64_t total, uint64_t rows)
+{
+    (void)rows;
+    fprintf(stderr, "ics ledger: %s: written %llu of %llu lines\n", (const char *)ctx, (unsigned long long)done,
+            (unsigned long long)total);
+    fflush(stderr);
+}
+
 static int run_submit(int argc, char **argv, const char *db)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'}, {"org", required_argument, NULL, 'O'},
         {"period", required_argument, NULL, 'p'}, {"allow-unknown-org", no_argument, NULL, 'u'},
         {"by", required_argument, NULL, 'b'}, {"quiet", no_argument, NULL, 'q'},
-        {"manifest", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"manifest", required_argument, NULL, 'm'}, {"progress", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct ics_ledger_submit_options o = {.problem = print_problem};
     const char *manifest = NULL;
     int quiet = 0, c;
+    struct cli_progress bar;
+    cli_progress_init(&bar);
     optind = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -234,6 +247,7 @@ static int run_submit(int argc, char **argv, const char *db)
         case 'b': o.actor = optarg; break;
         case 'q': quiet = 1; break;
         case 'm': manifest = optarg; break;
+        case 'P': o.progress = progress_lines; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error(CMD, "bad option for submit");
         }
@@ -256,7 +270,15 @@ static int run_submit(int argc, char **argv, const char *db)
     struct ics_error err;
     ics_error_clear(&err);
     struct ics_ledger_submit_result res;
+    if (o.progress) {
+        o.progress_ctx = (void *)argv[optind];
+    } else if (!quiet) {
+        o.progress = cli_progress_update;
+        o.progress_ctx = &bar;
+    }
     rc = ics_ledger_submit(l, argv[optind], &o, &res, &err);
+    if (o.progress == cli_progress_update)
+        cli_progress_finish(&bar);
     ics_ledger_close(l);
     if (rc)
         return cli_fail(CMD, &err);

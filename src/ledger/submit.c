@@ -304,7 +304,8 @@ struct group {
 
 static int write_submission(struct ics_ledger *l, struct submit_state *s, const char *org, const char *period,
                             const char *label, const char *actor, const char *at, const char *hash,
-                            struct ics_ledger_submit_result *res, struct ics_error *err)
+                            const struct ics_ledger_submit_options *opt, struct ics_ledger_submit_result *res,
+                            struct ics_error *err)
 {
     struct ics_store *st = l->store;
     struct ics_stmt *q = NULL, *ins = NULL, *grp = NULL;
@@ -389,6 +390,8 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
         goto fail;
     ics_stmt_bind_int64(ins, 2, sub_id);
     ics_stmt_bind_int64(grp, 1, sub_id);
+    if (opt->progress)
+        opt->progress(opt->progress_ctx, 0, s->n, 0);
     struct group g = {0};
     for (size_t i = 0; i <= s->n; i++) {
         const struct sub_line *ln = i < s->n ? &s->lines[i] : NULL;
@@ -437,6 +440,8 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
         if (rc)
             goto fail;
         line_id++;
+        if (opt->progress && ((i + 1) % 16384 == 0 || i + 1 == s->n))
+            opt->progress(opt->progress_ctx, i + 1, s->n, i + 1);
     }
     ics_stmt_finalize(ins);
     ics_stmt_finalize(grp);
@@ -518,7 +523,8 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
         char hash[65];
         content_hash(&s, hash);
         res->lines = (int64_t)s.n;
-        rc = write_submission(l, &s, org, opt->period, label, opt->actor ? opt->actor : org, at, hash, res, err);
+        rc = write_submission(l, &s, org, opt->period, label, opt->actor ? opt->actor : org, at, hash, opt, res,
+                              err);
         if (!rc && res->unchanged) {
             /* Report the stored totals: they are the file's, as it is identical. */
             for (size_t i = 0; i < s.n; i++)

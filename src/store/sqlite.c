@@ -233,7 +233,7 @@ int ics_store_open(const char *path, int flags, struct ics_store **out, struct i
                                sqlite3_errmsg(s->db));
     if (!status)
         status = ics_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                                   " PRAGMA cache_size = -16384", err);
+                                   " PRAGMA cache_size = -8192", err);
     int version = 0;
     if (!status && (flags & ICS_STORE_MIGRATE))
         status = ics_store_migrate(s, NULL, &version, err);
