@@ -170,6 +170,14 @@ def build_data(shared):
                      (icb, reg, majority(stp_regions[icb])))
     print("ICB -> region: %d ICBs via ODS STP codes, %d agree with trust locations" %
           (len(icb_region), checked))
+    # The July 2022 vintage (ONS NHSER22) recoded two regions when Bassetlaw moved
+    # to the Midlands and Glossop to Derbyshire: E40000011 Midlands and E40000012
+    # North East and Yorkshire replace the 2019-21 E40000008 and E40000009 (the
+    # LOC22 -> ICB22 -> NHSER22 row in shared/docs/domain.md 5.4 shows E40000012).
+    # Names are unchanged; the membership comes from the 2022 ICBs above.
+    nhser22 = {"E40000008": "E40000011", "E40000009": "E40000012"}
+    icb_region = {icb: nhser22.get(reg, reg) for icb, reg in icb_region.items()}
+    region_name = {nhser22.get(code, code): name for code, name in region_name.items()}
 
     # LA -> ICB: the ICB holding most of the LA's LSOAs (ties: lowest code).
     la_icb = {la: majority(c) for la, c in la_icb_count.items()}

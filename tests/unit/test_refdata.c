@@ -63,7 +63,7 @@ static void test_default_known_areas(void)
     /* Copeland: 43 in North East and North Cumbria, 6 in Lancashire and South
      * Cumbria; NENC's trusts are in Y63 North East and Yorkshire. */
     check_area(la(g, "E07000029"), "E07000029", "Copeland", "E54000050",
-               "NHS North East and North Cumbria Integrated Care Board", "E40000009",
+               "NHS North East and North Cumbria Integrated Care Board", "E40000012",
                "North East and Yorkshire");
     /* Surrey Heath: 47 in Frimley, 8 in Surrey Heartlands. */
     check_area(la(g, "E07000214"), "E07000214", "Surrey Heath", "E54000034", "NHS Frimley Integrated Care Board",
@@ -127,7 +127,7 @@ static void test_default_code_changes(void)
     check_area(la(g, "E06000066"), "E06000066", "Somerset", "E54000038", "NHS Somerset Integrated Care Board",
                "E40000006", "South West");
     check_area(la(g, "E06000065"), "E06000065", "North Yorkshire", "E54000051",
-               "NHS Humber and North Yorkshire Integrated Care Board", "E40000009", "North East and Yorkshire");
+               "NHS Humber and North Yorkshire Integrated Care Board", "E40000012", "North East and Yorkshire");
     check_area(la(g, "E06000064"), "E06000064", "Westmorland and Furness", "E54000048",
                "NHS Lancashire and South Cumbria Integrated Care Board", "E40000010", "North West");
     ics_geography_free(g);
@@ -171,7 +171,7 @@ static void test_default_tables(void)
     CHECK_INT(london, 33);   /* every London borough (E09) in NHS London */
     CHECK_STR(ics_geography_icb_name(g, "E54000057", 9), "NHS Greater Manchester Integrated Care Board");
     CHECK(ics_geography_icb_name(g, "E54000007", 9) == NULL);   /* the 2021 STP code, not an ICB22 */
-    CHECK_STR(ics_geography_region_name(g, "E40000008", 9), "Midlands");
+    CHECK_STR(ics_geography_region_name(g, "E40000011", 9), "Midlands");
     CHECK(ics_geography_region_name(g, "E12000008", 9) == NULL); /* ONS region, not NHS */
     ics_geography_free(g);
 }
@@ -243,7 +243,7 @@ static void test_load_lsoa_style(void)
                "NHS Lancashire and South Cumbria Integrated Care Board", "E40000010", "North West");
     /* Region name from the built-in data. */
     check_area(la(g, "E06000065"), "E06000065", "North Yorkshire", "E54000051",
-               "NHS Humber and North Yorkshire Integrated Care Board", "E40000009", "North East and Yorkshire");
+               "NHS Humber and North Yorkshire Integrated Care Board", "E40000012", "North East and Yorkshire");
     /* Old codes follow the changes to a code this file holds: Taunton Deane
      * -> Somerset West and Taunton (not held) -> Somerset 2023. */
     const struct ics_geography_area *a = la(g, "E07000190");
