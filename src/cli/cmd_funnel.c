@@ -413,19 +413,24 @@ int cmd_funnel(int argc, char **argv)
             rc = ics_error_set(&err, ICS_ERR_IO, "cannot write '%s': %s", svg_path, strerror(errno));
             goto done;
         }
+        char title[512], ylab[128], mnum[40];
+        const char *kind = opt.type == ICS_FUNNEL_SR ? "standardised ratio"
+                           : opt.type == ICS_FUNNEL_PROPORTION ? "proportion" : "ratio";
+        ics_format_double(opt.multiplier, mnum, sizeof mnum);
+        if (opt.multiplier != 1)
+            snprintf(ylab, sizeof ylab, "%s (x %s)", kind, mnum);
+        else
+            snprintf(ylab, sizeof ylab, "%s", kind);
+        snprintf(title, sizeof title, "%s / %s by %s", num_col, den_col, group_col);
         struct ics_svg_funnel_chart chart = {
-            .title = "Funnel plot",
+            .title = title,
             .x_label = den_col,
-            .y_label = opt.type == ICS_FUNNEL_SR ? "standardised ratio"
-                       : opt.type == ICS_FUNNEL_PROPORTION ? "proportion" : "ratio",
+            .y_label = ylab,
             .groups = groups,
             .n = ngroups,
             .opt = &opt,
             .res = &res,
         };
-        char title[512];
-        snprintf(title, sizeof title, "%s / %s by %s", num_col, den_col, group_col);
-        chart.title = title;
         int src = ics_svg_funnel(f, &chart);
         if ((ferror(f) | fclose(f)) || src) {
             rc = ics_error_set(&err, src ? src : ICS_ERR_IO, "error writing '%s'", svg_path);
@@ -441,9 +446,11 @@ int cmd_funnel(int argc, char **argv)
         char phi[40];
         if (!ics_format_double(res.phi, phi, sizeof phi))
             snprintf(phi, sizeof phi, "undefined");
-        fprintf(stderr, "ics funnel: %zu groups from %zu rows, %zu used for phi; phi %s; %s limits judge; %zu outlier%s at %s%%\n",
-                ngroups, nrows, res.groups_used_for_phi, phi, res.adjusted ? "overdispersion-adjusted" : "unadjusted",
-                outliers, outliers == 1 ? "" : "s", opt.limit == 95 ? "95" : "99.8");
+        fprintf(stderr, "ics funnel: %zu group%s from %zu row%s, %zu used for phi; phi %s; %s limits judge; "
+                "%zu outlier%s at %s%%\n",
+                ngroups, ngroups == 1 ? "" : "s", nrows, nrows == 1 ? "" : "s", res.groups_used_for_phi, phi,
+                res.adjusted ? "overdispersion-adjusted" : "unadjusted", outliers, outliers == 1 ? "" : "s",
+                opt.limit == 95 ? "95" : "99.8");
         if (res.no_overdispersion)
             fprintf(stderr, "ics funnel: phi <= 1, no overdispersion: unadjusted limits judge (as the R package)\n");
         if (res.undefined_od)

@@ -210,7 +210,6 @@ int ics_svg_funnel(FILE *out, const struct ics_svg_funnel_chart *c)
     snprintf(buf, sizeof buf, "outlier (%s)", opt->limit == 95 ? "95%" : "99.8%");
     svg_text(out, x0 + 14, ly, "start", 11, NULL, C_TEXT, buf);
     ly += 24;
-    char num[40];
     if (isfinite(res->phi)) {
         snprintf(buf, sizeof buf, "phi %.4g", res->phi);
         svg_text(out, x0, ly, "start", 11, NULL, C_TEXT, buf);
@@ -220,7 +219,6 @@ int ics_svg_funnel(FILE *out, const struct ics_svg_funnel_chart *c)
         snprintf(buf, sizeof buf, "tau2 %.4g", res->tau2);
         svg_text(out, x0, ly, "start", 11, NULL, C_TEXT, buf);
     }
-    (void)num;
     svg_end(out);
     ics_free(xs);
     ics_free(lim);

@@ -6,10 +6,10 @@
 #include "ics/svg.h"
 #include "report/svg_internal.h"
 
-#define W 900
+#define W 960
 #define H 480
 #define LEFT 80.0
-#define RIGHT 720.0
+#define RIGHT 700.0
 #define TOP 70.0
 #define BOTTOM 400.0
 
@@ -85,11 +85,9 @@ static void widen(double *lo, double *hi, double v)
 
 static void right_label(FILE *out, double y, const char *what, double v, const char *colour)
 {
-    char num[40], text[80];
-    ics_format_double(v, num, sizeof num);
+    char text[80];
     /* a short form for the label; the exact value is in the CSV */
     snprintf(text, sizeof text, "%s %.4g", what, v);
-    (void)num;
     svg_text(out, RIGHT + 6, y + 4, "start", 11, NULL, colour, text);
 }
 
@@ -222,9 +220,8 @@ void ics_svg_spc(FILE *out, const struct ics_svg_spc_chart *c)
     }
 
     /* legend and icons */
-    double lx = RIGHT + 70, ly = TOP + 4;
-    (void)lx;
-    double x0 = 760;
+    double ly = TOP + 4;
+    double x0 = 810;
     int neutral = c->direction == ICS_SPC_NEUTRAL;
     const char *names[3] = {neutral ? "special cause" : "improvement", neutral ? NULL : "concern", "common cause"};
     const char *cols[3] = {neutral ? C_NEUTRAL : C_IMPROVE, C_CONCERN, C_COMMON};
