@@ -330,6 +330,30 @@ static void test_pr_monotonic_edge(void)
         CHECK_NEAR(out[0], lo1 * lo1, 1e-15);
 }
 
+static void test_allocation_failures(void)
+{
+    /* every allocation failing in turn: ICS_ERR_NOMEM, nothing leaked (ASan) */
+    struct ics_funnel_options o;
+    ics_funnel_options_init(&o);
+    o.type = ICS_FUNNEL_PROPORTION;
+    const struct ics_funnel_row rows[3] = {{"a", 3, 10}, {"b", 5, 12}, {"c", 1, 9}};
+    int ok = 0;
+    for (long k = 0; k < 30 && !ok; k++) {
+        struct ics_funnel_group *g = NULL;
+        size_t ng = 0;
+        struct ics_funnel_result res;
+        ics_alloc_fail_after(k);
+        int rc = compute(rows, 3, &o, &g, &ng, &res);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK)
+            ok = 1;
+        else
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+        ics_free(g);
+    }
+    CHECK(ok);
+}
+
 int main(void)
 {
     RUN(test_poisson_limits);
@@ -343,5 +367,6 @@ int main(void)
     RUN(test_cqc);
     RUN(test_edge_groups);
     RUN(test_pr_monotonic_edge);
+    RUN(test_allocation_failures);
     return TEST_SUMMARY("funnel");
 }

@@ -566,6 +566,28 @@ static void test_r_numerics(void)
     CHECK(sq[1] == 3 + 1 * (7.0 / 999));
 }
 
+static void test_allocation_failures(void)
+{
+    /* every allocation failing in turn: ICS_ERR_NOMEM, nothing leaked (ASan) */
+    struct ics_spc_options o;
+    ics_spc_options_init(&o);
+    struct ics_spc_summary s;
+    int ok = 0;
+    for (long k = 0; k < 20 && !ok; k++) {
+        struct ics_spc_point *p = make(RNORM20, 20);
+        struct ics_error err = {0};
+        ics_alloc_fail_after(k);
+        int rc = ics_spc_compute(p, 20, &o, &s, &err);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK)
+            ok = 1;
+        else
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+        free(p);
+    }
+    CHECK(ok);
+}
+
 int main(void)
 {
     RUN(test_snapshot_rnorm20);
@@ -584,5 +606,6 @@ int main(void)
     RUN(test_two_in_three_mdc2023);
     RUN(test_trend_label_tie);
     RUN(test_r_numerics);
+    RUN(test_allocation_failures);
     return TEST_SUMMARY("spc");
 }
