@@ -270,30 +270,137 @@ static void find_duplicates(struct submit_state *s)
     }
 }
 
+/* Appends bytes to the hash through a buffer, so the hash sees large updates. */
+struct hasher {
+    crypto_hash_sha256_state h;
+    unsigned char buf[1 << 14];
+    size_t len;
+};
+
+static void hasher_put(struct hasher *x, const void *p, size_t n)
+{
+    if (x->len + n > sizeof x->buf) {
+        crypto_hash_sha256_update(&x->h, x->buf, x->len);
+        x->len = 0;
+    }
+    if (n > sizeof x->buf) {
+        crypto_hash_sha256_update(&x->h, p, n);
+        return;
+    }
+    memcpy(x->buf + x->len, p, n);
+    x->len += n;
+}
+
+/* SHA-256 of the sorted content in a fixed binary layout: code with its NUL,
+ * kind, date, amount, then ref and note each preceded by its length (+1, 0 for
+ * none), so the encoding is unambiguous whatever the text holds. */
 static void content_hash(const struct submit_state *s, char *hex)
 {
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    char buf[160];
+    struct hasher *x = ics_malloc(sizeof *x);
+    if (x)
+        x->len = 0;
+    crypto_hash_sha256_state small;
+    crypto_hash_sha256_state *h = x ? &x->h : &small;
+    crypto_hash_sha256_init(h);
     for (size_t i = 0; i < s->n; i++) {
         const struct sub_line *ln = &s->lines[i];
-        char date[16] = "";
-        if (ln->date != ICS_DATE_NONE)
-            ics_date_format(ln->date, date);
-        /* Lengths make the encoding unambiguous whatever the ref and note hold. */
-        int k = snprintf(buf, sizeof buf, "%s\t%d\t%s\t%lld\t%zu:%zu:", ln->cp, ln->kind, date,
-                         (long long)ln->amount, ln->ref ? strlen(ln->ref) + 1 : 0,
-                         ln->note ? strlen(ln->note) + 1 : 0);
-        crypto_hash_sha256_update(&h, (const unsigned char *)buf, (unsigned long long)k);
-        if (ln->ref)
-            crypto_hash_sha256_update(&h, (const unsigned char *)ln->ref, strlen(ln->ref));
-        if (ln->note)
-            crypto_hash_sha256_update(&h, (const unsigned char *)ln->note, strlen(ln->note));
-        crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+        unsigned char rec[ICS_LEDGER_CODE_MAX + 1 + 4 + 8 + 8];
+        size_t k = strlen(ln->cp) + 1;
+        memcpy(rec, ln->cp, k);
+        rec[k++] = (unsigned char)ln->kind;
+        memcpy(rec + k, &ln->date, 4);
+        k += 4;
+        memcpy(rec + k, &ln->amount, 8);
+        k += 8;
+        uint32_t lens[2] = {ln->ref ? (uint32_t)strlen(ln->ref) + 1 : 0, ln->note ? (uint32_t)strlen(ln->note) + 1 : 0};
+        memcpy(rec + k, lens, 8);
+        k += 8;
+        if (x) {
+            hasher_put(x, rec, k);
+            if (ln->ref)
+                hasher_put(x, ln->ref, lens[0] - 1);
+            if (ln->note)
+                hasher_put(x, ln->note, lens[1] - 1);
+        } else {
+            /* Out of memory for the buffer: hash directly (slower, same result). */
+            crypto_hash_sha256_update(h, rec, k);
+            if (ln->ref)
+                crypto_hash_sha256_update(h, (const unsigned char *)ln->ref, lens[0] - 1);
+            if (ln->note)
+                crypto_hash_sha256_update(h, (const unsigned char *)ln->note, lens[1] - 1);
+        }
     }
+    if (x && x->len)
+        crypto_hash_sha256_update(h, x->buf, x->len);
     unsigned char d[32];
-    crypto_hash_sha256_final(&h, d);
+    crypto_hash_sha256_final(h, d);
     ledger_sha256_hex(d, hex);
+    ics_free(x);
+}
+
+/* Dates repeat a great deal in a statement: format each one once. */
+struct date_cache {
+    int32_t day[256];
+    char text[256][11];
+};
+
+static const char *date_text(struct date_cache *c, int32_t day)
+{
+    unsigned slot = (unsigned)day & 255u;
+    if (c->day[slot] != day) {
+        char buf[16];
+        ics_date_format(day, buf);
+        memcpy(c->text[slot], buf, 11);
+        c->day[slot] = day;
+    }
+    return c->text[slot];
+}
+
+/* Lines go in BATCH rows per INSERT statement: fewer steps, binds and resets. */
+#define BATCH 32
+#define LINE_COLS 9
+
+static int bind_line(struct ics_stmt *st, int base, int64_t id, int64_t sub_id, const struct sub_line *ln,
+                     const char *date)
+{
+    const char *kname = ics_ledger_kind_name(ln->kind);
+    /* The line array and arena outlive the step: bind without copying. */
+    ics_stmt_bind_int64(st, base + 1, id);
+    ics_stmt_bind_int64(st, base + 2, sub_id);
+    ics_stmt_bind_int64(st, base + 3, ln->line_no);
+    ics_stmt_bind_text_ref(st, base + 4, ln->cp, strlen(ln->cp));
+    ics_stmt_bind_text_ref(st, base + 5, kname, strlen(kname));
+    ics_stmt_bind_text_ref(st, base + 6, ln->ref, ln->ref ? strlen(ln->ref) : 0);
+    if (date)
+        ics_stmt_bind_text_ref(st, base + 7, date, 10);
+    else
+        ics_stmt_bind_null(st, base + 7);
+    ics_stmt_bind_int64(st, base + 8, ln->amount);
+    return ics_stmt_bind_text_ref(st, base + 9, ln->note, ln->note ? strlen(ln->note) : 0);
+}
+
+static char *insert_sql(int rows)
+{
+    static const char head[] = "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
+                               " invoice_date, amount, note) VALUES ";
+    static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    size_t len = sizeof head + (size_t)rows * (sizeof row + 2);
+    char *sql = ics_malloc(len);
+    if (!sql)
+        return NULL;
+    char *p = sql;
+    memcpy(p, head, sizeof head - 1);
+    p += sizeof head - 1;
+    for (int r = 0; r < rows; r++) {
+        if (r) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+        memcpy(p, row, sizeof row - 1);
+        p += sizeof row - 1;
+    }
+    *p = '\0';
+    return sql;
 }
 
 struct group {
@@ -308,7 +415,7 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
                             struct ics_error *err)
 {
     struct ics_store *st = l->store;
-    struct ics_stmt *q = NULL, *ins = NULL, *grp = NULL;
+    struct ics_stmt *q = NULL, *ins = NULL, *grp = NULL, *bulk = NULL;
     int rc = ics_store_begin_write(st, err);
     if (rc)
         return rc;
@@ -381,19 +488,28 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
     if (rc)
         goto fail;
 
-    rc = ics_store_prepare(st, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
-                               " invoice_date, amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err);
+    char *bulk_sql = insert_sql(BATCH);
+    if (!bulk_sql) {
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    rc = ics_store_prepare(st, bulk_sql, &bulk, err);
+    ics_free(bulk_sql);
+    if (!rc)
+        rc = ics_store_prepare(st, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
+                                   " invoice_date, amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err);
     if (!rc)
         rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
                                    " last_line, lines, ref_lines, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &grp, err);
     if (rc)
         goto fail;
-    ics_stmt_bind_int64(ins, 2, sub_id);
     ics_stmt_bind_int64(grp, 1, sub_id);
     if (opt->progress)
         opt->progress(opt->progress_ctx, 0, s->n, 0);
+    /* Groups and totals first (cheap), then the lines in batches. */
     struct group g = {0};
-    for (size_t i = 0; i <= s->n; i++) {
+    int64_t id = line_id;
+    for (size_t i = 0; i <= s->n; i++, id++) {
         const struct sub_line *ln = i < s->n ? &s->lines[i] : NULL;
         if (g.cp && (!ln || ln->kind != g.kind || strcmp(ln->cp, g.cp) != 0)) {
             ics_stmt_bind_str(grp, 2, g.cp);
@@ -411,38 +527,52 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
         }
         if (!ln)
             break;
-        if (!g.cp) {
-            g = (struct group){.cp = ln->cp, .kind = ln->kind, .first = line_id};
-        }
-        g.last = line_id;
+        if (!g.cp)
+            g = (struct group){.cp = ln->cp, .kind = ln->kind, .first = id};
+        g.last = id;
         g.lines++;
         g.refs += ln->ref != NULL;
         g.total += ln->amount;
         res->totals[ln->kind] += ln->amount;
-        char date[16];
-        ics_stmt_bind_int64(ins, 1, line_id);
-        ics_stmt_bind_int64(ins, 3, ln->line_no);
-        /* The line array and arena outlive the step: bind without copying. */
-        const char *kname = ics_ledger_kind_name(ln->kind);
-        ics_stmt_bind_text_ref(ins, 4, ln->cp, strlen(ln->cp));
-        ics_stmt_bind_text_ref(ins, 5, kname, strlen(kname));
-        ics_stmt_bind_text_ref(ins, 6, ln->ref, ln->ref ? strlen(ln->ref) : 0);
-        if (ln->date != ICS_DATE_NONE) {
-            ics_date_format(ln->date, date);
-            ics_stmt_bind_text_ref(ins, 7, date, 10);
-        } else {
-            ics_stmt_bind_null(ins, 7);
+    }
+    struct date_cache *dc = ics_malloc(sizeof *dc);
+    if (!dc) {
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (int k = 0; k < 256; k++)
+        dc->day[k] = ICS_DATE_NONE;
+    /* A batch's dates must stay put until its step: one slot per row. */
+    char dates[BATCH][11];
+    size_t i = 0;
+    for (; !rc && i + BATCH <= s->n; i += BATCH) {
+        for (int r = 0; r < BATCH; r++) {
+            const struct sub_line *ln = &s->lines[i + (size_t)r];
+            const char *d = NULL;
+            if (ln->date != ICS_DATE_NONE) {
+                memcpy(dates[r], date_text(dc, ln->date), 11);
+                d = dates[r];
+            }
+            bind_line(bulk, r * LINE_COLS, line_id + (int64_t)i + r, sub_id, ln, d);
         }
-        ics_stmt_bind_int64(ins, 8, ln->amount);
-        ics_stmt_bind_text_ref(ins, 9, ln->note, ln->note ? strlen(ln->note) : 0);
+        rc = ics_stmt_step(bulk, err);
+        ics_stmt_reset(bulk);
+        if (opt->progress && !rc && (i / BATCH + 1) % (16384 / BATCH) == 0)
+            opt->progress(opt->progress_ctx, i + BATCH, s->n, i + BATCH);
+    }
+    for (; !rc && i < s->n; i++) {
+        const struct sub_line *ln = &s->lines[i];
+        bind_line(ins, 0, line_id + (int64_t)i, sub_id, ln, ln->date != ICS_DATE_NONE ? date_text(dc, ln->date) : NULL);
         rc = ics_stmt_step(ins, err);
         ics_stmt_reset(ins);
-        if (rc)
-            goto fail;
-        line_id++;
-        if (opt->progress && ((i + 1) % 16384 == 0 || i + 1 == s->n))
-            opt->progress(opt->progress_ctx, i + 1, s->n, i + 1);
     }
+    ics_free(dc);
+    if (rc)
+        goto fail;
+    if (opt->progress)
+        opt->progress(opt->progress_ctx, s->n, s->n, s->n);
+    ics_stmt_finalize(bulk);
+    bulk = NULL;
     ics_stmt_finalize(ins);
     ics_stmt_finalize(grp);
     ins = grp = NULL;
@@ -465,6 +595,7 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
     return ICS_OK;
 fail:
     ics_stmt_finalize(q);
+    ics_stmt_finalize(bulk);
     ics_stmt_finalize(ins);
     ics_stmt_finalize(grp);
     ics_store_rollback(st);
