@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Demo of ics ledger: builds a small system (five NHS organisations' 2018-19 month-12 statements
+# from tests/data/ledger_system, a corrected resubmission, disputes at several stages) in a
+# temporary database and prints the squabble board. Nothing is left behind.
+# usage: scripts/demo_ledger.sh [ICS_BINARY]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+ics=${1:-$root/build/ics}
+data=$root/tests/data/ledger_system
+work=$(mktemp -d "${TMPDIR:-/tmp}/ics_ledger_demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+db=$work/demo.db
+P=2018-19-M12
+"$ics" ledger init --db "$db" >/dev/null
+for pair in RVR:RVR_v1.csv QWE:QWE.csv RJ1:RJ1.csv QKK:QKK.csv RJZ:RJZ.csv RVR:RVR_v2.csv; do
+    "$ics" ledger submit "$data/${pair#*:}" --org "${pair%%:*}" --period $P --db "$db" --quiet
+done
+d() { "$ics" ledger dispute "$@" --db "$db" >/dev/null; }
+# Aligned columns where `column` exists; empty fields shown as "-" so they keep their place.
+table() {
+    sed -e 's/,,/,-,/g; s/,,/,-,/g; s/,$/,-/' | if command -v column >/dev/null; then column -s, -t; else cat; fi
+}
+d open --period $P --supplier RVR --purchaser QWE --kind ie --amount 750000 --by QWE --date 2019-04-02
+d open --period $P --supplier RJZ --purchaser QKK --amount 420000 --invoice KC-78 --by QKK --date 2019-04-02
+d open --period $P --supplier RJ1 --purchaser QKK --kind ie --amount 1000000 --by RJ1 --date 2019-04-02
+d escalate 2 --by RJZ --date 2019-04-24
+d escalate 3 --by QKK --date 2019-04-24
+d escalate 3 --by RJ1 --date 2019-05-10
+echo "== ics ledger match --period $P"
+"$ics" ledger match --period $P --db "$db" | table
+echo
+echo "== the squabble board, as of 31 May 2019 (ics ledger report --period $P --as-of 2019-05-31)"
+"$ics" ledger report --period $P --as-of 2019-05-31 --db "$db" | table
+echo
+echo "== what each organisation must still agree (--view orgs)"
+"$ics" ledger report --period $P --as-of 2019-05-31 --view orgs --db "$db" | table
+echo
+"$ics" ledger audit --verify --db "$db"
