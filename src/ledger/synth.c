@@ -230,8 +230,9 @@ int ics_ledger_synth(const struct ics_ledger_synth_options *opt, struct ics_ledg
     int64_t wsum = 0;
     for (size_t i = 0; i < nrel; i++)
         wsum += rels[i].weight;
-    /* Each invoice is about two lines (one per side). */
-    int64_t invoices = lines / 2;
+    /* An invoice is about 1.87 lines (one per side, less the one-sided ones
+     * and those summed into total-only balances), so this lands near `lines`. */
+    int64_t invoices = lines * 107 / 200;
     int disputes_wanted = opt->disputes > 0 ? opt->disputes : n / 10;
     snprintf(path, sizeof path, "%s/disputes.csv", opt->dir);
     FILE *df = fopen(path, "w");
