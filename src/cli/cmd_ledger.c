@@ -443,6 +443,9 @@ static int run_dispute(int argc, char **argv, const char *db)
     if (argc < 2)
         return cli_usage_error(CMD, "dispute needs an action: open, offer, escalate, determine or close");
     const char *action = argv[1];
+    if (strcmp(action, "open") && strcmp(action, "offer") && strcmp(action, "escalate") &&
+        strcmp(action, "determine") && strcmp(action, "close"))
+        return cli_usage_error(CMD, "unknown dispute action '%s' (open, offer, escalate, determine or close)", action);
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'}, {"period", required_argument, NULL, 'p'},
         {"supplier", required_argument, NULL, 'S'}, {"purchaser", required_argument, NULL, 'P'},
