@@ -162,16 +162,17 @@ function median(name, what,   n, i, j, t, a) {
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-{ count[$1]++; secs[$1, count[$1]] = $2; cpu[$1, count[$1]] = $4; if ($3 > rss[$1]) rss[$1] = $3 }
+{ count[$1]++; secs[$1, count[$1]] = $2; cpu[$1, count[$1]] = $4; if ($3 > rss[$1]) rss[$1] = $3
+  if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
 function line(label, name, extra,   m) {
     m = median(name)
-    printf "| %s | %.2f | %.2f | %.2f M | %.0f | %.1f | %s |\n", label, m, median(name, "cpu"), rows / m / 1e6,
-        bytes / m / 1e6, rss[name] * 1024 / 1e6, extra
+    printf "| %s | %.2f | %.2f | %.2f | %.2f M | %.0f | %.1f | %s |\n", label, m, best[name], median(name, "cpu"),
+        rows / m / 1e6, bytes / m / 1e6, rss[name] * 1024 / 1e6, extra
 }
 END {
     wc = median("wc")
-    printf "| command | median wall s | median CPU s | rows/s | MB/s | peak RSS MB | compared |\n"
-    printf "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
+    printf "| command | median wall s | fastest s | median CPU s | rows/s | MB/s | peak RSS MB | compared |\n"
+    printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
     line("`wc -l`", "wc", "")
     nlev = split("provider residence", levels, " ")
     for (l = 1; l <= nlev; l++) {
