@@ -102,6 +102,11 @@ check_totals() {
     sed 's/^/  /' "$OUT/compare.log" >&2
 }
 
+# The commit of the tree at the start (make bench has just built ics from it).
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git -C "$ROOT" diff --quiet HEAD -- src include 2>/dev/null; then
+    COMMIT="$COMMIT (with uncommitted changes in src/ or include/)"
+fi
 DUCK=(node "$BENCH/duckdb_beds.mjs")
 LEVELS=(provider residence)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -149,8 +154,6 @@ DUCKDB_VERSION=$(cd "$BENCH" && node -e "import('@duckdb/node-api').then(async (
     console.log((await c.runAndReadAll('select version()')).getRows()[0][0]); })")
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if ! git -C "$ROOT" diff --quiet HEAD -- src include 2>/dev/null; then COMMIT="$COMMIT (with uncommitted changes in src/ or include/)"; fi
 read -r FROM TO <"$OUT/period"
 
 RESULTS=$OUT/results.md
