@@ -33,15 +33,19 @@ void ics_funnel_options_init(struct ics_funnel_options *opt)
 
 /* ---- aggregation -------------------------------------------------------- */
 
-static const struct ics_funnel_row *sort_rows;
+struct row_ref {
+    const char *group;
+    size_t index;
+};
 
-static int cmp_row_index(const void *a, const void *b)
+static int cmp_row_ref(const void *a, const void *b)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = strcmp(sort_rows[i].group, sort_rows[j].group);
+    const struct row_ref *x = a, *y = b;
+    int c = strcmp(x->group, y->group);
     if (c)
         return c;
-    return i < j ? -1 : i > j;
+    /* keep row order within a group: sums then add in file order, as R */
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 int ics_funnel_aggregate(const struct ics_funnel_row *rows, size_t nrows,
@@ -60,30 +64,28 @@ int ics_funnel_aggregate(const struct ics_funnel_row *rows, size_t nrows,
             return ics_error_set(err, ICS_ERR_PARSE, "group '%s': negative %s", r->group,
                                  r->numerator < 0 ? "numerator" : "denominator");
     }
-    size_t *idx = ics_malloc(nrows * sizeof *idx);
+    struct row_ref *idx = ics_malloc(nrows * sizeof *idx);
     struct ics_funnel_group *g = ics_calloc(nrows, sizeof *g);
     if (!idx || !g) {
         ics_free(idx);
         ics_free(g);
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < nrows; i++)
-        idx[i] = i;
-    /* qsort has no context argument; the library is called from one thread
-     * per run, and the comparison only reads. */
-    sort_rows = rows;
-    qsort(idx, nrows, sizeof *idx, cmp_row_index);
-    sort_rows = NULL;
+    for (size_t i = 0; i < nrows; i++) {
+        idx[i].group = rows[i].group;
+        idx[i].index = i;
+    }
+    qsort(idx, nrows, sizeof *idx, cmp_row_ref);
     size_t ng = 0;
     for (size_t a = 0; a < nrows;) {
         size_t b = a;
         long double sn = 0, sd = 0;
-        while (b < nrows && strcmp(rows[idx[b]].group, rows[idx[a]].group) == 0) {
-            sn += rows[idx[b]].numerator;
-            sd += rows[idx[b]].denominator;
+        while (b < nrows && strcmp(idx[b].group, idx[a].group) == 0) {
+            sn += rows[idx[b].index].numerator;
+            sd += rows[idx[b].index].denominator;
             b++;
         }
-        g[ng].name = rows[idx[a]].group;
+        g[ng].name = idx[a].group;
         g[ng].numerator = (double)sn;
         g[ng].denominator = (double)sd;
         g[ng].rows = b - a;
@@ -289,7 +291,10 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
             wz[i] = wz[i] * wz[i];
         double dn = (double)nused;
         phi = (1 / dn) * ics_r_sum(wz, nused);
-        if (isfinite(phi)) {
+        /* One group: the between-group variance has a zero denominator
+         * (sum w - sum w^2 / sum w), which rounding may turn into a tiny
+         * number and a huge tau2; it is undefined either way. */
+        if (isfinite(phi) && nused >= 2) {
             if ((dn * phi) < (dn - 1)) {
                 tau2 = 0;
             } else {
@@ -321,9 +326,21 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
     }
 
     /* Limits at each group's own denominator; proportions need the grid for
-     * the package's monotonicity fix, so evaluate on the whole grid. */
+     * the package's monotonicity fix, so they are evaluated on the whole grid. */
     size_t m = 0;
-    double *grid = ics_funnel_grid(opt, groups, n, &m);
+    double *grid = NULL;
+    if (opt->type == ICS_FUNNEL_PROPORTION) {
+        grid = ics_funnel_grid(opt, groups, n, &m);
+    } else {
+        /* other types have no grid effect: evaluate at the denominators only */
+        grid = ics_malloc(nvalid * sizeof *grid);
+        if (grid) {
+            for (size_t i = 0; i < n; i++)
+                if (groups[i].valid)
+                    grid[m++] = groups[i].denominator;
+            qsort(grid, m, sizeof *grid, cmp_double);
+        }
+    }
     double *lim_u = grid ? ics_malloc(m * 4 * sizeof *lim_u) : NULL;
     double *lim_a = grid ? ics_malloc(m * 4 * sizeof *lim_a) : NULL;
     if (!grid || !lim_u || !lim_a) {
