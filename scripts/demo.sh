@@ -42,5 +42,18 @@ echo "by ICB of residence, excess bed days per head (ONS mid-2020 population):"
 "$ics" benchmark "$out/beds_by_icb.csv" --metric excess_bed_days --population ons --close-gap 1/3 --occupancy 0.92 \
     -o "$out/benchmark_by_icb.csv" 2>&1 | tail -n 1
 
+say "4. Is the number of 21+ day patients changing? A weekly SPC chart for the provider with the most (ics spc)"
+top=$(plain "$out/beds_by_provider.csv" | awk -F, '$1 == "provider" && $15 > best {best = $15; code = $2} END {print code}')
+# Whole weeks only. The synthetic year starts with almost nobody already in hospital, so the first weeks
+# fill up with long stays; the chart starts in June, once that has settled.
+plain "$out/beds_weekly_by_provider.csv" |
+    awk -F, -v code="$top" 'NR == 1 || ($1 == "provider" && $2 == code && $5 == 7 && $3 >= "2018-06-04")' \
+    > "$out/long_stay_21_weekly_$top.csv"
+"$ics" spc "$out/long_stay_21_weekly_$top.csv" --date period_start --series code --value avg_long_stay_21_beds \
+    --improvement decrease --svg "$out/spc" --summary "$out/spc_summary.csv" -o "$out/spc_points.csv" --quiet
+echo "$top: average 21+ day beds per week, $(($(wc -l < "$out/long_stay_21_weekly_$top.csv") - 1)) weeks"
+column -t -s, "$out/spc_summary.csv"
+echo "chart: $(ls "$out"/spc/*.svg | head -1)"
+
 say "Results"
-for f in "$out"/*.csv; do printf '  %s\n' "$f"; done
+for f in "$out"/*.csv "$out"/spc/*.svg; do printf '  %s\n' "$f"; done

@@ -26,9 +26,17 @@ const struct cli_command cli_commands[] = {
      "       [-o FILE] [--totals FILE] [--quiet]\n"
      "TABLE.csv may be - for standard input. See docs/commands/benchmark.md.\n"},
     {"spc", cmd_spc, "SPC (XmR) charts with the Making Data Count rules",
-     "usage: ics spc SERIES.csv --value COL [options]\nSee docs/commands/spc.md.\n"},
+     "usage: ics spc SERIES.csv --value COL [--date COL] [--series COL]\n"
+     "               [--improvement increase|decrease|neutral] [--target X | --target-col COL]\n"
+     "               [--rebase DATE,...] [--fix-after N] [--screen-outliers on|off]\n"
+     "               [--two-in-three band|mdc2023] [--svg DIR] [--summary FILE]\n"
+     "               [--format csv|json] [-o FILE] [--quiet]\n"
+     "See docs/commands/spc.md.\n"},
     {"funnel", cmd_funnel, "funnel plot limits with overdispersion",
-     "usage: ics funnel DATA.csv --group COL --numerator COL --denominator COL --type sr|proportion|ratio [options]\n"
+     "usage: ics funnel DATA.csv --group COL --numerator COL --denominator COL --type sr|proportion|ratio\n"
+     "                  [--sr-method shmi|cqc|cqc-corrected] [--overdispersion auto|on|off] [--trim F]\n"
+     "                  [--limit 95|99.8] [--multiplier N] [--no-shmi-rounding] [--exact-z]\n"
+     "                  [--svg FILE] [--summary FILE] [--format csv|json] [-o FILE] [--quiet]\n"
      "See docs/commands/funnel.md.\n"},
     {"ledger", cmd_ledger, "agreement of balances, mismatches and disputes",
      "usage: ics ledger init|submit|match|dispute|disputes|report|audit ...\n"
