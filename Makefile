@@ -32,7 +32,7 @@ help:
 	@echo "make          build build/ics and build/libics.a"
 	@echo "make demo     install what is missing, build, run the main job on sample data"
 	@echo "make check    build with ASan/UBSan and run every test"
-	@echo "make bench    generate 20 million spells and time ics against wc -l and DuckDB"
+	@echo "make bench    time ics beds (20 million spells) against wc -l and DuckDB, and ics ledger at national scale"
 	@echo "make deps     install missing Debian packages (apt-get; run as root or with sudo)"
 
 deps:
@@ -87,6 +87,7 @@ demo: all
 
 bench: all
 	@bench/run.sh $(BUILD)/ics
+	@bench/ledger_bench.sh $(BUILD)/ics
 
 clean:
 	rm -rf $(BUILD)

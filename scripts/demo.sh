@@ -55,5 +55,8 @@ echo "$top: average 21+ day beds per week, $(($(wc -l < "$out/long_stay_21_weekl
 column -t -s, "$out/spc_summary.csv"
 echo "chart: $(ls "$out"/spc/*.svg | head -1)"
 
+say "5. Money between organisations: a small system's agreement of balances and its squabble board (ics ledger)"
+"$(dirname "$0")/demo_ledger.sh" "$ics"
+
 say "Results"
 for f in "$out"/*.csv "$out"/spc/*.svg; do printf '  %s\n' "$f"; done

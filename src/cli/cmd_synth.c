@@ -4,7 +4,24 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ics/ledger.h"
 #include "ics/synth.h"
+
+/* ics synth --ledger DIR: a synthetic Agreement of Balances period (issue 5). */
+static int synth_ledger(const struct ics_ledger_synth_options *o, int quiet)
+{
+    struct ics_error err;
+    ics_error_clear(&err);
+    struct ics_ledger_synth_result r;
+    int rc = ics_ledger_synth(o, &r, &err);
+    if (rc)
+        return cli_fail("synth", &err);
+    if (!quiet)
+        fprintf(stderr, "ics synth: %d organisations, %lld invoice lines, %d disputes in %s "
+                        "(one submission file per organisation, manifest.csv, disputes.csv)\n",
+                r.orgs, (long long)r.lines, r.disputes, o->dir);
+    return 0;
+}
 
 int cmd_synth(int argc, char **argv)
 {
@@ -16,6 +33,10 @@ int cmd_synth(int argc, char **argv)
         {"messy", no_argument, NULL, 'm'},
         {"trimpoints-out", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},
+        {"ledger", required_argument, NULL, 'L'},
+        {"orgs", required_argument, NULL, 'O'},
+        {"lines", required_argument, NULL, 'N'},
+        {"period", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -24,6 +45,7 @@ int cmd_synth(int argc, char **argv)
     const char *output = NULL, *trimpoints_out = NULL;
     int have_spells = 0, quiet = 0;
     long v;
+    struct ics_ledger_synth_options ledger = {.orgs = 300, .lines = 5000000, .period = "2022-23-M12"};
 
     optind = 0;
     opterr = 0;
@@ -61,6 +83,22 @@ int cmd_synth(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case 'L':
+            ledger.dir = optarg;
+            break;
+        case 'O':
+            if (cli_parse_long(optarg, 2, 100000, &v))
+                return cli_usage_error("synth", "--orgs must be a whole number from 2, not '%s'", optarg);
+            ledger.orgs = (int)v;
+            break;
+        case 'N':
+            if (cli_parse_long(optarg, 1, 1000000000000L, &v))
+                return cli_usage_error("synth", "--lines must be a whole number from 1, not '%s'", optarg);
+            ledger.lines = v;
+            break;
+        case 'P':
+            ledger.period = optarg;
+            break;
         case 'h':
             return cli_help("synth");
         case ':':
@@ -71,6 +109,13 @@ int cmd_synth(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
+    if (ledger.dir) {
+        if (have_spells || trimpoints_out || output || opt.messy)
+            return cli_usage_error("synth", "--ledger DIR writes a ledger period; it takes --orgs, --lines, "
+                                            "--period and --seed, not the spell options");
+        ledger.seed = opt.seed;
+        return synth_ledger(&ledger, quiet);
+    }
     if (!have_spells && !trimpoints_out)
         return cli_usage_error("synth", "--spells N is required");
     if (trimpoints_out && output && strcmp(trimpoints_out, output) == 0)

@@ -17,6 +17,7 @@ const struct cli_command cli_commands[] = {
     {"synth", cmd_synth, "write a realistic synthetic year of English spells",
      "usage: ics synth --spells N [--seed S] [--year YYYY] [--messy] [-o FILE]\n"
      "                 [--trimpoints-out FILE] [--quiet]\n"
+     "       ics synth --ledger DIR [--orgs N] [--lines N] [--period 2022-23-M12] [--seed S]\n"
      "See docs/commands/synth.md.\n"},
     {"benchmark", cmd_benchmark, "gap to the top quartile and the opportunity of closing it",
      "usage: ics benchmark TABLE.csv --metric NUM[/DEN] [--scale N] [--population FILE|ons]\n"
@@ -39,7 +40,7 @@ const struct cli_command cli_commands[] = {
      "                  [--svg FILE] [--summary FILE] [--format csv|json] [-o FILE] [--quiet]\n"
      "See docs/commands/funnel.md.\n"},
     {"ledger", cmd_ledger, "agreement of balances, mismatches and disputes",
-     "usage: ics ledger init|submit|match|dispute|disputes|report|audit ...\n"
+     "usage: ics ledger init|submit|match|dispute|disputes|report|audit|submissions|check|synth ...\n"
      "See docs/commands/ledger.md.\n"},
     {NULL, NULL, NULL, NULL},
 };
