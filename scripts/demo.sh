@@ -7,6 +7,8 @@ mkdir -p "$out"
 rm -f "$out"/*.csv "$out"/*.json
 
 say() { printf '\n== %s\n' "$*"; }
+# Aligned columns where `column` exists (bsdextrautils is not on every minimal image).
+align() { if command -v column >/dev/null; then column -t -s,; else cat; fi; }
 # CSV to plain fields for awk: commas inside quoted names become semicolons, quotes go.
 plain() { sed -E ':a;s/"([^",]*),([^"]*)"/"\1;\2"/;ta;s/"//g' "$@"; }
 
@@ -30,7 +32,7 @@ say "Largest excess bed days by provider"
     echo "code,name,spells,excess_bed_days,excess_cost,long_stay_21_spells,avg_long_stay_21_beds"
     plain "$out/beds_by_provider.csv" | tail -n +2 | grep -v '^total,' | sort -t, -k6,6nr | head -5 | \
         awk -F, -v OFS=, '{print $2,$3,$4,$6,$7,$9,$14}'
-} | column -t -s,
+} | align
 echo
 awk -F, '$1 == "total" {printf "System total: %d spells, %d excess bed days (%.0f beds), £%s; %d spells of 21+ days, %.0f beds occupied by 21+ day patients on an average night\n", $4, $6, $15, $7, $9, $14}' "$out/beds_by_provider.csv"
 
@@ -52,7 +54,7 @@ plain "$out/beds_weekly_by_provider.csv" |
 "$ics" spc "$out/long_stay_21_weekly_$top.csv" --date period_start --series code --value avg_long_stay_21_beds \
     --improvement decrease --svg "$out/spc" --summary "$out/spc_summary.csv" -o "$out/spc_points.csv" --quiet
 echo "$top: average 21+ day beds per week, $(($(wc -l < "$out/long_stay_21_weekly_$top.csv") - 1)) weeks"
-column -t -s, "$out/spc_summary.csv"
+align < "$out/spc_summary.csv"
 echo "chart: $(ls "$out"/spc/*.svg | head -1)"
 
 say "5. Money between organisations: a small system's agreement of balances and its squabble board (ics ledger)"
