@@ -22,8 +22,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/strmap.h"
@@ -120,6 +122,9 @@ int ics_trimpoints_load(const char *path, struct ics_trimpoints **out, struct ic
         ics_csv_close(r);
         return rc;
     }
+    /* The Strategy Unit's sushrg,elective,emergency file writes 0 for "no trim
+     * point"; in ics's own layout (what --trimpoints-out writes) 0 is 0 days. */
+    int zero_is_none = strcasecmp(h->names[c_el], "elective") == 0 || strcasecmp(h->names[c_ne], "emergency") == 0;
     struct ics_trimpoints *t = trimpoints_new();
     if (!t) {
         ics_csv_close(r);
@@ -150,8 +155,7 @@ int ics_trimpoints_load(const char *path, struct ics_trimpoints **out, struct ic
                                   (int)row.fields[cols[k]].len, row.fields[cols[k]].ptr);
                 break;
             }
-            /* A trim point of 0 is the file's way of saying "none" (see SOURCE notes). */
-            v.has[k] = got == 1 && v.days[k] > 0;
+            v.has[k] = got == 1 && !(zero_is_none && v.days[k] == 0);
         }
         if (rc == ICS_ERR_PARSE)
             break;
@@ -470,6 +474,30 @@ static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size
 
 #define HIST_CACHE 2048
 
+/*
+ * The spill: when a first pass is needed (period or trim points from the
+ * data), that pass is the only one that parses the CSV. Each valid spell goes
+ * to its thread's temporary file as a 16-byte record, and the second pass
+ * replays the records instead of parsing the text again. Memory stays flat:
+ * the records live in the file (and the page cache), not in the process.
+ */
+struct spill_record {
+    uint32_t group;            /* index in the worker's groups */
+    uint32_t hrg_cls;          /* (HRG index + 1) << 1 | class; HRG index + 1 = 0: no HRG */
+    int32_t admitted;
+    int32_t discharged;        /* ICS_DATE_NONE: still in hospital */
+};
+
+#define SPILL_BUFFER (1 << 20)
+
+struct spill {
+    int fd;                    /* -1: not spilling */
+    unsigned char *buf;
+    size_t len;
+    uint64_t records;
+    int write_failed;
+};
+
 struct hist_lookaside {
     uint64_t word;     /* the HRG's bytes (up to 8) */
     int32_t bucket;
@@ -490,16 +518,21 @@ struct worker {
     struct lookaside group_cache[GROUP_CACHE];
     struct lookaside trim_cache[TRIM_CACHE];
     struct hist_lookaside hist_cache[HIST_CACHE];
+    struct lookaside hrg_cache[TRIM_CACHE];
+    struct ics_strmap hrgs;         /* pass 1 with a spill: HRG -> index in the spill records */
     int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
     struct ics_date_cache dates;
+    struct spill spill;             /* kept across worker_reset */
 };
 
 static void worker_init(struct worker *w, const struct config *cfg)
 {
     memset(w, 0, sizeof *w);
     w->cfg = cfg;
+    w->spill.fd = -1;
     ics_strmap_init(&w->groups, sizeof(struct group));
     ics_strmap_init(&w->histograms, sizeof(struct histogram));
+    ics_strmap_init(&w->hrgs, sizeof(uint32_t));
     w->max_discharge = w->max_admission = INT32_MIN;
     w->fy_first = 1;
     w->fy_last = 0;   /* empty: the first discharge computes its year */
@@ -513,14 +546,66 @@ static void worker_release(struct worker *w)
         ics_free(((struct histogram *)ics_strmap_value(&w->histograms, i))->counts);
     ics_strmap_release(&w->groups);
     ics_strmap_release(&w->histograms);
+    ics_strmap_release(&w->hrgs);
 }
 
+/* Throws away what a worker has seen (the CSV scan redoing its part); the
+ * spill file is kept and emptied. */
 static void worker_reset(void *p)
 {
     struct worker *w = p;
     const struct config *cfg = w->cfg;
+    struct spill spill = w->spill;
     worker_release(w);
     worker_init(w, cfg);
+    w->spill = spill;
+    if (w->spill.fd >= 0) {
+        w->spill.len = 0;
+        w->spill.records = 0;
+        if (ftruncate(w->spill.fd, 0) || lseek(w->spill.fd, 0, SEEK_SET) < 0)
+            w->spill.write_failed = 1;
+    }
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t put = write(fd, p, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        p += put;
+        n -= (size_t)put;
+    }
+    return 0;
+}
+
+static int spill_flush(struct spill *sp)
+{
+    if (sp->len && write_all(sp->fd, sp->buf, sp->len))
+        sp->write_failed = 1;
+    sp->len = 0;
+    return sp->write_failed ? -1 : 0;
+}
+
+static int spill_put(struct spill *sp, const struct spill_record *r)
+{
+    if (sp->len + sizeof *r > SPILL_BUFFER && spill_flush(sp))
+        return -1;
+    memcpy(sp->buf + sp->len, r, sizeof *r);
+    sp->len += sizeof *r;
+    sp->records++;
+    return 0;
+}
+
+static void spill_close(struct spill *sp)
+{
+    if (sp->fd >= 0)
+        close(sp->fd);
+    ics_free(sp->buf);
+    sp->fd = -1;
+    sp->buf = NULL;
 }
 
 static int histogram_add(struct histogram *h, int32_t los)
@@ -553,13 +638,37 @@ static size_t histogram_key(char *buf, int32_t bucket, int cls, const char *hrg,
     return 5 + hrg_len;
 }
 
+static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi);
+static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index);
+
+static int spill_spell(struct worker *w, const struct spell *sp)
+{
+    uint32_t gi, hi = 0;
+    if (group_index(w, sp->key, sp->key_len, &gi) || (sp->hrg_len && hrg_index(w, sp->hrg, sp->hrg_len, &hi))) {
+        w->failed = 1;
+        return 1;
+    }
+    struct spill_record r = {gi, ((sp->hrg_len ? hi + 1 : 0) << 1) | (uint32_t)sp->cls, sp->admitted, sp->discharged};
+    if (spill_put(&w->spill, &r))
+        return 1;
+    return 0;
+}
+
+/* The first pass: the period and the trim points' histograms, and (with a
+ * spill) the only reading of the CSV, so it also rejects bad rows. */
 static int first_pass_row(void *p, struct ics_csv_row *row)
 {
     struct worker *w = p;
     const struct config *c = w->cfg;
     struct spell sp;
-    if (read_spell(c, &w->dates, row, &sp, c->strict))
+    int spilling = w->spill.fd >= 0;
+    if (read_spell(c, &w->dates, row, &sp, spilling || c->strict))
         return c->strict;
+    if (spilling) {
+        w->used++;
+        if (spill_spell(w, &sp))
+            return 1;
+    }
     if (sp.admitted > w->max_admission)
         w->max_admission = sp.admitted;
     if (sp.discharged == ICS_DATE_NONE)
@@ -641,32 +750,31 @@ static const struct trim *find_trim(struct worker *w, const char *hrg, size_t le
     return slot->value ? ics_strmap_value(map, slot->value - 1) : NULL;
 }
 
-static int count_row(void *p, struct ics_csv_row *row)
+/* The index of a code's group, creating it; -1 when out of memory. */
+static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi)
 {
-    struct worker *w = p;
-    const struct config *c = w->cfg;
-    struct spell sp;
-    if (read_spell(c, &w->dates, row, &sp, 1))
-        return c->strict;
-    w->used++;
-
-    uint32_t gi;
     struct lookaside *slot = NULL;
     uint64_t word = 0;
-    if (sp.key_len > 0 && sp.key_len <= 8) {
-        word = ics_strmap_prefix(sp.key, sp.key_len);
-        slot = &w->group_cache[lookaside_slot(word, (uint32_t)sp.key_len, GROUP_CACHE)];
-    }
-    if (slot && slot->len == sp.key_len && slot->word == word) {
-        gi = slot->value;
-    } else {
-        if (!ics_strmap_upsert(&w->groups, sp.key, sp.key_len, &gi)) {
-            w->failed = 1;
-            return 1;
+    if (len > 0 && len <= 8) {
+        word = ics_strmap_prefix(key, len);
+        slot = &w->group_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
+        if (slot->len == len && slot->word == word) {
+            *gi = slot->value;
+            return 0;
         }
-        if (slot)
-            *slot = (struct lookaside){word, (uint32_t)sp.key_len, gi};
     }
+    if (!ics_strmap_upsert(&w->groups, key, len, gi))
+        return -1;
+    if (slot)
+        *slot = (struct lookaside){word, (uint32_t)len, *gi};
+    return 0;
+}
+
+/* Adds one valid spell to its group (t: its HRG's trim points, or NULL). */
+static int count_spell(struct worker *w, uint32_t gi, const struct trim *t, int cls, int32_t admitted,
+                       int32_t discharged)
+{
+    const struct config *c = w->cfg;
     struct group *g = ics_strmap_value(&w->groups, gi);
     if (c->series && !g->daily) {
         g->daily = ics_calloc((size_t)D_COUNT * (size_t)(c->series_days + 1), sizeof(int64_t));
@@ -675,6 +783,7 @@ static int count_row(void *p, struct ics_csv_row *row)
             return 1;
         }
     }
+    struct spell sp = {.admitted = admitted, .discharged = discharged, .cls = cls};
 
     int touched = 0;
     int64_t from = c->from, to = c->to, adm = sp.admitted;
@@ -686,7 +795,6 @@ static int count_row(void *p, struct ics_csv_row *row)
         w->in_period++;
         int64_t los = sp.discharged - sp.admitted;
         int64_t excess = 0, cost = 0;
-        const struct trim *t = find_trim(w, sp.hrg, sp.hrg_len);
         if (t && t->has[sp.cls]) {
             excess = max64(0, los - t->days[sp.cls]);
             if (excess > 0) {
@@ -735,6 +843,88 @@ static int count_row(void *p, struct ics_csv_row *row)
     if (!touched)
         w->outside++;
     return 0;
+}
+
+/* The one-pass row function: period and trim points are known. */
+static int count_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    if (read_spell(c, &w->dates, row, &sp, 1))
+        return c->strict;
+    w->used++;
+    uint32_t gi;
+    if (group_index(w, sp.key, sp.key_len, &gi)) {
+        w->failed = 1;
+        return 1;
+    }
+    return count_spell(w, gi, find_trim(w, sp.hrg, sp.hrg_len), sp.cls, sp.admitted, sp.discharged);
+}
+
+/* The index of an HRG in this worker's spill records, creating it. */
+static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index)
+{
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (len <= 8) {
+        word = ics_strmap_prefix(hrg, len);
+        slot = &w->hrg_cache[lookaside_slot(word, (uint32_t)len, TRIM_CACHE)];
+        if (slot->len == len && slot->word == word) {
+            *index = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(&w->hrgs, hrg, len, index))
+        return -1;
+    if (slot)
+        *slot = (struct lookaside){word, (uint32_t)len, *index};
+    return 0;
+}
+
+/* Replays a worker's spill: the second pass without the CSV. */
+static void *replay_spill(void *p)
+{
+    struct worker *w = p;
+    const struct ics_strmap *trims = &w->cfg->trim->map;
+    /* each of this worker's HRGs looked up once */
+    const struct trim **by_hrg = ics_calloc(w->hrgs.count ? w->hrgs.count : 1, sizeof *by_hrg);
+    if (!by_hrg || spill_flush(&w->spill) || lseek(w->spill.fd, 0, SEEK_SET) < 0) {
+        ics_free(by_hrg);
+        w->failed = 1;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < w->hrgs.count; i++)
+        by_hrg[i] = ics_strmap_get(trims, w->hrgs.keys[i].s, w->hrgs.keys[i].len);
+    uint64_t left = w->spill.records;
+    while (left > 0 && !w->failed) {
+        size_t want = SPILL_BUFFER / sizeof(struct spill_record);
+        if (want > left)
+            want = (size_t)left;
+        size_t bytes = want * sizeof(struct spill_record), got = 0;
+        while (got < bytes) {
+            ssize_t n = read(w->spill.fd, w->spill.buf + got, bytes - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        if (got != bytes) {
+            w->spill.write_failed = 1;
+            break;
+        }
+        const struct spill_record *r = (const struct spill_record *)(const void *)w->spill.buf;
+        for (size_t i = 0; i < want; i++) {
+            uint32_t h = r[i].hrg_cls >> 1;
+            const struct trim *t = h ? by_hrg[h - 1] : NULL;
+            if (count_spell(w, r[i].group, t, (int)(r[i].hrg_cls & 1), r[i].admitted, r[i].discharged))
+                break;
+        }
+        left -= want;
+    }
+    ics_free(by_hrg);
+    return NULL;
 }
 
 /* ---- derived trim points --------------------------------------------------- */
@@ -1102,38 +1292,22 @@ done:
     return rc;
 }
 
-/* A pipe must be read twice: copy it to an unlinked temporary file. */
-static int spool_stdin(char *path, size_t size, int *fd_out, struct ics_error *err)
+static const char *temp_dir(void)
 {
     const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+/* An unlinked temporary file, gone when closed. */
+static int open_temp(int *fd_out, struct ics_error *err)
+{
     char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/ics-spells-XXXXXX", dir && *dir ? dir : "/tmp");
+    snprintf(tmpl, sizeof tmpl, "%s/ics-spill-XXXXXX", temp_dir());
     int fd = mkstemp(tmpl);
     if (fd < 0)
-        return ics_error_set(err, ICS_ERR_IO, "cannot create a temporary file in %s: %s",
-                             dir && *dir ? dir : "/tmp", strerror(errno));
+        return ics_error_set(err, ICS_ERR_IO, "cannot create a temporary file in %s: %s", temp_dir(),
+                             strerror(errno));
     unlink(tmpl);
-    char buf[1 << 16];
-    for (;;) {
-        ssize_t got = read(STDIN_FILENO, buf, sizeof buf);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            close(fd);
-            return ics_error_set(err, ICS_ERR_IO, "cannot read standard input: %s", strerror(errno));
-        }
-        if (got == 0)
-            break;
-        for (ssize_t off = 0; off < got;) {
-            ssize_t put = write(fd, buf + off, (size_t)(got - off));
-            if (put < 0) {
-                close(fd);
-                return ics_error_set(err, ICS_ERR_IO, "cannot spool standard input: %s", strerror(errno));
-            }
-            off += put;
-        }
-    }
-    snprintf(path, size, "/dev/fd/%d", fd);
     *fd_out = fd;
     return ICS_OK;
 }
@@ -1186,7 +1360,6 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
     struct worker *workers = ics_calloc((size_t)threads, sizeof *workers);
     void **contexts = ics_calloc((size_t)threads, sizeof *contexts);
     struct ics_csv_scan *scan = NULL;
-    int spool_fd = -1;
     int rc = ICS_OK;
     if (!workers || !contexts) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
@@ -1198,15 +1371,19 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
     }
 
     int two_passes = !cfg.period_known || cfg.need_histograms;
-    char spool_path[64];
-    const char *scan_path = path;
-    if (two_passes && strcmp(path, "-") == 0) {
-        rc = spool_stdin(spool_path, sizeof spool_path, &spool_fd, err);
-        if (rc)
-            goto fail;
-        scan_path = spool_path;
+    if (two_passes) {
+        for (int i = 0; i < threads; i++) {
+            workers[i].spill.buf = ics_malloc(SPILL_BUFFER);
+            if (!workers[i].spill.buf) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+                goto fail;
+            }
+            rc = open_temp(&workers[i].spill.fd, err);
+            if (rc)
+                goto fail;
+        }
     }
-    rc = ics_csv_scan_open(scan_path, strcmp(path, "-") == 0 ? "standard input" : path, &scan, err);
+    rc = ics_csv_scan_open(path, strcmp(path, "-") == 0 ? "standard input" : path, &scan, err);
     if (rc)
         goto fail;
     const struct ics_csv_header *h = ics_csv_scan_header(scan);
@@ -1235,10 +1412,14 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
     if (two_passes) {
         cfg.pass = 1;
         so.row = first_pass_row;
+        so.rejects = opt->rejects;
         rc = ics_csv_scan_run(scan, &so, &sr, err);
         rc = worker_failure(workers, threads, rc, path, err);
         if (rc)
             goto fail;
+        res->read = sr.rows;
+        res->rejected = sr.rejected;
+        res->threads = sr.threads_used;
         if (sr.rows == 0) {
             rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
                                strcmp(path, "-") == 0 ? "standard input" : path);
@@ -1268,8 +1449,6 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
                 goto fail;
             res->trimpoints_derived = 1;
         }
-        for (int i = 0; i < threads; i++)
-            worker_reset(&workers[i]);
         res->passes = 2;
     }
     if (!opt->trimpoints && !res->owned_trimpoints) {
@@ -1292,16 +1471,38 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
     cfg.series = opt->series;
     cfg.series_days = res->days;
     cfg.pass = 2;
-    so.row = count_row;
-    so.rejects = opt->rejects;
-    so.progress = opt->progress;
-    rc = ics_csv_scan_run(scan, &so, &sr, err);
-    rc = worker_failure(workers, threads, rc, path, err);
-    if (rc)
-        goto fail;
-    res->read = sr.rows;
-    res->rejected = sr.rejected;
-    res->threads = sr.threads_used;
+    if (two_passes) {
+        /* the second pass replays the spill, one thread per worker */
+        pthread_t tids[64];
+        int started[64] = {0};
+        for (int i = 1; i < threads; i++)
+            started[i] = pthread_create(&tids[i], NULL, replay_spill, &workers[i]) == 0;
+        replay_spill(&workers[0]);
+        for (int i = 1; i < threads; i++) {
+            if (started[i])
+                pthread_join(tids[i], NULL);
+            else
+                replay_spill(&workers[i]);
+        }
+        for (int i = 0; i < threads && !rc; i++)
+            if (workers[i].spill.write_failed)
+                rc = ics_error_set(err, ICS_ERR_IO, "cannot write or read the temporary spill file in %s",
+                                   temp_dir());
+        if (!rc)
+            rc = worker_failure(workers, threads, rc, path, err);
+        if (rc)
+            goto fail;
+    } else {
+        so.row = count_row;
+        so.rejects = opt->rejects;
+        rc = ics_csv_scan_run(scan, &so, &sr, err);
+        rc = worker_failure(workers, threads, rc, path, err);
+        if (rc)
+            goto fail;
+        res->read = sr.rows;
+        res->rejected = sr.rejected;
+        res->threads = sr.threads_used;
+    }
     if (sr.rows == 0) {
         rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
                            strcmp(path, "-") == 0 ? "standard input" : path);
@@ -1324,25 +1525,25 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
     rc = build_rows(res, opt, &cfg, workers, threads, err);
     if (rc)
         goto fail;
-    for (int i = 0; i < threads; i++)
+    for (int i = 0; i < threads; i++) {
         worker_release(&workers[i]);
+        spill_close(&workers[i].spill);
+    }
     ics_free(workers);
     ics_free(contexts);
     ics_csv_scan_close(scan);
-    if (spool_fd >= 0)
-        close(spool_fd);
     *out = res;
     return ICS_OK;
 
 fail:
     if (workers)
-        for (int i = 0; i < threads; i++)
+        for (int i = 0; i < threads; i++) {
             worker_release(&workers[i]);
+            spill_close(&workers[i].spill);
+        }
     ics_free(workers);
     ics_free(contexts);
     ics_csv_scan_close(scan);
-    if (spool_fd >= 0)
-        close(spool_fd);
     ics_beds_result_free(res);
     return rc;
 }

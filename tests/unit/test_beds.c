@@ -134,6 +134,49 @@ static void test_against_oracle(void)
         ics_beds_result_free(r);
     }
 
+    /* A run that derives its trim points (two passes: spilled and replayed) gives
+     * exactly what one pass gives with the trim points it derived. */
+    {
+        struct ics_beds_options d = {0};
+        d.level = ICS_BEDS_PROVIDER;
+        d.from = FROM;   /* trim points still come from the data: two passes, spilled */
+        d.to = TO;
+        d.threads = 2;
+        d.has_flat_rate = 1;
+        d.flat_rate_pence = 10001;
+        struct ics_beds_result *dr = NULL, *or = NULL;
+        CHECK_INT(ics_beds_run(path, &d, &dr, &err), ICS_OK);
+        if (dr) {
+            CHECK(dr->trimpoints_derived);
+            CHECK_INT(dr->passes, 2);
+            char tp[] = "/tmp/ics_test_tpout_XXXXXX";
+            int tpfd = mkstemp(tp);
+            FILE *tpf = fdopen(tpfd, "w");
+            CHECK_INT(ics_trimpoints_write(dr->trimpoints, tpf, &err), ICS_OK);
+            fclose(tpf);
+            struct ics_trimpoints *derived;
+            CHECK_INT(ics_trimpoints_load(tp, &derived, &err), ICS_OK);
+            struct ics_beds_options o = d;
+            o.from = dr->from;
+            o.to = dr->to;
+            o.trimpoints = derived;
+            o.threads = 1;
+            CHECK_INT(ics_beds_run(path, &o, &or, &err), ICS_OK);
+            if (or) {
+                CHECK_INT(or->passes, 1);
+                CHECK_INT(or->count, dr->count);
+                CHECK_INT(memcmp(&or->total.m, &dr->total.m, sizeof or->total.m), 0);
+                for (size_t i = 0; i < or->count && i < dr->count; i++)
+                    CHECK_INT(memcmp(&or->rows[i].m, &dr->rows[i].m, sizeof or->rows[i].m), 0);
+                CHECK(dr->total.m.excess_bed_days > 0);
+            }
+            ics_beds_result_free(or);
+            ics_trimpoints_free(derived);
+            unlink(tp);
+        }
+        ics_beds_result_free(dr);
+    }
+
     /* Day series: the total rows' 21+ bed days equal the oracle night by night. */
     struct ics_beds_options opt = {0};
     opt.level = ICS_BEDS_PROVIDER;
@@ -287,8 +330,58 @@ static void test_derived_trim_uses_the_period(void)
     unlink(path);
 }
 
+/* A derived trim point of 0 days (ten same-day spells) written by --trimpoints-out
+ * reads back as 0 days, not as "none": the one LOS-3 spell then has 3 excess days. */
+static void test_zero_trimpoint_round_trip(void)
+{
+    char path[] = "/tmp/ics_test_zero_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("provider_code,admission_date,discharge_date,admission_method,hrg\n", f);
+    for (int i = 0; i < 12; i++)
+        fputs("RAA,2018-06-01,2018-06-01,11,Z00\n", f);
+    fputs("RAA,2018-06-01,2018-06-04,11,Z00\n", f);
+    fclose(f);
+    struct ics_beds_options opt = {0};
+    opt.level = ICS_BEDS_PROVIDER;
+    opt.from = opt.to = ICS_DATE_NONE;
+    struct ics_beds_result *r = NULL;
+    struct ics_error err;
+    CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
+    if (!r)
+        return;
+    /* 13 spells: Q1 = Q3 = 0, so trim = ceil(0 + 0) = 0 and LOS 3 has 3 excess days */
+    CHECK_INT(r->total.m.excess_bed_days, 3);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    CHECK_INT(ics_trimpoints_write(r->trimpoints, m, &err), ICS_OK);
+    fclose(m);
+    CHECK_STR(buf, "hrg,elective_trimpoint_days,non_elective_trimpoint_days\nZ00,0,\n");
+    char tp[] = "/tmp/ics_test_zerotp_XXXXXX";
+    int tfd = mkstemp(tp);
+    FILE *tf = fdopen(tfd, "w");
+    fputs(buf, tf);
+    fclose(tf);
+    free(buf);
+    struct ics_trimpoints *t;
+    CHECK_INT(ics_trimpoints_load(tp, &t, &err), ICS_OK);
+    struct ics_beds_options again = opt;
+    again.trimpoints = t;
+    struct ics_beds_result *r2 = NULL;
+    CHECK_INT(ics_beds_run(path, &again, &r2, &err), ICS_OK);
+    if (r2)
+        CHECK_INT(r2->total.m.excess_bed_days, 3);
+    ics_beds_result_free(r2);
+    ics_beds_result_free(r);
+    ics_trimpoints_free(t);
+    unlink(tp);
+    unlink(path);
+}
+
 int main(void)
 {
+    RUN(test_zero_trimpoint_round_trip);
     RUN(test_derived_trim_uses_the_period);
     RUN(test_against_oracle);
     RUN(test_trimpoint_layouts_and_rates);
