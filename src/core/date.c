@@ -166,23 +166,22 @@ int ics_date_parse_cached(struct ics_date_cache *cache, const char *s, size_t le
 {
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return ics_date_parse(s, len, out);
-    uint64_t key = 0;
-    memcpy(&key, s, 7);                       /* "YYYY-MM" */
-    unsigned slot = (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 58);
-    int d = two_digits(s + 8);
-    if (cache->key[slot] == key) {
-        if (d < 1 || d > cache->month_days[slot])
-            return -1;
-        *out = cache->month_start[slot] + d - 1;
-        return 0;
-    }
-    int32_t day;
-    if (ics_date_parse(s, len, &day))
+    int hi = two_digits(s), lo = two_digits(s + 2), m = two_digits(s + 5), d = two_digits(s + 8);
+    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1)
         return -1;
-    int y = two_digits(s) * 100 + two_digits(s + 2), m = two_digits(s + 5);
-    cache->key[slot] = key;
-    cache->month_start[slot] = day - d + 1;
-    cache->month_days[slot] = (uint8_t)days_in_month(y, m);
-    *out = day;
+    int y = hi * 100 + lo;
+    /* Indexed by the month number itself: any 64 consecutive months share no slot. */
+    uint64_t key = (uint64_t)(y * 12 + m);
+    unsigned slot = (unsigned)(key & 63);
+    if (cache->key[slot] != key + 1) {      /* + 1: a zeroed cache holds nothing */
+        if (!valid(y, m, 1))
+            return -1;
+        cache->key[slot] = key + 1;
+        cache->month_start[slot] = ics_date_from_ymd(y, m, 1);
+        cache->month_days[slot] = (uint8_t)days_in_month(y, m);
+    }
+    if (d > cache->month_days[slot])
+        return -1;
+    *out = cache->month_start[slot] + d - 1;
     return 0;
 }

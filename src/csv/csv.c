@@ -648,6 +648,7 @@ void ics_csv_close(struct ics_csv_reader *r)
 
 /* One part of the input, parsed by one worker. */
 struct part {
+    char separation[128];        /* parts are neighbours in an array, each written by its own thread */
     struct ics_csv_scan *scan;
     int index;
     void *worker;
