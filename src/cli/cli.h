@@ -38,6 +38,10 @@ FILE *cli_open_output(const char *path, struct ics_error *err);
 /* Closes an output opened by cli_open_output, reporting write errors. */
 int cli_close_output(FILE *f, const char *path, struct ics_error *err);
 
+/* Parses --format: "csv" sets *json to 0, "json" to 1; anything else prints a
+ * usage error for `command` and returns ICS_ERR_USAGE. */
+int cli_parse_format(const char *command, const char *text, int *json);
+
 /* Parses a whole number / decimal in [min, max]; returns 0 or -1. */
 int cli_parse_long(const char *text, long min, long max, long *out);
 int cli_parse_double(const char *text, double min, double max, double *out);

@@ -56,8 +56,7 @@ int cmd_beds(int argc, char **argv)
     opt.from = opt.to = ICS_DATE_NONE;
     opt.level = ICS_BEDS_PROVIDER;
     const char *trim_path = NULL, *trim_out = NULL, *geo_path = NULL, *rejects_path = NULL, *out_path = NULL;
-    const char *format = "csv";
-    int quiet = 0;
+    int json = 0, quiet = 0;
     long threads = 0;
 
     optind = 0;
@@ -102,9 +101,8 @@ int cmd_beds(int argc, char **argv)
         case 'x': rejects_path = optarg; break;
         case 'S': opt.strict = 1; break;
         case 'F':
-            if (strcmp(optarg, "csv") && strcmp(optarg, "json"))
-                return cli_usage_error("beds", "--format '%s': expected csv or json", optarg);
-            format = optarg;
+            if (cli_parse_format("beds", optarg, &json))
+                return ICS_ERR_USAGE;
             break;
         case 'o': out_path = optarg; break;
         case 'j':
@@ -125,8 +123,6 @@ int cmd_beds(int argc, char **argv)
         return cli_usage_error("beds", "--from is after --to");
     if (opt.has_flat_rate && opt.rates_path)
         return cli_usage_error("beds", "--rate and --rates cannot be used together");
-    if (opt.series && strcmp(format, "csv") && strcmp(format, "json"))
-        return cli_usage_error("beds", "bad format");
     opt.threads = (int)threads;
 
     struct ics_error err = {0};
@@ -172,7 +168,7 @@ int cmd_beds(int argc, char **argv)
         rc = err.code;
         goto fail;
     }
-    rc = strcmp(format, "json") == 0 ? ics_beds_write_json(res, out, &err) : ics_beds_write_csv(res, out, &err);
+    rc = json ? ics_beds_write_json(res, out, &err) : ics_beds_write_csv(res, out, &err);
     int crc = cli_close_output(out, out_path, rc ? NULL : &err);
     if (!rc)
         rc = crc;

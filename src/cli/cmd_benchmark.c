@@ -161,12 +161,8 @@ static int parse_args(int argc, char **argv, struct args *a)
             break;
         }
         case OPT_FORMAT:
-            if (strcmp(optarg, "csv") == 0)
-                a->json = 0;
-            else if (strcmp(optarg, "json") == 0)
-                a->json = 1;
-            else
-                return cli_usage_error(CMD, "--format '%s': expected csv or json", optarg);
+            if (cli_parse_format(CMD, optarg, &a->json))
+                return ICS_ERR_USAGE;
             break;
         case 'o':
             a->output = optarg;

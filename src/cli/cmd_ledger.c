@@ -54,16 +54,6 @@ static int parse_money(const char *text, int64_t *out)
     return ics_pence_parse(text, strlen(text), out, &why);
 }
 
-static int parse_format(const char *text, int *json)
-{
-    if (strcmp(text, "csv") == 0)
-        *json = 0;
-    else if (strcmp(text, "json") == 0)
-        *json = 1;
-    else
-        return -1;
-    return 0;
-}
 
 static int open_ledger(const char *db, int create, struct ics_ledger **l)
 {
@@ -316,8 +306,8 @@ static int run_match(int argc, char **argv, const char *db)
         case 'p': period = optarg; break;
         case 't': thresholds = optarg; break;
         case 'f':
-            if (parse_format(optarg, &json))
-                return cli_usage_error(CMD, "bad --format '%s' (csv or json)", optarg);
+            if (cli_parse_format(CMD, optarg, &json))
+                return ICS_ERR_USAGE;
             break;
         case 'o': output = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
@@ -390,8 +380,8 @@ static int run_report(int argc, char **argv, const char *db)
             break;
         case 't': thresholds = optarg; break;
         case 'f':
-            if (parse_format(optarg, &json))
-                return cli_usage_error(CMD, "bad --format '%s' (csv or json)", optarg);
+            if (cli_parse_format(CMD, optarg, &json))
+                return ICS_ERR_USAGE;
             break;
         case 'o': output = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
@@ -608,8 +598,8 @@ static int run_disputes(int argc, char **argv, const char *db)
             f.id = v;
             break;
         case 'f':
-            if (parse_format(optarg, &json))
-                return cli_usage_error(CMD, "bad --format '%s' (csv or json)", optarg);
+            if (cli_parse_format(CMD, optarg, &json))
+                return ICS_ERR_USAGE;
             break;
         case 'o': output = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;

@@ -450,12 +450,8 @@ int cmd_spc(int argc, char **argv)
         case 'g': svg_dir = optarg; break;
         case 'm': summary_path = optarg; break;
         case 'F':
-            if (strcmp(optarg, "csv") == 0)
-                json = 0;
-            else if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else
-                return cli_usage_error(CMD, "--format '%s': expected csv or json", optarg);
+            if (cli_parse_format(CMD, optarg, &json))
+                return ICS_ERR_USAGE;
             break;
         case 'o': out_path = optarg; break;
         case 'q': quiet = 1; break;

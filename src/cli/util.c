@@ -56,6 +56,17 @@ int cli_close_output(FILE *f, const char *path, struct ics_error *err)
     return ICS_OK;
 }
 
+int cli_parse_format(const char *command, const char *text, int *json)
+{
+    if (strcmp(text, "csv") == 0)
+        *json = 0;
+    else if (strcmp(text, "json") == 0)
+        *json = 1;
+    else
+        return cli_usage_error(command, "--format '%s': expected csv or json", text);
+    return 0;
+}
+
 int cli_parse_long(const char *text, long min, long max, long *out)
 {
     if (!text || !*text)

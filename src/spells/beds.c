@@ -1465,14 +1465,6 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
         rc = worker_failure(workers, threads, rc, path, err);
         if (rc)
             goto fail;
-        res->read = sr.rows;
-        res->rejected = sr.rejected;
-        res->threads = sr.threads_used;
-        if (sr.rows == 0) {
-            rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
-                               strcmp(path, "-") == 0 ? "standard input" : path);
-            goto fail;
-        }
         int32_t max_disc = INT32_MIN, max_adm = INT32_MIN;
         for (int i = 0; i < threads; i++) {
             if (workers[i].max_discharge > max_disc)
@@ -1547,10 +1539,11 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
         rc = worker_failure(workers, threads, rc, path, err);
         if (rc)
             goto fail;
-        res->read = sr.rows;
-        res->rejected = sr.rejected;
-        res->threads = sr.threads_used;
     }
+    /* sr is the scan of the CSV: the only one, or the first pass before the replay */
+    res->read = sr.rows;
+    res->rejected = sr.rejected;
+    res->threads = sr.threads_used;
     if (sr.rows == 0) {
         rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
                            strcmp(path, "-") == 0 ? "standard input" : path);
