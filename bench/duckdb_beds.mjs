@@ -22,8 +22,8 @@
 //   - LOS = discharge - admission. Spell measures count spells discharged in
 //     the period; excess = max(0, LOS - trim point of (HRG, class)), 0 when
 //     the HRG is empty or has no trim point for the class.
-//   - trim points: from --trimpoints (a value of 0 or empty means none, as the
-//     ics loader reads that layout), or derived from the period's discharged
+//   - trim points: from --trimpoints in ics's own layout (empty means none; 0 is
+//     a trim point of 0 days, as the ics loader reads that layout), or derived from the period's discharged
 //     spells per HRG and class: ceil(Q3 + 1.5 IQR), quartiles by
 //     quantile_cont (linear interpolation, R type 7), none under 10 spells.
 //   - occupancy: night d is occupied when admission <= d < discharge and d is
@@ -198,9 +198,9 @@ function buildSql(opt, header) {
         columns = {'hrg': 'VARCHAR', 'elective_trimpoint_days': 'INTEGER', 'non_elective_trimpoint_days': 'INTEGER'})
   ),
   trimpoints AS (
-    SELECT trim(hrg) AS hrg, 0 AS cls, nullif(elective_trimpoint_days, 0) AS tp FROM tpfile
+    SELECT trim(hrg) AS hrg, 0 AS cls, elective_trimpoint_days AS tp FROM tpfile
     UNION ALL
-    SELECT trim(hrg), 1, nullif(non_elective_trimpoint_days, 0) FROM tpfile
+    SELECT trim(hrg), 1, non_elective_trimpoint_days FROM tpfile
   )`;
     } else {
         trim = `
