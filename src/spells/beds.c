@@ -472,14 +472,16 @@ static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size
     return (unsigned)(((word ^ len) * 0x9E3779B97F4A7C15ULL) >> 40) & (size - 1);
 }
 
-#define HIST_CACHE 2048
-
-/* Per HRG, the histogram (by class) of the period bucket last used: rows
- * mostly fall in one bucket, so this skips the composite-key lookup. */
-struct hrg_hist {
-    int32_t bucket[2];
-    uint32_t index[2];         /* index + 1 in the worker's histograms; 0 = none yet */
-};
+/*
+ * Derived trim points need, per HRG and class, the length-of-stay histogram
+ * of the spells discharged in the period. The period is the financial year
+ * of the latest discharge (or the given one), so a worker keeps only the
+ * histograms of the newest year it has seen: an older year can never be the
+ * period. Counts of stays under DENSE_LOS days sit in one dense block indexed
+ * by the worker's HRG index (most stays, and no pointer to follow per row, so
+ * the counters stay in cache); longer stays go to a per-HRG tail.
+ */
+#define DENSE_LOS 32
 
 /*
  * The spill: when a first pass is needed (period or trim points from the
@@ -505,14 +507,6 @@ struct spill {
     int write_failed;
 };
 
-struct hist_lookaside {
-    uint64_t word;     /* the HRG's bytes (up to 8) */
-    int32_t bucket;
-    uint16_t len;      /* 0: empty slot */
-    uint16_t cls;
-    uint32_t index;
-};
-
 struct worker {
     /* Workers sit side by side in one array and each is written by its own
      * thread on every row: this gap keeps a worker's hot fields off the cache
@@ -520,7 +514,6 @@ struct worker {
     char separation[128];
     const struct config *cfg;
     struct ics_strmap groups;       /* code -> struct group */
-    struct ics_strmap histograms;   /* "bucket|class|hrg" -> struct histogram */
     int32_t max_discharge, max_admission;
     uint64_t used, open, outside, in_period, no_trim, no_rate;
     int failed;                     /* out of memory */
@@ -528,11 +521,14 @@ struct worker {
      * (providers, HRGs): the code's bytes as one word decide a hit exactly. */
     struct lookaside group_cache[GROUP_CACHE];
     struct lookaside trim_cache[TRIM_CACHE];
-    struct hist_lookaside hist_cache[HIST_CACHE];
     struct lookaside hrg_cache[TRIM_CACHE];
     struct ics_strmap hrgs;         /* pass 1: HRG -> index in the spill records */
-    struct hrg_hist *hrg_hists;     /* by HRG index: its histograms for the bucket last seen */
-    uint32_t hrg_hists_cap;
+    /* pass 1 histograms of hist_bucket (financial year start, 0 for a given period) */
+    int32_t hist_bucket;            /* INT32_MIN: none yet */
+    uint32_t hist_cap;              /* HRG indexes the two arrays below hold */
+    uint32_t *dense;                /* [HRG index][class][stay < DENSE_LOS] */
+    uint32_t *dense_pending;        /* the counter the previous row adds 1 to (see first_pass_row) */
+    struct histogram *tails;        /* [HRG index][class]: counts[stay - DENSE_LOS] */
     int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
     struct ics_date_cache dates;
     struct spill spill;             /* kept across worker_reset */
@@ -544,7 +540,7 @@ static void worker_init(struct worker *w, const struct config *cfg)
     w->cfg = cfg;
     w->spill.fd = -1;
     ics_strmap_init(&w->groups, sizeof(struct group));
-    ics_strmap_init(&w->histograms, sizeof(struct histogram));
+    w->hist_bucket = INT32_MIN;
     ics_strmap_init(&w->hrgs, sizeof(uint32_t));
     w->max_discharge = w->max_admission = INT32_MIN;
     w->fy_first = 1;
@@ -555,14 +551,15 @@ static void worker_release(struct worker *w)
 {
     for (uint32_t i = 0; i < w->groups.count; i++)
         ics_free(((struct group *)ics_strmap_value(&w->groups, i))->daily);
-    for (uint32_t i = 0; i < w->histograms.count; i++)
-        ics_free(((struct histogram *)ics_strmap_value(&w->histograms, i))->counts);
+    for (uint32_t i = 0; i < 2 * w->hist_cap; i++)
+        ics_free(w->tails[i].counts);
     ics_strmap_release(&w->groups);
-    ics_strmap_release(&w->histograms);
     ics_strmap_release(&w->hrgs);
-    ics_free(w->hrg_hists);
-    w->hrg_hists = NULL;
-    w->hrg_hists_cap = 0;
+    ics_free(w->dense);
+    ics_free(w->tails);
+    w->dense = NULL;
+    w->tails = NULL;
+    w->hist_cap = 0;
 }
 
 /* Throws away what a worker has seen (the CSV scan redoing its part); the
@@ -642,16 +639,50 @@ static int histogram_add(struct histogram *h, int32_t los)
     return 0;
 }
 
-/* Key of a histogram: the period bucket (financial year start, or 0 for a
- * given period), the class and the HRG. */
-static size_t histogram_key(char *buf, int32_t bucket, int cls, const char *hrg, size_t hrg_len)
+/* Makes room for HRG index hi in the histogram arrays (zeroed). */
+static inline void hist_settle(struct worker *w)
 {
-    memcpy(buf, &bucket, sizeof bucket);
-    buf[4] = (char)('0' + cls);
-    if (hrg_len > 120)
-        hrg_len = 120;
-    memcpy(buf + 5, hrg, hrg_len);
-    return 5 + hrg_len;
+    if (w->dense_pending) {
+        (*w->dense_pending)++;
+        w->dense_pending = NULL;
+    }
+}
+
+static int hist_reserve(struct worker *w, uint32_t hi)
+{
+    if (hi < w->hist_cap)
+        return 0;
+    hist_settle(w);
+    uint32_t cap = w->hist_cap ? w->hist_cap * 2 : 1024;
+    while (cap <= hi)
+        cap *= 2;
+    uint32_t *dense = ics_realloc(w->dense, (size_t)cap * 2 * DENSE_LOS * sizeof *dense);
+    if (!dense)
+        return -1;
+    w->dense = dense;
+    struct histogram *tails = ics_realloc(w->tails, (size_t)cap * 2 * sizeof *tails);
+    if (!tails)
+        return -1;
+    w->tails = tails;
+    memset(dense + (size_t)w->hist_cap * 2 * DENSE_LOS, 0, (size_t)(cap - w->hist_cap) * 2 * DENSE_LOS * sizeof *dense);
+    memset(tails + (size_t)w->hist_cap * 2, 0, (size_t)(cap - w->hist_cap) * 2 * sizeof *tails);
+    w->hist_cap = cap;
+    return 0;
+}
+
+/* A newer period bucket: what was counted for the older one can never be used. */
+static void hist_restart(struct worker *w, int32_t bucket)
+{
+    w->dense_pending = NULL;
+    if (w->hist_cap) {
+        memset(w->dense, 0, (size_t)w->hist_cap * 2 * DENSE_LOS * sizeof *w->dense);
+        for (uint32_t i = 0; i < 2 * w->hist_cap; i++) {
+            if (w->tails[i].len)
+                memset(w->tails[i].counts, 0, w->tails[i].len * sizeof *w->tails[i].counts);
+            w->tails[i].n = 0;
+        }
+    }
+    w->hist_bucket = bucket;
 }
 
 static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi);
@@ -671,22 +702,32 @@ static int spill_spell(struct worker *w, const struct spell *sp, uint32_t *hrg_o
     return 0;
 }
 
-/* The first pass: the period and the trim points' histograms, and (with a
- * spill) the only reading of the CSV, so it also rejects bad rows. */
+/* Starts loading the cache slot that the row's HRG will be looked up in, so
+ * that the likely cache miss overlaps the parsing of the row's dates. */
+static inline void prefetch_hrg_slot(const struct lookaside *cache, const struct config *c,
+                                     const struct ics_csv_row *row)
+{
+    int col = c->col[COL_HRG];
+    if (col < row->nfields && row->fields[col].len <= 8) {
+        uint32_t len = row->fields[col].len;
+        __builtin_prefetch(&cache[lookaside_slot(ics_strmap_prefix(row->fields[col].ptr, len), len, TRIM_CACHE)]);
+    }
+}
+
+/* The first pass: the period and the trim points' histograms; it is the only
+ * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
 static int first_pass_row(void *p, struct ics_csv_row *row)
 {
     struct worker *w = p;
     const struct config *c = w->cfg;
     struct spell sp;
-    int spilling = w->spill.fd >= 0;
-    if (read_spell(c, &w->dates, row, &sp, spilling || c->strict))
+    prefetch_hrg_slot(w->hrg_cache, c, row);
+    if (read_spell(c, &w->dates, row, &sp, 1))
         return c->strict;
-    uint32_t hi = UINT32_MAX;
-    if (spilling) {
-        w->used++;
-        if (spill_spell(w, &sp, &hi))
-            return 1;
-    }
+    w->used++;
+    uint32_t hi;
+    if (spill_spell(w, &sp, &hi))
+        return 1;
     if (sp.admitted > w->max_admission)
         w->max_admission = sp.admitted;
     if (sp.discharged == ICS_DATE_NONE)
@@ -705,56 +746,26 @@ static int first_pass_row(void *p, struct ics_csv_row *row)
             ics_financial_year(sp.discharged, &w->fy_first, &w->fy_last);
         bucket = w->fy_first;
     }
-    struct histogram *h;
-    struct hrg_hist *hh = NULL;
-    if (hi != UINT32_MAX) {
-        if (hi >= w->hrg_hists_cap) {
-            uint32_t cap = w->hrg_hists_cap ? w->hrg_hists_cap * 2 : 1024;
-            while (cap <= hi)
-                cap *= 2;
-            struct hrg_hist *a = ics_realloc(w->hrg_hists, cap * sizeof *a);
-            if (!a) {
-                w->failed = 1;
-                return 1;
-            }
-            memset(a + w->hrg_hists_cap, 0, (cap - w->hrg_hists_cap) * sizeof *a);
-            w->hrg_hists = a;
-            w->hrg_hists_cap = cap;
-        }
-        hh = &w->hrg_hists[hi];
-        if (hh->index[sp.cls] && hh->bucket[sp.cls] == bucket) {
-            h = ics_strmap_value(&w->histograms, hh->index[sp.cls] - 1);
-            goto add;
-        }
-    }
-    struct hist_lookaside *slot = NULL;
-    uint64_t word = 0;
-    if (sp.hrg_len <= 8) {
-        word = ics_strmap_prefix(sp.hrg, sp.hrg_len);
-        unsigned i = lookaside_slot(word ^ ((uint64_t)(uint32_t)bucket << 32) ^ (uint64_t)sp.cls,
-                                    (uint32_t)sp.hrg_len, HIST_CACHE);
-        slot = &w->hist_cache[i];
-    }
-    if (slot && slot->len == sp.hrg_len && slot->word == word && slot->bucket == bucket && slot->cls == sp.cls) {
-        h = ics_strmap_value(&w->histograms, slot->index);
-    } else {
-        char key[128];
-        size_t klen = histogram_key(key, bucket, sp.cls, sp.hrg, sp.hrg_len);
-        uint32_t index;
-        h = ics_strmap_upsert(&w->histograms, key, klen, &index);
-        if (h && slot)
-            *slot = (struct hist_lookaside){word, bucket, (uint16_t)sp.hrg_len, (uint16_t)sp.cls, index};
-        if (h && hh) {
-            hh->bucket[sp.cls] = bucket;
-            hh->index[sp.cls] = index + 1;
-        }
-    }
-    if (!h) {
+    if (bucket < w->hist_bucket)
+        return 0;
+    if (bucket > w->hist_bucket)
+        hist_restart(w, bucket);
+    if (hist_reserve(w, hi)) {
         w->failed = 1;
         return 1;
     }
-add:
-    if (histogram_add(h, sp.discharged - sp.admitted)) {
+    int32_t los = sp.discharged - sp.admitted;
+    size_t at = (size_t)hi * 2 + (size_t)sp.cls;
+    if (los < DENSE_LOS) {
+        /* The counter is likely not in cache (rows come in no order of HRG):
+         * ask for it now and add to it during the next row. */
+        uint32_t *counter = &w->dense[at * DENSE_LOS + (size_t)los];
+        __builtin_prefetch(counter, 1);
+        hist_settle(w);
+        w->dense_pending = counter;
+        return 0;
+    }
+    if (histogram_add(&w->tails[at], los - DENSE_LOS)) {
         w->failed = 1;
         return 1;
     }
@@ -899,6 +910,7 @@ static int count_row(void *p, struct ics_csv_row *row)
     struct worker *w = p;
     const struct config *c = w->cfg;
     struct spell sp;
+    prefetch_hrg_slot(w->trim_cache, c, row);
     if (read_spell(c, &w->dates, row, &sp, 1))
         return c->strict;
     w->used++;
@@ -1011,40 +1023,51 @@ static int derive_trimpoints(struct worker *workers, int n, int32_t bucket, stru
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
         goto out;
     }
+    /* merged: key class digit then HRG -> the histogram of every stay */
     for (int i = 0; i < n && !rc; i++) {
-        struct ics_strmap *hm = &workers[i].histograms;
-        for (uint32_t e = 0; e < hm->count; e++) {
-            const struct ics_strmap_key *k = &hm->keys[e];
-            int32_t b;
-            memcpy(&b, k->s, sizeof b);
-            if (b != bucket)
+        struct worker *w = &workers[i];
+        hist_settle(w);
+        if (w->hist_bucket != bucket)
+            continue;
+        for (uint32_t at = 0; at < 2 * w->hrgs.count && at < 2 * w->hist_cap && !rc; at++) {
+            const uint32_t *dense = w->dense + (size_t)at * DENSE_LOS;
+            const struct histogram *tail = &w->tails[at];
+            uint64_t seen = tail->n;
+            for (int v = 0; v < DENSE_LOS; v++)
+                seen += dense[v];
+            if (seen == 0)
                 continue;
-            struct histogram *src = ics_strmap_value(hm, e);
-            struct histogram *dst = ics_strmap_upsert(&merged, k->s, k->len, NULL);
-            if (!dst) {
+            const struct ics_strmap_key *hrg = &w->hrgs.keys[at / 2];
+            char key[1 + 255];
+            size_t klen = hrg->len < 255 ? hrg->len : 255;
+            key[0] = (char)('0' + at % 2);
+            memcpy(key + 1, hrg->s, klen);
+            struct histogram *dst = ics_strmap_upsert(&merged, key, klen + 1, NULL);
+            uint32_t len = DENSE_LOS + tail->len;
+            if (dst && dst->len < len) {
+                uint32_t *c = ics_realloc(dst->counts, len * sizeof *c);
+                if (c) {
+                    memset(c + dst->len, 0, (len - dst->len) * sizeof *c);
+                    dst->counts = c;
+                    dst->len = len;
+                }
+            }
+            if (!dst || dst->len < len) {
                 rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
                 break;
             }
-            if (dst->len < src->len) {
-                uint32_t *c = ics_realloc(dst->counts, src->len * sizeof *c);
-                if (!c) {
-                    rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
-                    break;
-                }
-                memset(c + dst->len, 0, (src->len - dst->len) * sizeof *c);
-                dst->counts = c;
-                dst->len = src->len;
-            }
-            for (uint32_t v = 0; v < src->len; v++)
-                dst->counts[v] += src->counts[v];
-            dst->n += src->n;
+            for (int v = 0; v < DENSE_LOS; v++)
+                dst->counts[v] += dense[v];
+            for (uint32_t v = 0; v < tail->len; v++)
+                dst->counts[DENSE_LOS + v] += tail->counts[v];
+            dst->n += seen;
         }
     }
     for (uint32_t e = 0; e < merged.count && !rc; e++) {
         const struct ics_strmap_key *k = &merged.keys[e];
         const struct histogram *h = ics_strmap_value(&merged, e);
-        int cls = k->s[4] - '0';
-        struct trim *v = ics_strmap_upsert(&t->map, k->s + 5, k->len - 5, NULL);
+        int cls = k->s[0] - '0';
+        struct trim *v = ics_strmap_upsert(&t->map, k->s + 1, k->len - 1, NULL);
         if (!v) {
             rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
             break;
