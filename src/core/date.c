@@ -164,12 +164,29 @@ int32_t ics_month_start(int32_t day)
 
 int ics_date_parse_cached(struct ics_date_cache *cache, const char *s, size_t len, int32_t *out)
 {
-    if (len != 10 || s[4] != '-' || s[7] != '-')
+    if (len != 10)
         return ics_date_parse(s, len, out);
-    int hi = two_digits(s), lo = two_digits(s + 2), m = two_digits(s + 5), d = two_digits(s + 8);
-    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1)
+    /* "YYYY-MM-" as one little-endian word: byte i is s[i]. The two dashes
+     * are checked with one mask and replaced by '0', then all eight bytes are
+     * checked for digits at once (a byte is a digit when neither b - '0' nor
+     * b + 0x46 sets its top bit; a borrow or carry only ever reaches bytes
+     * above one that already failed). */
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    const uint64_t dash_bytes = 0xFF0000FF00000000ULL, dashes = 0x2D00002D00000000ULL;
+    if ((w & dash_bytes) != dashes)
+        return ics_date_parse(s, len, out);
+    uint64_t x = (w & ~dash_bytes) | 0x3000003000000000ULL;
+    uint64_t v = x - 0x3030303030303030ULL;
+    if (((x + 0x4646464646464646ULL) | v) & 0x8080808080808080ULL)
         return -1;
-    int y = hi * 100 + lo;
+    int d = two_digits(s + 8);
+    if (d < 1)
+        return -1;
+    int y = (int)(v & 0xFF) * 1000 + (int)(v >> 8 & 0xFF) * 100 + (int)(v >> 16 & 0xFF) * 10 + (int)(v >> 24 & 0xFF);
+    int m = (int)(v >> 40 & 0xFF) * 10 + (int)(v >> 48 & 0xFF);
+    if (m < 1 || m > 12)
+        return -1;
     /* Indexed by the month number itself: any 64 consecutive months share no slot. */
     uint64_t key = (uint64_t)(y * 12 + m);
     unsigned slot = (unsigned)(key & 63);

@@ -160,6 +160,19 @@ static void test_date_cache_agrees(void)
             int32_t v;
             disagree += ics_date_parse_cached(&cache, bad[i], 10, &v) != -1;
         }
+    /* Every byte value at every position of a few dates (the word-at-a-time
+     * digit check must refuse exactly what the plain parser refuses). */
+    static const char *seeds[] = {"2018-04-01", "2019-12-31", "2020-02-29", "1999-09-09"};
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
+        for (int pos = 0; pos < 10; pos++)
+            for (int byte = 0; byte < 256; byte++) {
+                char buf[10];
+                memcpy(buf, seeds[i], 10);
+                buf[pos] = (char)byte;
+                int32_t a = 0, b = 0;
+                int ra = ics_date_parse(buf, 10, &a), rb = ics_date_parse_cached(&cache, buf, 10, &b);
+                disagree += ra != rb || (ra == 0 && a != b);
+            }
     int32_t v;
     CHECK_INT(ics_date_parse_cached(&cache, "2020-02-29", 10, &v), 0);
     CHECK_INT(v, ics_date_from_ymd(2020, 2, 29));
