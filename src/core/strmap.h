@@ -44,8 +44,23 @@ static inline uint64_t ics_strmap_prefix(const char *s, size_t len)
         __builtin_memcpy(&v, s, 8);
         return v;
     }
+    /* No loop (this is on the per-row path for every code): two overlapping
+     * loads that together cover the key exactly; the bytes they share are the
+     * same, so OR-ing them is exact (little-endian hosts; others loop). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 4) {
+        uint32_t lo, hi;
+        __builtin_memcpy(&lo, s, 4);
+        __builtin_memcpy(&hi, s + len - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+    }
+    if (len > 0)
+        v = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
+            (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
+#else
     for (size_t i = 0; i < len; i++)
         v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+#endif
     return v;
 }
 

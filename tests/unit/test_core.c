@@ -1,5 +1,9 @@
 #include "harness.h"
+#include "core/strmap.h"
 #include "ics/core.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static void test_dates_round_trip(void)
 {
@@ -181,9 +185,29 @@ static void test_date_cache_agrees(void)
     CHECK_INT(disagree, 0);
 }
 
+/* The loop-free key prefix equals the plain definition (byte i at bits 8i,
+ * zero-padded) for every length, and never reads past the key: each key sits
+ * at the very end of an allocation, so ASan catches an over-read. */
+static void test_strmap_prefix(void)
+{
+    const char text[] = "RXA7Q\x80\xffz9";
+    int wrong = 0;
+    for (size_t len = 0; len <= 9; len++) {
+        char *key = malloc(len ? len : 1);
+        memcpy(key, text, len);
+        uint64_t want = 0;
+        for (size_t i = 0; i < len && i < 8; i++)
+            want |= (uint64_t)(unsigned char)key[i] << (8 * i);
+        wrong += ics_strmap_prefix(key, len) != want;
+        free(key);
+    }
+    CHECK_INT(wrong, 0);
+}
+
 int main(void)
 {
     RUN(test_date_cache_agrees);
+    RUN(test_strmap_prefix);
     RUN(test_quantile_type7);
     RUN(test_dates_round_trip);
     RUN(test_date_parse);
