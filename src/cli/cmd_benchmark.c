@@ -430,8 +430,24 @@ static void print_summary(const struct args *a, const struct ics_benchmark *b, c
     ics_benchmark_format_grouped((long double)info->scale, info->scale == floor(info->scale) ? 0 : 6, scale,
                                  sizeof scale);
     fprintf(stderr, "ics benchmark: %zu codes: %zu benchmarked, %zu with a target, %zu excluded or without a "
-            "target%s\n", info->codes, info->benchmarked, info->with_target, info->excluded,
-            info->excluded ? " (notes above)" : "");
+            "target%s", info->codes, info->benchmarked, info->with_target, info->excluded,
+            info->excluded ? ":" : "\n");
+    if (info->excluded) {
+        /* Named here whatever the notes above showed: the note list is cut
+         * at MAX_NOTES_SHOWN, and per-peer notes can fill it. */
+        size_t named = 0, excluded = 0;
+        for (size_t i = 0; i < ics_benchmark_count(b); i++) {
+            const struct ics_benchmark_row *r = ics_benchmark_row(b, i);
+            if (!r->problem)
+                continue;
+            if (named++ < MAX_NOTES_SHOWN)
+                fprintf(stderr, *r->code ? " %s" : " ''", r->code);
+            excluded++;
+        }
+        if (excluded > MAX_NOTES_SHOWN)
+            fprintf(stderr, " and %zu more", excluded - MAX_NOTES_SHOWN);
+        fputs(" (reasons in the notes above and in --format json)\n", stderr);
+    }
     if (info->denominator[0])
         fprintf(stderr, "ics benchmark: rate = %s / %s x %s, %s is better; target %s within %s (%zu group%s)\n",
                 info->numerator, info->denominator, scale,
