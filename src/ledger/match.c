@@ -312,6 +312,25 @@ static int pair_invoices(struct ics_stmt *qs, struct ics_stmt *qp, const struct 
     return rc;
 }
 
+/* A side's dated invoices when there is nothing to pair them with (the other
+ * side gave no refs, or no statement) and the totals differ: none of them is
+ * agreed, so each counts as unagreed for the board. */
+static int unpaired_invoices(struct ics_stmt *q, const struct side *side, struct ics_ledger_comparison *c,
+                             int32_t year_first, struct ics_error *err)
+{
+    struct cursor a = {.st = q};
+    ics_stmt_reset(q);
+    ics_stmt_bind_int64(q, 1, side->first);
+    ics_stmt_bind_int64(q, 2, side->last);
+    int rc = cursor_next(&a, err);
+    while (!rc && a.has) {
+        unagreed(c, a.date, a.amount, year_first);
+        rc = cursor_next(&a, err);
+    }
+    ics_stmt_reset(q);
+    return rc;
+}
+
 static int load_sides(struct ics_ledger *l, const char *period, struct side **out, size_t *count,
                       struct ics_error *err)
 {
@@ -450,6 +469,13 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
         if (s && p && s->refs > 0 && p->refs > 0) {
             c->paired = 1;
             rc = pair_invoices(qs, qp, s, p, c, year_first, err);
+            if (rc)
+                goto done;
+        } else if (c->mismatch != 0) {
+            if (s && s->refs > 0)
+                rc = unpaired_invoices(qs, s, c, year_first, err);
+            if (!rc && p && p->refs > 0)
+                rc = unpaired_invoices(qp, p, c, year_first, err);
             if (rc)
                 goto done;
         }
