@@ -292,7 +292,7 @@ static void hash_field(crypto_hash_sha256_state *h, const char *s)
     crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
 }
 
-static void audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
+void ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
                        const char *detail, const char *prev_hash, char *hex)
 {
     crypto_hash_sha256_state h;
@@ -339,7 +339,7 @@ int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor,
     if (rc)
         return rc;
     char hash[65];
-    audit_hash(seq, at, actor, action, subject, detail, prev, hash);
+    ledger_audit_hash(seq, at, actor, action, subject, detail, prev, hash);
     rc = ics_store_prepare(l->store,
                            "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
@@ -401,14 +401,24 @@ static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
                  (long long)v->expect_seq, (long long)e->seq);
         return 1;
     }
+    char hash[65];
+    ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->prev_hash ? e->prev_hash : "", hash);
     if (!e->prev_hash || strcmp(e->prev_hash, v->prev) != 0) {
-        c->first_bad = e->seq;
-        snprintf(c->reason, sizeof c->reason, "entry %lld does not follow from the entry before it",
-                 (long long)e->seq);
+        if (e->seq > 1 && e->hash && strcmp(hash, e->hash) == 0) {
+            /* This entry is intact, link included, so the one before it was
+             * rewritten and given a fresh hash: that one is the altered entry. */
+            c->first_bad = e->seq - 1;
+            snprintf(c->reason, sizeof c->reason,
+                     "entry %lld was altered and its hash recomputed: entry %lld, intact, recorded a different "
+                     "hash for it (or that entry's link and hash were both rewritten)",
+                     (long long)(e->seq - 1), (long long)e->seq);
+        } else {
+            c->first_bad = e->seq;
+            snprintf(c->reason, sizeof c->reason, "entry %lld does not follow from the entry before it",
+                     (long long)e->seq);
+        }
         return 1;
     }
-    char hash[65];
-    audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->prev_hash, hash);
     if (!e->hash || strcmp(hash, e->hash) != 0) {
         c->first_bad = e->seq;
         snprintf(c->reason, sizeof c->reason, "entry %lld was altered (its hash does not match its contents)",

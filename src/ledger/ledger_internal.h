@@ -45,6 +45,10 @@ int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor,
                         const char *subject, const char *detail, struct ics_error *err);
 /* Hex SHA-256 (65 bytes with the NUL). */
 void ledger_sha256_hex(const unsigned char digest[32], char *hex);
+/* An audit entry's chain hash (SHA-256 over the previous hash and the entry's
+ * fields, each length-prefixed), as 64 hex digits and a NUL into hex. */
+void ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
+                       const char *detail, const char *prev_hash, char *hex);
 
 /* Runs a statement that returns at most one integer; *found says whether a
  * row came back (may be NULL). Parameters: text values, NULL-terminated. */

@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "ics/ledger.h"
 #include "ics/store.h"
+#include "ledger/ledger_internal.h"
 
 static char tmpdir[64];
 static char dbpath[128];
@@ -623,6 +624,24 @@ static void test_disputes(void)
 
 /* ---- audit ------------------------------------------------------------------ */
 
+/* Builds the UPDATE that rewrites entry `seq`'s detail with a correct new hash. */
+struct rewrite {
+    int64_t seq;
+    char sql[512];
+};
+
+static int rewrite_entry(void *ctx, const struct ics_ledger_audit_entry *e)
+{
+    struct rewrite *r = ctx;
+    if (e->seq != r->seq)
+        return 0;
+    char hash[65];
+    ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, "forged", e->prev_hash, hash);
+    snprintf(r->sql, sizeof r->sql, "UPDATE audit SET detail = 'forged', hash = '%s' WHERE seq = %lld", hash,
+             (long long)e->seq);
+    return 1;
+}
+
 static void test_audit_tamper(void)
 {
     struct ics_ledger *l = small_system();
@@ -661,6 +680,19 @@ static void test_audit_tamper(void)
                              &err), ICS_OK);
     CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
     CHECK_INT(ac.first_bad, 1);
+    ics_ledger_close(l);
+
+    /* Rewriting an entry and recomputing its hash properly leaves it
+     * self-consistent; the next entry's link names it as the altered one. */
+    l = small_system();
+    s = ics_ledger_store(l);
+    struct rewrite r = {.seq = 2};
+    CHECK_INT(ics_ledger_audit_each(l, rewrite_entry, &r, &err), ICS_OK);
+    CHECK_INT(ics_store_exec(s, "DROP TRIGGER audit_no_update", &err), ICS_OK);
+    CHECK_INT(ics_store_exec(s, r.sql, &err), ICS_OK);
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
+    CHECK_INT(ac.first_bad, 2);
+    CHECK(strstr(ac.reason, "hash recomputed") != NULL);
     ics_ledger_close(l);
 }
 
