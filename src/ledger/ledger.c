@@ -409,8 +409,8 @@ static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
              * rewritten and given a fresh hash: that one is the altered entry. */
             c->first_bad = e->seq - 1;
             snprintf(c->reason, sizeof c->reason,
-                     "entry %lld was altered and its hash recomputed: entry %lld, intact, recorded a different "
-                     "hash for it (or that entry's link and hash were both rewritten)",
+                     "entry %lld was altered and its hash recomputed (entry %lld recorded another; or both "
+                     "were rewritten)",
                      (long long)(e->seq - 1), (long long)e->seq);
         } else {
             c->first_bad = e->seq;
