@@ -45,11 +45,11 @@ echo "by ICB of residence, excess bed days per head (ONS mid-2020 population):"
     -o "$out/benchmark_by_icb.csv" 2>&1 | tail -n 1
 
 say "4. Is the number of 21+ day patients changing? A weekly SPC chart for the provider with the most (ics spc)"
-top=$(plain "$out/beds_by_provider.csv" | awk -F, '$1 == "provider" && $15 > best {best = $15; code = $2} END {print code}')
-# Whole weeks only. The synthetic year starts with almost nobody already in hospital, so the first weeks
-# fill up with long stays; the chart starts in June, once that has settled.
+top=$(plain "$out/beds_by_provider.csv" | awk -F, '$1 == "provider" && $14 > best {best = $14; code = $2} END {print code}')
+# Whole weeks only (the period's first and last weeks are partial). Column 14 of the provider table is
+# avg_long_stay_21_beds.
 plain "$out/beds_weekly_by_provider.csv" |
-    awk -F, -v code="$top" 'NR == 1 || ($1 == "provider" && $2 == code && $5 == 7 && $3 >= "2018-06-04")' \
+    awk -F, -v code="$top" 'NR == 1 || ($1 == "provider" && $2 == code && $5 == 7)' \
     > "$out/long_stay_21_weekly_$top.csv"
 "$ics" spc "$out/long_stay_21_weekly_$top.csv" --date period_start --series code --value avg_long_stay_21_beds \
     --improvement decrease --svg "$out/spc" --summary "$out/spc_summary.csv" -o "$out/spc_points.csv" --quiet
