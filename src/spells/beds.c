@@ -639,7 +639,7 @@ static int histogram_add(struct histogram *h, int32_t los)
     return 0;
 }
 
-/* Makes room for HRG index hi in the histogram arrays (zeroed). */
+/* Adds the one count that first_pass_row left pending. */
 static inline void hist_settle(struct worker *w)
 {
     if (w->dense_pending) {
@@ -648,6 +648,7 @@ static inline void hist_settle(struct worker *w)
     }
 }
 
+/* Makes room for HRG index hi in the histogram arrays (zeroed). */
 static int hist_reserve(struct worker *w, uint32_t hi)
 {
     if (hi < w->hist_cap)
@@ -1016,14 +1017,14 @@ static int derive_trimpoints(struct worker *workers, int n, int32_t bucket, stru
                              struct ics_error *err)
 {
     struct ics_trimpoints *t = trimpoints_new();
-    struct ics_strmap merged;
-    ics_strmap_init(&merged, sizeof(struct histogram));
+    struct ics_strmap merged[2];   /* by class: HRG -> the histogram of every stay */
+    ics_strmap_init(&merged[0], sizeof(struct histogram));
+    ics_strmap_init(&merged[1], sizeof(struct histogram));
     int rc = ICS_OK;
     if (!t) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
         goto out;
     }
-    /* merged: key class digit then HRG -> the histogram of every stay */
     for (int i = 0; i < n && !rc; i++) {
         struct worker *w = &workers[i];
         hist_settle(w);
@@ -1038,11 +1039,7 @@ static int derive_trimpoints(struct worker *workers, int n, int32_t bucket, stru
             if (seen == 0)
                 continue;
             const struct ics_strmap_key *hrg = &w->hrgs.keys[at / 2];
-            char key[1 + 255];
-            size_t klen = hrg->len < 255 ? hrg->len : 255;
-            key[0] = (char)('0' + at % 2);
-            memcpy(key + 1, hrg->s, klen);
-            struct histogram *dst = ics_strmap_upsert(&merged, key, klen + 1, NULL);
+            struct histogram *dst = ics_strmap_upsert(&merged[at % 2], hrg->s, hrg->len, NULL);
             uint32_t len = DENSE_LOS + tail->len;
             if (dst && dst->len < len) {
                 uint32_t *c = ics_realloc(dst->counts, len * sizeof *c);
@@ -1063,25 +1060,28 @@ static int derive_trimpoints(struct worker *workers, int n, int32_t bucket, stru
             dst->n += seen;
         }
     }
-    for (uint32_t e = 0; e < merged.count && !rc; e++) {
-        const struct ics_strmap_key *k = &merged.keys[e];
-        const struct histogram *h = ics_strmap_value(&merged, e);
-        int cls = k->s[0] - '0';
-        struct trim *v = ics_strmap_upsert(&t->map, k->s + 1, k->len - 1, NULL);
-        if (!v) {
-            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
-            break;
+    for (int cls = 0; cls < 2 && !rc; cls++) {
+        for (uint32_t e = 0; e < merged[cls].count && !rc; e++) {
+            const struct ics_strmap_key *k = &merged[cls].keys[e];
+            const struct histogram *h = ics_strmap_value(&merged[cls], e);
+            struct trim *v = ics_strmap_upsert(&t->map, k->s, k->len, NULL);
+            if (!v) {
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory deriving trim points");
+                break;
+            }
+            if (h->n < MIN_SPELLS_FOR_TRIMPOINT)
+                continue;
+            double q1 = histogram_quantile(h, 0.25), q3 = histogram_quantile(h, 0.75);
+            v->days[cls] = (int32_t)ceil(q3 + 1.5 * (q3 - q1));
+            v->has[cls] = 1;
         }
-        if (h->n < MIN_SPELLS_FOR_TRIMPOINT)
-            continue;
-        double q1 = histogram_quantile(h, 0.25), q3 = histogram_quantile(h, 0.75);
-        v->days[cls] = (int32_t)ceil(q3 + 1.5 * (q3 - q1));
-        v->has[cls] = 1;
     }
 out:
-    for (uint32_t e = 0; e < merged.count; e++)
-        ics_free(((struct histogram *)ics_strmap_value(&merged, e))->counts);
-    ics_strmap_release(&merged);
+    for (int cls = 0; cls < 2; cls++) {
+        for (uint32_t e = 0; e < merged[cls].count; e++)
+            ics_free(((struct histogram *)ics_strmap_value(&merged[cls], e))->counts);
+        ics_strmap_release(&merged[cls]);
+    }
     if (rc) {
         ics_trimpoints_free(t);
         return rc;
