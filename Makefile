@@ -1,39 +1,54 @@
 # ics — build, test, demo, bench.  `make help` lists the targets.
-# Everything that builds depends on `deps`, which installs missing Debian packages.
+# A plain `make` only compiles: installing packages is `make deps` (also run by `make demo` and CI).
+# CFLAGS, CPPFLAGS and LDFLAGS given on the command line or in the environment are added to ours.
 
 CC      ?= cc
 BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-BASE     = -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(WARN)
-RELEASE_CFLAGS = $(BASE) -O2 -g
-ASAN_CFLAGS    = $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# No -Isrc: a file reaches another folder only through its public header in include/ics/
+# (tools/check/layers.py checks the direction of every include).
+BASE     = -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) -MMD -MP
+RELEASE_CFLAGS = $(BASE) -O2 -g $(CPPFLAGS) $(CFLAGS)
+ASAN_CFLAGS    = $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+                 $(CPPFLAGS) $(CFLAGS)
+# Unit tests may look inside a module (its private header): they get -Isrc, the library does not.
+TEST_INC = -Isrc -Itests
 LIBS     = -lsqlite3 -lsodium -lpthread -lm
 
 # Debian packages the build, the tests and the demo need.
-DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev
+DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  = $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC  = $(wildcard src/cli/*.c)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
-HEADERS  = $(wildcard include/ics/*.h src/*/*.h tests/*.h)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 REL_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 REL_CLI  = $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+REL_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 ASAN_OBJ = $(patsubst %.c,$(BUILD)/asan/obj/%.o,$(LIB_SRC))
 ASAN_CLI = $(patsubst %.c,$(BUILD)/asan/obj/%.o,$(CLI_SRC))
 ASAN_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRC))
+# Each fuzz target also builds as a corpus replayer (tests/fuzz/replay.c) that make check runs.
+ASAN_FUZZ = $(patsubst tests/fuzz/%.c,$(BUILD)/asan/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all deps check demo bench clean help
+.PHONY: all deps check check-rules gen demo bench fuzz install uninstall clean help
 
-all: deps $(BUILD)/ics $(BUILD)/libics.a
+all: $(BUILD)/ics $(BUILD)/libics.a
 
 help:
-	@echo "make          build build/ics and build/libics.a"
-	@echo "make demo     install what is missing, build, run the main job on sample data"
-	@echo "make check    build with ASan/UBSan and run every test"
-	@echo "make bench    time ics beds (20 million spells) against wc -l and DuckDB, and ics ledger at national scale"
+	@echo "make          build build/ics and build/libics.a (never installs packages)"
 	@echo "make deps     install missing Debian packages (apt-get; run as root or with sudo)"
+	@echo "make demo     install what is missing, build, run the main job on sample data"
+	@echo "make check    build with ASan/UBSan and run every test; ends 'N passed, N failed'"
+	@echo "              (tests/run.sh BUILD NAME runs one test, e.g. tests/run.sh build/asan beds/provider)"
+	@echo "make gen      regenerate every generated source from data/ (tools/gen/NAME.py build)"
+	@echo "make bench    time ics beds (20 million spells) against wc -l and DuckDB, and ics ledger at national scale"
+	@echo "make fuzz     run each fuzz target under clang's libFuzzer (FUZZ_SECONDS=60 each)"
+	@echo "make install  install ics, libics.a, the headers and ics.pc under PREFIX (default /usr/local)"
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -47,12 +62,12 @@ deps:
 # `make V=1` shows the full commands.
 Q = $(if $(V),,@)
 
-$(BUILD)/obj/%.o: %.c $(HEADERS) | deps
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(RELEASE_CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/obj/%.o: %.c $(HEADERS) | deps
+$(BUILD)/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC asan $<")
 	$(Q)$(CC) $(ASAN_CFLAGS) -c $< -o $@
@@ -63,7 +78,12 @@ $(BUILD)/libics.a: $(REL_OBJ)
 
 $(BUILD)/ics: $(REL_CLI) $(BUILD)/libics.a
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(RELEASE_CFLAGS) -o $@ $(REL_CLI) $(BUILD)/libics.a $(LIBS)
+	$(Q)$(CC) $(RELEASE_CFLAGS) $(LDFLAGS) -o $@ $(REL_CLI) $(BUILD)/libics.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libics.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(RELEASE_CFLAGS) $(TEST_INC) $(LDFLAGS) -o $@ $< $(BUILD)/libics.a $(LIBS)
 
 $(BUILD)/asan/libics.a: $(ASAN_OBJ)
 	@rm -f $@
@@ -71,24 +91,63 @@ $(BUILD)/asan/libics.a: $(ASAN_OBJ)
 
 $(BUILD)/asan/ics: $(ASAN_CLI) $(BUILD)/asan/libics.a
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(ASAN_CLI) $(BUILD)/asan/libics.a $(LIBS)
+	$(Q)$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $(ASAN_CLI) $(BUILD)/asan/libics.a $(LIBS)
 
-$(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libics.a $(HEADERS)
+$(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libics.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(BUILD)/asan/libics.a $(LIBS)
+	$(Q)$(CC) $(ASAN_CFLAGS) $(TEST_INC) $(LDFLAGS) -o $@ $< $(BUILD)/asan/libics.a $(LIBS)
 
-# The release build too: -O2 finds warnings (format truncation) that the -O1 sanitizer build does not.
-check: all $(BUILD)/asan/ics $(ASAN_TESTS)
+$(BUILD)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/asan/libics.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  FUZZ    $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) $(TEST_INC) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/asan/libics.a $(LIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# The house rules that are not compiler warnings: include direction, generated files current, every
+# option documented, every exported symbol declared or internal. Each script fails on a broken rule.
+check-rules: $(BUILD)/libics.a $(BUILD)/ics
+	@python3 tools/check/layers.py
+
+# The release build too: -O2 finds warnings (format truncation) that the -O1 sanitizer build does not,
+# and the unit tests run once against it.
+check: all $(REL_TESTS) $(BUILD)/asan/ics $(ASAN_TESTS) $(ASAN_FUZZ) check-rules
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	    tests/run.sh $(BUILD)/asan
+	    ICS_RELEASE_BUILD=$(BUILD) tests/run.sh $(BUILD)/asan
 
-demo: all
+gen:
+	@python3 tools/gen/all.py build
+
+demo: deps all
 	@scripts/demo.sh $(BUILD)/ics
 
-bench: all
+bench: deps all
 	@bench/run.sh $(BUILD)/ics
 	@bench/ledger_bench.sh $(BUILD)/ics
+
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude $(TEST_INC) -O1 -g -fsanitize=fuzzer,address,undefined
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	@for t in $(FUZZ_SRC); do \
+	    n=$$(basename $$t .c); \
+	    clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$t $(filter-out src/cli/%,$(LIB_SRC)) $(LIBS) || exit 1; \
+	    mkdir -p $(BUILD)/fuzz/$$n.corpus; \
+	    echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
+	    $(BUILD)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/$$n.corpus tests/fuzz/corpus/$${n#fuzz_} || exit 1; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/ics
+	install -m 755 $(BUILD)/ics $(DESTDIR)$(PREFIX)/bin/ics
+	install -m 644 $(BUILD)/libics.a $(DESTDIR)$(PREFIX)/lib/libics.a
+	install -m 644 include/ics/*.h $(DESTDIR)$(PREFIX)/include/ics/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' ics.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ics.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ics $(DESTDIR)$(PREFIX)/lib/libics.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/ics.pc
+	rm -rf $(DESTDIR)$(PREFIX)/include/ics
 
 clean:
 	rm -rf $(BUILD)

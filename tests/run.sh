@@ -1,62 +1,133 @@
 #!/usr/bin/env bash
-# Runs every unit test binary and every golden CLI test against one build,
+# Runs the unit test binaries, the fuzz corpus replays and the golden CLI tests against one build,
 # then prints the total as the last line: "N passed, N failed".
-# Usage: tests/run.sh BUILD_DIR
+#
+# usage: tests/run.sh BUILD_DIR [NAME...]
+#   NAME picks tests: a unit test (core, test_core), a fuzz target (fuzz_csv), a CLI test
+#   (beds/by_provider), or a whole command's CLI tests (beds). With no NAME, everything runs.
+# ICS_RELEASE_BUILD=DIR also runs DIR's unit tests (make check passes the -O2 build).
+# ICS_TEST_TIMEOUT (seconds, default 300) bounds each test.
 set -u
-build=${1:?usage: tests/run.sh BUILD_DIR}
+build=${1:?usage: tests/run.sh BUILD_DIR [NAME...]}
+shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
+timeout_s=${ICS_TEST_TIMEOUT:-300}
 passed=0
 failed=0
 
-for t in "$build"/tests/test_*; do
-    [ -x "$t" ] || continue
-    out=$("$t" 2>&1)
+wanted() {   # wanted KIND NAME: true when no NAME was given or one matches
+    [ $# -ge 2 ] || return 0
+    local kind=$1 name=$2 w
+    [ ${#selected[@]} -eq 0 ] && return 0
+    for w in "${selected[@]}"; do
+        case $kind in
+        unit) [ "$w" = "$name" ] || [ "test_$w" = "$name" ] && return 0 ;;
+        fuzz) [ "$w" = "$name" ] && return 0 ;;
+        cli) [ "$w" = "$name" ] || [ "$w" = "${name%%/*}" ] && return 0 ;;
+        esac
+    done
+    return 1
+}
+selected=("$@")
+
+# A harness binary prints "<suite>: N passed, N failed" last; a crash or a sanitizer finding at exit
+# fails the suite even when every check passed.
+run_unit() {   # run_unit BINARY LABEL
+    local t=$1 label=$2 out status summary p f
+    out=$(timeout "$timeout_s" "$t" 2>&1)
     status=$?
     summary=$(printf '%s\n' "$out" | grep -E '^[a-z_]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
     if [ -z "$summary" ]; then
         printf '%s\n' "$out"
-        echo "$(basename "$t"): crashed or printed no summary (exit $status)"
+        echo "$label$(basename "$t"): crashed or printed no summary (exit $status)"
         failed=$((failed + 1))
-        continue
+        return
     fi
     p=$(printf '%s' "$summary" | sed -E 's/^[a-z_]+: ([0-9]+) passed, ([0-9]+) failed$/\1/')
     f=$(printf '%s' "$summary" | sed -E 's/^[a-z_]+: ([0-9]+) passed, ([0-9]+) failed$/\2/')
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-        f=1   # a sanitizer finding at exit fails the suite
+        f=1
     fi
     [ "$f" -ne 0 ] && printf '%s\n' "$out"
-    echo "$summary"
+    echo "$label$summary"
     passed=$((passed + p))
     failed=$((failed + f))
+}
+
+for t in "$build"/tests/test_*; do
+    [ -f "$t" ] && [ -x "$t" ] || continue
+    wanted unit "$(basename "$t")" || continue
+    run_unit "$t" ""
+done
+if [ -n "${ICS_RELEASE_BUILD:-}" ]; then
+    rel=$(cd "$ICS_RELEASE_BUILD" && pwd)
+    for t in "$rel"/tests/test_*; do
+        [ -f "$t" ] && [ -x "$t" ] || continue
+        wanted unit "$(basename "$t")" || continue
+        run_unit "$t" "-O2 "
+    done
+fi
+
+# Fuzz targets built as replayers: every file of tests/fuzz/corpus/NAME/ must run clean.
+for t in "$build"/fuzz/fuzz_*; do
+    [ -f "$t" ] && [ -x "$t" ] || continue
+    n=$(basename "$t")
+    wanted fuzz "$n" || continue
+    corpus=$root/tests/fuzz/corpus/${n#fuzz_}
+    if out=$(timeout "$timeout_s" "$t" "$corpus" 2>&1); then
+        echo "$out" | tail -n 1
+        passed=$((passed + 1))
+    else
+        printf '%s\n' "$out" | tail -n 20
+        echo "FAIL $n"
+        failed=$((failed + 1))
+    fi
 done
 
-# Golden CLI tests: tests/cli/NAME.sh is run with ICS (the command), DATA
-# (tests/data) and ROOT set, in a fresh temporary directory; its stdout and exit
-# status must equal NAME.stdout and NAME.exit exactly.
+# Golden CLI tests: tests/cli/CMD/NAME.sh is run with ICS (the command), DATA (tests/data) and ROOT
+# set, in a fresh temporary directory; its stdout and exit status must equal NAME.stdout and
+# NAME.exit exactly, and its stderr NAME.stderr where that file exists (where a message is the point).
 gp=0
 gf=0
-for script in "$root"/tests/cli/*.sh; do
+for script in "$root"/tests/cli/*/*.sh; do
     [ -f "$script" ] || continue
-    name=$(basename "$script" .sh)
+    rel=${script#"$root"/tests/cli/}
+    name=${rel%.sh}
+    wanted cli "$name" || continue
+    base=$root/tests/cli/$name
     tmp=$(mktemp -d)
-    actual_out=$(cd "$tmp" && ICS="$build/ics" DATA="$root/tests/data" ROOT="$root" bash "$script" 2>"$tmp/.stderr")
+    actual_out=$(cd "$tmp" && ICS="$build/ics" DATA="$root/tests/data" ROOT="$root" \
+        timeout "$timeout_s" bash "$script" 2>"$tmp/.stderr")
     actual_exit=$?
-    expected_out=$(cat "$root/tests/cli/$name.stdout" 2>/dev/null)
-    expected_exit=$(cat "$root/tests/cli/$name.exit" 2>/dev/null || echo 0)
-    if [ "$actual_out" == "$expected_out" ] && [ "$actual_exit" == "$expected_exit" ]; then
+    expected_out=$(cat "$base.stdout" 2>/dev/null)
+    expected_exit=$(cat "$base.exit" 2>/dev/null || echo 0)
+    ok=1
+    [ "$actual_out" == "$expected_out" ] && [ "$actual_exit" == "$expected_exit" ] || ok=0
+    if [ -f "$base.stderr" ] && ! cmp -s "$base.stderr" "$tmp/.stderr"; then
+        ok=0
+    fi
+    if [ $ok = 1 ]; then
         gp=$((gp + 1))
     else
         gf=$((gf + 1))
         echo "FAIL cli/$name (exit $actual_exit, expected $expected_exit)"
         diff <(printf '%s\n' "$expected_out") <(printf '%s\n' "$actual_out") | head -20
-        head -5 "$tmp/.stderr"
+        if [ -f "$base.stderr" ]; then
+            diff "$base.stderr" "$tmp/.stderr" | head -20
+        else
+            head -5 "$tmp/.stderr"
+        fi
     fi
     rm -rf "$tmp"
 done
-echo "cli: $gp passed, $gf failed"
+[ $((gp + gf)) -gt 0 ] && echo "cli: $gp passed, $gf failed"
 passed=$((passed + gp))
 failed=$((failed + gf))
 
+if [ $((passed + failed)) -eq 0 ]; then
+    echo "tests/run.sh: no test matched: ${selected[*]}" >&2
+    failed=1
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

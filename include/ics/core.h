@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 /* Stable status codes; they double as the command's exit statuses. */
 enum ics_status {
@@ -130,17 +131,155 @@ int ics_pence_format(int64_t pence, char *buf);
  */
 int ics_ratio_format(int64_t num, int64_t den, int decimals, char *buf, size_t size);
 
-/*
- * Quantile by linear interpolation between order statistics: R's type 7,
- * Excel's PERCENTILE.INC. `sorted` holds n >= 1 values in ascending order;
- * p in [0, 1]. h = (n - 1) p; result = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
- */
-double ics_quantile_type7(const double *sorted, size_t n, double p);
 
 /* Progress: the library reports bytes and rows done (total 0 when unknown, as
  * on a pipe); the CLI decides whether and how to draw. Called from one thread
  * at a time, at most a few times a second. */
 typedef void (*ics_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_total,
                                 uint64_t rows_done);
+
+
+/*
+ * ics JSON writer: a small streaming writer for command output. It writes as
+ * it goes (no tree in memory), so a large result costs no more memory than a
+ * small one. It keeps a stack of open containers to place commas, and refuses
+ * misuse (a value where a key is due, a close with nothing open) by setting
+ * its error flag rather than writing broken JSON.
+ *
+ * Numbers: integers exactly; doubles as the shortest of %.15g/%.16g/%.17g
+ * that reads back to the same double (so no precision is lost and 0.1 prints
+ * as 0.1), or with a fixed number of decimals; NaN and infinities are written
+ * as null, never as a number. Strings are UTF-8 passed through, with '"',
+ * '\\' and control characters escaped.
+ *
+ * Ownership: the caller owns the FILE and the struct; nothing is allocated.
+ * Output does not depend on the locale (the C library's "C" numeric locale
+ * is assumed, as ics never calls setlocale).
+ */
+#define ICS_JSON_MAX_DEPTH 32
+
+struct ics_json {
+    FILE *out;
+    int depth;                  /* open containers */
+    int pretty;                 /* 1: newline and two-space indent per level */
+    int error;                  /* set on misuse; the output is then invalid */
+    unsigned char kind[ICS_JSON_MAX_DEPTH];   /* 'o' object, 'a' array */
+    unsigned char count[ICS_JSON_MAX_DEPTH];  /* 0 until the first member */
+    int after_key;              /* a key was written; its value is due */
+};
+
+void ics_json_init(struct ics_json *j, FILE *out, int pretty);
+
+void ics_json_object_begin(struct ics_json *j);
+void ics_json_object_end(struct ics_json *j);
+void ics_json_array_begin(struct ics_json *j);
+void ics_json_array_end(struct ics_json *j);
+/* Writes a member name inside an object; the next call writes its value. */
+void ics_json_key(struct ics_json *j, const char *key);
+
+void ics_json_string(struct ics_json *j, const char *s);
+void ics_json_string_n(struct ics_json *j, const char *s, size_t len);
+void ics_json_int(struct ics_json *j, int64_t v);
+/* A number already formatted exactly by the caller (pence as "12.50", an
+ * exact ratio from ics_ratio_format); written as it stands. */
+void ics_json_raw_number(struct ics_json *j, const char *text);
+/* Shortest round-trip form; null when not finite. */
+void ics_json_double(struct ics_json *j, double v);
+/* Fixed decimals ("%.*f"); null when not finite. */
+void ics_json_double_fixed(struct ics_json *j, double v, int decimals);
+void ics_json_bool(struct ics_json *j, int v);
+void ics_json_null(struct ics_json *j);
+
+/* Shorthands for "key": value inside an object. */
+void ics_json_kv_string(struct ics_json *j, const char *key, const char *s);
+void ics_json_kv_int(struct ics_json *j, const char *key, int64_t v);
+void ics_json_kv_double(struct ics_json *j, const char *key, double v);
+void ics_json_kv_bool(struct ics_json *j, const char *key, int v);
+void ics_json_kv_null(struct ics_json *j, const char *key);
+
+/* Ends the document (a newline after the last top-level value). Returns 0,
+ * or -1 if the writer was misused or containers are still open. */
+int ics_json_finish(struct ics_json *j);
+
+/*
+ * The shortest of %.15g, %.16g and %.17g that reads back as `v`, written with
+ * a NUL into buf (at least 32 bytes). Returns the length, or 0 (and an empty
+ * string) when v is not finite. "-0" is written as "0". Shared with the CSV
+ * and SVG writers so every output prints a double the same way.
+ */
+int ics_format_double(double v, char *buf, size_t size);
+
+
+/*
+ * A string-keyed hash map with fixed-size values, for the few hundred to few
+ * hundred thousand codes a run meets (providers, local authorities, HRGs).
+ * Keys are copied into the map's arena; values live in one array, so a value
+ * pointer is valid only until the next insertion.
+ */
+struct ics_strmap_key {
+    const char *s;
+    uint32_t len;
+    uint64_t prefix;      /* the first 8 bytes, zero-padded (ics_strmap_prefix) */
+    uint64_t hash;
+};
+
+struct ics_strmap {
+    uint32_t *slots;            /* 0 = empty, else entry index + 1 */
+    uint32_t mask;
+    uint32_t count, cap;
+    size_t value_size;
+    struct ics_strmap_key *keys;
+    unsigned char *values;
+    struct ics_arena arena;
+};
+
+void ics_strmap_init(struct ics_strmap *m, size_t value_size);
+void ics_strmap_release(struct ics_strmap *m);
+uint64_t ics_strmap_hash(const char *s, size_t len);
+/* The value for key, inserting a zeroed one when absent; NULL when out of memory. */
+void *ics_strmap_upsert(struct ics_strmap *m, const char *key, size_t len, uint32_t *index);
+/* The value for key, or NULL. */
+void *ics_strmap_get(const struct ics_strmap *m, const char *key, size_t len);
+/* The first (up to) 8 bytes of a key as a word, zero-padded; never reads past s + len. */
+static inline uint64_t ics_strmap_prefix(const char *s, size_t len)
+{
+    uint64_t v = 0;
+    if (len >= 8) {
+        __builtin_memcpy(&v, s, 8);
+        return v;
+    }
+    /* No loop (this is on the per-row path for every code): two overlapping
+     * loads that together cover the key exactly; the bytes they share are the
+     * same, so OR-ing them is exact (little-endian hosts; others loop). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 4) {
+        uint32_t lo, hi;
+        __builtin_memcpy(&lo, s, 4);
+        __builtin_memcpy(&hi, s + len - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+    }
+    if (len > 0)
+        v = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
+            (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
+#else
+    for (size_t i = 0; i < len; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+#endif
+    return v;
+}
+
+/* True when entry `index` has exactly this key. */
+static inline int ics_strmap_key_is(const struct ics_strmap *m, uint32_t index, const char *key, size_t len)
+{
+    const struct ics_strmap_key *k = &m->keys[index];
+    if (k->len != len || k->prefix != ics_strmap_prefix(key, len))
+        return 0;
+    return len <= 8 || __builtin_memcmp(k->s, key, len) == 0;
+}
+
+static inline void *ics_strmap_value(const struct ics_strmap *m, uint32_t index)
+{
+    return m->values + (size_t)index * m->value_size;
+}
 
 #endif

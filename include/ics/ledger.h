@@ -347,30 +347,4 @@ struct ics_ledger_audit_check {
 /* Recomputes the chain. ICS_OK when intact; ICS_ERR_FAILED with check->first_bad set otherwise. */
 int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check *check, struct ics_error *err);
 
-/* ---- synthetic national year ------------------------------------------- */
-
-struct ics_ledger_synth_options {
-    const char *dir;            /* output directory (created if missing) */
-    const char *period;         /* default "2022-23-M12" */
-    int orgs;                   /* organisations, default 300, at most the reference trusts + ICBs + LAs */
-    int64_t lines;              /* invoice lines in all files together, about; default 5,000,000 */
-    uint64_t seed;
-    int disputes;               /* disputes to write to disputes.csv; default orgs / 10 */
-};
-struct ics_ledger_synth_result {
-    int orgs;
-    int64_t lines;              /* lines written */
-    int disputes;
-};
-/*
- * Writes a synthetic AoB period: DIR/<ORG>.csv per organisation (a submission
- * file), DIR/manifest.csv (org,file,lines) and DIR/disputes.csv
- * (supplier,purchaser,kind,amount,raised_by). Invoices mostly agree; some are
- * missing on the purchaser side (timing: raised in the last days of the
- * period), some differ in amount, some are credit notes, and some balances
- * are given as total-only lines. Deterministic for a seed.
- */
-int ics_ledger_synth(const struct ics_ledger_synth_options *opt, struct ics_ledger_synth_result *result,
-                     struct ics_error *err);
-
 #endif

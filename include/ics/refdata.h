@@ -113,4 +113,21 @@ int ics_gss_nation(const char *code, size_t len, const char **nation_code, const
  */
 const char *ics_provider_name(const char *code, size_t len);
 
+/*
+ * Embedded population tables (generated from data/population by tools/gen).
+ * ics_refdata_population_tables() returns the array, ended by an entry with a
+ * NULL name; the first is the newest ("ons" names it). Static, never freed.
+ */
+struct ics_population_entry {
+    const char *code;
+    int64_t population;
+};
+struct ics_population_table {
+    const char *name;
+    const char *description;
+    const struct ics_population_entry *entries;   /* sorted by code */
+    size_t count;
+};
+const struct ics_population_table *ics_refdata_population_tables(void);
+
 #endif

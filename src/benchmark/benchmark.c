@@ -10,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "benchmark/benchmark_internal.h"
+#include "benchmark_internal.h"
+#include "ics/stats.h"
+#include "ics/refdata.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -226,11 +228,11 @@ int ics_benchmark_set_area(struct ics_benchmark *b, const char *code, const char
 
 int ics_benchmark_use_population(struct ics_benchmark *b, const char *name, struct ics_error *err)
 {
-    const struct bm_population_table *t = NULL;
+    const struct ics_population_table *t = NULL;
     if (strcmp(name, "ons") == 0)
-        t = &bm_population_tables[0];
+        t = &ics_refdata_population_tables()[0];
     else
-        for (const struct bm_population_table *p = bm_population_tables; p->name; p++)
+        for (const struct ics_population_table *p = ics_refdata_population_tables(); p->name; p++)
             if (strcmp(p->name, name) == 0)
                 t = p;
     if (!t)
@@ -248,26 +250,26 @@ int ics_benchmark_use_population(struct ics_benchmark *b, const char *name, stru
 const char *ics_benchmark_population_name(size_t i, const char **description)
 {
     size_t n = 0;
-    while (bm_population_tables[n].name)
+    while (ics_refdata_population_tables()[n].name)
         n++;
     if (i >= n)
         return NULL;
     if (description)
-        *description = bm_population_tables[i].description;
-    return bm_population_tables[i].name;
+        *description = ics_refdata_population_tables()[i].description;
+    return ics_refdata_population_tables()[i].name;
 }
 
 static int entry_cmp(const void *key, const void *elem)
 {
-    return strcmp((const char *)key, ((const struct bm_population_entry *)elem)->code);
+    return strcmp((const char *)key, ((const struct ics_population_entry *)elem)->code);
 }
 
 int ics_benchmark_population_lookup(const char *table, const char *code, int64_t *out)
 {
-    for (const struct bm_population_table *p = bm_population_tables; p->name; p++) {
-        if (strcmp(p->name, table) != 0 && !(strcmp(table, "ons") == 0 && p == bm_population_tables))
+    for (const struct ics_population_table *p = ics_refdata_population_tables(); p->name; p++) {
+        if (strcmp(p->name, table) != 0 && !(strcmp(table, "ons") == 0 && p == ics_refdata_population_tables()))
             continue;
-        const struct bm_population_entry *e = bsearch(code, p->entries, p->count, sizeof *e, entry_cmp);
+        const struct ics_population_entry *e = bsearch(code, p->entries, p->count, sizeof *e, entry_cmp);
         if (!e)
             return -1;
         *out = e->population;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchmark/benchmark_internal.h"
+#include "benchmark_internal.h"
 
 static int64_t gcd64(int64_t a, int64_t b)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "benchmark/benchmark_internal.h"
+#include "benchmark_internal.h"
 #include "ics/refdata.h"
 
 static int pop_cmp(const void *a, const void *b)

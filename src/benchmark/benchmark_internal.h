@@ -4,19 +4,6 @@
 
 #include "ics/benchmark.h"
 
-/* Embedded population tables (benchmark_population.c, generated). */
-struct bm_population_entry {
-    const char *code;
-    int64_t population;
-};
-struct bm_population_table {
-    const char *name;
-    const char *description;
-    const struct bm_population_entry *entries;   /* sorted by code */
-    size_t count;
-};
-extern const struct bm_population_table bm_population_tables[];   /* ends with a NULL name */
-
 /* A (code, text, value) row of a side file: population, peers or groups. */
 struct bm_pair {
     const char *code;

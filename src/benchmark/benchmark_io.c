@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "benchmark/benchmark_internal.h"
+#include "benchmark_internal.h"
 #include "ics/csv.h"
 
 /* A field as a NUL-terminated, trimmed string in a reusable buffer. */

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "ics/benchmark.h"
 #include "ics/csv.h"
-#include "ics/json.h"
+#include "ics/core.h"
 #include "ics/refdata.h"
 
 #define CMD "benchmark"

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "ics/csv.h"
 #include "ics/funnel.h"
-#include "ics/json.h"
-#include "ics/svg.h"
+#include "ics/core.h"
+#include "ics/chart.h"
 
 #define CMD "funnel"
 

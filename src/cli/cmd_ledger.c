@@ -5,9 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "ics/csv.h"
 #include "ics/ledger.h"
+#include "ics/synth.h"
 #include "ics/store.h"
 
 #define CMD "ledger"
@@ -813,7 +814,7 @@ static int run_synth(int argc, char **argv)
         {"lines", required_argument, NULL, 'l'}, {"seed", required_argument, NULL, 's'},
         {"period", required_argument, NULL, 'p'}, {"disputes", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    struct ics_ledger_synth_options o = {0};
+    struct ics_synth_ledger_options o = {0};
     long v;
     int c;
     optind = 0;
@@ -849,8 +850,8 @@ static int run_synth(int argc, char **argv)
         return cli_usage_error(CMD, "synth needs --dir DIR");
     struct ics_error err;
     ics_error_clear(&err);
-    struct ics_ledger_synth_result res;
-    if (ics_ledger_synth(&o, &res, &err))
+    struct ics_synth_ledger_result res;
+    if (ics_synth_ledger(&o, &res, &err))
         return cli_fail(CMD, &err);
     printf("wrote %d submissions (%lld lines) and %d disputes to %s\n", res.orgs, (long long)res.lines,
            res.disputes, o.dir);

@@ -14,11 +14,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "ics/csv.h"
-#include "ics/json.h"
+#include "ics/core.h"
 #include "ics/spc.h"
-#include "ics/svg.h"
+#include "ics/chart.h"
 
 #define CMD "spc"
 

@@ -3,17 +3,17 @@
 #include <limits.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "ics/ledger.h"
 #include "ics/synth.h"
 
 /* ics synth --ledger DIR: a synthetic Agreement of Balances period (issue 5). */
-static int synth_ledger(const struct ics_ledger_synth_options *o, int quiet)
+static int synth_ledger(const struct ics_synth_ledger_options *o, int quiet)
 {
     struct ics_error err;
     ics_error_clear(&err);
-    struct ics_ledger_synth_result r;
-    int rc = ics_ledger_synth(o, &r, &err);
+    struct ics_synth_ledger_result r;
+    int rc = ics_synth_ledger(o, &r, &err);
     if (rc)
         return cli_fail("synth", &err);
     if (!quiet)
@@ -45,7 +45,7 @@ int cmd_synth(int argc, char **argv)
     const char *output = NULL, *trimpoints_out = NULL;
     int have_spells = 0, quiet = 0;
     long v;
-    struct ics_ledger_synth_options ledger = {.orgs = 300, .lines = 5000000, .period = "2022-23-M12"};
+    struct ics_synth_ledger_options ledger = {.orgs = 300, .lines = 5000000, .period = "2022-23-M12"};
 
     optind = 0;
     opterr = 0;

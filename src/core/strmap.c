@@ -1,4 +1,4 @@
-#include "core/strmap.h"
+#include "ics/core.h"
 
 #include <string.h>
 

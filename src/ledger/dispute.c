@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "ics/csv.h"
-#include "ics/json.h"
-#include "ledger/ledger_internal.h"
+#include "ics/core.h"
+#include "ledger_internal.h"
 
 struct ics_ledger_disputes {
     struct ics_ledger_dispute *rows;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger/ledger_internal.h"
+#include "ledger_internal.h"
 
 static void copy_text(struct ics_stmt *st, int col, char *out, size_t size)
 {

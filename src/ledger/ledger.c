@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ledger/ledger_internal.h"
+#include "ledger_internal.h"
 
 /* ---- handle ------------------------------------------------------------- */
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "ics/csv.h"
-#include "ics/json.h"
-#include "ledger/ledger_internal.h"
+#include "ics/core.h"
+#include "ledger_internal.h"
 
 /* ---- thresholds ------------------------------------------------------------- */
 

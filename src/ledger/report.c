@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ics/json.h"
-#include "ledger/ledger_internal.h"
+#include "ics/core.h"
+#include "ledger_internal.h"
 
 struct pair_row {
     char a[ICS_LEDGER_CODE_MAX], b[ICS_LEDGER_CODE_MAX];

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ics/csv.h"
-#include "ledger/ledger_internal.h"
+#include "ledger_internal.h"
 
 #define MAX_LINES 100000000L        /* a cap on one file, far above any real statement */
 

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "refdata/geography.h"
+#include "geography.h"
 
 static int upper(int c)
 {

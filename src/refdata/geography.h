@@ -3,7 +3,7 @@
 #ifndef ICS_REFDATA_GEOGRAPHY_H
 #define ICS_REFDATA_GEOGRAPHY_H
 
-#include "refdata/tables.h"
+#include "tables.h"
 
 /*
  * Invariants: areas sorted by la_code, icbs and regions by code (strcmp order,

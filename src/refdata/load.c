@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ics/csv.h"
-#include "refdata/geography.h"
+#include "geography.h"
 
 /* Growable buffers carry a maximum: far above the ~190,000 output areas of
  * England, the finest lookup anyone would feed in. */

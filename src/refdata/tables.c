@@ -3,7 +3,7 @@
  * generator) and run `python3 tools/gen_refdata.py c`.
  * Sources and licences: data/geography/SOURCE.md, data/organisations/SOURCE.md
  * (ONS and NHS ODS data, Open Government Licence v3.0). */
-#include "refdata/tables.h"
+#include "tables.h"
 
 const char ics_refdata_effective_date[] = "2022-07-01";
 const char ics_refdata_nation_code[] = "E92000001";

@@ -8,7 +8,7 @@
  */
 #include <stddef.h>
 
-#include "store/migrations.h"
+#include "migrations.h"
 
 static const struct store_statement v1[] = {
     /* One organisation's statement for a period; a corrected file is a new

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "ics/store.h"
-#include "store/migrations.h"
+#include "migrations.h"
 
 struct ics_store {
     sqlite3 *db;

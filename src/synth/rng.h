@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "synth/tables.h"
+#include "tables.h"
 
 #define SYNTH_GOLDEN UINT64_C(0x9E3779B97F4A7C15)
 /* Outputs reserved per row; the model draws fewer than SYNTH_ROW_STRIDE - 1

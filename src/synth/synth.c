@@ -26,8 +26,8 @@
 #include <string.h>
 
 #include "ics/synth.h"
-#include "synth/rng.h"
-#include "synth/tables.h"
+#include "rng.h"
+#include "tables.h"
 
 #define LOS_CAP 1095            /* longest stay written: 3 years */
 #define OUT_BUFFER (1u << 20)

@@ -291,7 +291,7 @@ static void test_allocation_failures(void)
 
 /* Derived trim points use only the spells discharged in the chosen period: long
  * stays discharged a year earlier must not move them. X01's ten 2018-19 spells have
- * LOS 1 1 2 2 3 3 4 5 8 40 (trim 9, as in tests/cli/beds_derived.sh); forty 2017-18
+ * LOS 1 1 2 2 3 3 4 5 8 40 (trim 9, as in tests/cli/beds/derived_trimpoints.sh); forty 2017-18
  * spells of LOS 100 would raise Q3 far above that if they were counted. */
 static void test_derived_trim_uses_the_period(void)
 {

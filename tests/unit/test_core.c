@@ -1,6 +1,6 @@
 #include "harness.h"
-#include "core/strmap.h"
 #include "ics/core.h"
+#include "ics/stats.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -198,7 +198,7 @@ static void test_scan_threads_and_quoted_boundary(void)
         if (threads == 2)
             CHECK(w[1].rows > 0);   /* the second thread did real work */
         /* Rejects: header, then rows in file order with absolute lines. */
-        char first[64], last[64];
+        char first[128], last[128];
         snprintf(first, sizeof first, "line,reason,raw\n%ld,id 7 ends in 007,\"7,row number 7\"\n",
                  first_reject_line);
         CHECK(rej && strncmp(rej, first, strlen(first)) == 0);

@@ -8,8 +8,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "benchmark/funnel_internal.h"
-#include "benchmark/spc_stats.h"
+#include "funnel/funnel_internal.h"
+#include "ics/stats.h"
 #include "harness.h"
 #include "ics/funnel.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "ics/json.h"
+#include "ics/core.h"
 
 static char *buf;
 static size_t len;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchmark/spc_internal.h"
-#include "benchmark/spc_stats.h"
+#include "spc/spc_internal.h"
+#include "ics/stats.h"
 #include "harness.h"
 #include "ics/spc.h"
 

@@ -2,15 +2,15 @@
  * SVG primitives and charts: fixed number formatting (no "-0.0", no "nan"),
  * XML escaping, nice axes, and charts that are byte-identical on repeat and
  * well formed (every element closed). The full charts are golden files in
- * tests/cli/spc_svg.* and funnel_svg.*, checked by eye.
+ * tests/cli/spc/svg_chart.* and funnel_svg.*, checked by eye.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
-#include "ics/svg.h"
-#include "report/svg_internal.h"
+#include "ics/chart.h"
+#include "chart/svg_internal.h"
 
 /* Captures what a writer prints into a malloc'd string. */
 static char *capture(void (*fn)(FILE *, const void *), const void *arg)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Independent computation of the expected output of tests/cli/ledger_system.sh.
+"""Independent computation of the expected output of tests/cli/ledger/five_organisation_system.sh.
 
 Written separately from the C code (Python's csv, datetime and Decimal), from the rules in
 docs/commands/ledger.md. Run once by hand; its output was compared line by line with the
-hand-worked figures in the comments of ledger_system.sh and then stored as ledger_system.stdout
+hand-worked figures in the comments of five_organisation_system.sh and then stored as ledger_system.stdout
 (the sections below print in the order the test script prints them).
 usage: python3 tests/data/ledger_system/independent.py
 """

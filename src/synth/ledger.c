@@ -1,6 +1,6 @@
 /*
  * A synthetic national Agreement of Balances period for benchmarks and demos
- * (ics_ledger_synth in ics/ledger.h).
+ * (ics_synth_ledger in ics/synth.h).
  *
  * Organisations are real codes from the reference data (ICBs, trusts, local
  * authorities), so the files pass the organisation check. Trading
@@ -24,7 +24,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ledger/ledger_internal.h"
+#include "ics/ledger.h"
+#include "ics/synth.h"
 
 struct rng {
     uint64_t s;
@@ -149,7 +150,7 @@ static int pick_orgs(int want, struct rng *r, struct org **out, int *n_icb, int 
     return n;
 }
 
-int ics_ledger_synth(const struct ics_ledger_synth_options *opt, struct ics_ledger_synth_result *res,
+int ics_synth_ledger(const struct ics_synth_ledger_options *opt, struct ics_synth_ledger_result *res,
                      struct ics_error *err)
 {
     memset(res, 0, sizeof *res);

@@ -1,4 +1,4 @@
-#include "ics/json.h"
+#include "ics/core.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -28,9 +28,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "core/strmap.h"
+#include "ics/core.h"
+#include "ics/stats.h"
 #include "ics/csv.h"
-#include "ics/json.h"
 #include "ics/refdata.h"
 
 #define MIN_SPELLS_FOR_TRIMPOINT 10

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchmark/funnel_internal.h"
-#include "benchmark/spc_stats.h"
+#include "funnel_internal.h"
+#include "ics/stats.h"
 
 /* The package's literal normal quantiles (qnorm(0.975), qnorm(0.999) to 7 figures). */
 #define Z95_PACKAGE 1.959964

@@ -1,4 +1,4 @@
-# Monthly series of the spells in beds_provider.sh (see there for each spell), first columns only.
+# Monthly series of the spells in by_provider.sh (see there for each spell), first columns only.
 # RAA April: s3 discharged 10 April (1 spell, LOS 40, 37 excess) and its 9 nights of April, all 21+.
 # RAA May: s1 and s2 discharged (LOS 0 + 19, 9 excess), s2's 19 nights, 12 of them 7+.
 # RBB June: s6 (LOS 29; 29 nights, 22 7+, 8 21+); RBB January: s12 (LOS 30, 26 excess; 30 nights, 23, 9);

@@ -1,5 +1,5 @@
 # Reviewer's acceptance test for issue 5: disputes, the squabble board and the audit chain, on
-# the reviewer's own system (tests/data/review_ledger_system; see review_ledger_match.sh for the
+# the reviewer's own system (tests/data/review_ledger_system; see match_unseen_system.sh for the
 # match figures). Everything below was worked by hand.
 #
 # Working days skip weekends and the 2019 England bank holidays Fri 19 Apr (Good Friday),

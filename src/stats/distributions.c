@@ -3,7 +3,7 @@
  * The R-compatible functions copy R's order of operations on purpose: a
  * point that sits exactly on a mean in R must sit exactly on it here too.
  */
-#include "benchmark/spc_stats.h"
+#include "ics/stats.h"
 
 #include <float.h>
 #include <math.h>

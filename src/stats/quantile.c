@@ -1,4 +1,4 @@
-#include "ics/core.h"
+#include "ics/stats.h"
 
 #include <math.h>
 

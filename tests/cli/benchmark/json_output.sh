@@ -1,5 +1,5 @@
 # JSON: the same fields as the CSV rows (the total row last, and again as "total"), the roll-ups,
-# the notes and the summary line. Figures as in benchmark_worked.sh (the worked example), whose
+# the notes and the summary line. Figures as in worked_example.sh (the worked example), whose
 # hand working is in docs/commands/benchmark.md; --within FILE puts RAA-RAC in group g1 and RAD-RAF
 # in g2, too small for quartiles (3 codes each), so a fixed target of 60 per 1,000 is used:
 # RAC 90 -> 30 x 10 = 300 bed days, RAE 100 -> 40 x 25 = 1,000, RAF 70 -> 10 x 30 = 300; a third.

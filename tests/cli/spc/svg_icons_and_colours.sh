@@ -1,8 +1,8 @@
-# Reviewer's acceptance test (issue 4, point 4): the SVG of series W1 of review_spc_rebase.sh
+# Reviewer's acceptance test (issue 4, point 4): the SVG of series W1 of rebase_per_row_target.sh
 # (rendered with rsvg-convert and looked at by eye during the review: blue/orange/grey points,
 # black means and dashed grey limits per segment with a gap and a dotted "rebase" rule between
 # them, the red target, dated x axis, title, icons by name). Checked here without a renderer:
-#  1. every point's colour is the MDC colour of the point type computed in review_spc_rebase.sh
+#  1. every point's colour is the MDC colour of the point type computed in rebase_per_row_target.sh
 #     (improvement #00b0f0, concern #e46c0a, common cause #a6a6a6; the tooltip gives date and
 #     value); the expected list below is that test's expected point types, not ics output.
 #  2. the mean (solid black) and limit (dashed) lines sit where the axis puts them. The axis runs

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchmark/spc_internal.h"
-#include "benchmark/spc_stats.h"
+#include "spc_internal.h"
+#include "ics/stats.h"
 
 /* The package's literal constants (3/1.128 rounded; D4 for n = 2). */
 #define SPC_LIMIT 2.66

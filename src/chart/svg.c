@@ -1,5 +1,5 @@
 /* SVG primitives: fixed-format numbers and escaped text (see svg_internal.h). */
-#include "report/svg_internal.h"
+#include "svg_internal.h"
 
 #include <math.h>
 #include <string.h>

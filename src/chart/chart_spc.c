@@ -2,9 +2,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "ics/json.h"
-#include "ics/svg.h"
-#include "report/svg_internal.h"
+#include "ics/core.h"
+#include "ics/chart.h"
+#include "svg_internal.h"
 
 #define W 960
 #define H 480

@@ -1,14 +1,20 @@
 /*
- * Numerical helpers shared by SPC and funnel plots (internal to the library;
- * unit tests include it directly). Where a reference package computes a
- * quantity in R, these reproduce R's own arithmetic so that results agree to
+ * ics stats: quantiles and the R-exact numerics shared by SPC and funnel plots.
+ * Where a reference package computes a quantity in R, these reproduce R's own arithmetic so that results agree to
  * the last bits, not just to a tolerance: a point exactly on a mean or limit
  * must fall on the same side as in R.
  */
-#ifndef ICS_SPC_STATS_H
-#define ICS_SPC_STATS_H
+#ifndef ICS_STATS_H
+#define ICS_STATS_H
 
 #include <stddef.h>
+
+/*
+ * Quantile by linear interpolation between order statistics: R's type 7,
+ * Excel's PERCENTILE.INC. `sorted` holds n >= 1 values in ascending order;
+ * p in [0, 1]. h = (n - 1) p; result = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
+ */
+double ics_quantile_type7(const double *sorted, size_t n, double p);
 
 /* R's mean(): long double sum, divided, then one correction pass of the
  * residuals (src/main/summary.c). NAN when n == 0. */
