@@ -114,6 +114,8 @@ void ics_financial_year(int32_t day, int32_t *first, int32_t *last);
 int32_t ics_week_start(int32_t day);
 int32_t ics_month_start(int32_t day);
 int ics_is_leap_year(int year);
+/* Day of the week: 0 Monday .. 6 Sunday (1970-01-01 was a Thursday). */
+int ics_date_weekday(int32_t day);
 
 /*
  * Money is int64 pence. Parsing accepts an optional sign, an optional '£',
@@ -131,6 +133,67 @@ int ics_pence_format(int64_t pence, char *buf);
  */
 int ics_ratio_format(int64_t num, int64_t den, int decimals, char *buf, size_t size);
 
+
+/*
+ * The text and number grammar every reader uses, so a value means the same in
+ * every command's input.
+ *
+ * ics_text_trim: drops ASCII spaces and tabs at both ends of [*s, *s + *len).
+ *
+ * ics_parse_double: a plain decimal number, the way spreadsheets and extracts
+ * write them: surrounding spaces or tabs; an optional sign; digits, with
+ * thousands commas allowed only in groups of exactly three after one to three
+ * leading digits ("1,234,567"); an optional '.' and decimals; an optional
+ * exponent ("1.5e3"). At least one digit. No hex, "inf" or "nan"; a result
+ * that overflows a double is an error, not infinity. Any length is read
+ * whole (never cut short). Returns 0, or -1 with a short reason in *why
+ * (static text; why may be NULL).
+ *
+ * ics_parse_int64: the same grammar without decimals or exponent, in [min, max].
+ */
+void ics_text_trim(const char **s, size_t *len);
+int ics_parse_double(const char *s, size_t len, double *out, const char **why);
+int ics_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out, const char **why);
+
+/*
+ * Temporary files. ics_tempfile opens a new, already unlinked file for
+ * reading and writing in $TMPDIR (else /tmp); NULL with err set when it
+ * cannot (the caller must treat that as an error, never skip the data).
+ * The caller owns the FILE and closes it.
+ */
+FILE *ics_tempfile(struct ics_error *err);
+
+/*
+ * An output written whole or not at all: ics_output_open writes to a
+ * temporary file beside `path` (or to stdout when path is NULL or "-");
+ * ics_output_commit flushes, checks every write, closes and renames it over
+ * `path`; ics_output_abort closes and removes it, leaving any earlier file at
+ * `path` untouched. Exactly one of commit or abort must be called after a
+ * successful open; both are safe on a zeroed struct. `f` is where to write.
+ */
+struct ics_output {
+    FILE *f;
+    char *path;         /* owned copy; NULL for stdout */
+    char *temp_path;    /* owned; NULL for stdout */
+};
+int ics_output_open(struct ics_output *o, const char *path, struct ics_error *err);
+int ics_output_commit(struct ics_output *o, struct ics_error *err);
+void ics_output_abort(struct ics_output *o);
+
+/* SplitMix64 (Steele, Lea, Flood 2014): the one pseudo-random step every
+ * generator and test uses; deterministic on every machine. */
+#define ICS_SPLITMIX64_GAMMA UINT64_C(0x9E3779B97F4A7C15)
+static inline uint64_t ics_splitmix64_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+static inline uint64_t ics_splitmix64_next(uint64_t *state)
+{
+    *state += ICS_SPLITMIX64_GAMMA;
+    return ics_splitmix64_mix(*state);
+}
 
 /* Progress: the library reports bytes and rows done (total 0 when unknown, as
  * on a pipe); the CLI decides whether and how to draw. Called from one thread

@@ -202,3 +202,9 @@ int ics_date_parse_cached(struct ics_date_cache *cache, const char *s, size_t le
     *out = cache->month_start[slot] + d - 1;
     return 0;
 }
+
+int ics_date_weekday(int32_t day)
+{
+    int32_t dow = (int32_t)(((int64_t)day + 3) % 7);
+    return dow < 0 ? dow + 7 : dow;
+}

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_dates_round_trip(void)
 {
@@ -204,6 +205,93 @@ static void test_strmap_prefix(void)
     CHECK_INT(wrong, 0);
 }
 
+
+/* The one number grammar: what spreadsheets write is read; what strtod alone would also take is not. */
+static void test_number_grammar(void)
+{
+    double v = 0;
+    const char *why = NULL;
+    struct { const char *text; double value; } good[] = {
+        {"12", 12}, {" -3.5\t", -3.5}, {"+0.25", 0.25}, {"1,234", 1234}, {"1,234,567.5", 1234567.5},
+        {"1e3", 1000}, {"2.5E-1", 0.25}, {".5", 0.5}, {"7.", 7}, {"999,999", 999999},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        v = -1;
+        CHECK_INT(ics_parse_double(good[i].text, strlen(good[i].text), &v, &why), 0);
+        CHECK(v == good[i].value);
+    }
+    const char *bad[] = {"", " ", "0x1p3", "inf", "nan", "1,23", "12,3456", "1234,567", ",123", "1e", "1.2.3",
+                         "--1", "1e999", "12abc", "+", "."};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_INT(ics_parse_double(bad[i], strlen(bad[i]), &v, &why), -1);
+    CHECK_INT(ics_parse_double("1e999", 5, &v, &why), -1);
+    CHECK_STR(why, "number out of range");
+    /* Long numbers are read whole or refused, never cut: 1 followed by 70 zeros is 1e70. */
+    char big[128];
+    big[0] = '1';
+    memset(big + 1, '0', 70);
+    CHECK_INT(ics_parse_double(big, 71, &v, &why), 0);
+    CHECK(v == 1e70);
+    char huge[400];
+    memset(huge, '9', sizeof huge);
+    CHECK_INT(ics_parse_double(huge, sizeof huge, &v, &why), -1);
+    CHECK_STR(why, "number too long");
+    int64_t n = 0;
+    CHECK_INT(ics_parse_int64(" 1,000 ", 7, 0, 5000, &n, &why), 0);
+    CHECK_INT(n, 1000);
+    CHECK_INT(ics_parse_int64("1.5", 3, 0, 5000, &n, &why), -1);
+    CHECK_INT(ics_parse_int64("5001", 4, 0, 5000, &n, &why), -1);
+    CHECK_INT(ics_parse_int64("9223372036854775808", 19, INT64_MIN, INT64_MAX, &n, &why), -1);
+    const char *t = "  a b\t";
+    size_t len = strlen(t);
+    ics_text_trim(&t, &len);
+    CHECK_INT(len, 3);
+    CHECK(strncmp(t, "a b", 3) == 0);
+    CHECK_INT(ics_date_weekday(0), 3);           /* 1970-01-01, a Thursday */
+    CHECK_INT(ics_date_weekday(-1), 2);
+    CHECK_INT(ics_date_weekday(ics_date_from_ymd(2024, 2, 26)), 0);   /* a Monday */
+}
+
+/* An output lands whole on commit and leaves the old file alone on abort. */
+static void test_output_whole_or_not_at_all(void)
+{
+    char dir[] = "/tmp/ics_test_output.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.csv", dir);
+    struct ics_error err;
+    struct ics_output o;
+    CHECK_INT(ics_output_open(&o, path, &err), ICS_OK);
+    fputs("first\n", o.f);
+    CHECK(access(path, F_OK) != 0);          /* nothing at the target until commit */
+    CHECK_INT(ics_output_commit(&o, &err), ICS_OK);
+    CHECK_INT(ics_output_open(&o, path, &err), ICS_OK);
+    fputs("second\n", o.f);
+    ics_output_abort(&o);
+    FILE *f = fopen(path, "r");
+    char line[32] = "";
+    CHECK(f && fgets(line, sizeof line, f));
+    CHECK_STR(line, "first\n");
+    if (f)
+        fclose(f);
+    CHECK_INT(ics_output_open(&o, "/nonexistent-dir/x.csv", &err), ICS_ERR_IO);
+    ics_output_abort(&o);
+    CHECK_INT(ics_output_open(&o, NULL, &err), ICS_OK);
+    CHECK(o.f == stdout);
+    unlink(path);
+    rmdir(dir);
+    FILE *t = ics_tempfile(&err);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(fputs("x", t) >= 0);
+        fclose(t);
+    }
+    setenv("TMPDIR", "/nonexistent-dir", 1);
+    CHECK(ics_tempfile(&err) == NULL);
+    CHECK_INT(err.code, ICS_ERR_IO);
+    unsetenv("TMPDIR");
+}
+
 int main(void)
 {
     RUN(test_date_cache_agrees);
@@ -216,5 +304,7 @@ int main(void)
     RUN(test_ratio_format);
     RUN(test_arena_and_alloc_hook);
     RUN(test_error_format);
+    RUN(test_number_grammar);
+    RUN(test_output_whole_or_not_at_all);
     return TEST_SUMMARY("core");
 }
