@@ -2,36 +2,71 @@
 #ifndef ICS_CLI_H
 #define ICS_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "ics/core.h"
 
+/*
+ * The command table. Every command and sub-command (ledger submit, ledger
+ * dispute open) is a struct cli_command; its option table is the one source of
+ * its parser, its --help text (the same as `ics help CMD ...`) and what
+ * tools/check/options.py compares with docs/commands/CMD.md.
+ */
+struct cli_option {
+    const char *name;      /* long name without "--" */
+    int key;               /* what cli_next_option returns: the short letter, or CLI_KEY(n) */
+    const char *arg;       /* metavariable shown in --help ("FILE"); NULL for a flag */
+    const char *help;      /* one line */
+};
+#define CLI_KEY(n) (256 + (n))   /* option keys with no short letter */
+#define CLI_HELP 1               /* cli_next_option: --help or -h was given */
+#define CLI_BAD '?'              /* cli_next_option: getopt has printed what was wrong */
+
 struct cli_command {
     const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-    const char *usage;
+    const char *summary;                       /* one line, for the list of commands */
+    const char *synopsis;                      /* usage lines after "usage: ", '\n' between */
+    const struct cli_option *options;          /* ends with {NULL}; --help is always there */
+    int (*run)(const struct cli_command *self, int argc, char **argv);   /* argv[0] is the name */
+    const struct cli_command *const *subcommands;   /* NULL-terminated, or NULL */
+    const char *notes;                         /* shown after the options; may be NULL */
+    const char *path;                          /* "ledger dispute open": for help and messages */
 };
 
-/* One entry per command, defined in src/cli/cmd_<name>.c. */
-int cmd_beds(int argc, char **argv);
-int cmd_synth(int argc, char **argv);
-int cmd_benchmark(int argc, char **argv);
-int cmd_spc(int argc, char **argv);
-int cmd_funnel(int argc, char **argv);
-int cmd_ledger(int argc, char **argv);
+/* One per command, each defined in its src/cli/cmd_<name>.c. */
+extern const struct cli_command cli_cmd_beds, cli_cmd_synth, cli_cmd_benchmark, cli_cmd_spc, cli_cmd_funnel,
+    cli_cmd_ledger;
 
-extern const struct cli_command cli_commands[];
-const struct cli_command *cli_find(const char *name);
+/* The top-level commands (src/cli/commands.c), NULL-terminated. */
+extern const struct cli_command *const cli_commands[];
+const struct cli_command *cli_find(const struct cli_command *const *table, const char *name);
+
+/* Option parsing over a command's table (getopt_long underneath; options may
+ * follow operands unless the command stops at its first operand, as a
+ * command with sub-commands does). */
+struct cli_parser {
+    const struct cli_command *cmd;
+    struct option longopts[64];
+    char shortopts[160];
+    const char *arg;       /* the argument of the option just returned */
+};
+/* Returns the next option's key, CLI_HELP, CLI_BAD, or -1 after the last; then
+ * optind is the first operand. */
+void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd, int stop_at_operand);
+int cli_next_option(struct cli_parser *p, int argc, char **argv);
+
+/* Prints the help of a command (--help and `ics help`) to stdout; returns 0. */
+int cli_help(const struct cli_command *cmd);
+/* Runs the sub-command argv[0] of cmd (argv[0] NULL, "--help", or unknown: help or a usage error). */
+int cli_run_subcommand(const struct cli_command *cmd, int argc, char **argv);
 
 /* Prints "ics CMD: message" to stderr and returns the status to exit with. */
 int cli_fail(const char *command, const struct ics_error *err);
 /* Prints "ics CMD: <formatted>" and a usage hint; returns ICS_ERR_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Prints the usage text of a command to stdout (for --help); returns 0. */
-int cli_help(const char *command);
 
 /* Opens -o FILE, or stdout when path is NULL or "-". */
 FILE *cli_open_output(const char *path, struct ics_error *err);

@@ -1,5 +1,4 @@
 /* ics beds: the command layer over ics_beds_run. */
-#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,27 +30,38 @@ static void show_rejects(FILE *spool, int limit)
     }
 }
 
-int cmd_beds(int argc, char **argv)
+static const struct cli_option beds_options[] = {
+    {"trimpoints", CLI_KEY('T'), "FILE", "trim points: hrg, elective and non-elective days (default: derived from the data)"},
+    {"trimpoints-out", CLI_KEY('W'), "FILE", "write the trim points used"},
+    {"rate", CLI_KEY('r'), "POUNDS", "price every excess bed day at this rate"},
+    {"rates", CLI_KEY('R'), "FILE", "per-HRG excess bed day rates: hrg, elective and non-elective pounds"},
+    {"from", CLI_KEY('f'), "DATE", "first day of the period (with --to; default the financial year of the latest discharge)"},
+    {"to", CLI_KEY('t'), "DATE", "last day of the period"},
+    {"by", CLI_KEY('b'), "LEVEL", "provider, residence, icb, region or nation (default provider)"},
+    {"geography", CLI_KEY('g'), "FILE", "local authority to ICB and region lookup (default built in)"},
+    {"series", CLI_KEY('s'), "STEP", "day, week or month rows instead of totals"},
+    {"rejects", CLI_KEY('x'), "FILE", "write every rejected row with its line and reason"},
+    {"strict", CLI_KEY('S'), NULL, "stop at the first bad row"},
+    {"format", CLI_KEY('F'), "csv|json", "output format (default csv)"},
+    {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
+    {"threads", 'j', "N", "worker threads, 1 to 64 (default: the cores)"},
+    {"quiet", 'q', NULL, "no summary or progress on stderr"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run_beds(const struct cli_command *self, int argc, char **argv);
+
+const struct cli_command cli_cmd_beds = {
+    .name = "beds",
+    .summary = "bed days, excess bed days and long stays from spells",
+    .synopsis = "ics beds SPELLS.csv [options]",
+    .options = beds_options,
+    .run = run_beds,
+    .notes = "SPELLS.csv may be - for standard input. See docs/commands/beds.md.\n",
+};
+
+static int run_beds(const struct cli_command *self, int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"trimpoints", required_argument, NULL, 'T'},
-        {"trimpoints-out", required_argument, NULL, 'W'},
-        {"rate", required_argument, NULL, 'r'},
-        {"rates", required_argument, NULL, 'R'},
-        {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},
-        {"by", required_argument, NULL, 'b'},
-        {"geography", required_argument, NULL, 'g'},
-        {"series", required_argument, NULL, 's'},
-        {"rejects", required_argument, NULL, 'x'},
-        {"strict", no_argument, NULL, 'S'},
-        {"format", required_argument, NULL, 'F'},
-        {"output", required_argument, NULL, 'o'},
-        {"threads", required_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct ics_beds_options opt = {0};
     opt.from = opt.to = ICS_DATE_NONE;
     opt.level = ICS_BEDS_PROVIDER;
@@ -59,58 +69,60 @@ int cmd_beds(int argc, char **argv)
     int json = 0, quiet = 0;
     long threads = 0;
 
-    optind = 0;
+    struct cli_parser parser;
+    cli_parser_init(&parser, self, 0);
     int c;
-    while ((c = getopt_long(argc, argv, "o:hqj:", options, NULL)) != -1) {
+    while ((c = cli_next_option(&parser, argc, argv)) != -1) {
+        const char *arg = parser.arg;
         switch (c) {
-        case 'T': trim_path = optarg; break;
-        case 'W': trim_out = optarg; break;
-        case 'r': {
+        case CLI_KEY('T'): trim_path = arg; break;
+        case CLI_KEY('W'): trim_out = arg; break;
+        case CLI_KEY('r'): {
             const char *why = NULL;
-            if (ics_pence_parse(optarg, strlen(optarg), &opt.flat_rate_pence, &why) || opt.flat_rate_pence < 0)
-                return cli_usage_error("beds", "--rate '%s' is not an amount in pounds (%s)", optarg,
+            if (ics_pence_parse(arg, strlen(arg), &opt.flat_rate_pence, &why) || opt.flat_rate_pence < 0)
+                return cli_usage_error("beds", "--rate '%s' is not an amount in pounds (%s)", arg,
                                        why ? why : "negative");
             opt.has_flat_rate = 1;
             break;
         }
-        case 'R': opt.rates_path = optarg; break;
-        case 'f':
-            if (parse_date_option("--from", optarg, &opt.from))
+        case CLI_KEY('R'): opt.rates_path = arg; break;
+        case CLI_KEY('f'):
+            if (parse_date_option("--from", arg, &opt.from))
                 return ICS_ERR_USAGE;
             break;
-        case 't':
-            if (parse_date_option("--to", optarg, &opt.to))
+        case CLI_KEY('t'):
+            if (parse_date_option("--to", arg, &opt.to))
                 return ICS_ERR_USAGE;
             break;
-        case 'b':
-            opt.level = ics_beds_level_parse(optarg);
+        case CLI_KEY('b'):
+            opt.level = ics_beds_level_parse(arg);
             if (opt.level < 0)
-                return cli_usage_error("beds", "--by '%s': expected provider, residence, icb, region or nation", optarg);
+                return cli_usage_error("beds", "--by '%s': expected provider, residence, icb, region or nation", arg);
             break;
-        case 'g': geo_path = optarg; break;
-        case 's':
-            if (strcmp(optarg, "day") == 0)
+        case CLI_KEY('g'): geo_path = arg; break;
+        case CLI_KEY('s'):
+            if (strcmp(arg, "day") == 0)
                 opt.series = ICS_SERIES_DAY;
-            else if (strcmp(optarg, "week") == 0)
+            else if (strcmp(arg, "week") == 0)
                 opt.series = ICS_SERIES_WEEK;
-            else if (strcmp(optarg, "month") == 0)
+            else if (strcmp(arg, "month") == 0)
                 opt.series = ICS_SERIES_MONTH;
             else
-                return cli_usage_error("beds", "--series '%s': expected day, week or month", optarg);
+                return cli_usage_error("beds", "--series '%s': expected day, week or month", arg);
             break;
-        case 'x': rejects_path = optarg; break;
-        case 'S': opt.strict = 1; break;
-        case 'F':
-            if (cli_parse_format("beds", optarg, &json))
+        case CLI_KEY('x'): rejects_path = arg; break;
+        case CLI_KEY('S'): opt.strict = 1; break;
+        case CLI_KEY('F'):
+            if (cli_parse_format("beds", arg, &json))
                 return ICS_ERR_USAGE;
             break;
-        case 'o': out_path = optarg; break;
+        case 'o': out_path = arg; break;
         case 'j':
-            if (cli_parse_long(optarg, 1, 64, &threads))
-                return cli_usage_error("beds", "--threads '%s': expected a whole number from 1 to 64", optarg);
+            if (cli_parse_long(arg, 1, 64, &threads))
+                return cli_usage_error("beds", "--threads '%s': expected a whole number from 1 to 64", arg);
             break;
         case 'q': quiet = 1; break;
-        case 'h': return cli_help("beds");
+        case CLI_HELP: return cli_help(self);
         default: return cli_usage_error("beds", "unknown option");
         }
     }

@@ -485,12 +485,12 @@ static void print_summary(const struct args *a, const struct ics_benchmark *b, c
     fprintf(stderr, "%s\n", summary);
 }
 
-int cmd_benchmark(int argc, char **argv)
+static int cmd_benchmark(int argc, char **argv)
 {
     struct args a;
     int rc = parse_args(argc, argv, &a);
     if (rc == -1)
-        return cli_help(CMD);
+        return cli_help(&cli_cmd_benchmark);
     if (rc)
         return rc;
     struct ics_error err;
@@ -561,3 +561,17 @@ fail:
     ics_benchmark_free(b);
     return cli_fail(CMD, &err);
 }
+
+static int run_benchmark(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    return cmd_benchmark(argc, argv);
+}
+
+const struct cli_command cli_cmd_benchmark = {
+    .name = "benchmark",
+    .summary = "gap to the top quartile and the opportunity of closing it",
+    .synopsis = "ics benchmark TABLE.csv --metric NUM[/DEN] [--scale N] [--population FILE|ons]\n       [--better lower|higher] [--target top-quartile|top-quartile-mean|median|best5of10|VALUE]\n       [--peers FILE] [--within icb|region|FILE] [--geography FILE] [--close-gap FRACTION]\n       [--days N] [--occupancy FRACTION] [--cost-per-day POUNDS] [--format csv|json]\n       [-o FILE] [--totals FILE] [--quiet]",
+    .run = run_benchmark,
+    .notes = "TABLE.csv may be - for standard input. See docs/commands/benchmark.md.\n",
+};

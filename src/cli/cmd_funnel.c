@@ -176,7 +176,7 @@ static int write_json(FILE *f, const struct ics_funnel_group *g, size_t n, const
     return ics_json_finish(&j);
 }
 
-int cmd_funnel(int argc, char **argv)
+static int cmd_funnel(int argc, char **argv)
 {
     static const struct option options[] = {
         {"group", required_argument, NULL, 'g'},
@@ -268,7 +268,7 @@ int cmd_funnel(int argc, char **argv)
             break;
         case 'o': out_path = optarg; break;
         case 'q': quiet = 1; break;
-        case 'h': return cli_help(CMD);
+        case 'h': return cli_help(&cli_cmd_funnel);
         default: return cli_usage_error(CMD, "unknown option");
         }
     }
@@ -467,3 +467,17 @@ done:
     ics_arena_release(&arena);
     return rc;
 }
+
+static int run_funnel(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    return cmd_funnel(argc, argv);
+}
+
+const struct cli_command cli_cmd_funnel = {
+    .name = "funnel",
+    .summary = "funnel plot limits with overdispersion",
+    .synopsis = "ics funnel DATA.csv --group COL --numerator COL --denominator COL --type sr|proportion|ratio\n                  [--sr-method shmi|cqc|cqc-corrected] [--overdispersion auto|on|off] [--trim F]\n                  [--limit 95|99.8] [--multiplier N] [--no-shmi-rounding] [--exact-z]\n                  [--svg FILE] [--summary FILE] [--format csv|json] [-o FILE] [--quiet]",
+    .run = run_funnel,
+    .notes = "See docs/commands/funnel.md.\n",
+};

@@ -858,7 +858,7 @@ static int run_synth(int argc, char **argv)
     return 0;
 }
 
-int cmd_ledger(int argc, char **argv)
+static int cmd_ledger(int argc, char **argv)
 {
     const char *db = "ics.db";
     /* Allow "ics ledger --db FILE SUBCOMMAND ..." as well as --db after the subcommand. */
@@ -906,3 +906,17 @@ int cmd_ledger(int argc, char **argv)
         return run_check(argc, argv, db);
     return cli_usage_error(CMD, "unknown subcommand '%s'", sub);
 }
+
+static int run_ledger(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    return cmd_ledger(argc, argv);
+}
+
+const struct cli_command cli_cmd_ledger = {
+    .name = "ledger",
+    .summary = "agreement of balances, mismatches and disputes",
+    .synopsis = "ics ledger init|submit|match|dispute|disputes|report|audit|submissions|check|synth ...",
+    .run = run_ledger,
+    .notes = "See docs/commands/ledger.md.\n",
+};

@@ -373,7 +373,7 @@ static void note_series(const struct series *s, const struct ics_spc_options *op
                 s->target);
 }
 
-int cmd_spc(int argc, char **argv)
+static int cmd_spc(int argc, char **argv)
 {
     static const struct option options[] = {
         {"value", required_argument, NULL, 'v'},
@@ -455,7 +455,7 @@ int cmd_spc(int argc, char **argv)
             break;
         case 'o': out_path = optarg; break;
         case 'q': quiet = 1; break;
-        case 'h': return cli_help(CMD);
+        case 'h': return cli_help(&cli_cmd_spc);
         default: return cli_usage_error(CMD, "unknown option");
         }
     }
@@ -732,3 +732,17 @@ done:
     ics_free(rebase_used);
     return rc;
 }
+
+static int run_spc(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    return cmd_spc(argc, argv);
+}
+
+const struct cli_command cli_cmd_spc = {
+    .name = "spc",
+    .summary = "SPC (XmR) charts with the Making Data Count rules",
+    .synopsis = "ics spc SERIES.csv --value COL [--date COL] [--series COL]\n               [--improvement increase|decrease|neutral] [--target X | --target-col COL]\n               [--rebase DATE,...] [--fix-after N] [--screen-outliers on|off]\n               [--two-in-three band|mdc2023] [--svg DIR] [--summary FILE]\n               [--format csv|json] [-o FILE] [--quiet]",
+    .run = run_spc,
+    .notes = "See docs/commands/spc.md.\n",
+};

@@ -23,7 +23,7 @@ static int synth_ledger(const struct ics_synth_ledger_options *o, int quiet)
     return 0;
 }
 
-int cmd_synth(int argc, char **argv)
+static int cmd_synth(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"spells", required_argument, NULL, 'n'},
@@ -100,7 +100,7 @@ int cmd_synth(int argc, char **argv)
             ledger.period = optarg;
             break;
         case 'h':
-            return cli_help("synth");
+            return cli_help(&cli_cmd_synth);
         case ':':
             return cli_usage_error("synth", "option '%s' needs a value", argv[optind - 1]);
         default:
@@ -153,3 +153,17 @@ int cmd_synth(int argc, char **argv)
         return cli_fail("synth", &err);
     return 0;
 }
+
+static int run_synth(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    return cmd_synth(argc, argv);
+}
+
+const struct cli_command cli_cmd_synth = {
+    .name = "synth",
+    .summary = "write a realistic synthetic year of English spells",
+    .synopsis = "ics synth --spells N [--seed S] [--year YYYY] [--messy] [-o FILE]\n                 [--trimpoints-out FILE] [--quiet]\nics synth --ledger DIR [--orgs N] [--lines N] [--period 2022-23-M12] [--seed S]",
+    .run = run_synth,
+    .notes = "See docs/commands/synth.md.\n",
+};

@@ -25,13 +25,117 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return ICS_ERR_USAGE;
 }
 
-int cli_help(const char *command)
+const struct cli_command *cli_find(const struct cli_command *const *table, const char *name)
 {
-    const struct cli_command *c = cli_find(command);
-    if (!c)
-        return ICS_ERR_USAGE;
-    printf("ics %s — %s\n%s", c->name, c->summary, c->usage);
+    for (; table && *table; table++)
+        if (strcmp((*table)->name, name) == 0)
+            return *table;
+    return NULL;
+}
+
+void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd, int stop_at_operand)
+{
+    memset(p, 0, sizeof *p);
+    p->cmd = cmd;
+    size_t n = 0, k = 0;
+    if (stop_at_operand)
+        p->shortopts[k++] = '+';
+    p->shortopts[k++] = 'h';
+    for (const struct cli_option *o = cmd->options; o && o->name; o++) {
+        /* The tables are static and small; a table too big for the parser is a programming error
+         * that the options test meets at once. */
+        if (n + 2 >= sizeof p->longopts / sizeof p->longopts[0] || k + 3 >= sizeof p->shortopts)
+            break;
+        p->longopts[n++] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
+        if (o->key > 0 && o->key < 128 && o->key != 'h') {
+            p->shortopts[k++] = (char)o->key;
+            if (o->arg)
+                p->shortopts[k++] = ':';
+        }
+    }
+    p->longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    p->longopts[n] = (struct option){NULL, 0, NULL, 0};
+    p->shortopts[k] = '\0';
+    optind = 0;   /* glibc: 0 also resets getopt's internal state between parses */
+}
+
+int cli_next_option(struct cli_parser *p, int argc, char **argv)
+{
+    int c = getopt_long(argc, argv, p->shortopts, p->longopts, NULL);
+    p->arg = optarg;
+    if (c == 'h')
+        return CLI_HELP;
+    if (c == ':')
+        return CLI_BAD;
+    return c;
+}
+
+/* "  --name ARG" or "  -o, --output FILE" */
+static int option_label(const struct cli_option *o, char *buf, size_t size)
+{
+    char letter[8] = "    ";
+    if (o->key > 0 && o->key < 128)
+        snprintf(letter, sizeof letter, "-%c, ", o->key);
+    return snprintf(buf, size, "  %s--%s%s%s", letter, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+int cli_help(const struct cli_command *cmd)
+{
+    const char *path = cmd->path ? cmd->path : cmd->name;
+    printf("ics %s — %s\n", path, cmd->summary);
+    const char *s = cmd->synopsis;
+    int first = 1;
+    while (s && *s) {
+        const char *e = strchr(s, '\n');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        printf("%s%.*s\n", first ? "usage: " : "       ", (int)len, s);
+        first = 0;
+        s += len + (e ? 1 : 0);
+    }
+    if (cmd->subcommands) {
+        printf("\ncommands:\n");
+        for (const struct cli_command *const *c = cmd->subcommands; *c; c++)
+            printf("  %-12s %s\n", (*c)->name, (*c)->summary);
+    }
+    int width = 0;
+    char label[96];
+    for (const struct cli_option *o = cmd->options; o && o->name; o++) {
+        int n = option_label(o, label, sizeof label);
+        if (n > width)
+            width = n;
+    }
+    if (width < 12)
+        width = 12;
+    printf("\noptions:\n");
+    for (const struct cli_option *o = cmd->options; o && o->name; o++) {
+        option_label(o, label, sizeof label);
+        printf("%-*s  %s\n", width, label, o->help);
+    }
+    printf("%-*s  %s\n", width, "  -h, --help", "show this help");
+    if (cmd->notes)
+        printf("\n%s", cmd->notes);
+    if (cmd->subcommands)
+        printf("\n'ics %s COMMAND --help' shows a command's options.\n", path);
     return 0;
+}
+
+int cli_run_subcommand(const struct cli_command *cmd, int argc, char **argv)
+{
+    const char *path = cmd->path ? cmd->path : cmd->name;
+    if (argc < 1 || !argv[0])
+        return cli_usage_error(path, "no command given");
+    if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
+        if (argc > 1) {
+            const struct cli_command *sub = cli_find(cmd->subcommands, argv[1]);
+            if (sub)
+                return cli_help(sub);
+        }
+        return cli_help(cmd);
+    }
+    const struct cli_command *sub = cli_find(cmd->subcommands, argv[0]);
+    if (!sub)
+        return cli_usage_error(path, "unknown command '%s'", argv[0]);
+    return sub->run(sub, argc, argv);
 }
 
 FILE *cli_open_output(const char *path, struct ics_error *err)
