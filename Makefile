@@ -9,7 +9,7 @@ DESTDIR ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 # No -Isrc: a file reaches another folder only through its public header in include/ics/
 # (tools/check/layers.py checks the direction of every include).
-BASE     = -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) -MMD -MP
+BASE     = -std=c11 -D_GNU_SOURCE -Iinclude -include src/core/banned.h $(WARN) -MMD -MP
 RELEASE_CFLAGS = $(BASE) -O2 -g $(CPPFLAGS) $(CFLAGS)
 ASAN_CFLAGS    = $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
                  $(CPPFLAGS) $(CFLAGS)

@@ -72,7 +72,7 @@ int ics_pence_format(int64_t pence, char *buf)
 {
     /* Work in unsigned magnitude so INT64_MIN formats too. */
     uint64_t mag = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
-    return sprintf(buf, "%s%llu.%02llu", pence < 0 ? "-" : "",
+    return snprintf(buf, 24, "%s%llu.%02llu", pence < 0 ? "-" : "",
                    (unsigned long long)(mag / 100), (unsigned long long)(mag % 100));
 }
 

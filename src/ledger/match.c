@@ -368,8 +368,8 @@ static int load_sides(struct ics_ledger *l, const char *period, struct side **ou
         }
         sd->cls = k == ICS_LEDGER_RECEIVABLE || k == ICS_LEDGER_PAYABLE ? ICS_LEDGER_RP : ICS_LEDGER_IE;
         sd->is_purchaser = k == ICS_LEDGER_PAYABLE || k == ICS_LEDGER_EXPENDITURE;
-        strcpy(sd->supplier, sd->is_purchaser ? cp : org);
-        strcpy(sd->purchaser, sd->is_purchaser ? org : cp);
+        snprintf(sd->supplier, sizeof sd->supplier, "%s", sd->is_purchaser ? cp : org);
+        snprintf(sd->purchaser, sizeof sd->purchaser, "%s", sd->is_purchaser ? org : cp);
         sd->first = ics_stmt_column_int64(q, 3);
         sd->last = ics_stmt_column_int64(q, 4);
         sd->lines = ics_stmt_column_int64(q, 5);
@@ -457,8 +457,8 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
             j++;
         }
         struct ics_ledger_comparison *c = &m->rows[m->n++];
-        strcpy(c->supplier, sides[i].supplier);
-        strcpy(c->purchaser, sides[i].purchaser);
+        snprintf(c->supplier, sizeof c->supplier, "%s", sides[i].supplier);
+        snprintf(c->purchaser, sizeof c->purchaser, "%s", sides[i].purchaser);
         c->cls = sides[i].cls;
         c->oldest_unagreed = ICS_DATE_NONE;
         c->supplier_reported = s != NULL;

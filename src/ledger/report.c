@@ -64,11 +64,11 @@ static void pair_key(const char *x, const char *y, struct pair_row *k)
 {
     memset(k, 0, sizeof *k);
     if (strcmp(x, y) <= 0) {
-        strcpy(k->a, x);
-        strcpy(k->b, y);
+        snprintf(k->a, sizeof k->a, "%s", x);
+        snprintf(k->b, sizeof k->b, "%s", y);
     } else {
-        strcpy(k->a, y);
-        strcpy(k->b, x);
+        snprintf(k->a, sizeof k->a, "%s", y);
+        snprintf(k->b, sizeof k->b, "%s", x);
     }
 }
 
@@ -83,7 +83,7 @@ static struct org_row *find_org(struct ics_ledger_report *r, const char *code)
 {
     struct org_row k;
     memset(&k, 0, sizeof k);
-    strcpy(k.org, code);
+    snprintf(k.org, sizeof k.org, "%s", code);
     return bsearch(&k, r->orgs, r->norgs, sizeof k, org_cmp);
 }
 
@@ -234,8 +234,10 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         }
         pair_key(x, y, &r->pairs[r->npairs]);
         r->pairs[r->npairs++].oldest = ICS_DATE_NONE;
-        strcpy(r->orgs[r->norgs++].org, x);
-        strcpy(r->orgs[r->norgs++].org, y);
+        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[0].org, "%s", x);
+        r->norgs++;
+        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[0].org, "%s", y);
+        r->norgs++;
     }
     qsort(r->pairs, r->npairs, sizeof *r->pairs, pair_cmp);
     size_t k = 0;
@@ -318,7 +320,7 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         r->norgs = k;
         if (k == 0) {
             memset(&r->orgs[0], 0, sizeof r->orgs[0]);
-            strcpy(r->orgs[0].org, only);
+            snprintf(r->orgs[0].org, sizeof r->orgs[0].org, "%s", only);
             r->norgs = 1;
         }
     }

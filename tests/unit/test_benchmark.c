@@ -750,7 +750,7 @@ static const char table_text[] =
 
 static int write_temp(char *path, const char *text)
 {
-    strcpy(path, "/tmp/ics_test_benchmark_XXXXXX");
+    memcpy(path, "/tmp/ics_test_benchmark_XXXXXX", sizeof "/tmp/ics_test_benchmark_XXXXXX");
     int fd = mkstemp(path);
     if (fd < 0)
         return -1;
