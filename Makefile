@@ -18,7 +18,7 @@ TEST_INC = -Isrc -Itests
 LIBS     = -lsqlite3 -lsodium -lpthread -lm
 
 # Debian packages the build, the tests and the demo need.
-DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev python3
+DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev python3 pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  = $(filter-out src/cli/%,$(wildcard src/*/*.c))
