@@ -153,7 +153,8 @@ def check_holidays():
     missing, extra = expected - set(listed), set(listed) - expected
     if missing or extra:
         raise genlib.GenError('%s disagrees with the rules: missing %s, extra %s'
-                              % (HOLIDAYS_CSV, sorted(missing), sorted(extra)))
+                              % (HOLIDAYS_CSV, [d.isoformat() for d in sorted(missing)],
+                                 [d.isoformat() for d in sorted(extra)]))
     return listed
 
 
