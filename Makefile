@@ -109,6 +109,7 @@ $(BUILD)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/asan/libics.a
 # option documented, every exported symbol declared or internal. Each script fails on a broken rule.
 check-rules: $(BUILD)/libics.a $(BUILD)/ics
 	@python3 tools/check/layers.py
+	@python3 tools/gen/all.py --check
 
 # The release build too: -O2 finds warnings (format truncation) that the -O1 sanitizer build does not,
 # and the unit tests run once against it.

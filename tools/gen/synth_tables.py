@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""Generate src/synth/tables.c, the reference tables `ics synth` samples from.
+"""Generates src/synth/tables.c, the reference tables `ics synth` samples from.
 
-Reads public data from the shared data folder (default: ../shared next to the
-repository, else /work/shared) and writes C source. Run it by hand when the
-tables should change and commit its output: builds never need the shared
-folder or python.
+    python3 tools/gen/synth_tables.py build      writes src/synth/tables.c
+    python3 tools/gen/synth_tables.py --check    exits 1 when it is stale
 
-    python3 tools/gen_synth_tables.py [--shared DIR] [-o src/synth/tables.c]
+Reads committed public data only (data/organisations/sources/, data/geography/sources/,
+data/synth/sources/); the C file is committed, so builds need neither python nor the data.
 
 What goes in, and why (see data/synth/SOURCE.md for sources and licences):
   trusts     general acute NHS trusts (2022 organisations) that have an OHID
@@ -28,20 +27,30 @@ What goes in, and why (see data/synth/SOURCE.md for sources and licences):
              has none, and real extracts carry NZ codes that cannot be priced.
   popularity per patient group (adult elective, adult non-elective, child,
              neonate, maternity): integer weights. There is no public HRG
-             activity count in the shared data, so the spread is a documented
+             activity count in these sources, so the spread is a documented
              model: chapter share (below, illustrative of HES shares) x a
              Zipf 1/rank^1.2 weight over the HRG roots of the chapter (rank by a
              fixed hash, so it is stable) x a weight rising with the CC split
              letter (less complex splits are more common) x 40/(trim point+30)
              (long trim points mark rare, complex groups).
 """
-import argparse
-import csv
-import json
-import math
-import os
 import sys
+
+sys.dont_write_bytecode = True
+
+import io
+import math
 import zlib
+
+import genlib
+
+NAME = 'synth_tables'
+TABLES_C = 'src/synth/tables.c'
+OUTPUTS = [TABLES_C]
+
+TRUSTS = 'data/organisations/sources/'
+GEO = 'data/geography/sources/'
+HRG = 'data/synth/sources/'
 
 MIN_PPM = 200          # drop catchment shares under 0.02%
 TABLE_TOTAL = 1 << 30  # each popularity table's weights sum to about this
@@ -88,19 +97,11 @@ NEONATE = {'PB03Z': 80}
 GROUPS = ['ADULT_ELECTIVE', 'ADULT_NON_ELECTIVE', 'CHILD', 'NEONATE', 'MATERNITY']
 
 
-def read_csv(path):
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        return list(csv.DictReader(f))
+read_csv = genlib.read_csv
 
 
-def find_shared(arg):
-    if arg:
-        return arg
-    here = os.path.dirname(os.path.abspath(__file__))
-    for cand in (os.path.join(here, '..', '..', 'shared'), '/work/shared'):
-        if os.path.isdir(os.path.join(cand, 'data')):
-            return cand
-    sys.exit('gen_synth_tables: cannot find the shared folder; pass --shared DIR')
+def fail(msg):
+    raise genlib.GenError(msg)
 
 
 def c_str(s):
@@ -121,22 +122,22 @@ def scale(weights, total):
     return [max(1, int(round(w * total / s))) for w in weights]
 
 
-def trusts_and_catchments(data):
+def trusts_and_catchments():
     catch = {}
-    for r in read_csv(os.path.join(data, 'nhs-trusts/geographr_lookup_nhs_trusts22_ltla21.csv')):
+    for r in read_csv(TRUSTS + 'geographr_lookup_nhs_trusts22_ltla21.csv'):
         catch.setdefault(r['nhs_trust22_code'], []).append(
             (r['ltla21_code'], float(r['proportion_trust_came_from_ltla'])))
     info = {r['nhs_trust22_code']: r for r in
-            read_csv(os.path.join(data, 'nhs-trusts/geographr_lookup_nhs_trusts22_nhs_region21.csv'))}
+            read_csv(TRUSTS + 'geographr_lookup_nhs_trusts22_nhs_region21.csv')}
     # Successors of 2019 trusts: the merger list and ODS successor records.
     succ = {}
-    for r in read_csv(os.path.join(data, 'nhs-trusts/epiforecasts_trust_mergers.csv')):
+    for r in read_csv(TRUSTS + 'epiforecasts_trust_mergers.csv'):
         succ[r['trust_code_old']] = r['trust_code_new']
-    for r in read_csv(os.path.join(data, 'nhs-trusts/geographr_lookup_trust_trust.csv')):
+    for r in read_csv(TRUSTS + 'geographr_lookup_trust_trust.csv'):
         if len(r['old_code']) == 3 and len(r['new_code']) == 3:
             succ.setdefault(r['old_code'], r['new_code'])
     beds = {}
-    for r in read_csv(os.path.join(data, 'beds-long-stay/kh03_q3_2019_20_trust_beds_englandTrusts.csv')):
+    for r in read_csv(TRUSTS + 'kh03_q3_2019_20_trust_beds_englandTrusts.csv'):
         code = r['trustId']
         seen = set()
         while code not in catch and code in succ and code not in seen:
@@ -145,19 +146,19 @@ def trusts_and_catchments(data):
         if code in catch:
             beds[code] = beds.get(code, 0) + int(r['acuteBeds'] or 0) + int(r['dayBeds'] or 0)
     ltla = {}
-    for r in read_csv(os.path.join(data, 'ons-geography/geographr_lookup_ltla_ltla.csv')):
+    for r in read_csv(GEO + 'geographr_lookup_ltla_ltla.csv'):
         ltla[r['ltla21_code']] = r['ltla22_code']
     trusts = []
     for code in sorted(catch):
         if code in SPECIALIST or info.get(code, {}).get('status') != 'open':
             continue
         if code not in beds:
-            sys.exit('gen_synth_tables: no KH03 beds for trust %s' % code)
+            fail('no KH03 beds for trust %s' % code)
         shares = {}
         for la21, p in catch[code]:
             la22 = ltla.get(la21, la21)
             if not la22[:3] in ('E06', 'E07', 'E08', 'E09'):
-                sys.exit('gen_synth_tables: %s is not an English LAD code' % la22)
+                fail('%s is not an English LAD code' % la22)
             shares[la22] = shares.get(la22, 0) + p
         ppm = sorted(((la, int(round(p * 1e6))) for la, p in shares.items()), key=lambda x: x[0])
         ppm = [(la, w) for la, w in ppm if w >= MIN_PPM]
@@ -165,10 +166,9 @@ def trusts_and_catchments(data):
     return trusts
 
 
-def hrg_tables(data):
-    rows = read_csv(os.path.join(data, 'hrg-trimpoints-costs/nhp_hrg_trimpoints.csv'))
-    with open(os.path.join(data, 'hrg-trimpoints-costs/nhp_hrgs.json'), encoding='utf-8') as f:
-        names = json.load(f)
+def hrg_tables():
+    rows = read_csv(HRG + 'nhp_hrg_trimpoints.csv')
+    names = genlib.read_json(HRG + 'nhp_hrgs.json')
     known = set()
     for ch in names.values():
         for sub in ch['subchapters'].values():
@@ -181,7 +181,7 @@ def hrg_tables(data):
         hrgs.append((r['sushrg'], int(t)))
     for code in MATERNITY:
         if code not in known:
-            sys.exit('gen_synth_tables: %s is not in nhp_hrgs.json' % code)
+            fail('%s is not in nhp_hrgs.json' % code)
         hrgs.append((code, 0))
     hrgs.sort()
     index = {code: i for i, (code, _) in enumerate(hrgs)}
@@ -255,9 +255,9 @@ def emit(out, trusts, hrgs, groups, src_note):
     las = sorted({la for _, _, _, ppm in trusts for la, _ in ppm})
     la_index = {la: i for i, la in enumerate(las)}
     w = out.write
-    w('/* Generated by tools/gen_synth_tables.py from %s; do not edit.\n' % src_note)
+    w('/* Generated by tools/gen/synth_tables.py from %s; do not edit.\n' % src_note)
     w(' * Sources and licences: data/synth/SOURCE.md. */\n')
-    w('#include "synth/tables.h"\n\n')
+    w('#include "tables.h"\n\n')
     w('const char synth_la_codes[][10] = {\n')
     for i in range(0, len(las), 6):
         w('    ' + ' '.join(c_str(la) + ',' for la in las[i:i + 6]) + '\n')
@@ -310,23 +310,16 @@ def emit(out, trusts, hrgs, groups, src_note):
     return counts
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--shared', help='the shared folder (holding data/)')
-    ap.add_argument('-o', '--output', default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                           '..', 'src', 'synth', 'tables.c'))
-    args = ap.parse_args()
-    data = os.path.join(find_shared(args.shared), 'data')
-    trusts = trusts_and_catchments(data)
-    hrgs, groups = hrg_tables(data)
-    tmp = args.output + '.tmp'
-    with open(tmp, 'w', encoding='utf-8', newline='\n') as out:
-        counts = emit(out, trusts, hrgs, groups, 'shared/data (nhs-trusts, beds-long-stay, '
-                      'ons-geography, hrg-trimpoints-costs)')
-    os.replace(tmp, args.output)
+def generate(log):
+    trusts = trusts_and_catchments()
+    hrgs, groups = hrg_tables()
+    out = io.StringIO()
+    counts = emit(out, trusts, hrgs, groups, 'data/organisations/sources, data/geography/sources and '
+                  'data/synth/sources')
     for k, v in counts.items():
-        print('%s: %d' % (k.lower(), v))
+        log('%s: %d' % (k.lower(), v))
+    return {TABLES_C: out.getvalue()}
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(genlib.main(sys.modules[__name__]))

@@ -1,44 +1,50 @@
 #!/usr/bin/env python3
-"""Builds ics's reference data: geography (local authority -> ICB -> NHS region),
-local-authority code changes, and NHS trust names.
+"""Generates ics's reference data: geography (local authority -> ICB -> NHS region), local-authority
+code changes, and NHS trust names.
 
-Two steps, both committed with their output:
+    python3 tools/gen/refdata.py build      writes the four files below
+    python3 tools/gen/refdata.py --check    exits 1 naming each one that is stale
 
-  python3 tools/gen_refdata.py data SHARED_DATA_DIR
-      reads the public source files in the shared data folder (ONS / ODS, OGL v3,
-      see data/*/SOURCE.md) and writes
-        data/geography/la_icb_region.csv
-        data/geography/la_code_changes.csv
-        data/organisations/providers.csv
-      It checks what it derives two ways where it can and stops on disagreement.
+Inputs (committed byte copies of public ONS / ODS files, OGL v3; see their SOURCE.md):
+    data/geography/sources/       ONS and geographr geography lookups
+    data/organisations/sources/   ODS trust lists, trust lookups, KH03 trust beds
+Outputs, in two steps:
+    1. data/geography/la_icb_region.csv, data/geography/la_code_changes.csv,
+       data/organisations/providers.csv: derived from the sources; what it derives it checks two
+       ways where it can, and stops on disagreement.
+    2. src/refdata/tables.c: those three CSVs (as generated) as C arrays, the embedded copy that
+       lets ics run from any directory.
 
-  python3 tools/gen_refdata.py c [--check]
-      reads those CSVs (only) and writes src/refdata/tables.c, the embedded copy
-      that lets ics run from any directory. --check compares instead of writing
-      and exits 1 when tables.c is stale.
-
-Run from the repository root. Needs only the Python 3 standard library.
+Needs only the Python 3 standard library.
 """
+import sys
+
+sys.dont_write_bytecode = True
 
 import collections
 import csv
 import io
-import os
-import sys
+
+import genlib
 
 EFFECTIVE_DATE = "2022-07-01"   # the July 2022 LSOA11 -> SICBL22 -> ICB22 -> LTLA22 lookup
 
+NAME = "refdata"
 GEO_CSV = "data/geography/la_icb_region.csv"
 CHANGES_CSV = "data/geography/la_code_changes.csv"
 PROVIDERS_CSV = "data/organisations/providers.csv"
 TABLES_C = "src/refdata/tables.c"
+OUTPUTS = [GEO_CSV, CHANGES_CSV, PROVIDERS_CSV, TABLES_C]
+
+GEO = "data/geography/sources/"
+TRUSTS = "data/organisations/sources/"
 
 NATION_CODE = "E92000001"
 NATION_NAME = "England"
 
 # LAD code changes of April 2018 and April 2013 that predate the 2016 column of
 # the geographr code history (its 2016 column already holds the new codes), so
-# they are not in the shared data. Source: ONS Code History Database (the codes
+# they are not in the source files. Source: ONS Code History Database (the codes
 # were re-issued after minor boundary changes; the areas are the same
 # districts). HES extracts from before the change carry the old codes.
 HAND_CODE_CHANGES = [
@@ -51,22 +57,11 @@ HAND_CODE_CHANGES = [
 ]
 
 
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    print("wrote %s (%d rows)" % (path, len(rows)))
+read_csv = genlib.read_csv
 
 
 def fail(msg):
-    sys.exit("gen_refdata: " + msg)
+    raise genlib.GenError(msg)
 
 
 # ---- names ------------------------------------------------------------------
@@ -109,19 +104,19 @@ def title_case(name):
     return " ".join(out)
 
 
-# ---- step 1: data/ from the shared sources -----------------------------------
+# ---- step 1: the CSVs from data/*/sources/ -----------------------------------
 
 def majority(counter):
     """The key with the highest count; ties go to the lowest key."""
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def build_data(shared):
-    geo = os.path.join(shared, "ons-geography")
-    trusts = os.path.join(shared, "nhs-trusts")
+def build_data(log):
+    """Returns {path: CSV text} for GEO_CSV, CHANGES_CSV and PROVIDERS_CSV."""
+    out = {}
 
     # LSOA11 -> SICBL22 -> ICB22 -> LTLA22 (July 2022): one row per LSOA.
-    lsoa = read_csv(os.path.join(geo, "geographr_lookup_lsoa11_sicbl22_icb22_ltla22.csv"))
+    lsoa = read_csv(GEO + "geographr_lookup_lsoa11_sicbl22_icb22_ltla22.csv")
     if len(lsoa) != 32844:
         fail("expected 32,844 LSOA rows, found %d" % len(lsoa))
     la_name, icb_name, icb_q = {}, {}, {}
@@ -134,15 +129,14 @@ def build_data(shared):
     if len(la_name) != 309 or len(icb_name) != 42:
         fail("expected 309 LAs and 42 ICBs, found %d and %d" % (len(la_name), len(icb_name)))
 
-    # ICB -> NHS England region. No ICB22 -> NHSER file is in the shared data.
+    # ICB -> NHS England region. No ICB22 -> NHSER file is among the sources.
     # Method 1 (used): the ODS trust list of 2021 gives each open trust its STP
     # (Q code, col 4) and its NHS region (Y code, col 3); ICB22s kept their
     # STP's Q code; ONS NHSER19 names and codes turn Y into E40.
-    nhser = read_csv(os.path.join(geo, "ons_nhser19_names_codes_apr2019.csv"))
+    nhser = read_csv(GEO + "ons_nhser19_names_codes_apr2019.csv")
     y_to_e40 = {r["NHSER19CDH"]: r["NHSER19CD"] for r in nhser}
     region_name = {r["NHSER19CD"]: r["NHSER19NM"] for r in nhser}
-    with open(os.path.join(trusts, "ods_etr_trust_list_2021.csv"), newline="", encoding="utf-8-sig") as f:
-        ods = list(csv.reader(f))
+    ods = read_csv(TRUSTS + "ods_etr_trust_list_2021.csv", header=False)
     q_regions = collections.defaultdict(set)
     for r in ods:
         if r[11] == "" and r[2] in y_to_e40:   # open English trusts only
@@ -156,9 +150,9 @@ def build_data(shared):
     # Method 2 (check): trust HQ located in STP21 (E54, same code where an ICB
     # kept its STP code) joined with trust -> NHS region 2021; majority region.
     t_region = {r["nhs_trust22_code"]: r["nhs_region21_ons_code"]
-                for r in read_csv(os.path.join(trusts, "geographr_lookup_nhs_trusts22_nhs_region21.csv"))}
+                for r in read_csv(TRUSTS + "geographr_lookup_nhs_trusts22_nhs_region21.csv")}
     stp_regions = collections.defaultdict(collections.Counter)
-    for r in read_csv(os.path.join(trusts, "geographr_lookup_nhs_trusts22_stp21.csv")):
+    for r in read_csv(TRUSTS + "geographr_lookup_nhs_trusts22_stp21.csv"):
         if t_region.get(r["nhs_trust22_code"]):
             stp_regions[r["stp21_code"]][t_region[r["nhs_trust22_code"]]] += 1
     checked = 0
@@ -168,8 +162,8 @@ def build_data(shared):
             if majority(stp_regions[icb]) != reg:
                 fail("ICB %s: region %s by ODS STP, %s by trust location" %
                      (icb, reg, majority(stp_regions[icb])))
-    print("ICB -> region: %d ICBs via ODS STP codes, %d agree with trust locations" %
-          (len(icb_region), checked))
+    log("ICB -> region: %d ICBs via ODS STP codes, %d agree with trust locations" %
+        (len(icb_region), checked))
     # The July 2022 vintage (ONS NHSER22) recoded two regions when Bassetlaw moved
     # to the Midlands and Glossop to Derbyshire: E40000011 Midlands and E40000012
     # North East and Yorkshire replace the 2019-21 E40000008 and E40000009 (the
@@ -186,12 +180,12 @@ def build_data(shared):
         fail("expected 12 straddling LAs, found %d" % len(straddlers))
     for la in sorted(straddlers):
         c = straddlers[la]
-        print("straddles: %s %s %s -> %s" % (la, la_name[la], dict(sorted(c.items())), la_icb[la]))
+        log("straddles: %s %s %s -> %s" % (la, la_name[la], dict(sorted(c.items())), la_icb[la]))
 
     # 2023 unitaries that replaced 2022 districts (Cumberland, Westmorland and
     # Furness, North Yorkshire, Somerset): the same rule over the LSOAs of
     # their 2022 districts, so spells coded with 2023 codes still roll up.
-    later = read_csv(os.path.join(geo, "geographr_lookup_ltla22_ltla23.csv"))
+    later = read_csv(GEO + "geographr_lookup_ltla22_ltla23.csv")
     later = [r for r in later if r["ltla22_code"].startswith("E")]
     if {r["ltla22_code"] for r in later} != set(la_name):
         fail("ltla22_ltla23 does not list the same 309 English 2022 LAs")
@@ -209,21 +203,22 @@ def build_data(shared):
             fail("2023 code %s is also a 2022 code" % code)
         la_name[code] = name23[code]
         la_icb[code] = majority(c)
-        print("2023 unitary: %s %s from %s: %s -> %s" %
-              (code, name23[code], sorted(olds), dict(sorted(c.items())), la_icb[code]))
+        log("2023 unitary: %s %s from %s: %s -> %s" %
+            (code, name23[code], sorted(olds), dict(sorted(c.items())), la_icb[code]))
 
     rows = []
     for la in sorted(la_icb):
         icb = la_icb[la]
         reg = icb_region[icb]
         rows.append([la, la_name[la], icb, icb_name[icb], reg, region_name[reg]])
-    write_csv(os.path.join(ROOT, GEO_CSV),
-              ["la_code", "la_name", "icb_code", "icb_name", "region_code", "region_name"], rows)
+    out[GEO_CSV] = genlib.csv_text(
+        ["la_code", "la_name", "icb_code", "icb_name", "region_code", "region_name"], rows)
+    log("%s: %d rows" % (GEO_CSV, len(rows)))
 
     # Code changes: every English 2016..2021 code that differs from its 2022
     # code, plus 2022 district -> 2023 unitary (a merger, so one successor).
     # Lookups follow old -> new until a code is found in the geography in use.
-    hist = read_csv(os.path.join(geo, "geographr_lookup_ltla_ltla.csv"))
+    hist = read_csv(GEO + "geographr_lookup_ltla_ltla.csv")
     changes = {}
     for r in hist:
         new = r["ltla22_code"]
@@ -245,7 +240,8 @@ def build_data(shared):
     for old, new in changes.items():
         if new not in la_name:
             fail("change %s -> %s: target not in the geography" % (old, new))
-    write_csv(os.path.join(ROOT, CHANGES_CSV), ["old_code", "new_code"], sorted(changes.items()))
+    out[CHANGES_CSV] = genlib.csv_text(["old_code", "new_code"], sorted(changes.items()))
+    log("%s: %d rows" % (CHANGES_CSV, len(changes)))
 
     # Providers: newest proper-case name first, then older lists.
     names = {}
@@ -255,15 +251,15 @@ def build_data(shared):
         if code and name and code not in names:
             names[code] = title_case(name.strip())
 
-    for r in read_csv(os.path.join(trusts, "geographr_lookup_nhs_trusts22_nhs_region21.csv")):
+    for r in read_csv(TRUSTS + "geographr_lookup_nhs_trusts22_nhs_region21.csv"):
         add(r["nhs_trust22_code"], r["nhs_trust22_name"])
-    for r in read_csv(os.path.join(trusts, "geographr_points_nhs_trusts22.csv")):
+    for r in read_csv(TRUSTS + "geographr_points_nhs_trusts22.csv"):
         add(r["nhs_trust22_code"], r["nhs_trust22_name"])
     for r in ods:
         add(r[0], r[1])
-    for r in read_csv(os.path.join(shared, "beds-long-stay", "kh03_q3_2019_20_trust_beds_englandTrusts.csv")):
+    for r in read_csv(TRUSTS + "kh03_q3_2019_20_trust_beds_englandTrusts.csv"):
         add(r["trustId"], r["trustName"])
-    for r in read_csv(os.path.join(trusts, "hf_trust_stp_lookup_2017_18.csv")):
+    for r in read_csv(TRUSTS + "hf_trust_stp_lookup_2017_18.csv"):
         add(r["code"], r["Trust"])
     # Check the capitals converter: ODS 2021 capitals against the 2022
     # proper-case names for trusts whose name did not change.
@@ -274,12 +270,14 @@ def build_data(shared):
                 same += 1
             else:
                 diff += 1
-    print("providers: %d; ODS capitals converted equal the 2022 name for %d of %d trusts" %
-          (len(names), same, same + diff))
-    write_csv(os.path.join(ROOT, PROVIDERS_CSV), ["code", "name"], sorted(names.items()))
+    log("providers: %d; ODS capitals converted equal the 2022 name for %d of %d trusts" %
+        (len(names), same, same + diff))
+    out[PROVIDERS_CSV] = genlib.csv_text(["code", "name"], sorted(names.items()))
+    log("%s: %d rows" % (PROVIDERS_CSV, len(names)))
+    return out
 
 
-# ---- step 2: src/refdata/tables.c from data/ ---------------------------------
+# ---- step 2: src/refdata/tables.c from the CSVs -------------------------------
 
 def c_str(s):
     out = ['"']
@@ -295,10 +293,16 @@ def c_str(s):
     return "".join(out)
 
 
-def render_tables():
-    geo = read_csv(os.path.join(ROOT, GEO_CSV))
-    changes = read_csv(os.path.join(ROOT, CHANGES_CSV))
-    providers = read_csv(os.path.join(ROOT, PROVIDERS_CSV))
+def parse_csv(text):
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def render_tables(csvs):
+    """tables.c from the text of the three CSVs (as step 1 generates them, so --check compares the
+    C file with what the sources give, not with whatever the committed CSVs hold)."""
+    geo = parse_csv(csvs[GEO_CSV])
+    changes = parse_csv(csvs[CHANGES_CSV])
+    providers = parse_csv(csvs[PROVIDERS_CSV])
 
     icbs, regions = {}, {}
     for r in geo:
@@ -311,12 +315,12 @@ def render_tables():
             fail("%s is not sorted and unique" % key)
 
     o = io.StringIO()
-    o.write("/* Generated by tools/gen_refdata.py from the CSVs in data/geography/ and\n"
-            " * data/organisations/providers.csv. Do not edit: change the CSVs (or the\n"
-            " * generator) and run `python3 tools/gen_refdata.py c`.\n"
+    o.write("/* Generated by tools/gen/refdata.py from the CSVs in data/geography/ and\n"
+            " * data/organisations/providers.csv, which it makes from the sources/ folders there.\n"
+            " * Do not edit: change the sources (or the generator) and run `make gen`.\n"
             " * Sources and licences: data/geography/SOURCE.md, data/organisations/SOURCE.md\n"
             " * (ONS and NHS ODS data, Open Government Licence v3.0). */\n")
-    o.write('#include "refdata/tables.h"\n\n')
+    o.write('#include "tables.h"\n\n')
     o.write("const char ics_refdata_effective_date[] = %s;\n" % c_str(EFFECTIVE_DATE))
     o.write("const char ics_refdata_nation_code[] = %s;\n" % c_str(NATION_CODE))
     o.write("const char ics_refdata_nation_name[] = %s;\n\n" % c_str(NATION_NAME))
@@ -353,27 +357,11 @@ def render_tables():
     return o.getvalue()
 
 
-ROOT = os.getcwd()
-
-
-def main(argv):
-    if len(argv) >= 2 and argv[1] == "data" and len(argv) == 3:
-        build_data(argv[2])
-    elif len(argv) >= 2 and argv[1] == "c":
-        text = render_tables()
-        path = os.path.join(ROOT, TABLES_C)
-        if "--check" in argv[2:]:
-            with open(path, encoding="utf-8") as f:
-                if f.read() != text:
-                    sys.exit("%s is out of date: run python3 tools/gen_refdata.py c" % TABLES_C)
-            print("%s is up to date" % TABLES_C)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-            print("wrote %s" % TABLES_C)
-    else:
-        sys.exit(__doc__)
+def generate(log):
+    out = build_data(log)
+    out[TABLES_C] = render_tables(out)
+    return out
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(genlib.main(sys.modules[__name__]))
