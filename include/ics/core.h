@@ -170,6 +170,8 @@ FILE *ics_tempfile(struct ics_error *err);
  * `path`; ics_output_abort closes and removes it, leaving any earlier file at
  * `path` untouched. Exactly one of commit or abort must be called after a
  * successful open; both are safe on a zeroed struct. `f` is where to write.
+ * A `path` that exists and is not a regular file or directory (/dev/null, a
+ * named pipe) is written directly: there is nothing to replace or undo.
  */
 struct ics_output {
     FILE *f;

@@ -4,19 +4,29 @@
  * reference; docs/commands/funnel.md lists every choice and where options
  * differ on purpose).
  *
- * Use: ics_funnel_aggregate sums input rows by group (the package sums rows
- * with the same group first), then ics_funnel_compute fills in per group the
- * z-score, trimming, both sets of 95% and 99.8% limits at the group's own
- * denominator, and the outlier flags, and per run phi and tau².
+ * Two levels:
+ *  - ics_funnel_aggregate sums input rows by group (the package sums rows
+ *    with the same group first), then ics_funnel_compute fills in per group
+ *    the z-score, trimming, both sets of 95% and 99.8% limits at the group's
+ *    own denominator, and the outlier flags, and per run phi and tau²
+ *    (struct ics_funnel_summary).
+ *  - A whole table, as `ics funnel` does it: ics_funnel_read_table reads a
+ *    CSV, ics_funnel_run aggregates and computes it into an opaque result,
+ *    ics_funnel_write_* write it, ics_funnel_result_notes says what the user
+ *    should know. (ics/chart.h draws a result as SVG.)
  *
- * Ownership: rows and their group strings belong to the caller and must
- * outlive the groups made from them (groups point at the same strings). The
- * groups array from ics_funnel_aggregate is the caller's to ics_free.
+ * Ownership: for ics_funnel_aggregate, rows and their group strings belong
+ * to the caller and must outlive the groups made from them (groups point at
+ * the same strings); the groups array is the caller's to ics_free. An input
+ * from ics_funnel_read_table is the caller's until ics_funnel_run consumes
+ * it; a result is the caller's (ics_funnel_result_free) and every pointer
+ * read from it stays valid until then. Nothing is printed.
  */
 #ifndef ICS_FUNNEL_H
 #define ICS_FUNNEL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ics/core.h"
 
@@ -80,7 +90,8 @@ struct ics_funnel_group {
     int outlier95, outlier998;   /* strictly outside the judging limits */
 };
 
-struct ics_funnel_result {
+/* Per run. */
+struct ics_funnel_summary {
     double target;           /* centre line (ratio scale, before the multiplier) */
     double phi;              /* overdispersion factor; NAN when not finite */
     double tau2;             /* between-group variance; NAN when undefined */
@@ -91,6 +102,8 @@ struct ics_funnel_result {
     int no_overdispersion;   /* auto: phi <= 1, so unadjusted limits judged */
     int undefined_od;        /* phi or tau² undefined (one group, or an infinite z):
                                 unadjusted limits judged */
+    size_t rows;             /* input rows summed into the groups */
+    size_t outliers;         /* valid groups outside the judging limits at opt->limit */
 };
 
 /*
@@ -106,7 +119,7 @@ int ics_funnel_aggregate(const struct ics_funnel_row *rows, size_t nrows,
  * denominator fails with ICS_ERR_PARSE. No valid group: ICS_ERR_EMPTY.
  */
 int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
-                       struct ics_funnel_result *res, struct ics_error *err);
+                       struct ics_funnel_summary *res, struct ics_error *err);
 
 /*
  * Limits for drawing: at m denominators xs[] (ascending, > 0) writes out[i*4 +
@@ -114,7 +127,7 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
  * (with res->tau2) or not. Proportions get the package's clipping and one-pass
  * monotonicity fix over this grid.
  */
-void ics_funnel_limits(const struct ics_funnel_options *opt, const struct ics_funnel_result *res,
+void ics_funnel_limits(const struct ics_funnel_options *opt, const struct ics_funnel_summary *res,
                        int adjusted, const double *xs, size_t m, double *out);
 
 /*
@@ -124,5 +137,75 @@ void ics_funnel_limits(const struct ics_funnel_options *opt, const struct ics_fu
  */
 double *ics_funnel_grid(const struct ics_funnel_options *opt, const struct ics_funnel_group *groups,
                         size_t n, size_t *m);
+
+/* ---- a table of groups -------------------------------------------------- */
+
+/* The columns of an input table, by header name (all three required). */
+struct ics_funnel_table_options {
+    const char *group;
+    const char *numerator;
+    const char *denominator;
+};
+void ics_funnel_table_options_init(struct ics_funnel_table_options *opt);
+
+/* The rows of a table, read and not yet summed (opaque). */
+struct ics_funnel_input;
+
+/*
+ * Reads the CSV at `path` ("-" for standard input). Fields are trimmed of
+ * spaces and tabs; numerator and denominator must be numbers of the one
+ * grammar (ics_parse_double: "1,234" yes, "0x1p3", "inf", "nan" no) and not
+ * negative, else ICS_ERR_PARSE with file:line:column. A named column that is
+ * not in the header: ICS_ERR_MISSING_COLUMN; no data rows: ICS_ERR_EMPTY.
+ */
+int ics_funnel_read_table(const char *path, const struct ics_funnel_table_options *opt,
+                          struct ics_funnel_input **out, struct ics_error *err);
+void ics_funnel_input_free(struct ics_funnel_input *in);
+
+struct ics_funnel_result;
+
+/*
+ * Sums the rows of `in` by group and computes them (ics_funnel_aggregate,
+ * ics_funnel_compute); consumes `in` (freed here on failure, by
+ * ics_funnel_result_free after success). Errors of the computation name the
+ * input: "FILE: group 'X': numerator 5 exceeds denominator 4, ...".
+ */
+int ics_funnel_run(struct ics_funnel_input *in, const struct ics_funnel_options *opt,
+                   struct ics_funnel_result **out, struct ics_error *err);
+void ics_funnel_result_free(struct ics_funnel_result *res);
+
+const struct ics_funnel_summary *ics_funnel_result_summary(const struct ics_funnel_result *res);
+/* The groups, sorted by name; *n is set to their number. */
+const struct ics_funnel_group *ics_funnel_result_groups(const struct ics_funnel_result *res, size_t *n);
+const struct ics_funnel_options *ics_funnel_result_options(const struct ics_funnel_result *res);
+/* The columns read and the input's label. */
+const struct ics_funnel_table_options *ics_funnel_result_table(const struct ics_funnel_result *res);
+const char *ics_funnel_result_label(const struct ics_funnel_result *res);
+
+/*
+ * What the user should know, one message per call of note(ctx, text): the
+ * groups, rows and outliers, and why unadjusted limits judge or a group has
+ * no values. Each text is a sentence without a newline, valid during the
+ * call only.
+ */
+void ics_funnel_result_notes(const struct ics_funnel_result *res, void (*note)(void *ctx, const char *text),
+                             void *ctx);
+
+/*
+ * Writers (docs/commands/funnel.md "Output"): the groups as CSV (group,
+ * numerator, denominator, value, z, trimmed, the judging limits and flags,
+ * the unadjusted limits, outlier) or JSON (the summary and the groups under
+ * "data"); the summary as CSV key,value rows or JSON (without "data"). They
+ * return 0 or ICS_ERR_INTERNAL; write errors show in ferror(out), for the
+ * caller to report (ics_output_commit).
+ */
+int ics_funnel_write_csv(const struct ics_funnel_result *res, FILE *out, struct ics_error *err);
+int ics_funnel_write_json(const struct ics_funnel_result *res, FILE *out, struct ics_error *err);
+int ics_funnel_write_summary_csv(const struct ics_funnel_result *res, FILE *out, struct ics_error *err);
+int ics_funnel_write_summary_json(const struct ics_funnel_result *res, FILE *out, struct ics_error *err);
+
+/* "sr", "proportion", "ratio"; "shmi", "cqc", "cqc-corrected" (as the options are spelt). */
+const char *ics_funnel_type_name(int type);
+const char *ics_funnel_sr_method_name(int method);
 
 #endif

@@ -3,22 +3,29 @@
  * implemented by the R package NHSRplotthedots 0.2.2 (the public, testable
  * reference; docs/commands/spc.md lists every choice and where options differ).
  *
- * One call computes one series: the caller passes its points (date, value,
- * and whether the point starts a new segment); the library sorts them by
- * date, splits them into segments at rebase points, and fills in per point
- * the mean, process limits, 2-sigma lines, the rule that fired and the point
- * type, and per series the variation and assurance icons.
+ * Two levels:
+ *  - ics_spc_compute computes one series: the caller passes its points (date,
+ *    value, and whether the point starts a new segment); the library sorts
+ *    them by date, splits them into segments at rebase points, and fills in
+ *    per point the mean, process limits, 2-sigma lines, the rule that fired
+ *    and the point type, and per series the variation and assurance icons.
+ *  - A whole table, as `ics spc` does it: ics_spc_read_table reads a CSV of
+ *    one or more series, ics_spc_run computes every series into an opaque
+ *    result, ics_spc_write_* write it, ics_spc_result_notes says what the
+ *    user should know. (ics/chart.h draws a result's series as SVG.)
  *
- * Ownership: the caller owns the points array (it is sorted and filled in
- * place) and the summary; the library allocates only scratch memory, freed
- * before it returns. Nothing is printed; notes for the user are flags in the
- * summary.
+ * Ownership: ics_spc_compute's caller owns the points array (it is sorted
+ * and filled in place) and the summary; it allocates only scratch memory,
+ * freed before it returns. ics_spc_read_table's input is the caller's until
+ * ics_spc_run consumes it; the result is the caller's (ics_spc_result_free)
+ * and every pointer read from it stays valid until then. Nothing is printed.
  */
 #ifndef ICS_SPC_H
 #define ICS_SPC_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ics/core.h"
 
@@ -138,5 +145,112 @@ const char *ics_spc_rule_name(int rule);
 const char *ics_spc_point_type_name(int type);
 const char *ics_spc_variation_name(int icon);
 const char *ics_spc_assurance_name(int icon);
+
+/* ---- a table of series -------------------------------------------------- */
+
+/* The columns of an input table, by header name. */
+struct ics_spc_table_options {
+    const char *value;       /* the measure (required) */
+    const char *date;        /* NULL: the first of date, period_start, period, week_start, month */
+    const char *series;      /* one series per distinct value; NULL: the whole table is one
+                                series named after the value column */
+    const char *target;      /* per-row targets; NULL: none */
+};
+void ics_spc_table_options_init(struct ics_spc_table_options *opt);
+
+/* The series of a table, read and not yet computed (opaque). */
+struct ics_spc_input;
+
+/*
+ * Reads the CSV at `path` ("-" for standard input). Fields are trimmed of
+ * spaces and tabs. A row's date must parse (ics_date_parse); a value that is
+ * empty, NA, N/A, NULL, NaN or "-" (any case) is missing: the row is left out
+ * and counted for its series; any other value and any target must be a
+ * number of the one grammar (ics_parse_double: "1,234" yes, "0x1p3", "inf"
+ * no), else ICS_ERR_PARSE with file:line:column. A named column that is not
+ * in the header: ICS_ERR_MISSING_COLUMN; no data rows: ICS_ERR_EMPTY.
+ * Series keep the order in which they first appear. *out is the caller's.
+ */
+int ics_spc_read_table(const char *path, const struct ics_spc_table_options *opt, struct ics_spc_input **out,
+                       struct ics_error *err);
+void ics_spc_input_free(struct ics_spc_input *in);
+
+/* How a table's series are computed. */
+struct ics_spc_run_options {
+    struct ics_spc_options spc;   /* for every series; spc.has_target / spc.target apply to a
+                                     series with no per-row target */
+    const int32_t *rebase;        /* dates that start a new segment, in every series that has a
+                                     point on one; any order; copied */
+    size_t nrebase;
+};
+void ics_spc_run_options_init(struct ics_spc_run_options *opt);
+
+/* One series of a result. A series whose every row lacked a value is
+ * `skipped`: no points, no summary, no chart. */
+struct ics_spc_series {
+    const char *name;
+    const struct ics_spc_point *points;   /* computed, in date order */
+    size_t n;
+    struct ics_spc_summary summary;
+    int skipped;
+    size_t missing;                       /* rows without a value, left out */
+    long first_missing_line;              /* of the first of them */
+    int has_target;
+    double target;                        /* the one judged: the latest row's that has one,
+                                             else the options' */
+    int target_varies;                    /* the per-row targets differ */
+};
+
+/* Counts over a whole run. */
+struct ics_spc_totals {
+    size_t rows;             /* data rows read */
+    size_t series;           /* all series, skipped ones included */
+    size_t charted;          /* series not skipped */
+    size_t rows_missing;     /* rows left out for want of a value */
+    size_t rebase_unused;    /* rebase dates on no point of any series */
+};
+
+struct ics_spc_result;
+
+/*
+ * Computes every series of `in`, which it consumes (freed here on failure,
+ * by ics_spc_result_free after success). A series that fails (a duplicate
+ * date) fails the run: "FILE: series 'X': duplicate date YYYY-MM-DD".
+ */
+int ics_spc_run(struct ics_spc_input *in, const struct ics_spc_run_options *opt, struct ics_spc_result **out,
+                struct ics_error *err);
+void ics_spc_result_free(struct ics_spc_result *res);
+
+const struct ics_spc_totals *ics_spc_result_totals(const struct ics_spc_result *res);
+/* Series i, 0 <= i < totals->series, in order of first appearance. */
+const struct ics_spc_series *ics_spc_result_series(const struct ics_spc_result *res, size_t i);
+/* The columns read (date: the one found), the options used and the input's label. */
+const struct ics_spc_table_options *ics_spc_result_table(const struct ics_spc_result *res);
+const struct ics_spc_run_options *ics_spc_result_options(const struct ics_spc_result *res);
+const char *ics_spc_result_label(const struct ics_spc_result *res);
+
+/*
+ * What the user should know, one message per call of note(ctx, text): rows
+ * left out, series left out, single-point segments, no variation, a zero
+ * average moving range, trial limits, a varying target, rebase dates on no
+ * point. Each text is a sentence without a newline ("series 'RXA': 2 segments
+ * of fewer than 13 points: trial limits"), valid during the call only.
+ */
+void ics_spc_result_notes(const struct ics_spc_result *res, void (*note)(void *ctx, const char *text),
+                          void *ctx);
+
+/*
+ * Writers (docs/commands/spc.md "Output"). Points as CSV
+ * (series,date,value,segment,mean,lpl,upl,lower_2sigma,upper_2sigma,rule,point_type)
+ * or JSON (per series its summary and its points under "data"); the summary,
+ * one row per series that is not skipped, as CSV
+ * (series,n,mean,lpl,upl,variation_icon,assurance_icon,short_warning) or JSON
+ * (the JSON output without "data"). They return 0 or ICS_ERR_INTERNAL; write
+ * errors show in ferror(out), for the caller to report (ics_output_commit).
+ */
+int ics_spc_write_csv(const struct ics_spc_result *res, FILE *out, struct ics_error *err);
+int ics_spc_write_json(const struct ics_spc_result *res, FILE *out, struct ics_error *err);
+int ics_spc_write_summary_csv(const struct ics_spc_result *res, FILE *out, struct ics_error *err);
+int ics_spc_write_summary_json(const struct ics_spc_result *res, FILE *out, struct ics_error *err);
 
 #endif

@@ -15,6 +15,12 @@
  * p in [0, 1]. h = (n - 1) p; result = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
  */
 double ics_quantile_type7(const double *sorted, size_t n, double p);
+/* R's quantile(x, p, type = 7) with R's own arithmetic (src/library/stats/R/quantile.R):
+ * index = 1 + (n - 1) p, lo = floor(index), hi = ceil(index), h = index - lo; the result
+ * is (1 - h) x[lo] + h x[hi] when index > lo and x[hi] != x[lo], else x[lo] (1-based), so
+ * a value equal to a quantile in R is equal here too. The same number as
+ * ics_quantile_type7 up to the last bits. `sorted` ascending; NAN when n == 0. */
+double ics_r_quantile7(const double *sorted, size_t n, double p);
 
 /* R's mean(): long double sum, divided, then one correction pass of the
  * residuals (src/main/summary.c). NAN when n == 0. */

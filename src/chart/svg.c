@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-void svg_num(FILE *out, double v)
+void icsi_svg_num(FILE *out, double v)
 {
     if (!isfinite(v))
         v = 0;
@@ -15,7 +15,7 @@ void svg_num(FILE *out, double v)
     fprintf(out, "%.1f", r);
 }
 
-void svg_text_escaped(FILE *out, const char *s)
+void icsi_svg_text_escaped(FILE *out, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -34,69 +34,69 @@ void svg_text_escaped(FILE *out, const char *s)
     }
 }
 
-void svg_begin(FILE *out, int width, int height, const char *title)
+void icsi_svg_begin(FILE *out, int width, int height, const char *title)
 {
     fprintf(out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
             "font-family=\"Arial, Helvetica, sans-serif\">\n",
             width, height, width, height);
     fputs("<title>", out);
-    svg_text_escaped(out, title);
+    icsi_svg_text_escaped(out, title);
     fputs("</title>\n", out);
     fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width, height);
 }
 
-void svg_end(FILE *out)
+void icsi_svg_end(FILE *out)
 {
     fputs("</svg>\n", out);
 }
 
-void svg_line(FILE *out, double x1, double y1, double x2, double y2, const char *stroke, double width,
+void icsi_svg_line(FILE *out, double x1, double y1, double x2, double y2, const char *stroke, double width,
               const char *dash)
 {
     fputs("<line x1=\"", out);
-    svg_num(out, x1);
+    icsi_svg_num(out, x1);
     fputs("\" y1=\"", out);
-    svg_num(out, y1);
+    icsi_svg_num(out, y1);
     fputs("\" x2=\"", out);
-    svg_num(out, x2);
+    icsi_svg_num(out, x2);
     fputs("\" y2=\"", out);
-    svg_num(out, y2);
+    icsi_svg_num(out, y2);
     fprintf(out, "\" stroke=\"%s\" stroke-width=\"", stroke);
-    svg_num(out, width);
+    icsi_svg_num(out, width);
     fputc('"', out);
     if (dash)
         fprintf(out, " stroke-dasharray=\"%s\"", dash);
     fputs("/>\n", out);
 }
 
-void svg_circle(FILE *out, double cx, double cy, double r, const char *fill)
+void icsi_svg_circle(FILE *out, double cx, double cy, double r, const char *fill)
 {
     fputs("<circle cx=\"", out);
-    svg_num(out, cx);
+    icsi_svg_num(out, cx);
     fputs("\" cy=\"", out);
-    svg_num(out, cy);
+    icsi_svg_num(out, cy);
     fputs("\" r=\"", out);
-    svg_num(out, r);
+    icsi_svg_num(out, r);
     fprintf(out, "\" fill=\"%s\"/>\n", fill);
 }
 
-void svg_text(FILE *out, double x, double y, const char *anchor, int size, const char *weight,
+void icsi_svg_text(FILE *out, double x, double y, const char *anchor, int size, const char *weight,
               const char *fill, const char *text)
 {
     fputs("<text x=\"", out);
-    svg_num(out, x);
+    icsi_svg_num(out, x);
     fputs("\" y=\"", out);
-    svg_num(out, y);
+    icsi_svg_num(out, y);
     fprintf(out, "\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\"", anchor, size, fill);
     if (weight)
         fprintf(out, " font-weight=\"%s\"", weight);
     fputc('>', out);
-    svg_text_escaped(out, text);
+    icsi_svg_text_escaped(out, text);
     fputs("</text>\n", out);
 }
 
-double svg_nice_axis(double *lo, double *hi, int target, int *decimals)
+double icsi_svg_nice_axis(double *lo, double *hi, int target, int *decimals)
 {
     double a = *lo, b = *hi;
     if (!isfinite(a) || !isfinite(b)) {
@@ -124,7 +124,7 @@ double svg_nice_axis(double *lo, double *hi, int target, int *decimals)
     return step;
 }
 
-void svg_format_tick(double v, int decimals, char *buf, size_t size)
+void icsi_svg_format_tick(double v, int decimals, char *buf, size_t size)
 {
     double scale = pow(10, decimals);
     double r = round(v * scale) / scale;

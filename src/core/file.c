@@ -63,6 +63,22 @@ int ics_output_open(struct ics_output *o, const char *path, struct ics_error *er
         return ICS_OK;
     }
     size_t n = strlen(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe): there is no
+         * file to replace (renaming over it would replace the device), so it is
+         * written directly; commit only closes it. */
+        o->path = ics_strndup(path, n);
+        if (!o->path)
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        o->f = fopen(path, "w");
+        if (!o->f) {
+            int e = errno;
+            ics_output_abort(o);
+            return ics_error_set(err, ICS_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+        }
+        return ICS_OK;
+    }
     o->path = ics_strndup(path, n);
     o->temp_path = ics_malloc(n + sizeof ".tmp.XXXXXX");
     if (!o->path || !o->temp_path) {
@@ -111,12 +127,13 @@ int ics_output_commit(struct ics_output *o, struct ics_error *err)
         e = errno;
     }
     o->f = NULL;
-    if (!bad && rename(o->temp_path, o->path) != 0) {
+    if (o->temp_path && !bad && rename(o->temp_path, o->path) != 0) {
         bad = 1;
         e = errno;
     }
     if (bad) {
-        unlink(o->temp_path);
+        if (o->temp_path)
+            unlink(o->temp_path);
         ics_error_set(err, ICS_ERR_IO, "%s: write failed: %s", name, strerror(e ? e : EIO));
     }
     ics_free(o->path);
@@ -129,7 +146,8 @@ void ics_output_abort(struct ics_output *o)
 {
     if (o->f && o->path) {
         fclose(o->f);
-        unlink(o->temp_path);
+        if (o->temp_path)
+            unlink(o->temp_path);
     }
     o->f = NULL;
     ics_free(o->path);

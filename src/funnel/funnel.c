@@ -100,27 +100,12 @@ int ics_funnel_aggregate(const struct ics_funnel_row *rows, size_t nrows,
 
 /* ---- pieces shared with the tests (funnel_internal.h) -------------------- */
 
-double ics_funnel_r_quantile7(const double *sorted, size_t n, double p)
-{
-    if (n == 0)
-        return NAN;
-    double index = 1 + (double)(n - 1) * p;   /* R: 1 + max(n - 1, 0) * probs */
-    double lo = floor(index), hi = ceil(index);
-    double qs = sorted[(size_t)lo - 1];
-    double xh = sorted[(size_t)hi - 1];
-    if (index > lo && xh != qs) {
-        double h = index - lo;
-        qs = (1 - h) * qs + h * xh;
-    }
-    return qs;
-}
-
-int ics_funnel_outlier(double value, double lcl, double ucl)
+int icsi_funnel_outlier(double value, double lcl, double ucl)
 {
     return (value <= ucl && value >= lcl) ? 0 : 1;
 }
 
-double ics_funnel_poisson_limit(double x, double p_upper, int upper)
+double icsi_funnel_poisson_limit(double x, double p_upper, int upper)
 {
     /* Lower: qchisq(1 - a, 2x, lower.tail = FALSE) / 2 / x; upper:
      * qchisq(a, 2(x + 1), lower.tail = FALSE) / 2 / x. Here p_upper is the
@@ -155,15 +140,19 @@ static double group_s(const struct ics_funnel_options *opt, double num, double d
     }
 }
 
-int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
-                       struct ics_funnel_result *res, struct ics_error *err)
+static int is_shmi(const struct ics_funnel_options *opt)
 {
-    memset(res, 0, sizeof *res);
-    res->phi = res->tau2 = res->target = NAN;
-    res->groups = n;
-    int shmi = opt->type == ICS_FUNNEL_SR && opt->sr_method == ICS_FUNNEL_SHMI;
-    double mult = opt->multiplier;
+    return opt->type == ICS_FUNNEL_SR && opt->sr_method == ICS_FUNNEL_SHMI;
+}
 
+/* Values and validity per group, and the target (res->target). Returns the
+ * number of valid groups in *nvalid and the target on the transformed scale. */
+static int prepare_groups(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                          struct ics_funnel_summary *res, size_t *nvalid_out, double *target_t,
+                          struct ics_error *err)
+{
+    int shmi = is_shmi(opt);
+    double mult = opt->multiplier;
     long double sum_num = 0, sum_den = 0;
     size_t nvalid = 0;
     for (size_t i = 0; i < n; i++) {
@@ -191,20 +180,25 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
         nvalid++;
     }
     res->valid_groups = nvalid;
+    *nvalid_out = nvalid;
     if (nvalid == 0)
         return ics_error_set(err, ICS_ERR_EMPTY, "no group has a positive denominator");
 
-    double target = opt->type == ICS_FUNNEL_SR ? 1 : (double)sum_num / (double)sum_den;
-    res->target = target;
-    double target_t = 0;
+    res->target = opt->type == ICS_FUNNEL_SR ? 1 : (double)sum_num / (double)sum_den;
     if (opt->type == ICS_FUNNEL_SR)
-        target_t = shmi ? 0 : 1;
+        *target_t = shmi ? 0 : 1;
     else if (opt->type == ICS_FUNNEL_PROPORTION)
-        target_t = asin(sqrt((double)sum_num / (double)sum_den));
+        *target_t = asin(sqrt((double)sum_num / (double)sum_den));
     else
-        target_t = log((double)sum_num / (double)sum_den);
+        *target_t = log((double)sum_num / (double)sum_den);
+    return ICS_OK;
+}
 
-    /* z-scores (Uzscore) */
+/* Unadjusted z-scores (Uzscore). */
+static void z_scores(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                     double target_t)
+{
+    int shmi = is_shmi(opt);
     for (size_t i = 0; i < n; i++) {
         struct ics_funnel_group *g = &groups[i];
         if (!g->valid)
@@ -224,24 +218,16 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
             Y = log((O + 0.5) / (E + 0.5));
         g->z = (Y - target_t) / s;
     }
+}
 
-    double *zs = ics_malloc(nvalid * sizeof *zs);
-    double *wz = ics_malloc(nvalid * sizeof *wz);
-    double *ww = ics_malloc(nvalid * sizeof *ww);
-    if (!zs || !wz || !ww) {
-        ics_free(zs);
-        ics_free(wz);
-        ics_free(ww);
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (groups[i].valid)
-            zs[k++] = groups[i].z;
-    qsort(zs, nvalid, sizeof *zs, cmp_double);
-
+/* Trimming: marks trimmed groups and writes the (winsorised) z-scores and
+ * weights 1/s² of the groups used for phi to wz[] and ww[]; returns how many.
+ * zs[] holds the nvalid z-scores, sorted. */
+static size_t trim_groups(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                          const double *zs, size_t nvalid, double *wz, double *ww)
+{
     size_t nused = 0;
-    if (shmi) {
+    if (is_shmi(opt)) {
         /* NHS Digital truncation: rank (ties averaged), sp = floor(rank k / (N+1)),
          * keep 0 < sp < k - 1. */
         double kk = 1 / opt->trim;
@@ -268,23 +254,28 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
                 nused++;
             }
         }
-    } else {
-        double lz = ics_funnel_r_quantile7(zs, nvalid, opt->trim);
-        double uz = ics_funnel_r_quantile7(zs, nvalid, 1 - opt->trim);
-        for (size_t i = 0; i < n; i++) {
-            struct ics_funnel_group *g = &groups[i];
-            if (!g->valid)
-                continue;
-            g->trimmed = !(g->z > lz && g->z < uz);
-            g->used_for_phi = 1;
-            wz[nused] = g->z < lz ? lz : g->z > uz ? uz : g->z;
-            double s = group_s(opt, g->numerator, g->denominator);
-            ww[nused] = 1 / (s * s);
-            nused++;
-        }
+        return nused;
     }
-    res->groups_used_for_phi = nused;
+    double lz = ics_r_quantile7(zs, nvalid, opt->trim);
+    double uz = ics_r_quantile7(zs, nvalid, 1 - opt->trim);
+    for (size_t i = 0; i < n; i++) {
+        struct ics_funnel_group *g = &groups[i];
+        if (!g->valid)
+            continue;
+        g->trimmed = !(g->z > lz && g->z < uz);
+        g->used_for_phi = 1;
+        wz[nused] = g->z < lz ? lz : g->z > uz ? uz : g->z;
+        double s = group_s(opt, g->numerator, g->denominator);
+        ww[nused] = 1 / (s * s);
+        nused++;
+    }
+    return nused;
+}
 
+/* phi and tau² from the trimmed z-scores and weights (both arrays are
+ * overwritten); NAN where undefined. */
+static void phi_tau2(double *wz, double *ww, size_t nused, double *phi_out, double *tau2_out)
+{
     double phi = NAN, tau2 = NAN;
     if (nused > 0) {
         for (size_t i = 0; i < nused; i++)
@@ -307,6 +298,32 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
             }
         }
     }
+    *phi_out = phi;
+    *tau2_out = tau2;
+}
+
+/* z-scores, trimming, phi and tau², and which limits judge. */
+static int overdispersion(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                          size_t nvalid, struct ics_funnel_summary *res, struct ics_error *err)
+{
+    double *zs = ics_malloc(nvalid * sizeof *zs);
+    double *wz = ics_malloc(nvalid * sizeof *wz);
+    double *ww = ics_malloc(nvalid * sizeof *ww);
+    if (!zs || !wz || !ww) {
+        ics_free(zs);
+        ics_free(wz);
+        ics_free(ww);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (groups[i].valid)
+            zs[k++] = groups[i].z;
+    qsort(zs, nvalid, sizeof *zs, cmp_double);
+    size_t nused = trim_groups(groups, n, opt, zs, nvalid, wz, ww);
+    res->groups_used_for_phi = nused;
+    double phi, tau2;
+    phi_tau2(wz, ww, nused, &phi, &tau2);
     ics_free(zs);
     ics_free(wz);
     ics_free(ww);
@@ -324,9 +341,43 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
         res->adjusted = phi > 1;
         res->no_overdispersion = !(phi > 1);
     }
+    return ICS_OK;
+}
 
-    /* Limits at each group's own denominator; proportions need the grid for
-     * the package's monotonicity fix, so they are evaluated on the whole grid. */
+/* Copies the limits at the group's denominator (u unadjusted, a adjusted) into g and judges it. */
+static void judge_group(struct ics_funnel_group *g, const struct ics_funnel_summary *res, const double *u,
+                        const double *a)
+{
+    g->unadj_lcl95 = u[0];
+    g->unadj_ucl95 = u[1];
+    g->unadj_lcl998 = u[2];
+    g->unadj_ucl998 = u[3];
+    if (!res->undefined_od) {
+        g->adj_lcl95 = a[0];
+        g->adj_ucl95 = a[1];
+        g->adj_lcl998 = a[2];
+        g->adj_ucl998 = a[3];
+    }
+    if (res->adjusted) {
+        g->lcl95 = g->adj_lcl95;
+        g->ucl95 = g->adj_ucl95;
+        g->lcl998 = g->adj_lcl998;
+        g->ucl998 = g->adj_ucl998;
+    } else {
+        g->lcl95 = g->unadj_lcl95;
+        g->ucl95 = g->unadj_ucl95;
+        g->lcl998 = g->unadj_lcl998;
+        g->ucl998 = g->unadj_ucl998;
+    }
+    g->outlier95 = icsi_funnel_outlier(g->value, g->lcl95, g->ucl95);
+    g->outlier998 = icsi_funnel_outlier(g->value, g->lcl998, g->ucl998);
+}
+
+/* Limits at each group's own denominator; proportions need the grid for
+ * the package's monotonicity fix, so they are evaluated on the whole grid. */
+static int group_limits(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                        size_t nvalid, const struct ics_funnel_summary *res, struct ics_error *err)
+{
     size_t m = 0;
     double *grid = NULL;
     if (opt->type == ICS_FUNNEL_PROPORTION) {
@@ -365,31 +416,7 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
             else
                 hi = mid;
         }
-        const double *u = &lim_u[lo * 4];
-        g->unadj_lcl95 = u[0];
-        g->unadj_ucl95 = u[1];
-        g->unadj_lcl998 = u[2];
-        g->unadj_ucl998 = u[3];
-        if (!res->undefined_od) {
-            const double *a = &lim_a[lo * 4];
-            g->adj_lcl95 = a[0];
-            g->adj_ucl95 = a[1];
-            g->adj_lcl998 = a[2];
-            g->adj_ucl998 = a[3];
-        }
-        if (res->adjusted) {
-            g->lcl95 = g->adj_lcl95;
-            g->ucl95 = g->adj_ucl95;
-            g->lcl998 = g->adj_lcl998;
-            g->ucl998 = g->adj_ucl998;
-        } else {
-            g->lcl95 = g->unadj_lcl95;
-            g->ucl95 = g->unadj_ucl95;
-            g->lcl998 = g->unadj_lcl998;
-            g->ucl998 = g->unadj_ucl998;
-        }
-        g->outlier95 = ics_funnel_outlier(g->value, g->lcl95, g->ucl95);
-        g->outlier998 = ics_funnel_outlier(g->value, g->lcl998, g->ucl998);
+        judge_group(g, res, &lim_u[lo * 4], &lim_a[lo * 4]);
     }
     ics_free(grid);
     ics_free(lim_u);
@@ -397,9 +424,33 @@ int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct i
     return ICS_OK;
 }
 
+int ics_funnel_compute(struct ics_funnel_group *groups, size_t n, const struct ics_funnel_options *opt,
+                       struct ics_funnel_summary *res, struct ics_error *err)
+{
+    memset(res, 0, sizeof *res);
+    res->phi = res->tau2 = res->target = NAN;
+    res->groups = n;
+    for (size_t i = 0; i < n; i++)
+        res->rows += groups[i].rows;
+    size_t nvalid = 0;
+    double target_t = 0;
+    int rc = prepare_groups(groups, n, opt, res, &nvalid, &target_t, err);
+    if (rc)
+        return rc;
+    z_scores(groups, n, opt, target_t);
+    if ((rc = overdispersion(groups, n, opt, nvalid, res, err)))
+        return rc;
+    if ((rc = group_limits(groups, n, opt, nvalid, res, err)))
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (groups[i].valid && (opt->limit == 95 ? groups[i].outlier95 : groups[i].outlier998))
+            res->outliers++;
+    return ICS_OK;
+}
+
 /* ---- limits -------------------------------------------------------------- */
 
-void ics_funnel_limits(const struct ics_funnel_options *opt, const struct ics_funnel_result *res,
+void ics_funnel_limits(const struct ics_funnel_options *opt, const struct ics_funnel_summary *res,
                        int adjusted, const double *xs, size_t m, double *out)
 {
     double z95 = opt->exact_z ? ics_qnorm(0.975) : Z95_PACKAGE;
@@ -498,4 +549,14 @@ double *ics_funnel_grid(const struct ics_funnel_options *opt, const struct ics_f
             g[u++] = g[i];
     *m = u;
     return g;
+}
+
+const char *ics_funnel_type_name(int type)
+{
+    return type == ICS_FUNNEL_PROPORTION ? "proportion" : type == ICS_FUNNEL_RATIO ? "ratio" : "sr";
+}
+
+const char *ics_funnel_sr_method_name(int m)
+{
+    return m == ICS_FUNNEL_CQC ? "cqc" : m == ICS_FUNNEL_CQC_CORRECTED ? "cqc-corrected" : "shmi";
 }

@@ -34,7 +34,7 @@ void ics_spc_options_init(struct ics_spc_options *opt)
 
 /* ---- the rule functions (one segment, date order) --------------------- */
 
-void ics_spc_shift_ends(const signed char *rtm, size_t n, signed char *out)
+void icsi_spc_shift_ends(const signed char *rtm, size_t n, signed char *out)
 {
     for (size_t i = 0; i < n; i++) {
         out[i] = 0;
@@ -51,7 +51,7 @@ void ics_spc_shift_ends(const signed char *rtm, size_t n, signed char *out)
     }
 }
 
-void ics_spc_part_of_run(const signed char *ends, size_t n, signed char *out)
+void icsi_spc_part_of_run(const signed char *ends, size_t n, signed char *out)
 {
     for (size_t i = 0; i < n; i++) {
         out[i] = 0;
@@ -63,7 +63,7 @@ void ics_spc_part_of_run(const signed char *ends, size_t n, signed char *out)
     }
 }
 
-void ics_spc_trend_ends(const double *y, size_t n, signed char *out)
+void icsi_spc_trend_ends(const double *y, size_t n, signed char *out)
 {
     for (size_t i = 0; i < n; i++) {
         out[i] = 0;
@@ -81,7 +81,7 @@ void ics_spc_trend_ends(const double *y, size_t n, signed char *out)
     }
 }
 
-void ics_spc_two_in_three(const signed char *close, const signed char *rtm, size_t n,
+void icsi_spc_two_in_three(const signed char *close, const signed char *rtm, size_t n,
                           signed char *out)
 {
     memset(out, 0, n);
@@ -96,7 +96,7 @@ void ics_spc_two_in_three(const signed char *close, const signed char *rtm, size
     }
 }
 
-void ics_spc_part_of_two_in_three(const signed char *in_window, const signed char *close,
+void icsi_spc_part_of_two_in_three(const signed char *in_window, const signed char *close,
                                   size_t n, signed char *out)
 {
     for (size_t i = 0; i < n; i++)
@@ -230,12 +230,12 @@ static int compute_segment(struct ics_spc_point *p, size_t m, int segment,
             s->close[i] = (signed char)(!outside && beyond2);
     }
 
-    ics_spc_trend_ends(s->y, m, s->ends);
-    ics_spc_part_of_run(s->ends, m, s->part_trend);
-    ics_spc_two_in_three(s->close, s->rtm, m, s->win);
-    ics_spc_part_of_two_in_three(s->win, s->close, m, s->part_two);
-    ics_spc_shift_ends(s->rtm, m, s->ends);
-    ics_spc_part_of_run(s->ends, m, s->part_shift);
+    icsi_spc_trend_ends(s->y, m, s->ends);
+    icsi_spc_part_of_run(s->ends, m, s->part_trend);
+    icsi_spc_two_in_three(s->close, s->rtm, m, s->win);
+    icsi_spc_part_of_two_in_three(s->win, s->close, m, s->part_two);
+    icsi_spc_shift_ends(s->rtm, m, s->ends);
+    icsi_spc_part_of_run(s->ends, m, s->part_shift);
 
     for (size_t i = 0; i < m; i++) {
         int rule = ICS_SPC_RULE_NONE, side = 0;
@@ -287,7 +287,7 @@ static int variation_icon(int type, int direction)
     }
 }
 
-int ics_spc_assurance(int direction, double target, double lpl, double upl)
+int icsi_spc_assurance(int direction, double target, double lpl, double upl)
 {
     if (direction == ICS_SPC_NEUTRAL)
         return ICS_SPC_ASSURANCE_NONE;
@@ -369,7 +369,7 @@ int ics_spc_compute(struct ics_spc_point *points, size_t n, const struct ics_spc
     summary->short_warning = summary->n < (size_t)threshold;
     summary->variation = variation_icon(last->point_type, opt->direction);
     summary->assurance = opt->has_target
-                             ? ics_spc_assurance(opt->direction, opt->target, last->lpl, last->upl)
+                             ? icsi_spc_assurance(opt->direction, opt->target, last->lpl, last->upl)
                              : ICS_SPC_ASSURANCE_NONE;
     return ICS_OK;
 }

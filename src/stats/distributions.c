@@ -1,5 +1,5 @@
 /*
- * Numerical helpers for SPC and funnel limits. See spc_stats.h for contracts.
+ * Numerical helpers for SPC and funnel limits. See ics/stats.h for contracts.
  * The R-compatible functions copy R's order of operations on purpose: a
  * point that sits exactly on a mean in R must sit exactly on it here too.
  */

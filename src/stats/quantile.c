@@ -1,3 +1,4 @@
+/* Type-7 quantiles: the spreadsheet form and R's own arithmetic (see ics/stats.h). */
 #include "ics/stats.h"
 
 #include <math.h>
@@ -12,4 +13,19 @@ double ics_quantile_type7(const double *sorted, size_t n, double p)
         return sorted[n - 1];
     double frac = h - (double)lo;
     return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
+}
+
+double ics_r_quantile7(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    double index = 1 + (double)(n - 1) * p;   /* R: 1 + max(n - 1, 0) * probs */
+    double lo = floor(index), hi = ceil(index);
+    double qs = sorted[(size_t)lo - 1];
+    double xh = sorted[(size_t)hi - 1];
+    if (index > lo && xh != qs) {
+        double h = index - lo;
+        qs = (1 - h) * qs + h * xh;
+    }
+    return qs;
 }

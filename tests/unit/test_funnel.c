@@ -3,10 +3,14 @@
  * (docs/spc-funnel.md section 3), cases worked by hand, and values printed by
  * R 4.2.2 running the package's own functions (R/od_adjustment.R,
  * R/calculate_limits.R, R/build_limits_lookup.R, R/outliers_func.R) on small
- * tables, to 1e-9 relative.
+ * tables, to 1e-9 relative; and the table-level calls (ics_funnel_read_table,
+ * ics_funnel_run, the writers, the notes) on small tables worked by hand.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "funnel/funnel_internal.h"
 #include "ics/stats.h"
@@ -14,7 +18,7 @@
 #include "ics/funnel.h"
 
 static int compute(const struct ics_funnel_row *rows, size_t n, const struct ics_funnel_options *opt,
-                   struct ics_funnel_group **g, size_t *ng, struct ics_funnel_result *res)
+                   struct ics_funnel_group **g, size_t *ng, struct ics_funnel_summary *res)
 {
     struct ics_error err = {0};
     int rc = ics_funnel_aggregate(rows, n, g, ng, &err);
@@ -30,13 +34,13 @@ static void test_poisson_limits(void)
     const double ll95[3] = {0.5596924, 0.6108260, 0.6746958}, ul95[3] = {1.649348, 1.544419, 1.427562};
     const double ll998[3] = {0.3862650, 0.4479107, 0.5289724}, ul998[3] = {2.082907, 1.902094, 1.702771};
     for (int i = 0; i < 3; i++) {
-        CHECK_NEAR(ics_funnel_poisson_limit(x[i], 0.975, 0), ll95[i], 1e-7);
-        CHECK_NEAR(ics_funnel_poisson_limit(x[i], 0.025, 1), ul95[i], 1e-6);
-        CHECK_NEAR(ics_funnel_poisson_limit(x[i], 0.999, 0), ll998[i], 1e-7);
-        CHECK_NEAR(ics_funnel_poisson_limit(x[i], 0.001, 1), ul998[i], 1e-6);
+        CHECK_NEAR(icsi_funnel_poisson_limit(x[i], 0.975, 0), ll95[i], 1e-7);
+        CHECK_NEAR(icsi_funnel_poisson_limit(x[i], 0.025, 1), ul95[i], 1e-6);
+        CHECK_NEAR(icsi_funnel_poisson_limit(x[i], 0.999, 0), ll998[i], 1e-7);
+        CHECK_NEAR(icsi_funnel_poisson_limit(x[i], 0.001, 1), ul998[i], 1e-6);
     }
     /* full precision from R: qchisq(0.975, 30, lower.tail = FALSE) / 2 / 15 */
-    CHECK_NEAR(ics_funnel_poisson_limit(15, 0.975, 0), 0.5596924089, 1e-9);
+    CHECK_NEAR(icsi_funnel_poisson_limit(15, 0.975, 0), 0.5596924089, 1e-9);
 }
 
 static const struct ics_funnel_row CM[6] = {
@@ -50,7 +54,7 @@ static void test_classes_methods_phi(void)
     ics_funnel_options_init(&o);
     struct ics_funnel_group *g = NULL;
     size_t ng = 0;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     CHECK_INT(compute(CM, 6, &o, &g, &ng, &res), 0);
     CHECK_INT(ng, 6);
     CHECK_NEAR(res.phi, 2.948033, 5e-7);
@@ -112,24 +116,24 @@ static void test_outliers_func(void)
     const int c[10] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1};  /* 99 unadjusted: 0.59..1.41 */
     const int d[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1};  /* 99 adjusted: 0.38..1.62 */
     for (int i = 0; i < 10; i++) {
-        CHECK_INT(ics_funnel_outlier(rr[i], 0.9, 1.1), a[i]);
-        CHECK_INT(ics_funnel_outlier(rr[i], 0.79, 1.21), b[i]);
-        CHECK_INT(ics_funnel_outlier(rr[i], 0.59, 1.41), c[i]);
-        CHECK_INT(ics_funnel_outlier(rr[i], 0.38, 1.62), d[i]);
-        CHECK_INT(ics_funnel_outlier(rr[i] * 100, 0.9, 1.1), 1);   /* multiplier 100 */
+        CHECK_INT(icsi_funnel_outlier(rr[i], 0.9, 1.1), a[i]);
+        CHECK_INT(icsi_funnel_outlier(rr[i], 0.79, 1.21), b[i]);
+        CHECK_INT(icsi_funnel_outlier(rr[i], 0.59, 1.41), c[i]);
+        CHECK_INT(icsi_funnel_outlier(rr[i], 0.38, 1.62), d[i]);
+        CHECK_INT(icsi_funnel_outlier(rr[i] * 100, 0.9, 1.1), 1);   /* multiplier 100 */
     }
-    CHECK_INT(ics_funnel_outlier(1.1, 0.9, 1.1), 0);   /* boundaries inclusive */
-    CHECK_INT(ics_funnel_outlier(1, NAN, NAN), 1);
+    CHECK_INT(icsi_funnel_outlier(1.1, 0.9, 1.1), 0);   /* boundaries inclusive */
+    CHECK_INT(icsi_funnel_outlier(1, NAN, NAN), 1);
 }
 
 static void test_quantile_type7(void)
 {
     /* R: quantile(c(1,2,3,4,10), c(0.1, 0.9)) = 1.4, 7.6 */
     const double x[5] = {1, 2, 3, 4, 10};
-    CHECK_NEAR(ics_funnel_r_quantile7(x, 5, 0.1), 1.4, 1e-15);
-    CHECK_NEAR(ics_funnel_r_quantile7(x, 5, 0.9), 7.6, 1e-15);
-    CHECK_NEAR(ics_funnel_r_quantile7(x, 5, 0.25), 2, 0);
-    CHECK_NEAR(ics_funnel_r_quantile7(x, 1, 0.9), 1, 0);
+    CHECK_NEAR(ics_r_quantile7(x, 5, 0.1), 1.4, 1e-15);
+    CHECK_NEAR(ics_r_quantile7(x, 5, 0.9), 7.6, 1e-15);
+    CHECK_NEAR(ics_r_quantile7(x, 5, 0.25), 2, 0);
+    CHECK_NEAR(ics_r_quantile7(x, 1, 0.9), 1, 0);
 }
 
 static void test_truncation_counts(void)
@@ -151,7 +155,7 @@ static void test_truncation_counts(void)
     for (int k = 0; k < 3; k++) {
         struct ics_funnel_group *g = NULL;
         size_t ng = 0;
-        struct ics_funnel_result res;
+        struct ics_funnel_summary res;
         CHECK_INT(compute(rows, (size_t)sizes[k], &o, &g, &ng, &res), 0);
         int first = g[0].trimmed, last = g[ng - 1].trimmed;
         size_t kept = res.groups_used_for_phi;
@@ -179,7 +183,7 @@ static void test_proportion_against_r(void)
     o.type = ICS_FUNNEL_PROPORTION;
     struct ics_funnel_group *g = NULL;
     size_t ng = 0;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     CHECK_INT(compute(rows, 7, &o, &g, &ng, &res), 0);
     CHECK_NEAR(res.target, 182.0 / 539, 1e-15);
     CHECK_NEAR(res.phi, 1.1987726721090459, 1e-12);
@@ -217,7 +221,7 @@ static void test_ratio_against_r(void)
     o.limit = 95;
     struct ics_funnel_group *g = NULL;
     size_t ng = 0;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     CHECK_INT(compute(rows, 6, &o, &g, &ng, &res), 0);
     CHECK_NEAR(res.phi, 4.7108500354623439, 1e-12);
     CHECK_NEAR(res.tau2, 0.12666400606485456, 1e-12);
@@ -239,7 +243,7 @@ static void test_cqc(void)
     o.multiplier = 100;
     struct ics_funnel_group *g = NULL;
     size_t ng = 0;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     CHECK_INT(compute(CM, 6, &o, &g, &ng, &res), 0);
     CHECK_NEAR(res.phi, 2.3271782575941184, 1e-12);
     CHECK_NEAR(res.tau2, 0.0034397801541862717, 1e-12);
@@ -265,7 +269,7 @@ static void test_edge_groups(void)
     ics_funnel_options_init(&o);
     struct ics_funnel_group *g = NULL;
     size_t ng = 0;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     /* one group: phi exists, tau2 cannot be estimated: unadjusted judge */
     const struct ics_funnel_row one[1] = {{"a", 30, 20}};
     CHECK_INT(compute(one, 1, &o, &g, &ng, &res), 0);
@@ -310,7 +314,7 @@ static void test_pr_monotonic_edge(void)
     struct ics_funnel_options o;
     ics_funnel_options_init(&o);
     o.type = ICS_FUNNEL_PROPORTION;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     memset(&res, 0, sizeof res);
     res.target = 0.326;
     const double xs[2] = {1, 3};
@@ -341,7 +345,7 @@ static void test_allocation_failures(void)
     for (long k = 0; k < 30 && !ok; k++) {
         struct ics_funnel_group *g = NULL;
         size_t ng = 0;
-        struct ics_funnel_result res;
+        struct ics_funnel_summary res;
         ics_alloc_fail_after(k);
         int rc = compute(rows, 3, &o, &g, &ng, &res);
         ics_alloc_fail_after(-1);
@@ -352,6 +356,189 @@ static void test_allocation_failures(void)
         ics_free(g);
     }
     CHECK(ok);
+}
+
+
+/* ---- the table-level calls ----------------------------------------------- */
+
+static void write_temp(char *path, size_t size, const char *text)
+{
+    snprintf(path, size, "/tmp/ics_test_funnel_XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void written(int (*writer)(const struct ics_funnel_result *, FILE *, struct ics_error *),
+                    const struct ics_funnel_result *res, char *buf, size_t size)
+{
+    struct ics_error err = {0};
+    FILE *f = ics_tempfile(&err);
+    CHECK_INT(writer(res, f, &err), ICS_OK);
+    rewind(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+static void collect(void *ctx, const char *text)
+{
+    char *buf = ctx;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 4096 - n, "%s\n", text);
+}
+
+/* Ratios of counts: A is two rows, "1,000" + 200 = 1200 over 500 + "1,000" = 1500 (value 0.8);
+ * B 300/300 = 1; Z has a zero denominator (listed, no value). Target 1500/1800. */
+static const char TABLE[] = "icb,this_year,last_year\n"
+                            "A,\"1,000\",500\n"
+                            "B, 300 ,300\n"
+                            "Z,4,0\n"
+                            "A,200,\"1,000\"\n";
+
+static void test_table(void)
+{
+    char path[64];
+    write_temp(path, sizeof path, TABLE);
+    struct ics_funnel_table_options cols;
+    ics_funnel_table_options_init(&cols);
+    cols.group = "icb";
+    cols.numerator = "this_year";
+    cols.denominator = "last_year";
+    struct ics_funnel_options o;
+    ics_funnel_options_init(&o);
+    o.type = ICS_FUNNEL_RATIO;
+    struct ics_error err = {0};
+    struct ics_funnel_input *in = NULL;
+    struct ics_funnel_result *res = NULL;
+    CHECK_INT(ics_funnel_read_table(path, &cols, &in, &err), ICS_OK);
+    CHECK_INT(ics_funnel_run(in, &o, &res, &err), ICS_OK);
+    unlink(path);
+    if (!res)
+        return;
+    size_t n = 0;
+    const struct ics_funnel_group *g = ics_funnel_result_groups(res, &n);
+    CHECK_INT(n, 3);
+    CHECK_STR(g[0].name, "A");
+    CHECK(g[0].numerator == 1200 && g[0].denominator == 1500 && g[0].rows == 2);
+    CHECK(g[0].value == 1200.0 / 1500.0);
+    CHECK(g[1].numerator == 300 && g[1].denominator == 300 && g[1].value == 1);
+    CHECK(!g[2].valid);
+    const struct ics_funnel_summary *s = ics_funnel_result_summary(res);
+    CHECK_INT(s->rows, 4);
+    CHECK_INT(s->groups, 3);
+    CHECK_INT(s->valid_groups, 2);
+    CHECK(s->target == 1500.0 / 1800.0);
+    size_t outliers = 0;
+    for (size_t i = 0; i < n; i++)
+        outliers += g[i].valid && g[i].outlier998;
+    CHECK_INT(s->outliers, outliers);
+    CHECK_STR(ics_funnel_result_table(res)->denominator, "last_year");
+
+    char notes[4096] = "";
+    ics_funnel_result_notes(res, collect, notes);
+    CHECK(strncmp(notes, "3 groups from 4 rows, 2 used for phi; phi ", 42) == 0);
+    CHECK(strstr(notes, "\n1 group with a zero denominator: listed with empty values and limits\n") != NULL);
+
+    char buf[8192];
+    written(ics_funnel_write_csv, res, buf, sizeof buf);
+    CHECK(strncmp(buf, "group,numerator,denominator,value,z,", 36) == 0);
+    CHECK(strstr(buf, "\nA,1200,1500,0.8,") != NULL);
+    CHECK(strstr(buf, "\nZ,4,0,,,,,,,,,,,,,,\n") != NULL);
+    written(ics_funnel_write_summary_csv, res, buf, sizeof buf);
+    CHECK(strncmp(buf, "key,value\nphi,", 14) == 0);
+    CHECK(strstr(buf, "\ngroups,3\ngroups_used_for_phi,2\n") != NULL);
+    written(ics_funnel_write_summary_json, res, buf, sizeof buf);
+    CHECK(strncmp(buf, "{\"type\":\"ratio\",\"limit\":\"99.8\",\"phi\":", 37) == 0);
+    CHECK(strstr(buf, "\"data\"") == NULL);
+    written(ics_funnel_write_json, res, buf, sizeof buf);
+    CHECK(strstr(buf, "\"data\":[{\"group\":\"A\",\"numerator\":1200,\"denominator\":1500,\"value\":0.8,") != NULL);
+    ics_funnel_result_free(res);
+}
+
+static int read_fails(const char *text, const struct ics_funnel_options *o, char *msg, size_t size)
+{
+    char path[64];
+    write_temp(path, sizeof path, text);
+    struct ics_funnel_table_options cols;
+    ics_funnel_table_options_init(&cols);
+    cols.group = "g";
+    cols.numerator = "o";
+    cols.denominator = "e";
+    struct ics_error err = {0};
+    struct ics_funnel_input *in = NULL;
+    int rc = ics_funnel_read_table(path, &cols, &in, &err);
+    if (!rc) {
+        struct ics_funnel_result *res = NULL;
+        rc = ics_funnel_run(in, o, &res, &err);
+        ics_funnel_result_free(res);
+    }
+    unlink(path);
+    const char *m = strncmp(err.message, path, strlen(path)) == 0 ? err.message + strlen(path) : err.message;
+    snprintf(msg, size, "%s", m);
+    return rc;
+}
+
+static void test_table_errors(void)
+{
+    struct ics_funnel_options o;
+    ics_funnel_options_init(&o);
+    char msg[ICS_ERROR_MESSAGE_MAX];
+    /* the one number grammar: hex, infinities and NaN are not numbers; "1,234" is */
+    CHECK_INT(read_fails("g,o,e\nA,0x1p3,10\n", &o, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:2: numerator '0x1p3' is not a number");
+    CHECK_INT(read_fails("g,o,e\nA,3,inf\n", &o, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:3: denominator 'inf' is not a number");
+    CHECK_INT(read_fails("g,o,e\nA,nan,4\n", &o, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:2: numerator 'nan' is not a number");
+    CHECK_INT(read_fails("g,o,e\nA,\"1,234\",\"2,000.5\"\n", &o, msg, sizeof msg), ICS_OK);
+    CHECK_INT(read_fails("g,o,e\nA,-2,4\n", &o, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:2: negative numerator '-2'");
+    CHECK_INT(read_fails("g,o\nA,2\n", &o, msg, sizeof msg), ICS_ERR_MISSING_COLUMN);
+    CHECK_STR(msg, ": no column 'e' in the header");
+    CHECK_INT(read_fails("g,o,e\n", &o, msg, sizeof msg), ICS_ERR_EMPTY);
+    CHECK_INT(read_fails("g,o,e\nA,1,0\n", &o, msg, sizeof msg), ICS_ERR_EMPTY);
+    CHECK_STR(msg, ": no group has a positive denominator");
+    o.type = ICS_FUNNEL_PROPORTION;
+    CHECK_INT(read_fails("g,o,e\nA,5,4\n", &o, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ": group 'A': numerator 5 exceeds denominator 4, not a proportion");
+}
+
+static void test_table_allocation_failures(void)
+{
+    char path[64];
+    write_temp(path, sizeof path, TABLE);
+    struct ics_funnel_table_options cols;
+    ics_funnel_table_options_init(&cols);
+    cols.group = "icb";
+    cols.numerator = "this_year";
+    cols.denominator = "last_year";
+    struct ics_funnel_options o;
+    ics_funnel_options_init(&o);
+    o.type = ICS_FUNNEL_PROPORTION;
+    struct ics_error err = {0};
+    FILE *sink = ics_tempfile(&err);
+    int ok = 0;
+    for (long k = 0; k < 100 && !ok; k++) {
+        struct ics_funnel_input *in = NULL;
+        struct ics_funnel_result *res = NULL;
+        ics_alloc_fail_after(k);
+        int rc = ics_funnel_read_table(path, &cols, &in, &err);
+        if (!rc)
+            rc = ics_funnel_run(in, &o, &res, &err);
+        if (!rc)
+            rc = ics_funnel_write_json(res, sink, &err);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK)
+            ok = 1;
+        else
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+        ics_funnel_result_free(res);
+    }
+    CHECK(ok);
+    fclose(sink);
+    unlink(path);
 }
 
 int main(void)
@@ -368,5 +555,8 @@ int main(void)
     RUN(test_edge_groups);
     RUN(test_pr_monotonic_edge);
     RUN(test_allocation_failures);
+    RUN(test_table);
+    RUN(test_table_errors);
+    RUN(test_table_allocation_failures);
     return TEST_SUMMARY("funnel");
 }

@@ -2,11 +2,14 @@
  * SPC: the public test values of NHSRplotthedots (docs/spc-funnel.md section
  * 3: the package's unit tests, snapshots and vignettes), the rule functions
  * exactly as the package's tests call them, edge cases, and the numerical
- * helpers against values printed by R 4.2 (qnorm, round, mean).
+ * helpers against values printed by R 4.2 (qnorm, round, mean); and the
+ * table-level calls (ics_spc_read_table, ics_spc_run, the writers, the notes)
+ * on small tables worked by hand.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spc/spc_internal.h"
 #include "ics/stats.h"
@@ -114,30 +117,30 @@ static void test_rule_shift(void)
 {
     signed char out[16];
     const signed char six[6] = {1, 1, 1, 1, 1, 1};
-    ics_spc_shift_ends(six, 6, out);
+    icsi_spc_shift_ends(six, 6, out);
     for (int i = 0; i < 6; i++)
         CHECK_INT(out[i], 0);
     const signed char a[7] = {1, 1, 1, 1, 1, 1, -1};
-    ics_spc_shift_ends(a, 7, out);
+    icsi_spc_shift_ends(a, 7, out);
     for (int i = 0; i < 7; i++)
         CHECK_INT(out[i], 0);
     const signed char b[9] = {1, 1, 1, 1, 1, 1, 1, 1, -1};
     const signed char eb[9] = {0, 0, 0, 0, 0, 0, 1, 1, 0};
-    ics_spc_shift_ends(b, 9, out);
+    icsi_spc_shift_ends(b, 9, out);
     for (int i = 0; i < 9; i++)
         CHECK_INT(out[i], eb[i]);
     const signed char c[9] = {-1, -1, -1, -1, -1, -1, -1, -1, 1};
-    ics_spc_shift_ends(c, 9, out);
+    icsi_spc_shift_ends(c, 9, out);
     for (int i = 0; i < 9; i++)
         CHECK_INT(out[i], eb[i]);
     const signed char d[10] = {-1, 1, 1, 1, 1, 1, 1, 1, 1, -1};
     const signed char ed[10] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0};
-    ics_spc_shift_ends(d, 10, out);
+    icsi_spc_shift_ends(d, 10, out);
     for (int i = 0; i < 10; i++)
         CHECK_INT(out[i], ed[i]);
     /* a point exactly on the mean breaks a run */
     const signed char e[8] = {1, 1, 1, 0, 1, 1, 1, 1};
-    ics_spc_shift_ends(e, 8, out);
+    icsi_spc_shift_ends(e, 8, out);
     for (int i = 0; i < 8; i++)
         CHECK_INT(out[i], 0);
 }
@@ -146,16 +149,16 @@ static void test_rule_part_of_run(void)
 {
     signed char out[16];
     const signed char zeros[6] = {0};
-    ics_spc_part_of_run(zeros, 6, out);
+    icsi_spc_part_of_run(zeros, 6, out);
     for (int i = 0; i < 6; i++)
         CHECK_INT(out[i], 0);
     /* a marker at point 7 flags points 1..7; at 8 flags 2..8 */
     const signed char m[9] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
-    ics_spc_part_of_run(m, 9, out);
+    icsi_spc_part_of_run(m, 9, out);
     for (int i = 0; i < 9; i++)
         CHECK_INT(out[i], i < 7);
     const signed char m2[9] = {0, 0, 0, 0, 0, 0, 0, -1, 0};
-    ics_spc_part_of_run(m2, 9, out);
+    icsi_spc_part_of_run(m2, 9, out);
     for (int i = 0; i < 9; i++)
         CHECK_INT(out[i], i >= 1 && i < 8);
 }
@@ -164,27 +167,27 @@ static void test_rule_trend(void)
 {
     signed char out[16];
     const double a[6] = {1, 2, 3, 4, 5, 6};
-    ics_spc_trend_ends(a, 6, out);
+    icsi_spc_trend_ends(a, 6, out);
     for (int i = 0; i < 6; i++)
         CHECK_INT(out[i], 0);
     const double b[7] = {1, 2, 3, 3, 4, 5, 6};   /* c(1:3, 3:6): a tie breaks it */
-    ics_spc_trend_ends(b, 7, out);
+    icsi_spc_trend_ends(b, 7, out);
     for (int i = 0; i < 7; i++)
         CHECK_INT(out[i], 0);
     const double c[7] = {1, 2, 3, 4, 5, 6, 7};
-    ics_spc_trend_ends(c, 7, out);
+    icsi_spc_trend_ends(c, 7, out);
     for (int i = 0; i < 7; i++)
         CHECK_INT(out[i], i == 6 ? 1 : 0);
     const double d[9] = {2, 1, 2, 3, 4, 5, 6, 7, 3};
-    ics_spc_trend_ends(d, 9, out);
+    icsi_spc_trend_ends(d, 9, out);
     for (int i = 0; i < 9; i++)
         CHECK_INT(out[i], i == 7 ? 1 : 0);
     const double e[7] = {7, 6, 5, 4, 3, 2, 1};
-    ics_spc_trend_ends(e, 7, out);
+    icsi_spc_trend_ends(e, 7, out);
     for (int i = 0; i < 7; i++)
         CHECK_INT(out[i], i == 6 ? -1 : 0);
     const double f[9] = {2, 7, 6, 5, 4, 3, 2, 1, 3};
-    ics_spc_trend_ends(f, 9, out);
+    icsi_spc_trend_ends(f, 9, out);
     for (int i = 0; i < 9; i++)
         CHECK_INT(out[i], i == 7 ? -1 : 0);
 }
@@ -195,45 +198,45 @@ static void test_rule_two_in_three(void)
     const signed char same3[3] = {1, 1, 1}, opp3[3] = {1, -1, 1};
     const signed char cases[3][3] = {{1, 0, 1}, {0, 1, 1}, {1, 1, 0}};
     for (int k = 0; k < 3; k++) {
-        ics_spc_two_in_three(cases[k], same3, 3, out);
+        icsi_spc_two_in_three(cases[k], same3, 3, out);
         for (int i = 0; i < 3; i++)
             CHECK_INT(out[i], 1);
         /* only the close points of a window are flagged */
-        ics_spc_part_of_two_in_three(out, cases[k], 3, part);
+        icsi_spc_part_of_two_in_three(out, cases[k], 3, part);
         for (int i = 0; i < 3; i++)
             CHECK_INT(part[i], cases[k][i]);
         /* bug #143: points on opposite sides of the mean never qualify */
-        ics_spc_two_in_three(cases[k], opp3, 3, out);
+        icsi_spc_two_in_three(cases[k], opp3, 3, out);
         for (int i = 0; i < 3; i++)
             CHECK_INT(out[i], 0);
     }
     const signed char zero3[3] = {0};
-    ics_spc_two_in_three(zero3, same3, 3, out);
+    icsi_spc_two_in_three(zero3, same3, 3, out);
     for (int i = 0; i < 3; i++)
         CHECK_INT(out[i], 0);
     const signed char same7[7] = {1, 1, 1, 1, 1, 1, 1};
     const signed char g[7] = {0, 0, 1, 0, 1, 0, 0};
-    ics_spc_two_in_three(g, same7, 7, out);
+    icsi_spc_two_in_three(g, same7, 7, out);
     const signed char eg[7] = {0, 0, 1, 1, 1, 0, 0};
     for (int i = 0; i < 7; i++)
         CHECK_INT(out[i], eg[i]);
-    ics_spc_part_of_two_in_three(out, g, 7, part);
+    icsi_spc_part_of_two_in_three(out, g, 7, part);
     for (int i = 0; i < 7; i++)
         CHECK_INT(part[i], g[i]);
     const signed char h[7] = {0, 0, 1, 1, 0, 0, 0};
     const signed char eh[7] = {0, 1, 1, 1, 1, 0, 0};
-    ics_spc_two_in_three(h, same7, 7, out);
+    icsi_spc_two_in_three(h, same7, 7, out);
     for (int i = 0; i < 7; i++)
         CHECK_INT(out[i], eh[i]);
     const signed char hv[4] = {1, 0, 0, 1};
-    ics_spc_two_in_three(hv, same7, 4, out);
-    ics_spc_part_of_two_in_three(out, hv, 4, part);
+    icsi_spc_two_in_three(hv, same7, 4, out);
+    icsi_spc_part_of_two_in_three(out, hv, 4, part);
     for (int i = 0; i < 4; i++)
         CHECK_INT(part[i], 0);
     const signed char iv[5] = {1, 0, 0, 1, 1};
     const signed char ei[5] = {0, 0, 0, 1, 1};
-    ics_spc_two_in_three(iv, same7, 5, out);
-    ics_spc_part_of_two_in_three(out, iv, 5, part);
+    icsi_spc_two_in_three(iv, same7, 5, out);
+    icsi_spc_part_of_two_in_three(out, iv, 5, part);
     for (int i = 0; i < 5; i++)
         CHECK_INT(part[i], ei[i]);
 }
@@ -309,16 +312,16 @@ static void test_fix_after(void)
 static void test_assurance(void)
 {
     /* test-ptd_calculate_assurance_type.R: (LPL, UPL, target) */
-    CHECK_INT(ics_spc_assurance(ICS_SPC_INCREASE, 4, 1, 3), ICS_SPC_ASSURANCE_FAIL);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_INCREASE, 4, 5, 7), ICS_SPC_ASSURANCE_PASS);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_INCREASE, 4, 1, 5), ICS_SPC_ASSURANCE_INCONSISTENT);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_DECREASE, 4, 1, 3), ICS_SPC_ASSURANCE_PASS);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_DECREASE, 4, 5, 7), ICS_SPC_ASSURANCE_FAIL);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_DECREASE, 4, 1, 5), ICS_SPC_ASSURANCE_INCONSISTENT);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_NEUTRAL, 4, 1, 3), ICS_SPC_ASSURANCE_NONE);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_INCREASE, 4, 1, 3), ICS_SPC_ASSURANCE_FAIL);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_INCREASE, 4, 5, 7), ICS_SPC_ASSURANCE_PASS);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_INCREASE, 4, 1, 5), ICS_SPC_ASSURANCE_INCONSISTENT);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_DECREASE, 4, 1, 3), ICS_SPC_ASSURANCE_PASS);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_DECREASE, 4, 5, 7), ICS_SPC_ASSURANCE_FAIL);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_DECREASE, 4, 1, 5), ICS_SPC_ASSURANCE_INCONSISTENT);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_NEUTRAL, 4, 1, 3), ICS_SPC_ASSURANCE_NONE);
     /* a target exactly on a limit is inconsistent; no limits: inconsistent */
-    CHECK_INT(ics_spc_assurance(ICS_SPC_INCREASE, 3, 1, 3), ICS_SPC_ASSURANCE_INCONSISTENT);
-    CHECK_INT(ics_spc_assurance(ICS_SPC_INCREASE, 3, NAN, NAN), ICS_SPC_ASSURANCE_INCONSISTENT);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_INCREASE, 3, 1, 3), ICS_SPC_ASSURANCE_INCONSISTENT);
+    CHECK_INT(icsi_spc_assurance(ICS_SPC_INCREASE, 3, NAN, NAN), ICS_SPC_ASSURANCE_INCONSISTENT);
     CHECK_STR(ics_spc_assurance_name(ICS_SPC_ASSURANCE_PASS), "consistent_pass");
     CHECK_STR(ics_spc_assurance_name(ICS_SPC_ASSURANCE_NONE), "");
 
@@ -588,6 +591,228 @@ static void test_allocation_failures(void)
     CHECK(ok);
 }
 
+
+/* ---- the table-level calls ----------------------------------------------- */
+
+/* Writes text to a new file under /tmp; path receives its name (unlink it). */
+static void write_temp(char *path, size_t size, const char *text)
+{
+    snprintf(path, size, "/tmp/ics_test_spc_XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+/* What a writer wrote, NUL-terminated, in buf. */
+static void written(int (*writer)(const struct ics_spc_result *, FILE *, struct ics_error *),
+                    const struct ics_spc_result *res, char *buf, size_t size)
+{
+    struct ics_error err = {0};
+    FILE *f = ics_tempfile(&err);
+    CHECK_INT(writer(res, f, &err), ICS_OK);
+    rewind(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void collect(void *ctx, const char *text)
+{
+    char *buf = ctx;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 4096 - n, "%s\n", text);
+}
+
+/* Rows in file order (line 1 the header): B line 2 ("1,234" is 1234), A lines 3-6 out of date
+ * order with per-row targets (NA on line 4; 12 and 10 differ, the latest row with one, 2024-01-03,
+ * says 10), A line 6 and C line 7 without a value. A sorted: 1, 3, 5: mean 3, moving ranges 2 and 2
+ * (mR-bar 2, none screened), UPL 3 + 2.66 x 2 = 8.32 < target 10, higher is better:
+ * consistent_fail. B is a single point (limits empty), C is left out. The rebase date 2023-06-01
+ * is on no point. */
+static const char TABLE[] = "series,date,value,target\n"
+                            "B,2024-01-01,\"1,234\",\n"
+                            "A,2024-01-03,5,10\n"
+                            "A,2024-01-01,1,NA\n"
+                            "A,2024-01-02,3,12\n"
+                            "A,2024-01-04,NA,\n"
+                            "C,2024-01-01,,\n";
+
+static void test_table(void)
+{
+    char path[64];
+    write_temp(path, sizeof path, TABLE);
+    struct ics_spc_table_options cols;
+    ics_spc_table_options_init(&cols);
+    cols.value = "value";
+    cols.series = "series";
+    cols.target = "target";
+    struct ics_spc_run_options ro;
+    ics_spc_run_options_init(&ro);
+    CHECK_INT(ro.spc.direction, ICS_SPC_INCREASE);
+    CHECK_INT(ro.spc.short_threshold, 13);
+    const int32_t rebase[1] = {ics_date_from_ymd(2023, 6, 1)};
+    ro.rebase = rebase;
+    ro.nrebase = 1;
+    struct ics_error err = {0};
+    struct ics_spc_input *in = NULL;
+    struct ics_spc_result *res = NULL;
+    CHECK_INT(ics_spc_read_table(path, &cols, &in, &err), ICS_OK);
+    CHECK_INT(ics_spc_run(in, &ro, &res, &err), ICS_OK);
+    unlink(path);
+    if (!res)
+        return;
+    const struct ics_spc_totals *t = ics_spc_result_totals(res);
+    CHECK_INT(t->rows, 6);
+    CHECK_INT(t->series, 3);
+    CHECK_INT(t->charted, 2);
+    CHECK_INT(t->rows_missing, 2);
+    CHECK_INT(t->rebase_unused, 1);
+    const struct ics_spc_series *b = ics_spc_result_series(res, 0), *a = ics_spc_result_series(res, 1),
+                                *c = ics_spc_result_series(res, 2);
+    CHECK(ics_spc_result_series(res, 3) == NULL);
+    CHECK_STR(b->name, "B");
+    CHECK_STR(a->name, "A");
+    CHECK_STR(c->name, "C");
+    CHECK_INT(b->n, 1);
+    CHECK(b->points[0].value == 1234);
+    CHECK_INT(a->n, 3);
+    CHECK(a->points[0].value == 1 && a->points[1].value == 3 && a->points[2].value == 5);
+    CHECK(a->summary.mean == 3);
+    CHECK_NEAR(a->summary.upl, 8.32, 1e-12);
+    CHECK(a->has_target && a->target == 10 && a->target_varies);
+    CHECK_INT(a->summary.assurance, ICS_SPC_ASSURANCE_FAIL);
+    CHECK_INT(a->missing, 1);
+    CHECK_INT(a->first_missing_line, 6);
+    CHECK(c->skipped && c->n == 0 && c->missing == 1);
+    CHECK_STR(ics_spc_result_table(res)->value, "value");
+    CHECK_STR(ics_spc_result_table(res)->date, "date");
+
+    char notes[4096] = "";
+    ics_spc_result_notes(res, collect, notes);
+    CHECK_STR(notes, "series 'B': a segment has a single point: no moving range, limits empty\n"
+                     "series 'B': 1 segment of fewer than 13 points: trial limits\n"
+                     "series 'A': 1 row with no value left out (first at line 6)\n"
+                     "series 'A': 1 segment of fewer than 13 points: trial limits\n"
+                     "series 'A': the target varies; the latest one (10) is judged\n"
+                     "series 'C': no row has a value (1 missing): left out\n"
+                     "rebase date 2023-06-01 is not a date of any series: ignored\n");
+
+    char buf[8192];
+    written(ics_spc_write_csv, res, buf, sizeof buf);
+    CHECK(starts_with(buf, "series,date,value,segment,mean,lpl,upl,lower_2sigma,upper_2sigma,rule,point_type\n"
+                           "B,2024-01-01,1234,1,1234,,,,,,common_cause\nA,2024-01-01,1,1,3,"));
+    written(ics_spc_write_summary_csv, res, buf, sizeof buf);
+    CHECK(starts_with(buf, "series,n,mean,lpl,upl,variation_icon,assurance_icon,short_warning\n"
+                           "B,1,1234,,,common_cause,,true\nA,3,3,"));
+    CHECK(strstr(buf, "\nC,") == NULL);
+    written(ics_spc_write_summary_json, res, buf, sizeof buf);
+    CHECK(strstr(buf, "{\"value\":\"value\",\"series\":[{\"series\":\"B\",\"n\":1,\"points\":1,\"segments\":1,"
+                      "\"mean\":1234,\"lpl\":null,\"upl\":null,") == buf);
+    CHECK(strstr(buf, "\"data\"") == NULL);
+    written(ics_spc_write_json, res, buf, sizeof buf);
+    CHECK(strstr(buf, "\"data\":[{\"date\":\"2024-01-01\",\"value\":1234,\"segment\":1,\"mean\":1234,") != NULL);
+    ics_spc_result_free(res);
+}
+
+/* Reads one table and returns the status; the message in msg. */
+static int read_fails(const char *text, const struct ics_spc_table_options *cols, char *msg, size_t size)
+{
+    char path[64];
+    write_temp(path, sizeof path, text);
+    struct ics_error err = {0};
+    struct ics_spc_input *in = NULL;
+    int rc = ics_spc_read_table(path, cols, &in, &err);
+    if (!rc) {
+        struct ics_spc_result *res = NULL;
+        struct ics_spc_run_options ro;
+        ics_spc_run_options_init(&ro);
+        rc = ics_spc_run(in, &ro, &res, &err);
+        ics_spc_result_free(res);
+    }
+    unlink(path);
+    /* the message without the temporary file's name */
+    const char *m = strncmp(err.message, path, strlen(path)) == 0 ? err.message + strlen(path) : err.message;
+    snprintf(msg, size, "%s", m);
+    return rc;
+}
+
+static void test_table_errors(void)
+{
+    struct ics_spc_table_options cols;
+    ics_spc_table_options_init(&cols);
+    cols.value = "value";
+    char msg[ICS_ERROR_MESSAGE_MAX];
+    /* the one number grammar: hex, infinities and misplaced commas are not numbers */
+    CHECK_INT(read_fails("date,value\n2024-01-01,1\n2024-01-02,0x1p3\n", &cols, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":3:2: '0x1p3' is not a number");
+    CHECK_INT(read_fails("date,value\n2024-01-01,-inf\n", &cols, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:2: '-inf' is not a number");
+    CHECK_INT(read_fails("date,value\n2024-01-01,\"12,34\"\n", &cols, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_INT(read_fails("date,value\n2024-01-01, 1e999 \n", &cols, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:2: '1e999' is not a number");
+    /* "NaN" is one of the spellings of a missing value, not a number */
+    CHECK_INT(read_fails("date,value\n2024-01-01,NaN\n2024-01-02,2\n", &cols, msg, sizeof msg), ICS_OK);
+    CHECK_INT(read_fails("day,value\n2024-01-01,1\n", &cols, msg, sizeof msg), ICS_ERR_MISSING_COLUMN);
+    CHECK_STR(msg, ": no date column in the header (looked for date, period_start, period, week_start and month)");
+    CHECK(strstr(msg, "--") == NULL);   /* library messages name no command-line flag */
+    CHECK_INT(read_fails("date,value\n", &cols, msg, sizeof msg), ICS_ERR_EMPTY);
+    CHECK_INT(read_fails("date,value\n2024-01-02,1\n02/01/2024,2\n", &cols, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ": series 'value': duplicate date 2024-01-02");
+    cols.target = "goal";
+    CHECK_INT(read_fails("date,value,goal\n2024-01-01,1,0x10\n", &cols, msg, sizeof msg), ICS_ERR_PARSE);
+    CHECK_STR(msg, ":2:3: target '0x10' is not a number");
+    cols.target = "aim";
+    CHECK_INT(read_fails("date,value,goal\n2024-01-01,1,2\n", &cols, msg, sizeof msg), ICS_ERR_MISSING_COLUMN);
+    CHECK_STR(msg, ": no column 'aim' in the header");
+    cols.value = NULL;
+    CHECK_INT(read_fails("date,value\n2024-01-01,1\n", &cols, msg, sizeof msg), ICS_ERR_USAGE);
+}
+
+static void test_table_allocation_failures(void)
+{
+    /* read, run and write with every allocation failing in turn: ICS_ERR_NOMEM, nothing leaked */
+    char path[64];
+    write_temp(path, sizeof path, TABLE);
+    struct ics_spc_table_options cols;
+    ics_spc_table_options_init(&cols);
+    cols.value = "value";
+    cols.series = "series";
+    cols.target = "target";
+    struct ics_spc_run_options ro;
+    ics_spc_run_options_init(&ro);
+    const int32_t rebase[2] = {ics_date_from_ymd(2024, 1, 3), ics_date_from_ymd(2023, 6, 1)};
+    ro.rebase = rebase;
+    ro.nrebase = 2;
+    struct ics_error err = {0};
+    FILE *sink = ics_tempfile(&err);
+    int ok = 0;
+    for (long k = 0; k < 200 && !ok; k++) {
+        struct ics_spc_input *in = NULL;
+        struct ics_spc_result *res = NULL;
+        ics_alloc_fail_after(k);
+        int rc = ics_spc_read_table(path, &cols, &in, &err);
+        if (!rc)
+            rc = ics_spc_run(in, &ro, &res, &err);
+        if (!rc)
+            rc = ics_spc_write_json(res, sink, &err);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK)
+            ok = 1;
+        else
+            CHECK_INT(rc, ICS_ERR_NOMEM);
+        ics_spc_result_free(res);
+    }
+    CHECK(ok);
+    fclose(sink);
+    unlink(path);
+}
+
 int main(void)
 {
     RUN(test_snapshot_rnorm20);
@@ -607,5 +832,8 @@ int main(void)
     RUN(test_trend_label_tie);
     RUN(test_r_numerics);
     RUN(test_allocation_failures);
+    RUN(test_table);
+    RUN(test_table_errors);
+    RUN(test_table_allocation_failures);
     return TEST_SUMMARY("spc");
 }

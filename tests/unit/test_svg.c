@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "ics/chart.h"
@@ -26,7 +27,7 @@ static char *capture(void (*fn)(FILE *, const void *), const void *arg)
 static void num_writer(FILE *f, const void *arg)
 {
     const double *v = arg;
-    svg_num(f, *v);
+    icsi_svg_num(f, *v);
 }
 
 static void test_num(void)
@@ -42,7 +43,7 @@ static void test_num(void)
 
 static void text_writer(FILE *f, const void *arg)
 {
-    svg_text_escaped(f, arg);
+    icsi_svg_text_escaped(f, arg);
 }
 
 static void test_escape(void)
@@ -56,21 +57,21 @@ static void test_nice_axis(void)
 {
     double lo = 3.2, hi = 47.9;
     int dec;
-    double step = svg_nice_axis(&lo, &hi, 6, &dec);
+    double step = icsi_svg_nice_axis(&lo, &hi, 6, &dec);
     CHECK_NEAR(step, 10, 0);
     CHECK_NEAR(lo, 0, 0);
     CHECK_NEAR(hi, 50, 0);
     CHECK_INT(dec, 0);
     lo = 0.11;
     hi = 0.19;
-    step = svg_nice_axis(&lo, &hi, 6, &dec);
+    step = icsi_svg_nice_axis(&lo, &hi, 6, &dec);
     CHECK_NEAR(step, 0.02, 1e-15);
     CHECK_INT(dec, 2);
     lo = hi = 5;   /* a flat series still gets an axis */
-    svg_nice_axis(&lo, &hi, 6, &dec);
+    icsi_svg_nice_axis(&lo, &hi, 6, &dec);
     CHECK(lo < 5 && hi > 5);
     char b[32];
-    svg_format_tick(-0.0001, 2, b, sizeof b);
+    icsi_svg_format_tick(-0.0001, 2, b, sizeof b);
     CHECK_STR(b, "0.00");
 }
 
@@ -134,7 +135,7 @@ static void test_funnel_chart(void)
     ics_funnel_options_init(&o);
     struct ics_funnel_group *g = NULL;
     size_t ng;
-    struct ics_funnel_result res;
+    struct ics_funnel_summary res;
     struct ics_error err = {0};
     CHECK_INT(ics_funnel_aggregate(rows, 4, &g, &ng, &err), 0);
     CHECK_INT(ics_funnel_compute(g, ng, &o, &res, &err), 0);
@@ -151,6 +152,79 @@ static void test_funnel_chart(void)
     ics_free(g);
 }
 
+
+static void test_spc_file_names(void)
+{
+    /* Series names as file names: letters, digits, '.', '-', '_' kept, the rest (and a leading
+     * dot) '_'; a name that cleans up like an earlier one gets "_N", N its series number. */
+    char path[] = "/tmp/ics_test_svg_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("ward,date,beds\na/b,2024-01-01,1\na_b,2024-01-01,2\n.x,2024-01-01,3\n,2024-01-01,4\n"
+          "R-1.b,2024-01-01,5\nQ,2024-01-01,NA\n",
+          f);
+    fclose(f);
+    struct ics_spc_table_options cols;
+    ics_spc_table_options_init(&cols);
+    cols.value = "beds";
+    cols.series = "ward";
+    struct ics_spc_run_options ro;
+    ics_spc_run_options_init(&ro);
+    struct ics_error err = {0};
+    struct ics_spc_input *in = NULL;
+    struct ics_spc_result *res = NULL;
+    CHECK_INT(ics_spc_read_table(path, &cols, &in, &err), 0);
+    CHECK_INT(ics_spc_run(in, &ro, &res, &err), 0);
+    unlink(path);
+    if (!res)
+        return;
+    const char *want[5] = {"a_b.svg", "a_b_2.svg", "_x.svg", "_.svg", "R-1.b.svg"};
+    for (size_t i = 0; i < 5; i++) {
+        char name[256];
+        ics_svg_spc_file_name(res, i, name, sizeof name);
+        CHECK_STR(name, want[i]);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    ics_svg_spc_series(m, res, 1);
+    fclose(m);
+    CHECK(strstr(buf, "<title>a_b</title>") != NULL);
+    CHECK(strstr(buf, "beds: XmR chart, mean and process limits") != NULL);
+    free(buf);
+    ics_spc_result_free(res);
+}
+
+static void test_funnel_result_chart(void)
+{
+    /* The chart of a run is titled after its columns; the y label names the multiplier. */
+    char path[] = "/tmp/ics_test_svg_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("trust,deaths,expected\na,30,20\nb,10,15\nc,60,40\nd,3,12\n", f);
+    fclose(f);
+    struct ics_funnel_table_options cols = {.group = "trust", .numerator = "deaths", .denominator = "expected"};
+    struct ics_funnel_options o;
+    ics_funnel_options_init(&o);
+    o.multiplier = 100;
+    struct ics_error err = {0};
+    struct ics_funnel_input *in = NULL;
+    struct ics_funnel_result *res = NULL;
+    CHECK_INT(ics_funnel_read_table(path, &cols, &in, &err), 0);
+    CHECK_INT(ics_funnel_run(in, &o, &res, &err), 0);
+    unlink(path);
+    if (!res)
+        return;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    CHECK_INT(ics_svg_funnel_result(m, res), 0);
+    fclose(m);
+    CHECK(strstr(buf, "<title>deaths / expected by trust</title>") != NULL);
+    CHECK(strstr(buf, ">standardised ratio (x 100)</text>") != NULL);
+    CHECK(strstr(buf, ">expected</text>") != NULL);
+    free(buf);
+    ics_funnel_result_free(res);
+}
+
 int main(void)
 {
     RUN(test_num);
@@ -158,5 +232,7 @@ int main(void)
     RUN(test_nice_axis);
     RUN(test_spc_chart);
     RUN(test_funnel_chart);
+    RUN(test_spc_file_names);
+    RUN(test_funnel_result_chart);
     return TEST_SUMMARY("svg");
 }
