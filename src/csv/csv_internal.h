@@ -108,6 +108,8 @@ struct part {
     char first_reason[512];
     /* rejects: part 0 writes through; later parts spool */
     FILE *spool;
+    int spool_failed;            /* the spool could not be made: spool_err says why */
+    struct ics_error spool_err;
     long line_base;              /* absolute line of `start`, when known (part 0) */
     int direct;                  /* write rejects straight to the file */
     long cur_line;               /* local line of the row being processed */
@@ -131,7 +133,11 @@ struct ics_csv_scan {
 /* Writes one line,reason,raw row of the rejects file. */
 void icsi_csv_write_reject(FILE *f, long line, const char *reason, const char *raw, size_t raw_len);
 /* Copies a later part's spooled rejects to the rejects file with absolute line
- * numbers (base + local line), then closes the spool. */
-int icsi_csv_copy_spool(struct part *pt, FILE *out, long base, struct ics_error *err, const char *label);
+ * numbers (base + local line), then closes the spool. A spool that could not
+ * be made or written is an error (its rows would be lost). */
+int icsi_csv_copy_spool(struct part *pt, FILE *out, long base, struct ics_error *err);
+/* Flushes the rejects file and checks that every write to it succeeded;
+ * ICS_ERR_IO naming the file (opt->rejects_name) when one failed. err may be NULL. */
+int icsi_csv_rejects_flush(const struct ics_csv_scan_options *opt, struct ics_error *err);
 
 #endif

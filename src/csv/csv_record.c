@@ -3,9 +3,10 @@
  *
  * Fast path: find the line end with memchr, check the line for a quote with
  * memchr, and if there is none split it on commas in place (fields point into
- * the mapping, nothing is copied). Slow path, only for lines with a quote: a
- * small RFC 4180 state machine that may run over several physical lines and
- * unescapes quoted fields into a scratch buffer.
+ * the mapping, nothing is copied). Slow path, only for lines with a quote (or
+ * a NUL byte, which it notes in row->has_nul): a small RFC 4180 state machine
+ * that may run over several physical lines and unescapes quoted fields into a
+ * scratch buffer.
  *
  * The scan splits a memory-mapped file into one part per thread at line
  * boundaries. A line boundary is not always a record boundary (a quoted field
@@ -62,6 +63,10 @@ void icsi_csv_splitter_release(struct splitter *sp)
 
 static int scratch_put(struct splitter *sp, const char *s, size_t n)
 {
+    /* Nothing to add (an empty quoted field ""): the scratch buffer may not
+     * exist yet, and memcpy to a null pointer is undefined even for 0 bytes. */
+    if (n == 0)
+        return 0;
     if (sp->scratch_len + n > sp->scratch_cap) {
         size_t cap = sp->scratch_cap ? sp->scratch_cap : 256;
         while (cap < sp->scratch_len + n)
@@ -150,11 +155,12 @@ static int parse_quoted(struct splitter *sp, const char *p, const char *end, int
         }
         int stored = n < want ? n : want;
         for (int i = 0; i < stored; i++)
-            sp->fields[i].ptr = sp->scratch + sp->offsets[i];
+            sp->fields[i].ptr = sp->scratch ? sp->scratch + sp->offsets[i] : p;   /* every field empty: no scratch */
         row->fields = sp->fields;
         row->nfields = stored;
         row->raw = p;
         row->raw_len = (size_t)(raw_end - p);
+        row->has_nul = memchr(p, '\0', row->raw_len) != NULL;
         *newlines = nl;
         return PARSE_ROW;
     }
@@ -163,15 +169,16 @@ static int parse_quoted(struct splitter *sp, const char *p, const char *end, int
 #if defined(__SSE2__)
 /*
  * The fast path with SSE2: one pass classifies 32 bytes at a time into
- * commas, line ends and quotes, and fields are cut at the comma bits. Returns
- * 1 with the row split, 0 when the line holds a quote (the caller takes the
- * slow path), or -1 when fewer than 32 bytes remain before the line end is
+ * commas, line ends and quotes (or NULs), and fields are cut at the comma
+ * bits. Returns 1 with the row split, 0 when the line holds a quote or a NUL
+ * (the caller takes the slow path), or -1 when fewer than 32 bytes remain before the line end is
  * found (the caller takes the scalar path; never reads past `end`).
  */
 static int split_sse2(struct splitter *sp, const char *p, const char *end, int want, struct ics_csv_row *row,
                       const char **next, long *newlines)
 {
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"');
+    const __m128i nul = _mm_setzero_si128();
     struct ics_csv_field *f = sp->fields;
     const char *s = p, *field_start = p;
     int n = 0;
@@ -183,8 +190,10 @@ static int split_sse2(struct splitter *sp, const char *p, const char *end, int w
                       (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, comma)) << 16;
         uint32_t mn = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, lf)) |
                       (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, lf)) << 16;
-        uint32_t mq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, quote)) |
-                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, quote)) << 16;
+        /* a quote or a NUL byte: the slow path (which notes the NUL) */
+        uint32_t mq = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v0, quote), _mm_cmpeq_epi8(v0, nul))) |
+                      (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v1, quote), _mm_cmpeq_epi8(v1, nul)))
+                          << 16;
         uint32_t before = mn ? (mn & (0u - mn)) - 1 : 0xFFFFFFFFu;   /* bits before the line end */
         if (mq & before)
             return 0;
@@ -215,6 +224,7 @@ static int split_sse2(struct splitter *sp, const char *p, const char *end, int w
             row->nfields = n;
             row->raw = p;
             row->raw_len = content_len;
+            row->has_nul = 0;
             *next = nl + 1;
             *newlines = 1;
             return 1;
@@ -248,7 +258,7 @@ int icsi_csv_parse_record(struct splitter *sp, const char *p, const char *end, i
     if (content_len > 0 && p[content_len - 1] == '\r')
         content_len--;
     const char *content_end = p + content_len;
-    if (memchr(p, '"', content_len))
+    if (memchr(p, '"', content_len) || memchr(p, '\0', content_len))
         return parse_quoted(sp, p, end, at_eof, want, row, next, newlines);
 
     int n = 0;
@@ -278,6 +288,7 @@ int icsi_csv_parse_record(struct splitter *sp, const char *p, const char *end, i
     row->nfields = n;
     row->raw = p;
     row->raw_len = content_len;
+    row->has_nul = 0;
     *next = nl ? nl + 1 : end;
     *newlines = nl ? 1 : 0;
     return PARSE_ROW;

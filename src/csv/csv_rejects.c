@@ -5,6 +5,7 @@
  * earlier part's line count is known, so memory stays constant however many
  * rows are rejected.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,9 +47,13 @@ void ics_csv_reject(struct ics_csv_row *row, int column, const char *fmt, ...)
         return;
     }
     if (!pt->spool) {
-        pt->spool = tmpfile();
-        if (!pt->spool)
-            return;   /* counted; the scan reports the spool failure at the end */
+        if (pt->spool_failed)
+            return;
+        pt->spool = ics_tempfile(&pt->spool_err);
+        if (!pt->spool) {
+            pt->spool_failed = 1;   /* counted; the scan fails with spool_err when it is done */
+            return;
+        }
     }
     int64_t line = pt->cur_line;
     uint32_t rlen = (uint32_t)strlen(reason);
@@ -60,14 +65,23 @@ void ics_csv_reject(struct ics_csv_row *row, int column, const char *fmt, ...)
     fwrite(row->raw, 1, row->raw_len, pt->spool);
 }
 
-int icsi_csv_copy_spool(struct part *pt, FILE *out, long base, struct ics_error *err, const char *label)
+int icsi_csv_copy_spool(struct part *pt, FILE *out, long base, struct ics_error *err)
 {
+    const char *label = pt->scan->src.label;
+    if (pt->spool_failed)
+        return ics_error_set(err, pt->spool_err.code ? pt->spool_err.code : ICS_ERR_IO,
+                             "cannot keep the rejected rows of %s: %s", label, pt->spool_err.message);
     if (!pt->spool)
         return ICS_OK;
+    int rc = ICS_OK;
+    if (fflush(pt->spool) != 0 || ferror(pt->spool)) {
+        rc = ics_error_set(err, ICS_ERR_IO, "cannot write the temporary file of rejected rows of %s: %s", label,
+                           strerror(errno ? errno : EIO));
+        goto out;
+    }
     rewind(pt->spool);
     char *buf = NULL;
     size_t cap = 0;
-    int rc = ICS_OK;
     for (;;) {
         int64_t line;
         uint32_t rlen;
@@ -96,10 +110,26 @@ int icsi_csv_copy_spool(struct part *pt, FILE *out, long base, struct ics_error 
         buf[rlen] = '\0';
         icsi_csv_write_reject(out, base + (long)line, buf, buf + rlen + 1, (size_t)raw_len);
     }
+    if (!rc && ferror(pt->spool))
+        rc = ics_error_set(err, ICS_ERR_IO, "cannot read the temporary file of rejected rows of %s", label);
     ics_free(buf);
+out:
     fclose(pt->spool);
     pt->spool = NULL;
     return rc;
+}
+
+int icsi_csv_rejects_flush(const struct ics_csv_scan_options *opt, struct ics_error *err)
+{
+    errno = 0;
+    int bad = fflush(opt->rejects) != 0;
+    int e = errno;
+    if (!bad && !ferror(opt->rejects))
+        return ICS_OK;
+    const char *why = strerror(e ? e : EIO);
+    if (opt->rejects_name)
+        return ics_error_set(err, ICS_ERR_IO, "cannot write the rejects file '%s': %s", opt->rejects_name, why);
+    return ics_error_set(err, ICS_ERR_IO, "cannot write the rejects file: %s", why);
 }
 
 void ics_csv_write_field(FILE *f, const char *s, size_t len)

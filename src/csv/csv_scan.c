@@ -109,6 +109,7 @@ static void part_reset(struct part *pt)
     pt->stopped = pt->abandoned = 0;
     pt->fatal = 0;
     pt->have_first = 0;
+    pt->spool_failed = 0;
     if (pt->spool) {
         fclose(pt->spool);
         pt->spool = NULL;
@@ -206,23 +207,10 @@ static int scan_stream(struct ics_csv_scan *s, const struct ics_csv_scan_options
     return ICS_OK;
 }
 
-int ics_csv_scan_run(struct ics_csv_scan *s, const struct ics_csv_scan_options *opt,
-                     struct ics_csv_scan_result *result, struct ics_error *err)
+/* Splits the data into parts at line ends (small inputs get one part) and
+ * readies each part; returns the number of parts, or -1 when out of memory. */
+static int start_parts(struct ics_csv_scan *s, const struct ics_csv_scan_options *opt)
 {
-    memset(result, 0, sizeof *result);
-    if (!opt->row || !opt->workers || opt->threads < 1 || opt->want_fields < 1)
-        return ics_error_set(err, ICS_ERR_INTERNAL, "scan options incomplete");
-    s->opt = opt;
-    if (opt->rejects)
-        fputs("line,reason,raw\n", opt->rejects);
-    if (!s->src.mapped) {
-        if (s->runs++ > 0)
-            return ics_error_set(err, ICS_ERR_INTERNAL, "%s cannot be read twice", s->src.label);
-        return scan_stream(s, opt, result, err);
-    }
-    s->runs++;
-
-    /* Split the data into parts at line ends; small inputs get one part. */
     const char *data = s->src.data + s->src.data_start;
     const char *end = s->src.data + s->src.len;
     size_t len = (size_t)(end - data);
@@ -254,9 +242,14 @@ int ics_csv_scan_run(struct ics_csv_scan *s, const struct ics_csv_scan_options *
         pt->direct = k == 0;
         pt->line_base = s->src.data_line;
         if (icsi_csv_splitter_reserve(&pt->sp, opt->want_fields))
-            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", s->src.label);
+            return -1;
     }
+    return n;
+}
 
+/* Parses every part, parts 1.. on their own threads. */
+static void parse_parts(struct ics_csv_scan *s, int n)
+{
     pthread_t threads[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int k = 1; k < n; k++) {
@@ -270,13 +263,18 @@ int ics_csv_scan_run(struct ics_csv_scan *s, const struct ics_csv_scan_options *
         else
             part_parse(&s->parts[k], s->parts[k].start);   /* no thread: do it here */
     }
+}
 
-    /* Check each part began on a record boundary; redo the ones that did not
-     * (or that gave up because an earlier part stopped first). A stop seen so
-     * far may have come from a part that is about to be redone. */
+/* Checks each part began on a record boundary and redoes the ones that did
+ * not (or that gave up because an earlier part stopped first); then, in file
+ * order, makes line numbers absolute, adds up the counts and copies the
+ * spooled rejects out. A stop seen so far may have come from a part that is
+ * about to be redone. */
+static int settle_parts(struct ics_csv_scan *s, int n, struct ics_csv_scan_result *result, struct ics_error *err)
+{
+    const struct ics_csv_scan_options *opt = s->opt;
     atomic_store(&s->stop_before, INT_MAX);
     long base = s->src.data_line;
-    int rc = ICS_OK;
     for (int k = 0; k < n; k++) {
         struct part *pt = &s->parts[k];
         if (k > 0) {
@@ -293,32 +291,54 @@ int ics_csv_scan_run(struct ics_csv_scan *s, const struct ics_csv_scan_options *
             }
         }
         pt->line_base = base;
-        if (pt->fatal) {
-            rc = icsi_csv_parse_error(err, pt->fatal, s->src.label, base + pt->fatal_line);
-            break;
-        }
+        if (pt->fatal)
+            return icsi_csv_parse_error(err, pt->fatal, s->src.label, base + pt->fatal_line);
         result->rows += pt->rows;
         result->rejected += pt->rejected;
         if (opt->rejects && k > 0) {
-            int crc = icsi_csv_copy_spool(pt, opt->rejects, base, err, s->src.label);
-            if (crc) {
-                rc = crc;
-                break;
-            }
+            int rc = icsi_csv_copy_spool(pt, opt->rejects, base, err);
+            if (rc)
+                return rc;
         }
         if (pt->stopped) {
             if (pt->have_first)
-                rc = ics_error_at(err, ICS_ERR_PARSE, s->src.label, base + pt->first_line, pt->first_column,
-                                  "%s", pt->first_reason);
-            else
-                rc = ics_error_set(err, ICS_ERR_FAILED, "%s: the scan was stopped", s->src.label);
-            break;
+                return ics_error_at(err, ICS_ERR_PARSE, s->src.label, base + pt->first_line, pt->first_column,
+                                    "%s", pt->first_reason);
+            return ics_error_set(err, ICS_ERR_FAILED, "%s: the scan was stopped", s->src.label);
         }
         base += pt->lines;
     }
+    return ICS_OK;
+}
+
+static int scan_mapped(struct ics_csv_scan *s, const struct ics_csv_scan_options *opt,
+                       struct ics_csv_scan_result *result, struct ics_error *err)
+{
+    int n = start_parts(s, opt);
+    if (n < 0)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", s->src.label);
+    parse_parts(s, n);
+    int rc = settle_parts(s, n, result, err);
     result->bytes = s->src.len;
     result->threads_used = n;
-    if (!rc && opt->rejects && ferror(opt->rejects))
-        rc = ics_error_set(err, ICS_ERR_IO, "error writing the rejects file");
     return rc;
+}
+
+int ics_csv_scan_run(struct ics_csv_scan *s, const struct ics_csv_scan_options *opt,
+                     struct ics_csv_scan_result *result, struct ics_error *err)
+{
+    memset(result, 0, sizeof *result);
+    if (!opt->row || !opt->workers || opt->threads < 1 || opt->want_fields < 1)
+        return ics_error_set(err, ICS_ERR_INTERNAL, "scan options incomplete");
+    s->opt = opt;
+    if (!s->src.mapped && s->runs > 0)
+        return ics_error_set(err, ICS_ERR_INTERNAL, "%s cannot be read twice", s->src.label);
+    s->runs++;
+    if (opt->rejects)
+        fputs("line,reason,raw\n", opt->rejects);
+    int rc = s->src.mapped ? scan_mapped(s, opt, result, err) : scan_stream(s, opt, result, err);
+    /* Every write of the rejects file is checked, buffered ones included. A
+     * stop (--strict) or a parse error is the more useful message. */
+    int wrc = opt->rejects ? icsi_csv_rejects_flush(opt, rc ? NULL : err) : ICS_OK;
+    return rc ? rc : wrc;
 }
