@@ -42,6 +42,7 @@ extern const char *const *const icsi_beds_column_aliases[NCOLS];
 
 struct config {
     int col[NCOLS];
+    const char *col_name[NCOLS];   /* the header's names (the scan's, valid during the run) */
     int want;
     int pass;                 /* 1: find period / trim points; 2: count */
     int strict;
@@ -118,7 +119,8 @@ struct spill_record {
 #define SPILL_BUFFER (1 << 20)
 
 struct spill {
-    int fd;                    /* -1: not spilling */
+    FILE *file;                /* from ics_tempfile; NULL: not spilling */
+    int fd;                    /* its descriptor (-1: not spilling), used with read(2) and write(2) only */
     unsigned char *buf;
     size_t len;
     uint64_t records;
@@ -178,7 +180,16 @@ void *icsi_beds_replay_spill(void *p);
 int icsi_beds_derive_trimpoints(struct worker *workers, int n, int32_t bucket, struct ics_trimpoints **out,
                                 struct ics_error *err);
 
-/* ---- the output rows (beds_rows.c) ------------------------------------------ */
+/* ---- the result (beds_run.c, beds_rows.c) ----------------------------------- */
+
+struct ics_beds_result {
+    struct ics_beds_summary s;
+    struct ics_beds_row *rows;   /* s.rows code rows, then (series) s.periods total rows */
+    struct ics_beds_row total;
+    const struct ics_trimpoints *trimpoints;   /* those used (owned by the result when derived) */
+    struct ics_trimpoints *owned_trimpoints;
+    struct ics_arena arena;      /* the rows' codes and names */
+};
 
 /* Builds the output rows from the merged groups. */
 int icsi_beds_build_rows(struct ics_beds_result *res, const struct ics_beds_options *opt, const struct config *cfg,

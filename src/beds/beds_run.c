@@ -1,5 +1,4 @@
 /* ics_beds_run: the options, one or two passes over the spells, the result. */
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,255 +23,39 @@ const char *ics_beds_level_name(int level)
     return level >= 0 && level < 5 ? level_names[level] : "?";
 }
 
-/* ---- the run --------------------------------------------------------------- */
+/* ---- options and the result ------------------------------------------------ */
 
-static const char *temp_dir(void)
+void ics_beds_options_init(struct ics_beds_options *opt)
 {
-    const char *dir = getenv("TMPDIR");
-    return dir && *dir ? dir : "/tmp";
+    memset(opt, 0, sizeof *opt);
+    opt->level = ICS_BEDS_PROVIDER;
+    opt->from = opt->to = ICS_DATE_NONE;
+    opt->series = ICS_SERIES_NONE;
 }
 
-/* An unlinked temporary file, gone when closed. */
-static int open_temp(int *fd_out, struct ics_error *err)
+const struct ics_beds_summary *ics_beds_result_summary(const struct ics_beds_result *r)
 {
-    char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/ics-spill-XXXXXX", temp_dir());
-    int fd = mkstemp(tmpl);
-    if (fd < 0)
-        return ics_error_set(err, ICS_ERR_IO, "cannot create a temporary file in %s: %s", temp_dir(),
-                             strerror(errno));
-    unlink(tmpl);
-    *fd_out = fd;
-    return ICS_OK;
+    return &r->s;
 }
 
-/* A worker that ran out of memory stopped the scan: that, not the stop, is the error. */
-static int worker_failure(const struct worker *workers, int n, int rc, const char *path, struct ics_error *err)
+const struct ics_beds_row *ics_beds_result_row(const struct ics_beds_result *r, size_t i)
 {
-    for (int i = 0; i < n; i++)
-        if (workers[i].failed)
-            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", path);
-    return rc;
+    return i < r->s.rows ? &r->rows[i] : NULL;
 }
 
-int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
-                 struct ics_error *err)
+const struct ics_beds_row *ics_beds_result_total(const struct ics_beds_result *r)
 {
-    *out = NULL;
-    if (opt->level < ICS_BEDS_PROVIDER || opt->level > ICS_BEDS_NATION)
-        return ics_error_set(err, ICS_ERR_USAGE, "unknown level");
-    if ((opt->from == ICS_DATE_NONE) != (opt->to == ICS_DATE_NONE))
-        return ics_error_set(err, ICS_ERR_USAGE, "--from and --to go together");
-    if (opt->from != ICS_DATE_NONE && opt->from > opt->to)
-        return ics_error_set(err, ICS_ERR_USAGE, "--from is after --to");
-    if (opt->level >= ICS_BEDS_ICB && !opt->geography)
-        return ics_error_set(err, ICS_ERR_USAGE, "the %s level needs a geography lookup",
-                             ics_beds_level_name(opt->level));
+    return &r->total;
+}
 
-    struct ics_beds_result *res = ics_calloc(1, sizeof *res);
-    if (!res)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    ics_arena_init(&res->arena, 64 * 1024);
-    res->level = opt->level;
-    res->series = opt->series;
+const struct ics_beds_row *ics_beds_result_period_total(const struct ics_beds_result *r, size_t p)
+{
+    return p < r->s.periods ? &r->rows[r->s.rows + p] : NULL;
+}
 
-    struct config cfg = {0};
-    cfg.strict = opt->strict;
-    cfg.by_residence = opt->level != ICS_BEDS_PROVIDER;
-    cfg.period_known = opt->from != ICS_DATE_NONE;
-    cfg.from = opt->from;
-    cfg.to = opt->to;
-    cfg.need_histograms = opt->trimpoints == NULL;
-    cfg.has_flat_rate = opt->has_flat_rate;
-    cfg.flat_rate = opt->flat_rate_pence;
-
-    int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (threads < 1)
-        threads = 1;
-    if (threads > 64)
-        threads = 64;
-    struct worker *workers = ics_calloc((size_t)threads, sizeof *workers);
-    void **contexts = ics_calloc((size_t)threads, sizeof *contexts);
-    struct ics_csv_scan *scan = NULL;
-    int rc = ICS_OK;
-    if (!workers || !contexts) {
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    for (int i = 0; i < threads; i++) {
-        icsi_beds_worker_init(&workers[i], &cfg);
-        contexts[i] = &workers[i];
-    }
-
-    int two_passes = !cfg.period_known || cfg.need_histograms;
-    if (two_passes) {
-        for (int i = 0; i < threads; i++) {
-            workers[i].spill.buf = ics_malloc(SPILL_BUFFER);
-            if (!workers[i].spill.buf) {
-                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-                goto fail;
-            }
-            rc = open_temp(&workers[i].spill.fd, err);
-            if (rc)
-                goto fail;
-        }
-    }
-    rc = ics_csv_scan_open(path, strcmp(path, "-") == 0 ? "standard input" : path, &scan, err);
-    if (rc)
-        goto fail;
-    const struct ics_csv_header *h = ics_csv_scan_header(scan);
-    for (int k = 0; k < NCOLS; k++) {
-        cfg.col[k] = ics_csv_header_find(h, icsi_beds_column_aliases[k]);
-        int required = k != COL_LA || cfg.by_residence;
-        if (cfg.col[k] < 0 && required) {
-            rc = ics_error_at(err, ICS_ERR_MISSING_COLUMN, strcmp(path, "-") == 0 ? "standard input" : path, 1, 0,
-                              "missing column '%s' (also accepted: %s%s%s)", icsi_beds_column_aliases[k][0],
-                              icsi_beds_column_aliases[k][1], icsi_beds_column_aliases[k][2] ? ", " : "",
-                              icsi_beds_column_aliases[k][2] ? icsi_beds_column_aliases[k][2] : "");
-            goto fail;
-        }
-        if (cfg.col[k] < 0)
-            cfg.col[k] = cfg.col[COL_PROVIDER];   /* unused: the residence is not read at provider level */
-        if (cfg.col[k] + 1 > cfg.want)
-            cfg.want = cfg.col[k] + 1;
-    }
-
-    struct ics_csv_scan_result sr;
-    struct ics_csv_scan_options so = {
-        .threads = threads, .want_fields = cfg.want, .reset = icsi_beds_worker_reset, .workers = contexts,
-        .progress = opt->progress, .progress_ctx = opt->progress_ctx,
-    };
-    res->passes = 1;
-    if (two_passes) {
-        cfg.pass = 1;
-        so.row = icsi_beds_first_pass_row;
-        so.rejects = opt->rejects;
-        rc = ics_csv_scan_run(scan, &so, &sr, err);
-        rc = worker_failure(workers, threads, rc, path, err);
-        if (rc)
-            goto fail;
-        int32_t max_disc = INT32_MIN, max_adm = INT32_MIN;
-        for (int i = 0; i < threads; i++) {
-            if (workers[i].max_discharge > max_disc)
-                max_disc = workers[i].max_discharge;
-            if (workers[i].max_admission > max_adm)
-                max_adm = workers[i].max_admission;
-        }
-        int32_t bucket = 0;
-        if (!cfg.period_known) {
-            /* The financial year of the latest discharge; with only open
-             * spells, of the latest admission. */
-            int32_t anchor = max_disc != INT32_MIN ? max_disc : max_adm;
-            if (anchor == INT32_MIN)
-                anchor = 0;   /* no valid row at all: every row is rejected below */
-            ics_financial_year(anchor, &cfg.from, &cfg.to);
-            bucket = cfg.from;
-            res->period_from_data = 1;
-        }
-        if (cfg.need_histograms) {
-            rc = icsi_beds_derive_trimpoints(workers, threads, bucket, &res->owned_trimpoints, err);
-            if (rc)
-                goto fail;
-            res->trimpoints_derived = 1;
-        }
-        res->passes = 2;
-    }
-    if (!opt->trimpoints && !res->owned_trimpoints) {
-        res->owned_trimpoints = icsi_beds_trimpoints_new();   /* one pass: given period, rates only */
-        if (!res->owned_trimpoints) {
-            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
-    }
-    if (opt->rates_path) {
-        rc = ics_trimpoints_load_rates(opt->trimpoints ? opt->trimpoints : res->owned_trimpoints, opt->rates_path, err);
-        if (rc)
-            goto fail;
-    }
-    cfg.trim = opt->trimpoints ? opt->trimpoints : res->owned_trimpoints;
-    res->trimpoints = cfg.trim;
-    res->from = cfg.from;
-    res->to = cfg.to;
-    res->days = cfg.to - cfg.from + 1;
-    cfg.series = opt->series;
-    cfg.series_days = res->days;
-    cfg.pass = 2;
-    if (two_passes) {
-        /* the second pass replays the spill, one thread per worker */
-        pthread_t tids[64];
-        int started[64] = {0};
-        for (int i = 1; i < threads; i++)
-            started[i] = pthread_create(&tids[i], NULL, icsi_beds_replay_spill, &workers[i]) == 0;
-        icsi_beds_replay_spill(&workers[0]);
-        for (int i = 1; i < threads; i++) {
-            if (started[i])
-                pthread_join(tids[i], NULL);
-            else
-                icsi_beds_replay_spill(&workers[i]);
-        }
-        for (int i = 0; i < threads && !rc; i++)
-            if (workers[i].spill.write_failed)
-                rc = ics_error_set(err, ICS_ERR_IO, "cannot write or read the temporary spill file in %s",
-                                   temp_dir());
-        if (!rc)
-            rc = worker_failure(workers, threads, rc, path, err);
-        if (rc)
-            goto fail;
-    } else {
-        so.row = icsi_beds_count_row;
-        so.rejects = opt->rejects;
-        rc = ics_csv_scan_run(scan, &so, &sr, err);
-        rc = worker_failure(workers, threads, rc, path, err);
-        if (rc)
-            goto fail;
-    }
-    /* sr is the scan of the CSV: the only one, or the first pass before the replay */
-    res->read = sr.rows;
-    res->rejected = sr.rejected;
-    res->threads = sr.threads_used;
-    if (sr.rows == 0) {
-        rc = ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows",
-                           strcmp(path, "-") == 0 ? "standard input" : path);
-        goto fail;
-    }
-    for (int i = 0; i < threads; i++) {
-        res->used += workers[i].used;
-        res->open_spells += workers[i].open;
-        res->outside_period += workers[i].outside;
-        res->discharged_in_period += workers[i].in_period;
-        res->no_trimpoint += workers[i].no_trim;
-        res->excess_without_rate += workers[i].no_rate;
-    }
-    if (res->used + res->rejected != res->read) {
-        rc = ics_error_set(err, ICS_ERR_INTERNAL, "rows do not add up: read %llu, used %llu, rejected %llu",
-                           (unsigned long long)res->read, (unsigned long long)res->used,
-                           (unsigned long long)res->rejected);
-        goto fail;
-    }
-    rc = icsi_beds_build_rows(res, opt, &cfg, workers, threads, err);
-    if (rc)
-        goto fail;
-    for (int i = 0; i < threads; i++) {
-        icsi_beds_worker_release(&workers[i]);
-        icsi_beds_spill_close(&workers[i].spill);
-    }
-    ics_free(workers);
-    ics_free(contexts);
-    ics_csv_scan_close(scan);
-    *out = res;
-    return ICS_OK;
-
-fail:
-    if (workers)
-        for (int i = 0; i < threads; i++) {
-            icsi_beds_worker_release(&workers[i]);
-            icsi_beds_spill_close(&workers[i].spill);
-        }
-    ics_free(workers);
-    ics_free(contexts);
-    ics_csv_scan_close(scan);
-    ics_beds_result_free(res);
-    return rc;
+const struct ics_trimpoints *ics_beds_result_trimpoints(const struct ics_beds_result *r)
+{
+    return r->trimpoints;
 }
 
 void ics_beds_result_free(struct ics_beds_result *r)
@@ -282,4 +65,295 @@ void ics_beds_result_free(struct ics_beds_result *r)
     ics_trimpoints_free(r->owned_trimpoints);
     ics_arena_release(&r->arena);
     ics_free(r);
+}
+
+/* ---- the run --------------------------------------------------------------- */
+
+/* One run's working state, from the options to the result. */
+struct run {
+    const char *path;
+    const char *label;                 /* the input's name in messages */
+    const struct ics_beds_options *opt;
+    struct ics_beds_result *res;
+    struct config cfg;
+    int threads;
+    struct worker *workers;
+    void **contexts;
+    struct ics_csv_scan *scan;
+    struct ics_csv_scan_options so;
+    struct ics_csv_scan_result sr;     /* the scan of the CSV: the only one, or the first of two passes */
+    int two_passes;
+};
+
+static const char *temp_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+/* A worker that ran out of memory stopped the scan: that, not the stop, is the error. */
+static int worker_failure(const struct run *r, int rc, struct ics_error *err)
+{
+    for (int i = 0; i < r->threads; i++)
+        if (r->workers[i].failed)
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory reading %s", r->path);
+    return rc;
+}
+
+static int check_options(const struct ics_beds_options *opt, struct ics_error *err)
+{
+    if (opt->level < ICS_BEDS_PROVIDER || opt->level > ICS_BEDS_NATION)
+        return ics_error_set(err, ICS_ERR_USAGE, "unknown level");
+    if ((opt->from == ICS_DATE_NONE) != (opt->to == ICS_DATE_NONE))
+        return ics_error_set(err, ICS_ERR_USAGE, "the period needs both its first and its last day");
+    if (opt->from != ICS_DATE_NONE && opt->from > opt->to)
+        return ics_error_set(err, ICS_ERR_USAGE, "the period's first day is after its last");
+    if (opt->level >= ICS_BEDS_ICB && !opt->geography)
+        return ics_error_set(err, ICS_ERR_USAGE, "the %s level needs a geography lookup",
+                             ics_beds_level_name(opt->level));
+    return ICS_OK;
+}
+
+/* The result, the configuration, the workers and (two passes) their spill files. */
+static int run_start(struct run *r, struct ics_error *err)
+{
+    const struct ics_beds_options *opt = r->opt;
+    r->res = ics_calloc(1, sizeof *r->res);
+    if (!r->res)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    ics_arena_init(&r->res->arena, 64 * 1024);
+    r->res->s.level = opt->level;
+    r->res->s.series = opt->series;
+
+    struct config *cfg = &r->cfg;
+    cfg->strict = opt->strict;
+    cfg->by_residence = opt->level != ICS_BEDS_PROVIDER;
+    cfg->period_known = opt->from != ICS_DATE_NONE;
+    cfg->from = opt->from;
+    cfg->to = opt->to;
+    cfg->need_histograms = opt->trimpoints == NULL;
+    cfg->has_flat_rate = opt->has_flat_rate;
+    cfg->flat_rate = opt->flat_rate_pence;
+
+    int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1)
+        threads = 1;
+    if (threads > 64)
+        threads = 64;
+    r->workers = ics_calloc((size_t)threads, sizeof *r->workers);
+    r->contexts = ics_calloc((size_t)threads, sizeof *r->contexts);
+    if (!r->workers || !r->contexts)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    r->threads = threads;
+    for (int i = 0; i < threads; i++) {
+        icsi_beds_worker_init(&r->workers[i], cfg);
+        r->contexts[i] = &r->workers[i];
+    }
+    r->two_passes = !cfg->period_known || cfg->need_histograms;
+    if (!r->two_passes)
+        return ICS_OK;
+    for (int i = 0; i < threads; i++) {
+        struct spill *sp = &r->workers[i].spill;
+        sp->buf = ics_malloc(SPILL_BUFFER);
+        if (!sp->buf)
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        sp->file = ics_tempfile(err);
+        if (!sp->file)
+            return err ? err->code : ICS_ERR_IO;
+        sp->fd = fileno(sp->file);   /* read and written with read(2)/write(2) only */
+    }
+    return ICS_OK;
+}
+
+/* Opens the input and finds the columns by header name. */
+static int find_columns(struct run *r, struct ics_error *err)
+{
+    int rc = ics_csv_scan_open(r->path, r->label, &r->scan, err);
+    if (rc)
+        return rc;
+    const struct ics_csv_header *h = ics_csv_scan_header(r->scan);
+    struct config *cfg = &r->cfg;
+    for (int k = 0; k < NCOLS; k++) {
+        const char *const *aliases = icsi_beds_column_aliases[k];
+        cfg->col[k] = ics_csv_header_find(h, aliases);
+        int required = k != COL_LA || cfg->by_residence;
+        if (cfg->col[k] < 0 && required)
+            return ics_error_at(err, ICS_ERR_MISSING_COLUMN, r->label, 1, 0,
+                                "missing column '%s' (also accepted: %s%s%s)", aliases[0], aliases[1],
+                                aliases[2] ? ", " : "", aliases[2] ? aliases[2] : "");
+        if (cfg->col[k] < 0)
+            cfg->col[k] = cfg->col[COL_PROVIDER];   /* unused: the residence is not read at provider level */
+        cfg->col_name[k] = h->names[cfg->col[k]];
+        if (cfg->col[k] + 1 > cfg->want)
+            cfg->want = cfg->col[k] + 1;
+    }
+    r->so = (struct ics_csv_scan_options){
+        .threads = r->threads, .want_fields = cfg->want, .reset = icsi_beds_worker_reset, .workers = r->contexts,
+        .progress = r->opt->progress, .progress_ctx = r->opt->progress_ctx,
+        .rejects = r->opt->rejects, .rejects_name = r->opt->rejects_name,
+    };
+    return ICS_OK;
+}
+
+/* The first of two passes: reads the CSV, spills every valid spell, and finds
+ * the period and (when derived) the trim points. */
+static int first_pass(struct run *r, struct ics_error *err)
+{
+    struct config *cfg = &r->cfg;
+    struct ics_beds_result *res = r->res;
+    cfg->pass = 1;
+    r->so.row = icsi_beds_first_pass_row;
+    int rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
+    rc = worker_failure(r, rc, err);
+    if (rc)
+        return rc;
+    int32_t max_disc = INT32_MIN, max_adm = INT32_MIN;
+    for (int i = 0; i < r->threads; i++) {
+        if (r->workers[i].max_discharge > max_disc)
+            max_disc = r->workers[i].max_discharge;
+        if (r->workers[i].max_admission > max_adm)
+            max_adm = r->workers[i].max_admission;
+    }
+    int32_t bucket = 0;
+    if (!cfg->period_known) {
+        /* The financial year of the latest discharge; with only open
+         * spells, of the latest admission. */
+        int32_t anchor = max_disc != INT32_MIN ? max_disc : max_adm;
+        if (anchor == INT32_MIN)
+            anchor = 0;   /* no valid row at all: every row is rejected below */
+        ics_financial_year(anchor, &cfg->from, &cfg->to);
+        bucket = cfg->from;
+        res->s.period_from_data = 1;
+    }
+    if (cfg->need_histograms) {
+        rc = icsi_beds_derive_trimpoints(r->workers, r->threads, bucket, &res->owned_trimpoints, err);
+        if (rc)
+            return rc;
+        res->s.trimpoints_derived = 1;
+    }
+    res->s.passes = 2;
+    return ICS_OK;
+}
+
+/* The trim points and rates the counting uses, and the period it counts in. */
+static int choose_trimpoints(struct run *r, struct ics_error *err)
+{
+    const struct ics_beds_options *opt = r->opt;
+    struct ics_beds_result *res = r->res;
+    struct config *cfg = &r->cfg;
+    if (!opt->trimpoints && !res->owned_trimpoints) {
+        res->owned_trimpoints = icsi_beds_trimpoints_new();   /* one pass: given period, rates only */
+        if (!res->owned_trimpoints)
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    if (opt->rates_path) {
+        int rc = ics_trimpoints_load_rates(opt->trimpoints ? opt->trimpoints : res->owned_trimpoints,
+                                           opt->rates_path, err);
+        if (rc)
+            return rc;
+    }
+    cfg->trim = opt->trimpoints ? opt->trimpoints : res->owned_trimpoints;
+    res->trimpoints = cfg->trim;
+    res->s.from = cfg->from;
+    res->s.to = cfg->to;
+    res->s.days = cfg->to - cfg->from + 1;
+    cfg->series = opt->series;
+    cfg->series_days = res->s.days;
+    cfg->pass = 2;
+    return ICS_OK;
+}
+
+/* The counting pass: the spill replayed, one thread per worker, or the one
+ * reading of the CSV. */
+static int count_pass(struct run *r, struct ics_error *err)
+{
+    if (!r->two_passes) {
+        r->res->s.passes = 1;
+        r->so.row = icsi_beds_count_row;
+        int rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
+        return worker_failure(r, rc, err);
+    }
+    pthread_t tids[64];
+    int started[64] = {0};
+    for (int i = 1; i < r->threads; i++)
+        started[i] = pthread_create(&tids[i], NULL, icsi_beds_replay_spill, &r->workers[i]) == 0;
+    icsi_beds_replay_spill(&r->workers[0]);
+    for (int i = 1; i < r->threads; i++) {
+        if (started[i])
+            pthread_join(tids[i], NULL);
+        else
+            icsi_beds_replay_spill(&r->workers[i]);
+    }
+    for (int i = 0; i < r->threads; i++)
+        if (r->workers[i].spill.write_failed)
+            return ics_error_set(err, ICS_ERR_IO, "cannot write or read the temporary spill file in %s",
+                                 temp_dir());
+    return worker_failure(r, ICS_OK, err);
+}
+
+/* The accounting of every row: read = used + rejected. */
+static int add_up(struct run *r, struct ics_error *err)
+{
+    struct ics_beds_summary *s = &r->res->s;
+    s->read = r->sr.rows;
+    s->rejected = r->sr.rejected;
+    s->threads = r->sr.threads_used;
+    if (r->sr.rows == 0)
+        return ics_error_set(err, ICS_ERR_EMPTY, "%s has a header but no data rows", r->label);
+    for (int i = 0; i < r->threads; i++) {
+        const struct worker *w = &r->workers[i];
+        s->used += w->used;
+        s->open_spells += w->open;
+        s->outside_period += w->outside;
+        s->discharged_in_period += w->in_period;
+        s->no_trimpoint += w->no_trim;
+        s->excess_without_rate += w->no_rate;
+    }
+    if (s->used + s->rejected != s->read)
+        return ics_error_set(err, ICS_ERR_INTERNAL, "rows do not add up: read %llu, used %llu, rejected %llu",
+                             (unsigned long long)s->read, (unsigned long long)s->used,
+                             (unsigned long long)s->rejected);
+    return ICS_OK;
+}
+
+static void run_end(struct run *r)
+{
+    if (r->workers)
+        for (int i = 0; i < r->threads; i++) {
+            icsi_beds_worker_release(&r->workers[i]);
+            icsi_beds_spill_close(&r->workers[i].spill);
+        }
+    ics_free(r->workers);
+    ics_free(r->contexts);
+    ics_csv_scan_close(r->scan);
+}
+
+int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
+                 struct ics_error *err)
+{
+    *out = NULL;
+    int rc = check_options(opt, err);
+    if (rc)
+        return rc;
+    struct run r = {.path = path, .label = strcmp(path, "-") == 0 ? "standard input" : path, .opt = opt};
+    rc = run_start(&r, err);
+    if (!rc)
+        rc = find_columns(&r, err);
+    if (!rc && r.two_passes)
+        rc = first_pass(&r, err);
+    if (!rc)
+        rc = choose_trimpoints(&r, err);
+    if (!rc)
+        rc = count_pass(&r, err);
+    if (!rc)
+        rc = add_up(&r, err);
+    if (!rc)
+        rc = icsi_beds_build_rows(r.res, opt, &r.cfg, r.workers, r.threads, err);
+    run_end(&r);
+    if (rc) {
+        ics_beds_result_free(r.res);
+        return rc;
+    }
+    *out = r.res;
+    return ICS_OK;
 }

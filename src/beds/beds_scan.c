@@ -76,6 +76,40 @@ static inline void field(const struct ics_csv_row *row, int col, const char **ou
     *out_len = n;
 }
 
+/* Longest input text quoted in a reason (ics_text_printable cuts it with "..."). */
+#define QUOTE_MAX 128
+
+/* Rejects a row, quoting the bad value (control bytes and invalid UTF-8
+ * escaped): "<what> '<value>'<after>". Off the per-row path. */
+static __attribute__((noinline, cold)) void reject_value(struct ics_csv_row *row, int col, const char *what,
+                                                          const char *s, size_t n, const char *after)
+{
+    char q[QUOTE_MAX];
+    ics_csv_reject(row, col + 1, "%s '%s'%s", what, ics_text_printable(s, n, q, sizeof q), after);
+}
+
+/* A field that holds a NUL byte would be cut short as a code (R\0A would
+ * count as R): the row is rejected, naming the column. Returns -1 when a
+ * field the run reads holds one. */
+static __attribute__((noinline, cold)) int reject_nul(const struct config *c, struct ics_csv_row *row, int reject)
+{
+    for (int k = 0; k < NCOLS; k++) {
+        if (k == COL_LA && !c->by_residence)
+            continue;
+        const struct ics_csv_field *f = &row->fields[c->col[k]];
+        if (!memchr(f->ptr, '\0', f->len))
+            continue;
+        if (reject) {
+            char q[QUOTE_MAX];
+            const char *name = c->col_name[k] ? c->col_name[k] : icsi_beds_column_aliases[k][0];
+            ics_csv_reject(row, c->col[k] + 1, "column '%s' holds a NUL byte",
+                           ics_text_printable(name, strlen(name), q, sizeof q));
+        }
+        return -1;
+    }
+    return 0;
+}
+
 /* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
  * returns -1. */
 static int read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
@@ -86,6 +120,8 @@ static int read_spell(const struct config *c, struct ics_date_cache *dates, stru
             ics_csv_reject(row, row->nfields + 1, "row has %d fields, expected at least %d", row->nfields, c->want);
         return -1;
     }
+    if (__builtin_expect(row->has_nul, 0) && reject_nul(c, row, reject))
+        return -1;
     const char *s;
     size_t n;
     int col = c->col[COL_PROVIDER];
@@ -107,7 +143,7 @@ static int read_spell(const struct config *c, struct ics_date_cache *dates, stru
             if (n == 0)
                 ics_csv_reject(row, col + 1, "missing admission date");
             else
-                ics_csv_reject(row, col + 1, "impossible admission date '%.*s'", (int)n, s);
+                reject_value(row, col, "impossible admission date", s, n, "");
         }
         return -1;
     }
@@ -117,11 +153,11 @@ static int read_spell(const struct config *c, struct ics_date_cache *dates, stru
         sp->discharged = ICS_DATE_NONE;
     } else if (ics_date_parse_cached(dates, s, n, &sp->discharged)) {
         if (reject)
-            ics_csv_reject(row, col + 1, "impossible discharge date '%.*s'", (int)n, s);
+            reject_value(row, col, "impossible discharge date", s, n, "");
         return -1;
     } else if (sp->discharged < sp->admitted) {
         if (reject)
-            ics_csv_reject(row, col + 1, "discharge date '%.*s' is before the admission date", (int)n, s);
+            reject_value(row, col, "discharge date", s, n, " is before the admission date");
         return -1;
     }
     col = c->col[COL_METHOD];
@@ -129,7 +165,7 @@ static int read_spell(const struct config *c, struct ics_date_cache *dates, stru
     sp->cls = admission_class(s, n);
     if (sp->cls < 0) {
         if (reject)
-            ics_csv_reject(row, col + 1, "unknown admission method '%.*s'", (int)n, s);
+            reject_value(row, col, "unknown admission method", s, n, "");
         return -1;
     }
     field(row, c->col[COL_HRG], &sp->hrg, &sp->hrg_len);
@@ -218,9 +254,10 @@ static int spill_put(struct spill *sp, const struct spill_record *r)
 
 void icsi_beds_spill_close(struct spill *sp)
 {
-    if (sp->fd >= 0)
-        close(sp->fd);
+    if (sp->file)
+        fclose(sp->file);
     ics_free(sp->buf);
+    sp->file = NULL;
     sp->fd = -1;
     sp->buf = NULL;
 }

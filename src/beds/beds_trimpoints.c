@@ -92,8 +92,9 @@ int ics_trimpoints_load(const char *path, struct ics_trimpoints **out, struct ic
         const char *hs = row.fields[c_hrg].ptr;
         size_t hn = row.fields[c_hrg].len;
         ics_text_trim(&hs, &hn);
-        if (hn == 0) {
-            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_hrg + 1, "empty HRG code");
+        if (hn == 0 || memchr(hs, '\0', hn)) {
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_hrg + 1,
+                              hn ? "HRG code holds a NUL byte" : "empty HRG code");
             break;
         }
         struct trim v = {0};
@@ -101,8 +102,9 @@ int ics_trimpoints_load(const char *path, struct ics_trimpoints **out, struct ic
         for (int k = 0; k < 2; k++) {
             int got = parse_days(row.fields[cols[k]].ptr, row.fields[cols[k]].len, &v.days[k]);
             if (got < 0) {
-                rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, cols[k] + 1, "bad trim point '%.*s'",
-                                  (int)row.fields[cols[k]].len, row.fields[cols[k]].ptr);
+                char q[128];
+                rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, cols[k] + 1, "bad trim point '%s'",
+                                  ics_text_printable(row.fields[cols[k]].ptr, row.fields[cols[k]].len, q, sizeof q));
                 break;
             }
             v.has[k] = got == 1 && !(zero_is_none && v.days[k] == 0);
@@ -116,8 +118,9 @@ int ics_trimpoints_load(const char *path, struct ics_trimpoints **out, struct ic
             if (rn > 0) {
                 const char *why = NULL;
                 if (ics_pence_parse(rs, rn, &v.rate_pence, &why) || v.rate_pence < 0) {
-                    rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_rate + 1, "bad rate '%.*s': %s",
-                                      (int)rn, rs, why ? why : "negative");
+                    char q[128];
+                    rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_rate + 1, "bad rate '%s': %s",
+                                      ics_text_printable(rs, rn, q, sizeof q), why ? why : "negative");
                     break;
                 }
                 v.has_rate = 1;
@@ -168,11 +171,16 @@ int ics_trimpoints_load_rates(struct ics_trimpoints *t, const char *path, struct
         size_t hn = row.fields[c_hrg].len, rn = row.fields[c_rate].len;
         ics_text_trim(&hs, &hn);
         ics_text_trim(&rs, &rn);
+        if (memchr(hs, '\0', hn)) {
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_hrg + 1, "HRG code holds a NUL byte");
+            break;
+        }
         int64_t pence;
         const char *why = NULL;
         if (ics_pence_parse(rs, rn, &pence, &why) || pence < 0) {
-            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_rate + 1, "bad rate '%.*s': %s", (int)rn, rs,
-                              why ? why : "negative");
+            char q[128];
+            rc = ics_error_at(err, ICS_ERR_PARSE, label, row.line, c_rate + 1, "bad rate '%s': %s",
+                              ics_text_printable(rs, rn, q, sizeof q), why ? why : "negative");
             break;
         }
         struct trim *slot = ics_strmap_upsert(&t->map, hs, hn, NULL);
@@ -243,9 +251,10 @@ int ics_trimpoints_write(const struct ics_trimpoints *t, FILE *out, struct ics_e
 
 /* ---- derived trim points --------------------------------------------------- */
 
-/* The k-th smallest value (0-based) of a histogram. */
-static double order_statistic(const struct histogram *h, uint64_t k)
+/* The k-th smallest value (0-based) of a histogram (an ics_quantile_type7_by accessor). */
+static double order_statistic(const void *ctx, size_t k)
 {
+    const struct histogram *h = ctx;
     uint64_t seen = 0;
     for (uint32_t v = 0; v < h->len; v++) {
         seen += h->counts[v];
@@ -255,15 +264,10 @@ static double order_statistic(const struct histogram *h, uint64_t k)
     return h->len ? h->len - 1 : 0;
 }
 
-/* R type 7 quantile from a histogram (see ics_quantile_type7). */
+/* R type 7 quantile of the stays a histogram counts (stats' one formula). */
 static double histogram_quantile(const struct histogram *h, double p)
 {
-    double pos = (double)(h->n - 1) * p;
-    uint64_t lo = (uint64_t)floor(pos);
-    double frac = pos - (double)lo;
-    double a = order_statistic(h, lo);
-    double b = lo + 1 < h->n ? order_statistic(h, lo + 1) : a;
-    return a + frac * (b - a);
+    return ics_quantile_type7_by((size_t)h->n, p, order_statistic, h);
 }
 
 int icsi_beds_derive_trimpoints(struct worker *workers, int n, int32_t bucket, struct ics_trimpoints **out,

@@ -32,10 +32,10 @@ static void write_row_csv(FILE *f, const struct ics_beds_result *r, const char *
     fputs(level, f);
     fputc(',', f);
     ics_csv_write_field(f, row->code, strlen(row->code));
-    if (r->series) {
+    if (r->s.series) {
         int32_t end = row->period_start;
         /* the last day of the period inside [from, to] */
-        int32_t first = row->period_start < r->from ? r->from : row->period_start;
+        int32_t first = row->period_start < r->s.from ? r->s.from : row->period_start;
         end = first + row->period_days - 1;
         ics_date_format(row->period_start, from);
         ics_date_format(end, to);
@@ -49,24 +49,24 @@ static void write_row_csv(FILE *f, const struct ics_beds_result *r, const char *
     fputc(',', f);
     ics_csv_write_field(f, row->name, strlen(row->name));
     fputc(',', f);
-    write_measures_csv(f, &row->m, r->days);
-    ics_date_format(r->from, from);
-    ics_date_format(r->to, to);
-    fprintf(f, ",%s,%s,%d\n", from, to, r->days);
+    write_measures_csv(f, &row->m, r->s.days);
+    ics_date_format(r->s.from, from);
+    ics_date_format(r->s.to, to);
+    fprintf(f, ",%s,%s,%d\n", from, to, r->s.days);
 }
 
 int ics_beds_write_csv(const struct ics_beds_result *r, FILE *f, struct ics_error *err)
 {
-    const char *level = ics_beds_level_name(r->level);
-    if (r->series)
+    const char *level = ics_beds_level_name(r->s.level);
+    if (r->s.series)
         fprintf(f, "level,code,period_start,period_end,days,name,%s\n", MEASURE_COLUMNS);
     else
         fprintf(f, "level,code,name,%s,period_from,period_to,days\n", MEASURE_COLUMNS);
-    for (size_t i = 0; i < r->count; i++)
+    for (size_t i = 0; i < r->s.rows; i++)
         write_row_csv(f, r, level, &r->rows[i]);
-    if (r->series) {
-        for (size_t p = 0; p < r->periods; p++)
-            write_row_csv(f, r, "total", &r->rows[r->count + p]);
+    if (r->s.series) {
+        for (size_t p = 0; p < r->s.periods; p++)
+            write_row_csv(f, r, "total", &r->rows[r->s.rows + p]);
     } else {
         write_row_csv(f, r, "total", &r->total);
     }
@@ -85,12 +85,12 @@ static void write_row_json(struct ics_json *j, const struct ics_beds_result *r, 
                            const struct ics_beds_row *row)
 {
     char buf[64];
-    int32_t days = r->series ? row->period_days : r->days;
+    int32_t days = r->s.series ? row->period_days : r->s.days;
     ics_json_object_begin(j);
     ics_json_kv_string(j, "level", level);
     ics_json_kv_string(j, "code", row->code);
-    if (r->series) {
-        int32_t first = row->period_start < r->from ? r->from : row->period_start;
+    if (r->s.series) {
+        int32_t first = row->period_start < r->s.from ? r->s.from : row->period_start;
         ics_date_format(row->period_start, buf);
         ics_json_kv_string(j, "period_start", buf);
         ics_date_format(first + row->period_days - 1, buf);
@@ -116,12 +116,12 @@ static void write_row_json(struct ics_json *j, const struct ics_beds_result *r, 
     json_number_text(j, "avg_long_stay_21_beds", buf);
     ics_ratio_format(m->excess_bed_days, d, RATIO_DECIMALS, buf, sizeof buf);
     json_number_text(j, "excess_beds", buf);
-    if (!r->series) {
-        ics_date_format(r->from, buf);
+    if (!r->s.series) {
+        ics_date_format(r->s.from, buf);
         ics_json_kv_string(j, "period_from", buf);
-        ics_date_format(r->to, buf);
+        ics_date_format(r->s.to, buf);
         ics_json_kv_string(j, "period_to", buf);
-        ics_json_kv_int(j, "days", r->days);
+        ics_json_kv_int(j, "days", r->s.days);
     }
     ics_json_object_end(j);
 }
@@ -130,29 +130,29 @@ int ics_beds_write_json(const struct ics_beds_result *r, FILE *f, struct ics_err
 {
     struct ics_json j;
     char buf[16];
-    const char *level = ics_beds_level_name(r->level);
+    const char *level = ics_beds_level_name(r->s.level);
     ics_json_init(&j, f, 1);
     ics_json_object_begin(&j);
     ics_json_kv_string(&j, "level", level);
-    ics_date_format(r->from, buf);
+    ics_date_format(r->s.from, buf);
     ics_json_kv_string(&j, "period_from", buf);
-    ics_date_format(r->to, buf);
+    ics_date_format(r->s.to, buf);
     ics_json_kv_string(&j, "period_to", buf);
-    ics_json_kv_int(&j, "days", r->days);
-    ics_json_kv_int(&j, "read", (int64_t)r->read);
-    ics_json_kv_int(&j, "used", (int64_t)r->used);
-    ics_json_kv_int(&j, "rejected", (int64_t)r->rejected);
-    ics_json_kv_int(&j, "not_priced", (int64_t)r->no_trimpoint);
-    ics_json_kv_bool(&j, "trimpoints_derived", r->trimpoints_derived);
+    ics_json_kv_int(&j, "days", r->s.days);
+    ics_json_kv_int(&j, "read", (int64_t)r->s.read);
+    ics_json_kv_int(&j, "used", (int64_t)r->s.used);
+    ics_json_kv_int(&j, "rejected", (int64_t)r->s.rejected);
+    ics_json_kv_int(&j, "not_priced", (int64_t)r->s.no_trimpoint);
+    ics_json_kv_bool(&j, "trimpoints_derived", r->s.trimpoints_derived);
     ics_json_key(&j, "rows");
     ics_json_array_begin(&j);
-    for (size_t i = 0; i < r->count; i++)
+    for (size_t i = 0; i < r->s.rows; i++)
         write_row_json(&j, r, level, &r->rows[i]);
-    if (!r->series) {
+    if (!r->s.series) {
         write_row_json(&j, r, "total", &r->total);
     } else {
-        for (size_t p = 0; p < r->periods; p++)
-            write_row_json(&j, r, "total", &r->rows[r->count + p]);
+        for (size_t p = 0; p < r->s.periods; p++)
+            write_row_json(&j, r, "total", &r->rows[r->s.rows + p]);
     }
     ics_json_array_end(&j);
     ics_json_key(&j, "total");
