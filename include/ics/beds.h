@@ -11,6 +11,7 @@
 #ifndef ICS_BEDS_H
 #define ICS_BEDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -57,21 +58,31 @@ void ics_trimpoints_free(struct ics_trimpoints *t);
 
 /* ---- the run ------------------------------------------------------------- */
 
+/*
+ * The options of a run. Start from ics_beds_options_init, which sets the
+ * defaults (provider level, the period from the data, derived trim points, no
+ * series, every core); a zeroed struct is not a valid set of options (its
+ * period would be the single day 1970-01-01).
+ */
 struct ics_beds_options {
-    int level;                             /* enum ics_beds_level */
-    int32_t from, to;                      /* ICS_DATE_NONE: the financial year of the latest discharge */
-    struct ics_trimpoints *trimpoints;     /* NULL: derive from the data (the result then owns them) */
+    int level;                             /* enum ics_beds_level; default provider */
+    int32_t from, to;                      /* ICS_DATE_NONE (default): the financial year of the latest discharge */
+    struct ics_trimpoints *trimpoints;     /* NULL (default): derive from the data (the result then owns them) */
     const char *rates_path;                /* hrg,rate file; overrides the trim point file's rates */
     int64_t flat_rate_pence;               /* used when has_flat_rate; overrides every other rate */
     int has_flat_rate;
     const struct ics_geography *geography; /* for names and the icb/region/nation roll-ups; may be NULL */
-    int series;                            /* enum ics_beds_series */
+    int series;                            /* enum ics_beds_series; default none */
     int strict;                            /* stop at the first bad row */
-    int threads;                           /* 0: the number of cores */
-    FILE *rejects;                         /* rejected rows as line,reason,raw; may be NULL */
+    int threads;                           /* 0 (default): the number of cores */
+    FILE *rejects;                         /* rejected rows as line,reason,raw; may be NULL. Every write
+                                              is checked: a failed one fails the run (ICS_ERR_IO) */
+    const char *rejects_name;              /* how messages name the rejects file (NULL: "the rejects file") */
     ics_progress_fn progress;
     void *progress_ctx;
 };
+
+void ics_beds_options_init(struct ics_beds_options *opt);
 
 /* The measures of one row of output. Money in pence, days in days. */
 struct ics_beds_measures {
@@ -94,18 +105,16 @@ struct ics_beds_row {
     struct ics_beds_measures m;
 };
 
-struct ics_beds_result {
-    int level;
-    int series;
-    int32_t from, to;          /* the period used */
-    int32_t days;              /* to - from + 1 */
-    int period_from_data;      /* the period was chosen from the data */
-    size_t count;
-    struct ics_beds_row *rows; /* sorted by code (and period start) */
-    size_t periods;            /* series: periods per code; the per-period total
-                                  rows follow at rows[count .. count + periods) */
-    struct ics_beds_row total;
-    /* accounting: read = used + rejected */
+/* What a run did: the period, the shape of the result, and the accounting of
+ * every row read (read = used + rejected). */
+struct ics_beds_summary {
+    int level;                      /* enum ics_beds_level */
+    int series;                     /* enum ics_beds_series */
+    int32_t from, to;               /* the period used */
+    int32_t days;                   /* to - from + 1 */
+    int period_from_data;           /* the period was chosen from the data */
+    size_t rows;                    /* output rows, the total rows not counted (series: codes x periods) */
+    size_t periods;                 /* series: periods per code; 0 without a series */
     uint64_t read, used, rejected;
     uint64_t discharged_in_period;  /* spells counted in the spell measures */
     uint64_t open_spells;           /* no discharge date */
@@ -114,20 +123,31 @@ struct ics_beds_result {
     uint64_t excess_without_rate;   /* spells with excess days but no rate: cost counted as 0 */
     uint64_t unmapped_residence;    /* icb/region/nation: residence not in the geography */
     int trimpoints_derived;
-    const struct ics_trimpoints *trimpoints;   /* those used (owned by the result when derived) */
     int passes;
     int threads;
-    /* private */
-    struct ics_trimpoints *owned_trimpoints;
-    struct ics_arena arena;
 };
+
+/* The result of a run: opaque, read through the accessors below, freed with
+ * ics_beds_result_free. Every pointer they return lives as long as the result. */
+struct ics_beds_result;
 
 int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
                  struct ics_error *err);
 void ics_beds_result_free(struct ics_beds_result *r);
 
+const struct ics_beds_summary *ics_beds_result_summary(const struct ics_beds_result *r);
+/* Output row i (i < summary->rows), sorted by code (and period start); NULL past the end. */
+const struct ics_beds_row *ics_beds_result_row(const struct ics_beds_result *r, size_t i);
+/* The total over every code and the whole period. */
+const struct ics_beds_row *ics_beds_result_total(const struct ics_beds_result *r);
+/* Series: the total row of period p (p < summary->periods); NULL otherwise. */
+const struct ics_beds_row *ics_beds_result_period_total(const struct ics_beds_result *r, size_t p);
+/* The trim points used (derived ones are owned by the result). */
+const struct ics_trimpoints *ics_beds_result_trimpoints(const struct ics_beds_result *r);
+
 /* Output: CSV columns level,code,name, the measures, period_from,period_to,days
- * (series: level,code,period_start,...), then one total row; JSON the same fields. */
+ * (series: level,code,period_start,...), then one total row; JSON the same fields.
+ * A failed write is ICS_ERR_IO. */
 int ics_beds_write_csv(const struct ics_beds_result *r, FILE *out, struct ics_error *err);
 int ics_beds_write_json(const struct ics_beds_result *r, FILE *out, struct ics_error *err);
 

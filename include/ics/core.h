@@ -156,6 +156,27 @@ int ics_parse_double(const char *s, size_t len, double *out, const char **why);
 int ics_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out, const char **why);
 
 /*
+ * UTF-8 and text shown to people.
+ *
+ * ics_utf8_char: the character at s (len > 0). Returns n > 0 when s starts
+ * with a valid UTF-8 character of n bytes (ASCII included); otherwise -n, where
+ * n >= 1 is the length of the invalid sequence there (its "maximal subpart",
+ * as Unicode recommends and Python's errors="replace" does: a lead byte and
+ * the continuation bytes that were still possible, or one stray byte). So
+ * overlong forms (C0 AF), surrogates (ED A0 80), values above U+10FFFF, stray
+ * continuation bytes and sequences cut short are all invalid.
+ *
+ * ics_text_printable: input text made safe to quote in a message or show on
+ * a terminal. Control bytes (below 0x20 and DEL), C1 controls (U+0080 to
+ * U+009F) and invalid UTF-8 are written as \xHH per byte; valid UTF-8 is
+ * kept. Writes a NUL-terminated string into buf (size >= 4); if the whole text
+ * does not fit, it is cut at a character and ends in "...", within size - 1
+ * bytes. Returns buf.
+ */
+int ics_utf8_char(const char *s, size_t len);
+const char *ics_text_printable(const char *s, size_t len, char *buf, size_t size);
+
+/*
  * Temporary files. ics_tempfile opens a new, already unlinked file for
  * reading and writing in $TMPDIR (else /tmp); NULL with err set when it
  * cannot (the caller must treat that as an error, never skip the data).
@@ -215,7 +236,10 @@ typedef void (*ics_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_t
  * that reads back to the same double (so no precision is lost and 0.1 prints
  * as 0.1), or with a fixed number of decimals; NaN and infinities are written
  * as null, never as a number. Strings are UTF-8 passed through, with '"',
- * '\\' and control characters escaped.
+ * '\\' and control characters escaped; the output is always valid UTF-8:
+ * each invalid byte sequence in a string (a stray continuation byte, an
+ * overlong form, a surrogate, a sequence cut short; see ics_utf8_char) is
+ * written as U+FFFD, the replacement character.
  *
  * Ownership: the caller owns the FILE and the struct; nothing is allocated.
  * Output does not depend on the locale (the C library's "C" numeric locale

@@ -37,6 +37,8 @@ struct ics_csv_row {
     long line;          /* physical line where the row starts (see scan note) */
     const char *raw;    /* the row's bytes as in the file, without the line end */
     size_t raw_len;
+    int has_nul;        /* some byte of the row is NUL: a field holding one is cut
+                           short by any C string, so readers should reject it */
     void *internal;     /* the reader's; used by ics_csv_reject */
 };
 
@@ -94,7 +96,9 @@ struct ics_csv_scan_options {
     ics_progress_fn progress;
     void *progress_ctx;
     FILE *rejects;           /* if set, rejected rows are written here as
-                                line,reason,raw (header included), in file order */
+                                line,reason,raw (header included), in file order;
+                                the scan fails (ICS_ERR_IO) if a write to it fails */
+    const char *rejects_name;/* how messages name the rejects file (NULL: "the rejects file") */
 };
 
 struct ics_csv_scan_result {

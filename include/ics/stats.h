@@ -21,6 +21,11 @@ double ics_quantile_type7(const double *sorted, size_t n, double p);
  * a value equal to a quantile in R is equal here too. The same number as
  * ics_quantile_type7 up to the last bits. `sorted` ascending; NAN when n == 0. */
 double ics_r_quantile7(const double *sorted, size_t n, double p);
+/* The same quantile over n >= 1 ordered values reached through at(ctx, k),
+ * the k-th smallest (0-based), for values kept another way than a sorted
+ * array (beds keeps lengths of stay as a histogram of counts). Same formula
+ * and same bits as ics_quantile_type7 on the same values; NAN when n == 0. */
+double ics_quantile_type7_by(size_t n, double p, double (*at)(const void *ctx, size_t k), const void *ctx);
 
 /* R's mean(): long double sum, divided, then one correction pass of the
  * residuals (src/main/summary.c). NAN when n == 0. */

@@ -83,10 +83,20 @@ static void write_escaped(FILE *out, const char *s, size_t len)
         case '\b': fputs("\\b", out); break;
         case '\f': fputs("\\f", out); break;
         default:
-            if (c < 0x20)
+            if (c < 0x20) {
                 fprintf(out, "\\u%04x", c);
-            else
+            } else if (c < 0x80) {
                 fputc(c, out);
+            } else {
+                /* Valid UTF-8 as it stands; each invalid sequence as U+FFFD,
+                 * so the document is always valid UTF-8 (RFC 8259 8.1). */
+                int n = ics_utf8_char(s + i, len - i);
+                if (n > 0)
+                    fwrite(s + i, 1, (size_t)n, out);
+                else
+                    fputs("\xEF\xBF\xBD", out);
+                i += (size_t)(n > 0 ? n : -n) - 1;
+            }
         }
     }
     fputc('"', out);

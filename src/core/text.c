@@ -20,6 +20,88 @@ void ics_text_trim(const char **s, size_t *len)
     *len = n;
 }
 
+int ics_utf8_char(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    if (c < 0x80)
+        return 1;
+    int need;                       /* continuation bytes after the lead byte */
+    unsigned lo = 0x80, hi = 0xBF;  /* the range allowed for the first of them */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0)
+            lo = 0xA0;              /* below: overlong */
+        else if (c == 0xED)
+            hi = 0x9F;              /* above: surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0)
+            lo = 0x90;              /* below: overlong */
+        else if (c == 0xF4)
+            hi = 0x8F;              /* above: past U+10FFFF */
+    } else {
+        return -1;                  /* a stray continuation byte, C0, C1 or F5..FF */
+    }
+    for (int i = 1; i <= need; i++) {
+        if ((size_t)i >= len || u[i] < lo || u[i] > hi)
+            return -i;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return need + 1;
+}
+
+/* How one character of printable text is written: *bytes of input, escaped or not. */
+static size_t printable_char(const char *s, size_t len, size_t *bytes, int *escape)
+{
+    int n = ics_utf8_char(s, len);
+    unsigned char c = (unsigned char)s[0];
+    *bytes = (size_t)(n < 0 ? -n : n);
+    *escape = n < 0 || c < 0x20 || c == 0x7F || (n == 2 && c == 0xC2 && (unsigned char)s[1] < 0xA0);
+    return *escape ? 4 * *bytes : *bytes;
+}
+
+const char *ics_text_printable(const char *s, size_t len, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (size < 4) {
+        if (size)
+            buf[0] = '\0';
+        return buf;
+    }
+    size_t bytes, total = 0;
+    int escape;
+    for (size_t i = 0; i < len; i += bytes)
+        total += printable_char(s + i, len - i, &bytes, &escape);
+    int cut = total > size - 1;
+    size_t limit = cut ? size - 4 : size - 1, k = 0;
+    for (size_t i = 0; i < len; i += bytes) {
+        size_t out = printable_char(s + i, len - i, &bytes, &escape);
+        if (k + out > limit)
+            break;
+        for (size_t b = 0; b < bytes; b++) {
+            unsigned char x = (unsigned char)s[i + b];
+            if (escape) {
+                buf[k++] = '\\';
+                buf[k++] = 'x';
+                buf[k++] = hex[x >> 4];
+                buf[k++] = hex[x & 15];
+            } else {
+                buf[k++] = (char)x;
+            }
+        }
+    }
+    if (cut) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
 static int fail(const char **why, const char *reason)
 {
     if (why)

@@ -3,16 +3,15 @@
 
 #include <math.h>
 
+static double array_at(const void *ctx, size_t k)
+{
+    return ((const double *)ctx)[k];
+}
+
+/* One formula for both forms: a sorted array is the accessor over itself. */
 double ics_quantile_type7(const double *sorted, size_t n, double p)
 {
-    if (n == 0)
-        return NAN;
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)floor(h);
-    if (lo >= n - 1)
-        return sorted[n - 1];
-    double frac = h - (double)lo;
-    return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
+    return ics_quantile_type7_by(n, p, array_at, sorted);
 }
 
 double ics_r_quantile7(const double *sorted, size_t n, double p)
@@ -28,4 +27,17 @@ double ics_r_quantile7(const double *sorted, size_t n, double p)
         qs = (1 - h) * qs + h * xh;
     }
     return qs;
+}
+
+double ics_quantile_type7_by(size_t n, double p, double (*at)(const void *ctx, size_t k), const void *ctx)
+{
+    if (n == 0)
+        return NAN;
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    if (lo >= n - 1)
+        return at(ctx, n - 1);
+    double frac = h - (double)lo;
+    double a = at(ctx, lo);
+    return a + frac * (at(ctx, lo + 1) - a);
 }

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "ics/beds.h"
 #include "ics/refdata.h"
+#include "ics/stats.h"
 
 #define NPROV 5
 #define TRIM_EL 4
@@ -99,7 +100,8 @@ static void test_against_oracle(void)
     struct ics_trimpoints *trim;
     CHECK_INT(ics_trimpoints_load(trim_path, &trim, &err), ICS_OK);
     for (int threads = 1; threads <= 2; threads++) {
-        struct ics_beds_options opt = {0};
+        struct ics_beds_options opt;
+        ics_beds_options_init(&opt);
         opt.level = ICS_BEDS_PROVIDER;
         opt.from = FROM;
         opt.to = TO;
@@ -109,16 +111,16 @@ static void test_against_oracle(void)
         CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
         if (!r)
             continue;
-        CHECK_INT(r->threads, threads);
-        CHECK_INT(r->read, n + 120000);
-        CHECK_INT(r->rejected, 0);
-        CHECK_INT(r->count, NPROV);
-        for (size_t i = 0; i < r->count && i < NPROV; i++) {
-            const struct ics_beds_measures *m = &r->rows[i].m;
+        CHECK_INT(ics_beds_result_summary(r)->threads, threads);
+        CHECK_INT(ics_beds_result_summary(r)->read, n + 120000);
+        CHECK_INT(ics_beds_result_summary(r)->rejected, 0);
+        CHECK_INT(ics_beds_result_summary(r)->rows, NPROV);
+        for (size_t i = 0; i < ics_beds_result_summary(r)->rows && i < NPROV; i++) {
+            const struct ics_beds_measures *m = &ics_beds_result_row(r, i)->m;
             const struct oracle *o = &expect[i];
             char code[8];
             snprintf(code, sizeof code, "R%02zu", i);
-            CHECK_STR(r->rows[i].code, code);
+            CHECK_STR(ics_beds_result_row(r, i)->code, code);
             CHECK_INT(m->spells, o->spells);
             CHECK_INT(m->bed_days, o->bed_days);
             CHECK_INT(m->excess_bed_days, o->excess);
@@ -129,15 +131,16 @@ static void test_against_oracle(void)
             CHECK_INT(m->long_stay_7_bed_days, o->occ7);
             CHECK_INT(m->long_stay_21_bed_days, o->occ21);
         }
-        CHECK_INT(r->total.m.occupied_bed_days, total.occ);
-        CHECK_INT(r->total.m.excess_cost_pence, total.cost);
+        CHECK_INT(ics_beds_result_total(r)->m.occupied_bed_days, total.occ);
+        CHECK_INT(ics_beds_result_total(r)->m.excess_cost_pence, total.cost);
         ics_beds_result_free(r);
     }
 
     /* A run that derives its trim points (two passes: spilled and replayed) gives
      * exactly what one pass gives with the trim points it derived. */
     {
-        struct ics_beds_options d = {0};
+        struct ics_beds_options d;
+        ics_beds_options_init(&d);
         d.level = ICS_BEDS_PROVIDER;
         d.from = FROM;   /* trim points still come from the data: two passes, spilled */
         d.to = TO;
@@ -147,28 +150,28 @@ static void test_against_oracle(void)
         struct ics_beds_result *dr = NULL, *or = NULL;
         CHECK_INT(ics_beds_run(path, &d, &dr, &err), ICS_OK);
         if (dr) {
-            CHECK(dr->trimpoints_derived);
-            CHECK_INT(dr->passes, 2);
+            CHECK(ics_beds_result_summary(dr)->trimpoints_derived);
+            CHECK_INT(ics_beds_result_summary(dr)->passes, 2);
             char tp[] = "/tmp/ics_test_tpout_XXXXXX";
             int tpfd = mkstemp(tp);
             FILE *tpf = fdopen(tpfd, "w");
-            CHECK_INT(ics_trimpoints_write(dr->trimpoints, tpf, &err), ICS_OK);
+            CHECK_INT(ics_trimpoints_write(ics_beds_result_trimpoints(dr), tpf, &err), ICS_OK);
             fclose(tpf);
             struct ics_trimpoints *derived;
             CHECK_INT(ics_trimpoints_load(tp, &derived, &err), ICS_OK);
             struct ics_beds_options o = d;
-            o.from = dr->from;
-            o.to = dr->to;
+            o.from = ics_beds_result_summary(dr)->from;
+            o.to = ics_beds_result_summary(dr)->to;
             o.trimpoints = derived;
             o.threads = 1;
             CHECK_INT(ics_beds_run(path, &o, &or, &err), ICS_OK);
             if (or) {
-                CHECK_INT(or->passes, 1);
-                CHECK_INT(or->count, dr->count);
-                CHECK_INT(memcmp(&or->total.m, &dr->total.m, sizeof or->total.m), 0);
-                for (size_t i = 0; i < or->count && i < dr->count; i++)
-                    CHECK_INT(memcmp(&or->rows[i].m, &dr->rows[i].m, sizeof or->rows[i].m), 0);
-                CHECK(dr->total.m.excess_bed_days > 0);
+                CHECK_INT(ics_beds_result_summary(or)->passes, 1);
+                CHECK_INT(ics_beds_result_summary(or)->rows, ics_beds_result_summary(dr)->rows);
+                CHECK_INT(memcmp(&ics_beds_result_total(or)->m, &ics_beds_result_total(dr)->m, sizeof ics_beds_result_total(or)->m), 0);
+                for (size_t i = 0; i < ics_beds_result_summary(or)->rows && i < ics_beds_result_summary(dr)->rows; i++)
+                    CHECK_INT(memcmp(&ics_beds_result_row(or, i)->m, &ics_beds_result_row(dr, i)->m, sizeof ics_beds_result_row(or, i)->m), 0);
+                CHECK(ics_beds_result_total(dr)->m.excess_bed_days > 0);
             }
             ics_beds_result_free(or);
             ics_trimpoints_free(derived);
@@ -178,7 +181,8 @@ static void test_against_oracle(void)
     }
 
     /* Day series: the total rows' 21+ bed days equal the oracle night by night. */
-    struct ics_beds_options opt = {0};
+    struct ics_beds_options opt;
+    ics_beds_options_init(&opt);
     opt.level = ICS_BEDS_PROVIDER;
     opt.from = FROM;
     opt.to = TO;
@@ -188,11 +192,11 @@ static void test_against_oracle(void)
     struct ics_beds_result *r;
     CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
     if (r) {
-        CHECK_INT(r->periods, TO - FROM + 1);
-        CHECK_INT(r->count, (size_t)NPROV * r->periods);
+        CHECK_INT(ics_beds_result_summary(r)->periods, TO - FROM + 1);
+        CHECK_INT(ics_beds_result_summary(r)->rows, (size_t)NPROV * ics_beds_result_summary(r)->periods);
         int mismatches = 0;
-        for (size_t p = 0; p < r->periods; p++) {
-            const struct ics_beds_row *t = &r->rows[r->count + p];
+        for (size_t p = 0; p < ics_beds_result_summary(r)->periods; p++) {
+            const struct ics_beds_row *t = ics_beds_result_period_total(r, p);
             mismatches += t->m.long_stay_21_bed_days != daily_occ21[p] || t->period_start != FROM + (int32_t)p;
         }
         CHECK_INT(mismatches, 0);
@@ -203,12 +207,12 @@ static void test_against_oracle(void)
     opt.series = ICS_SERIES_WEEK;
     CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
     if (r) {
-        CHECK_INT(r->periods, 53);
-        CHECK_INT(r->rows[0].period_start, FROM - 6);
-        CHECK_INT(r->rows[0].period_days, 1);
+        CHECK_INT(ics_beds_result_summary(r)->periods, 53);
+        CHECK_INT(ics_beds_result_row(r, 0)->period_start, FROM - 6);
+        CHECK_INT(ics_beds_result_row(r, 0)->period_days, 1);
         long long sum = 0;
-        for (size_t p = 0; p < r->periods; p++)
-            sum += r->rows[r->count + p].m.occupied_bed_days;
+        for (size_t p = 0; p < ics_beds_result_summary(r)->periods; p++)
+            sum += ics_beds_result_period_total(r, p)->m.occupied_bed_days;
         CHECK_INT(sum, total.occ);
         ics_beds_result_free(r);
     }
@@ -266,9 +270,9 @@ static void test_allocation_failures(void)
     fclose(f);
     int ok = 0, failed = 0;
     for (long k = 0; k < 200; k++) {
-        struct ics_beds_options opt = {0};
+        struct ics_beds_options opt;
+        ics_beds_options_init(&opt);
         opt.level = ICS_BEDS_PROVIDER;
-        opt.from = opt.to = ICS_DATE_NONE;
         opt.threads = 1;
         opt.series = k % 2 ? ICS_SERIES_WEEK : ICS_SERIES_NONE;
         struct ics_beds_result *r = NULL;
@@ -278,7 +282,7 @@ static void test_allocation_failures(void)
         ics_alloc_fail_after(-1);
         if (rc == ICS_OK) {
             ok++;
-            CHECK_INT(r->total.m.bed_days, 19 + 1);
+            CHECK_INT(ics_beds_result_total(r)->m.bed_days, 19 + 1);
             ics_beds_result_free(r);
         } else {
             failed++;
@@ -311,20 +315,20 @@ static void test_derived_trim_uses_the_period(void)
         fputs("RCC,2017-01-01,2017-04-11,12,X01\n", f);
     fclose(f);
     for (int threads = 1; threads <= 2; threads++) {
-        struct ics_beds_options opt = {0};
+        struct ics_beds_options opt;
+        ics_beds_options_init(&opt);
         opt.level = ICS_BEDS_PROVIDER;
-        opt.from = opt.to = ICS_DATE_NONE;
         opt.threads = threads;
         struct ics_beds_result *r;
         struct ics_error err;
         CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
         if (!r)
             continue;
-        CHECK_INT(r->from, ics_date_from_ymd(2018, 4, 1));
-        CHECK_INT(r->total.m.spells, 10);
-        CHECK_INT(r->total.m.excess_bed_days, 31);
-        CHECK_INT(r->outside_period, 40);
-        CHECK(r->trimpoints_derived);
+        CHECK_INT(ics_beds_result_summary(r)->from, ics_date_from_ymd(2018, 4, 1));
+        CHECK_INT(ics_beds_result_total(r)->m.spells, 10);
+        CHECK_INT(ics_beds_result_total(r)->m.excess_bed_days, 31);
+        CHECK_INT(ics_beds_result_summary(r)->outside_period, 40);
+        CHECK(ics_beds_result_summary(r)->trimpoints_derived);
         ics_beds_result_free(r);
     }
     unlink(path);
@@ -342,20 +346,20 @@ static void test_zero_trimpoint_round_trip(void)
         fputs("RAA,2018-06-01,2018-06-01,11,Z00\n", f);
     fputs("RAA,2018-06-01,2018-06-04,11,Z00\n", f);
     fclose(f);
-    struct ics_beds_options opt = {0};
+    struct ics_beds_options opt;
+    ics_beds_options_init(&opt);
     opt.level = ICS_BEDS_PROVIDER;
-    opt.from = opt.to = ICS_DATE_NONE;
     struct ics_beds_result *r = NULL;
     struct ics_error err;
     CHECK_INT(ics_beds_run(path, &opt, &r, &err), ICS_OK);
     if (!r)
         return;
     /* 13 spells: Q1 = Q3 = 0, so trim = ceil(0 + 0) = 0 and LOS 3 has 3 excess days */
-    CHECK_INT(r->total.m.excess_bed_days, 3);
+    CHECK_INT(ics_beds_result_total(r)->m.excess_bed_days, 3);
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    CHECK_INT(ics_trimpoints_write(r->trimpoints, m, &err), ICS_OK);
+    CHECK_INT(ics_trimpoints_write(ics_beds_result_trimpoints(r), m, &err), ICS_OK);
     fclose(m);
     CHECK_STR(buf, "hrg,elective_trimpoint_days,non_elective_trimpoint_days\nZ00,0,\n");
     char tp[] = "/tmp/ics_test_zerotp_XXXXXX";
@@ -371,7 +375,7 @@ static void test_zero_trimpoint_round_trip(void)
     struct ics_beds_result *r2 = NULL;
     CHECK_INT(ics_beds_run(path, &again, &r2, &err), ICS_OK);
     if (r2)
-        CHECK_INT(r2->total.m.excess_bed_days, 3);
+        CHECK_INT(ics_beds_result_total(r2)->m.excess_bed_days, 3);
     ics_beds_result_free(r2);
     ics_beds_result_free(r);
     ics_trimpoints_free(t);
@@ -379,8 +383,49 @@ static void test_zero_trimpoint_round_trip(void)
     unlink(path);
 }
 
+/* ics_beds_options_init: the defaults a caller starts from, not a zeroed struct
+ * (whose period would be the one day 1970-01-01). */
+static void test_options_init(void)
+{
+    struct ics_beds_options opt;
+    memset(&opt, 0x5A, sizeof opt);
+    ics_beds_options_init(&opt);
+    CHECK_INT(opt.level, ICS_BEDS_PROVIDER);
+    CHECK_INT(opt.from, ICS_DATE_NONE);
+    CHECK_INT(opt.to, ICS_DATE_NONE);
+    CHECK_INT(opt.series, ICS_SERIES_NONE);
+    CHECK(opt.trimpoints == NULL && opt.rates_path == NULL && opt.geography == NULL);
+    CHECK(opt.rejects == NULL && opt.rejects_name == NULL && opt.progress == NULL);
+    CHECK_INT(opt.threads, 0);
+    CHECK_INT(opt.strict, 0);
+    CHECK_INT(opt.has_flat_rate, 0);
+}
+
+static double at_sorted(const void *ctx, size_t k)
+{
+    return ((const double *)ctx)[k];
+}
+
+/* The histogram quantile of derived trim points goes through stats'
+ * ics_quantile_type7_by, which must give ics_quantile_type7's bits. */
+static void test_quantile_by_accessor(void)
+{
+    static const double x[] = {1, 1, 2, 2, 3, 3, 4, 5, 8, 40, 41, 77};
+    static const double ps[] = {0, 0.1, 0.25, 1.0 / 3, 0.5, 0.75, 0.9, 1};
+    for (size_t n = 1; n <= sizeof x / sizeof x[0]; n++)
+        for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+            double a = ics_quantile_type7(x, n, ps[i]), b = ics_quantile_type7_by(n, ps[i], at_sorted, x);
+            CHECK(memcmp(&a, &b, sizeof a) == 0);
+        }
+    /* by hand: LOS 1 1 2 2 3 3 4 5 8 40: Q1 at h = 2.25 -> 2, Q3 at h = 6.75 -> 4 + 0.75 = 4.75 */
+    CHECK(ics_quantile_type7_by(10, 0.25, at_sorted, x) == 2.0);
+    CHECK(ics_quantile_type7_by(10, 0.75, at_sorted, x) == 4.75);
+}
+
 int main(void)
 {
+    RUN(test_options_init);
+    RUN(test_quantile_by_accessor);
     RUN(test_zero_trimpoint_round_trip);
     RUN(test_derived_trim_uses_the_period);
     RUN(test_against_oracle);

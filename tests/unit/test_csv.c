@@ -335,6 +335,158 @@ static void test_alloc_failures_do_not_crash(void)
     ics_alloc_fail_after(-1);
 }
 
+/* An empty quoted field "" is an empty field with a real pointer (the slow
+ * path's scratch buffer may not exist yet: no memcpy to or from NULL). */
+static void test_empty_quoted_fields(void)
+{
+    static const char text[] = "a,b,c\n\"\",\"\",\"\"\nx,\"\",\"y\"\n";
+    struct ics_csv_reader *r;
+    struct ics_error err;
+    CHECK_INT(ics_csv_open_memory(text, sizeof text - 1, "e.csv", &r, &err), ICS_OK);
+    struct ics_csv_row row;
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.nfields, 3);
+    for (int i = 0; i < row.nfields; i++) {
+        CHECK(row.fields[i].ptr != NULL);
+        CHECK_INT(row.fields[i].len, 0);
+    }
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK(field_is(&row, 0, "x"));
+    CHECK(field_is(&row, 1, "") && row.fields[1].ptr != NULL);
+    CHECK(field_is(&row, 2, "y"));
+    CHECK_INT(ics_csv_next(r, &row, &err), 0);
+    ics_csv_close(r);
+}
+
+/* A NUL byte anywhere in a row sets has_nul, on the SSE2 path (32 bytes or
+ * more before the line end), the scalar path (a short last line) and the
+ * quoted path; fields keep every byte (the NUL is not an end). */
+static void test_nul_bytes_flagged(void)
+{
+    static const char text[] = "code,long_enough_column_to_take_the_fast_path\n"
+                               "R\0A,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+                               "RAA,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+                               "\"R\0B\",\"q\"\n"
+                               "RCC,y\n"
+                               "R\0D,z";
+    struct ics_csv_reader *r;
+    struct ics_error err;
+    CHECK_INT(ics_csv_open_memory(text, sizeof text - 1, "n.csv", &r, &err), ICS_OK);
+    struct ics_csv_row row;
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.has_nul, 1);
+    CHECK_INT(row.fields[0].len, 3);
+    CHECK(memcmp(row.fields[0].ptr, "R\0A", 3) == 0);
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.has_nul, 0);
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.has_nul, 1);
+    CHECK(row.fields[0].len == 3 && memcmp(row.fields[0].ptr, "R\0B", 3) == 0);
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.has_nul, 0);
+    CHECK_INT(ics_csv_next(r, &row, &err), 1);
+    CHECK_INT(row.has_nul, 1);
+    CHECK(row.fields[0].len == 3 && memcmp(row.fields[0].ptr, "R\0D", 3) == 0);
+    ics_csv_close(r);
+}
+
+static int reject_all(void *w, struct ics_csv_row *row)
+{
+    (void)w;
+    if (row->fields[0].len > 0 && row->fields[0].ptr[0] == 'b')
+        ics_csv_reject(row, 1, "bad");
+    return 0;
+}
+
+/* Writes a file of over 4 MB (so two threads split it) with a bad row near
+ * each end; returns its path in `path`. */
+static void write_two_part_file(char *path)
+{
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("id,x\n", f);
+    for (long i = 1; i <= 400000; i++)   /* 14 bytes a row: 5.6 MB */
+        fputs(i == 10 || i == 399990 ? "bad,123456789\n" : "good,12345678\n", f);
+    fclose(f);
+}
+
+/* A rejects file that cannot be written fails the scan with ICS_ERR_IO naming
+ * it, even when every write was buffered (a full disk: /dev/full). */
+static void test_rejects_write_error(void)
+{
+    static const char text[] = "id,x\nbad,1\ngood,2\n";
+    char path[] = "/tmp/ics_test_csvfull_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    FILE *full = fopen("/dev/full", "w");
+    CHECK(full != NULL);
+    if (!full)
+        return;
+    struct ics_csv_scan *scan;
+    struct ics_error err;
+    CHECK_INT(ics_csv_scan_open(path, "f.csv", &scan, &err), ICS_OK);
+    int dummy;
+    void *workers[1] = {&dummy};
+    struct ics_csv_scan_options opt = {.threads = 1, .want_fields = 1, .row = reject_all, .workers = workers,
+                                       .rejects = full, .rejects_name = "/dev/full"};
+    struct ics_csv_scan_result res;
+    CHECK_INT(ics_csv_scan_run(scan, &opt, &res, &err), ICS_ERR_IO);
+    CHECK_STR(err.message, "cannot write the rejects file '/dev/full': No space left on device");
+    CHECK_INT(res.rejected, 1);
+    ics_csv_scan_close(scan);
+    fclose(full);
+    unlink(path);
+}
+
+/* The second thread's rejects are spooled to a temporary file in $TMPDIR;
+ * when it cannot be made the scan fails (never a silent loss of rows); with
+ * a working TMPDIR both bad rows reach the rejects file in order. */
+static void test_rejects_spool_failure(void)
+{
+    char path[] = "/tmp/ics_test_csvspool_XXXXXX";
+    write_two_part_file(path);
+    const char *saved = getenv("TMPDIR");
+    char *keep = saved ? strdup(saved) : NULL;
+    for (int broken = 0; broken <= 1; broken++) {
+        if (broken)
+            setenv("TMPDIR", "/nonexistent", 1);
+        struct ics_csv_scan *scan;
+        struct ics_error err;
+        CHECK_INT(ics_csv_scan_open(path, "two.csv", &scan, &err), ICS_OK);
+        int dummy[2];
+        void *workers[2] = {&dummy[0], &dummy[1]};
+        char *rej = NULL;
+        size_t rej_len = 0;
+        FILE *rf = open_memstream(&rej, &rej_len);
+        struct ics_csv_scan_options opt = {.threads = 2, .want_fields = 1, .row = reject_all, .workers = workers,
+                                           .rejects = rf};
+        struct ics_csv_scan_result res;
+        int rc = ics_csv_scan_run(scan, &opt, &res, &err);
+        fclose(rf);
+        if (broken) {
+            CHECK_INT(rc, ICS_ERR_IO);
+            CHECK_STR(err.message, "cannot keep the rejected rows of two.csv: cannot create a temporary file in "
+                                   "/nonexistent: No such file or directory");
+        } else {
+            CHECK_INT(rc, ICS_OK);
+            CHECK_INT(res.threads_used, 2);
+            CHECK_INT(res.rejected, 2);
+            /* header line 1, row i on line i + 1 */
+            CHECK_STR(rej, "line,reason,raw\n11,bad,\"bad,123456789\"\n399991,bad,\"bad,123456789\"\n");
+        }
+        free(rej);
+        ics_csv_scan_close(scan);
+    }
+    if (keep) {
+        setenv("TMPDIR", keep, 1);
+        free(keep);
+    } else {
+        unsetenv("TMPDIR");
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     RUN(test_rfc4180_pull);
@@ -345,5 +497,9 @@ int main(void)
     RUN(test_scan_stop_first_in_file_order);
     RUN(test_scan_pipe);
     RUN(test_alloc_failures_do_not_crash);
+    RUN(test_empty_quoted_fields);
+    RUN(test_nul_bytes_flagged);
+    RUN(test_rejects_write_error);
+    RUN(test_rejects_spool_failure);
     return TEST_SUMMARY("csv");
 }

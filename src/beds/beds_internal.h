@@ -1,0 +1,198 @@
+/*
+ * ics beds's private parts, shared by its files (not part of the API):
+ *   beds_trimpoints.c  trim point tables: reading, writing, deriving from the data
+ *   beds_scan.c        the engine: one spell, the per-thread state, both passes
+ *   beds_rows.c        the output rows from the threads' sums (roll-ups, series)
+ *   beds_run.c         ics_beds_run: options, passes, the result
+ *   beds_write.c       CSV and JSON output
+ */
+#ifndef ICS_BEDS_INTERNAL_H
+#define ICS_BEDS_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ics/beds.h"
+#include "ics/core.h"
+#include "ics/csv.h"
+
+/* ---- trim points (beds_trimpoints.c) ---------------------------------------- */
+
+struct trim {
+    int32_t days[2];        /* [0] elective, [1] non-elective */
+    unsigned char has[2];
+    unsigned char has_rate;
+    int64_t rate_pence;
+};
+
+struct ics_trimpoints {
+    struct ics_strmap map;  /* HRG -> struct trim */
+    int any_rate;
+};
+
+struct ics_trimpoints *icsi_beds_trimpoints_new(void);
+/* Entry indexes of a map in key order; caller frees. */
+uint32_t *icsi_beds_sorted_entries(const struct ics_strmap *m);
+
+/* ---- one spell (beds_scan.c) ------------------------------------------------ */
+
+enum { COL_PROVIDER, COL_LA, COL_ADMISSION, COL_DISCHARGE, COL_METHOD, COL_HRG, NCOLS };
+/* Accepted header names per column, the first the canonical one (NULL-terminated). */
+extern const char *const *const icsi_beds_column_aliases[NCOLS];
+
+struct config {
+    int col[NCOLS];
+    const char *col_name[NCOLS];   /* the header's names (the scan's, valid during the run) */
+    int want;
+    int pass;                 /* 1: find period / trim points; 2: count */
+    int strict;
+    int by_residence;
+    int need_histograms;
+    int period_known;
+    int32_t from, to;
+    int series;
+    int32_t series_days;      /* to - from + 1 when series */
+    const struct ics_trimpoints *trim;
+    int64_t flat_rate;
+    int has_flat_rate;
+};
+
+/* ---- per-thread state (beds_scan.c) ------------------------------------------ */
+
+/* Indexes into a code's daily arrays (series mode). */
+enum {
+    D_SPELLS, D_BED_DAYS, D_EXCESS, D_COST, D_LS7_SPELLS, D_LS21_SPELLS,
+    D_OCC, D_OCC7, D_OCC21,     /* difference arrays */
+    D_COUNT
+};
+
+struct group {
+    struct ics_beds_measures m;
+    int64_t *daily;           /* series: D_COUNT arrays of series_days + 1 */
+};
+
+struct histogram {
+    uint32_t *counts;         /* counts[los] */
+    uint32_t len;
+    uint64_t n;
+};
+
+#define GROUP_CACHE 512
+#define TRIM_CACHE 4096
+
+struct lookaside {
+    uint64_t word;     /* ics_strmap_prefix of the code */
+    uint32_t len;      /* 0: empty slot */
+    uint32_t value;    /* groups: entry index; trims: entry index + 1, 0 = no such HRG */
+};
+
+static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size)
+{
+    return (unsigned)(((word ^ len) * 0x9E3779B97F4A7C15ULL) >> 40) & (size - 1);
+}
+
+/*
+ * Derived trim points need, per HRG and class, the length-of-stay histogram
+ * of the spells discharged in the period. The period is the financial year
+ * of the latest discharge (or the given one), so a worker keeps only the
+ * histograms of the newest year it has seen: an older year can never be the
+ * period. Counts of stays under DENSE_LOS days sit in one dense block indexed
+ * by the worker's HRG index (most stays, and no pointer to follow per row, so
+ * the counters stay in cache); longer stays go to a per-HRG tail.
+ */
+#define DENSE_LOS 32
+
+/*
+ * The spill: when a first pass is needed (period or trim points from the
+ * data), that pass is the only one that parses the CSV. Each valid spell goes
+ * to its thread's temporary file as a 16-byte record, and the second pass
+ * replays the records instead of parsing the text again. Memory stays flat:
+ * the records live in the file (and the page cache), not in the process.
+ */
+struct spill_record {
+    uint32_t group;            /* index in the worker's groups */
+    uint32_t hrg_cls;          /* (HRG index + 1) << 1 | class; HRG index + 1 = 0: no HRG */
+    int32_t admitted;
+    int32_t discharged;        /* ICS_DATE_NONE: still in hospital */
+};
+
+#define SPILL_BUFFER (1 << 20)
+
+struct spill {
+    FILE *file;                /* from ics_tempfile; NULL: not spilling */
+    int fd;                    /* its descriptor (-1: not spilling), used with read(2) and write(2) only */
+    unsigned char *buf;
+    size_t len;
+    uint64_t records;
+    int write_failed;
+};
+
+struct worker {
+    /* Workers sit side by side in one array and each is written by its own
+     * thread on every row: this gap keeps a worker's hot fields off the cache
+     * lines of its neighbour's tail (false sharing cost a third of a pass). */
+    char separation[128];
+    const struct config *cfg;
+    struct ics_strmap groups;       /* code -> struct group */
+    int32_t max_discharge, max_admission;
+    uint64_t used, open, outside, in_period, no_trim, no_rate;
+    int failed;                     /* out of memory */
+    /* Direct-mapped caches in front of the maps for codes of up to 8 bytes
+     * (providers, HRGs): the code's bytes as one word decide a hit exactly. */
+    struct lookaside group_cache[GROUP_CACHE];
+    struct lookaside trim_cache[TRIM_CACHE];
+    struct lookaside hrg_cache[TRIM_CACHE];
+    struct ics_strmap hrgs;         /* pass 1: HRG -> index in the spill records */
+    /* pass 1 histograms of hist_bucket (financial year start, 0 for a given period) */
+    int32_t hist_bucket;            /* INT32_MIN: none yet */
+    uint32_t hist_cap;              /* HRG indexes the two arrays below hold */
+    uint32_t *dense;                /* [HRG index][class][stay < DENSE_LOS] */
+    uint32_t *dense_pending;        /* the counter the previous row adds 1 to (see first_pass_row) */
+    struct histogram *tails;        /* [HRG index][class]: counts[stay - DENSE_LOS] */
+    int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
+    struct ics_date_cache dates;
+    struct spill spill;             /* kept across worker_reset */
+};
+
+/* Adds the one count that icsi_beds_first_pass_row left pending. */
+static inline void hist_settle(struct worker *w)
+{
+    if (w->dense_pending) {
+        (*w->dense_pending)++;
+        w->dense_pending = NULL;
+    }
+}
+
+
+void icsi_beds_worker_init(struct worker *w, const struct config *cfg);
+void icsi_beds_worker_release(struct worker *w);
+/* Throws away what a worker has seen (the CSV scan redoing its part); the
+ * spill file is kept and emptied. An ics_csv_reset_fn. */
+void icsi_beds_worker_reset(void *p);
+void icsi_beds_spill_close(struct spill *sp);
+/* The row functions (ics_csv_row_fn): the first pass of two, and the one pass. */
+int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row);
+int icsi_beds_count_row(void *p, struct ics_csv_row *row);
+/* Replays a worker's spill: the second pass without the CSV (a thread function). */
+void *icsi_beds_replay_spill(void *p);
+
+/* Derives trim points from the workers' histograms of period bucket `bucket`. */
+int icsi_beds_derive_trimpoints(struct worker *workers, int n, int32_t bucket, struct ics_trimpoints **out,
+                                struct ics_error *err);
+
+/* ---- the result (beds_run.c, beds_rows.c) ----------------------------------- */
+
+struct ics_beds_result {
+    struct ics_beds_summary s;
+    struct ics_beds_row *rows;   /* s.rows code rows, then (series) s.periods total rows */
+    struct ics_beds_row total;
+    const struct ics_trimpoints *trimpoints;   /* those used (owned by the result when derived) */
+    struct ics_trimpoints *owned_trimpoints;
+    struct ics_arena arena;      /* the rows' codes and names */
+};
+
+/* Builds the output rows from the merged groups. */
+int icsi_beds_build_rows(struct ics_beds_result *res, const struct ics_beds_options *opt, const struct config *cfg,
+                         struct worker *workers, int n, struct ics_error *err);
+
+#endif

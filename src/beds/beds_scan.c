@@ -1,0 +1,621 @@
+/*
+ * ics beds: the bed-day engine. Definitions and their reasons are in
+ * docs/definitions.md; this file follows them exactly.
+ *
+ * Every measure is additive over spells, so each thread keeps its own sums per
+ * code and the threads' sums are added at the end; the roll-ups to ICB, region
+ * and nation add local authority sums the same way. Nothing is kept per spell,
+ * so memory does not grow with the file.
+ *
+ * Occupancy needs no per-day loop: the nights a spell spends in hospital
+ * inside [from, to] are an intersection of two ranges. In series mode the same
+ * ranges go into difference arrays per code (+1 on the first night, -1 after
+ * the last), so a day-by-day year costs one addition per spell and range.
+ *
+ * Passes: when the period or the trim points must come from the data, a first
+ * pass finds the latest discharge date and, per financial year of discharge,
+ * HRG and class, a histogram of length of stay; the second pass counts. With
+ * --from/--to and --trimpoints there is one pass.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "beds_internal.h"
+
+/* ---- one spell ------------------------------------------------------------- */
+
+const char *const *const icsi_beds_column_aliases[NCOLS] = {
+    (const char *const[]){"provider_code", "PROCODE3", "PROCODE", "provider", NULL},
+    (const char *const[]){"patient_la", "RESLADST_ONS", "RESLADST", "la_code", NULL},
+    (const char *const[]){"admission_date", "ADMIDATE", NULL},
+    (const char *const[]){"discharge_date", "DISDATE", NULL},
+    (const char *const[]){"admission_method", "ADMIMETH", NULL},
+    (const char *const[]){"hrg", "SUSHRG", "HRG40", "hrg_code", NULL},
+};
+
+struct spell {
+    const char *key;          /* grouping code: provider or residence */
+    size_t key_len;
+    const char *hrg;
+    size_t hrg_len;
+    int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
+    int cls;                  /* 0 elective, 1 non-elective */
+};
+
+/* HES ADMIMETH codes accepted (issue 2; HES data dictionary). */
+static int admission_class(const char *s, size_t n)
+{
+    if (n != 2)
+        return -1;
+    char a = s[0], b = (char)toupper((unsigned char)s[1]);
+    switch (a) {
+    case '1':
+        return b >= '1' && b <= '3' ? 0 : -1;
+    case '2':
+        return (b >= '1' && b <= '5') || b == '8' || (b >= 'A' && b <= 'D') ? 1 : -1;
+    case '3':
+        return b == '1' || b == '2' ? 1 : -1;
+    case '8':
+        return (b >= '1' && b <= '4') || b == '9' ? 1 : -1;
+    case '9':
+        return b == '8' || b == '9' ? 1 : -1;
+    default:
+        return -1;
+    }
+}
+
+static inline void field(const struct ics_csv_row *row, int col, const char **out, size_t *out_len)
+{
+    const char *s = row->fields[col].ptr;
+    size_t n = row->fields[col].len;
+    if (n > 0 && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
+        ics_text_trim(&s, &n);
+    *out = s;
+    *out_len = n;
+}
+
+/* Longest input text quoted in a reason (ics_text_printable cuts it with "..."). */
+#define QUOTE_MAX 128
+
+/* Rejects a row, quoting the bad value (control bytes and invalid UTF-8
+ * escaped): "<what> '<value>'<after>". Off the per-row path. */
+static __attribute__((noinline, cold)) void reject_value(struct ics_csv_row *row, int col, const char *what,
+                                                          const char *s, size_t n, const char *after)
+{
+    char q[QUOTE_MAX];
+    ics_csv_reject(row, col + 1, "%s '%s'%s", what, ics_text_printable(s, n, q, sizeof q), after);
+}
+
+/* A field that holds a NUL byte would be cut short as a code (R\0A would
+ * count as R): the row is rejected, naming the column. Returns -1 when a
+ * field the run reads holds one. */
+static __attribute__((noinline, cold)) int reject_nul(const struct config *c, struct ics_csv_row *row, int reject)
+{
+    for (int k = 0; k < NCOLS; k++) {
+        if (k == COL_LA && !c->by_residence)
+            continue;
+        const struct ics_csv_field *f = &row->fields[c->col[k]];
+        if (!memchr(f->ptr, '\0', f->len))
+            continue;
+        if (reject) {
+            char q[QUOTE_MAX];
+            const char *name = c->col_name[k] ? c->col_name[k] : icsi_beds_column_aliases[k][0];
+            ics_csv_reject(row, c->col[k] + 1, "column '%s' holds a NUL byte",
+                           ics_text_printable(name, strlen(name), q, sizeof q));
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
+ * returns -1. */
+static int read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
+                      struct spell *sp, int reject)
+{
+    if (row->nfields < c->want) {
+        if (reject)
+            ics_csv_reject(row, row->nfields + 1, "row has %d fields, expected at least %d", row->nfields, c->want);
+        return -1;
+    }
+    if (__builtin_expect(row->has_nul, 0) && reject_nul(c, row, reject))
+        return -1;
+    const char *s;
+    size_t n;
+    int col = c->col[COL_PROVIDER];
+    field(row, col, &s, &n);
+    if (n == 0) {
+        if (reject)
+            ics_csv_reject(row, col + 1, "missing provider code");
+        return -1;
+    }
+    sp->key = s;
+    sp->key_len = n;
+    if (c->by_residence) {
+        field(row, c->col[COL_LA], &sp->key, &sp->key_len);
+    }
+    col = c->col[COL_ADMISSION];
+    field(row, col, &s, &n);
+    if (n == 0 || ics_date_parse_cached(dates, s, n, &sp->admitted)) {
+        if (reject) {
+            if (n == 0)
+                ics_csv_reject(row, col + 1, "missing admission date");
+            else
+                reject_value(row, col, "impossible admission date", s, n, "");
+        }
+        return -1;
+    }
+    col = c->col[COL_DISCHARGE];
+    field(row, col, &s, &n);
+    if (n == 0) {
+        sp->discharged = ICS_DATE_NONE;
+    } else if (ics_date_parse_cached(dates, s, n, &sp->discharged)) {
+        if (reject)
+            reject_value(row, col, "impossible discharge date", s, n, "");
+        return -1;
+    } else if (sp->discharged < sp->admitted) {
+        if (reject)
+            reject_value(row, col, "discharge date", s, n, " is before the admission date");
+        return -1;
+    }
+    col = c->col[COL_METHOD];
+    field(row, col, &s, &n);
+    sp->cls = admission_class(s, n);
+    if (sp->cls < 0) {
+        if (reject)
+            reject_value(row, col, "unknown admission method", s, n, "");
+        return -1;
+    }
+    field(row, c->col[COL_HRG], &sp->hrg, &sp->hrg_len);
+    return 0;
+}
+
+/* ---- per-thread state ------------------------------------------------------ */
+
+void icsi_beds_worker_init(struct worker *w, const struct config *cfg)
+{
+    memset(w, 0, sizeof *w);
+    w->cfg = cfg;
+    w->spill.fd = -1;
+    ics_strmap_init(&w->groups, sizeof(struct group));
+    w->hist_bucket = INT32_MIN;
+    ics_strmap_init(&w->hrgs, sizeof(uint32_t));
+    w->max_discharge = w->max_admission = INT32_MIN;
+    w->fy_first = 1;
+    w->fy_last = 0;   /* empty: the first discharge computes its year */
+}
+
+void icsi_beds_worker_release(struct worker *w)
+{
+    for (uint32_t i = 0; i < w->groups.count; i++)
+        ics_free(((struct group *)ics_strmap_value(&w->groups, i))->daily);
+    for (uint32_t i = 0; i < 2 * w->hist_cap; i++)
+        ics_free(w->tails[i].counts);
+    ics_strmap_release(&w->groups);
+    ics_strmap_release(&w->hrgs);
+    ics_free(w->dense);
+    ics_free(w->tails);
+    w->dense = NULL;
+    w->tails = NULL;
+    w->hist_cap = 0;
+}
+
+/* Throws away what a worker has seen (the CSV scan redoing its part); the
+ * spill file is kept and emptied. */
+void icsi_beds_worker_reset(void *p)
+{
+    struct worker *w = p;
+    const struct config *cfg = w->cfg;
+    struct spill spill = w->spill;
+    icsi_beds_worker_release(w);
+    icsi_beds_worker_init(w, cfg);
+    w->spill = spill;
+    if (w->spill.fd >= 0) {
+        w->spill.len = 0;
+        w->spill.records = 0;
+        if (ftruncate(w->spill.fd, 0) || lseek(w->spill.fd, 0, SEEK_SET) < 0)
+            w->spill.write_failed = 1;
+    }
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t put = write(fd, p, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        p += put;
+        n -= (size_t)put;
+    }
+    return 0;
+}
+
+static int spill_flush(struct spill *sp)
+{
+    if (sp->len && write_all(sp->fd, sp->buf, sp->len))
+        sp->write_failed = 1;
+    sp->len = 0;
+    return sp->write_failed ? -1 : 0;
+}
+
+static int spill_put(struct spill *sp, const struct spill_record *r)
+{
+    if (sp->len + sizeof *r > SPILL_BUFFER && spill_flush(sp))
+        return -1;
+    memcpy(sp->buf + sp->len, r, sizeof *r);
+    sp->len += sizeof *r;
+    sp->records++;
+    return 0;
+}
+
+void icsi_beds_spill_close(struct spill *sp)
+{
+    if (sp->file)
+        fclose(sp->file);
+    ics_free(sp->buf);
+    sp->file = NULL;
+    sp->fd = -1;
+    sp->buf = NULL;
+}
+
+static int histogram_add(struct histogram *h, int32_t los)
+{
+    if ((uint32_t)los >= h->len) {
+        uint32_t len = h->len ? h->len : 64;
+        while (len <= (uint32_t)los)
+            len *= 2;
+        uint32_t *c = ics_realloc(h->counts, len * sizeof *c);
+        if (!c)
+            return -1;
+        memset(c + h->len, 0, (len - h->len) * sizeof *c);
+        h->counts = c;
+        h->len = len;
+    }
+    h->counts[los]++;
+    h->n++;
+    return 0;
+}
+
+/* Makes room for HRG index hi in the histogram arrays (zeroed). */
+static int hist_reserve(struct worker *w, uint32_t hi)
+{
+    if (hi < w->hist_cap)
+        return 0;
+    hist_settle(w);
+    uint32_t cap = w->hist_cap ? w->hist_cap * 2 : 1024;
+    while (cap <= hi)
+        cap *= 2;
+    uint32_t *dense = ics_realloc(w->dense, (size_t)cap * 2 * DENSE_LOS * sizeof *dense);
+    if (!dense)
+        return -1;
+    w->dense = dense;
+    struct histogram *tails = ics_realloc(w->tails, (size_t)cap * 2 * sizeof *tails);
+    if (!tails)
+        return -1;
+    w->tails = tails;
+    memset(dense + (size_t)w->hist_cap * 2 * DENSE_LOS, 0, (size_t)(cap - w->hist_cap) * 2 * DENSE_LOS * sizeof *dense);
+    memset(tails + (size_t)w->hist_cap * 2, 0, (size_t)(cap - w->hist_cap) * 2 * sizeof *tails);
+    w->hist_cap = cap;
+    return 0;
+}
+
+/* A newer period bucket: what was counted for the older one can never be used. */
+static void hist_restart(struct worker *w, int32_t bucket)
+{
+    w->dense_pending = NULL;
+    if (w->hist_cap) {
+        memset(w->dense, 0, (size_t)w->hist_cap * 2 * DENSE_LOS * sizeof *w->dense);
+        for (uint32_t i = 0; i < 2 * w->hist_cap; i++) {
+            if (w->tails[i].len)
+                memset(w->tails[i].counts, 0, w->tails[i].len * sizeof *w->tails[i].counts);
+            w->tails[i].n = 0;
+        }
+    }
+    w->hist_bucket = bucket;
+}
+
+static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi);
+static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index);
+
+static int spill_spell(struct worker *w, const struct spell *sp, uint32_t *hrg_out)
+{
+    uint32_t gi, hi = 0;
+    if (group_index(w, sp->key, sp->key_len, &gi) || (sp->hrg_len && hrg_index(w, sp->hrg, sp->hrg_len, &hi))) {
+        w->failed = 1;
+        return 1;
+    }
+    *hrg_out = hi;
+    struct spill_record r = {gi, ((sp->hrg_len ? hi + 1 : 0) << 1) | (uint32_t)sp->cls, sp->admitted, sp->discharged};
+    if (spill_put(&w->spill, &r))
+        return 1;
+    return 0;
+}
+
+/* Starts loading the cache slot that the row's HRG will be looked up in, so
+ * that the likely cache miss overlaps the parsing of the row's dates. */
+static inline void prefetch_hrg_slot(const struct lookaside *cache, const struct config *c,
+                                     const struct ics_csv_row *row)
+{
+    int col = c->col[COL_HRG];
+    if (col < row->nfields && row->fields[col].len <= 8) {
+        uint32_t len = row->fields[col].len;
+        __builtin_prefetch(&cache[lookaside_slot(ics_strmap_prefix(row->fields[col].ptr, len), len, TRIM_CACHE)]);
+    }
+}
+
+/* The first pass: the period and the trim points' histograms; it is the only
+ * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
+int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    prefetch_hrg_slot(w->hrg_cache, c, row);
+    if (read_spell(c, &w->dates, row, &sp, 1))
+        return c->strict;
+    w->used++;
+    uint32_t hi;
+    if (spill_spell(w, &sp, &hi))
+        return 1;
+    if (sp.admitted > w->max_admission)
+        w->max_admission = sp.admitted;
+    if (sp.discharged == ICS_DATE_NONE)
+        return 0;
+    if (sp.discharged > w->max_discharge)
+        w->max_discharge = sp.discharged;
+    if (!c->need_histograms || sp.hrg_len == 0)
+        return 0;
+    int32_t bucket;
+    if (c->period_known) {
+        if (sp.discharged < c->from || sp.discharged > c->to)
+            return 0;
+        bucket = 0;
+    } else {
+        if (sp.discharged < w->fy_first || sp.discharged > w->fy_last)
+            ics_financial_year(sp.discharged, &w->fy_first, &w->fy_last);
+        bucket = w->fy_first;
+    }
+    if (bucket < w->hist_bucket)
+        return 0;
+    if (bucket > w->hist_bucket)
+        hist_restart(w, bucket);
+    if (hist_reserve(w, hi)) {
+        w->failed = 1;
+        return 1;
+    }
+    int32_t los = sp.discharged - sp.admitted;
+    size_t at = (size_t)hi * 2 + (size_t)sp.cls;
+    if (los < DENSE_LOS) {
+        /* The counter is likely not in cache (rows come in no order of HRG):
+         * ask for it now and add to it during the next row. */
+        uint32_t *counter = &w->dense[at * DENSE_LOS + (size_t)los];
+        __builtin_prefetch(counter, 1);
+        hist_settle(w);
+        w->dense_pending = counter;
+        return 0;
+    }
+    if (histogram_add(&w->tails[at], los - DENSE_LOS)) {
+        w->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Adds +1 to diff[lo] and -1 to diff[hi + 1] for the nights lo..hi (offsets). */
+static void diff_range(int64_t *diff, int64_t lo, int64_t hi)
+{
+    if (lo > hi)
+        return;
+    diff[lo] += 1;
+    diff[hi + 1] -= 1;
+}
+
+static const struct trim *find_trim(struct worker *w, const char *hrg, size_t len)
+{
+    const struct ics_strmap *map = &w->cfg->trim->map;
+    if (len == 0)
+        return NULL;
+    if (len > 8)
+        return ics_strmap_get(map, hrg, len);
+    uint64_t word = ics_strmap_prefix(hrg, len);
+    struct lookaside *slot = &w->trim_cache[lookaside_slot(word, (uint32_t)len, TRIM_CACHE)];
+    if (slot->len != len || slot->word != word) {
+        const struct trim *t = ics_strmap_get(map, hrg, len);
+        /* the map is read-only during the pass, so an index stays valid */
+        uint32_t value = t ? (uint32_t)(((const unsigned char *)t - map->values) / map->value_size) + 1 : 0;
+        *slot = (struct lookaside){word, (uint32_t)len, value};
+    }
+    return slot->value ? ics_strmap_value(map, slot->value - 1) : NULL;
+}
+
+/* The index of a code's group, creating it; -1 when out of memory. */
+static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi)
+{
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (len > 0 && len <= 8) {
+        word = ics_strmap_prefix(key, len);
+        slot = &w->group_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
+        if (slot->len == len && slot->word == word) {
+            *gi = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(&w->groups, key, len, gi))
+        return -1;
+    if (slot)
+        *slot = (struct lookaside){word, (uint32_t)len, *gi};
+    return 0;
+}
+
+/* Adds one valid spell to its group (t: its HRG's trim points, or NULL). */
+static int count_spell(struct worker *w, uint32_t gi, const struct trim *t, int cls, int32_t admitted,
+                       int32_t discharged)
+{
+    const struct config *c = w->cfg;
+    struct group *g = ics_strmap_value(&w->groups, gi);
+    if (c->series && !g->daily) {
+        g->daily = ics_calloc((size_t)D_COUNT * (size_t)(c->series_days + 1), sizeof(int64_t));
+        if (!g->daily) {
+            w->failed = 1;
+            return 1;
+        }
+    }
+    struct spell sp = {.admitted = admitted, .discharged = discharged, .cls = cls};
+
+    int touched = 0;
+    int64_t from = c->from, to = c->to, adm = sp.admitted;
+    /* Spell measures: spells discharged in the period. */
+    if (sp.discharged == ICS_DATE_NONE) {
+        w->open++;
+    } else if (sp.discharged >= c->from && sp.discharged <= c->to) {
+        touched = 1;
+        w->in_period++;
+        int64_t los = sp.discharged - sp.admitted;
+        int64_t excess = 0, cost = 0;
+        if (t && t->has[sp.cls]) {
+            excess = max64(0, los - t->days[sp.cls]);
+            if (excess > 0) {
+                if (c->has_flat_rate)
+                    cost = excess * c->flat_rate;
+                else if (t->has_rate)
+                    cost = excess * t->rate_pence;
+                else
+                    w->no_rate++;
+            }
+        } else {
+            w->no_trim++;
+        }
+        g->m.spells++;
+        g->m.bed_days += los;
+        g->m.excess_bed_days += excess;
+        g->m.excess_cost_pence += cost;
+        g->m.long_stay_7_spells += los >= 7;
+        g->m.long_stay_21_spells += los >= 21;
+        if (g->daily) {
+            int64_t *d = g->daily;
+            size_t stride = (size_t)c->series_days + 1, at = (size_t)(sp.discharged - c->from);
+            d[D_SPELLS * stride + at] += 1;
+            d[D_BED_DAYS * stride + at] += los;
+            d[D_EXCESS * stride + at] += excess;
+            d[D_COST * stride + at] += cost;
+            d[D_LS7_SPELLS * stride + at] += los >= 7;
+            d[D_LS21_SPELLS * stride + at] += los >= 21;
+        }
+    }
+    /* Occupancy: night d is occupied when admission <= d < discharge. */
+    int64_t last_night = sp.discharged == ICS_DATE_NONE ? to : min64(to, (int64_t)sp.discharged - 1);
+    int64_t lo = max64(adm, from), lo7 = max64(adm + 7, from), lo21 = max64(adm + 21, from);
+    if (last_night >= lo) {
+        touched = 1;
+        g->m.occupied_bed_days += last_night - lo + 1;
+        g->m.long_stay_7_bed_days += max64(0, last_night - lo7 + 1);
+        g->m.long_stay_21_bed_days += max64(0, last_night - lo21 + 1);
+        if (g->daily) {
+            size_t stride = (size_t)c->series_days + 1;
+            diff_range(g->daily + D_OCC * stride, lo - from, last_night - from);
+            diff_range(g->daily + D_OCC7 * stride, lo7 - from, last_night - from);
+            diff_range(g->daily + D_OCC21 * stride, lo21 - from, last_night - from);
+        }
+    }
+    if (!touched)
+        w->outside++;
+    return 0;
+}
+
+/* The one-pass row function: period and trim points are known. */
+int icsi_beds_count_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    prefetch_hrg_slot(w->trim_cache, c, row);
+    if (read_spell(c, &w->dates, row, &sp, 1))
+        return c->strict;
+    w->used++;
+    uint32_t gi;
+    if (group_index(w, sp.key, sp.key_len, &gi)) {
+        w->failed = 1;
+        return 1;
+    }
+    return count_spell(w, gi, find_trim(w, sp.hrg, sp.hrg_len), sp.cls, sp.admitted, sp.discharged);
+}
+
+/* The index of an HRG in this worker's spill records, creating it. */
+static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index)
+{
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (len <= 8) {
+        word = ics_strmap_prefix(hrg, len);
+        slot = &w->hrg_cache[lookaside_slot(word, (uint32_t)len, TRIM_CACHE)];
+        if (slot->len == len && slot->word == word) {
+            *index = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(&w->hrgs, hrg, len, index))
+        return -1;
+    if (slot)
+        *slot = (struct lookaside){word, (uint32_t)len, *index};
+    return 0;
+}
+
+/* Replays a worker's spill: the second pass without the CSV. */
+void *icsi_beds_replay_spill(void *p)
+{
+    struct worker *w = p;
+    const struct ics_strmap *trims = &w->cfg->trim->map;
+    /* each of this worker's HRGs looked up once */
+    const struct trim **by_hrg = ics_calloc(w->hrgs.count ? w->hrgs.count : 1, sizeof *by_hrg);
+    if (!by_hrg || spill_flush(&w->spill) || lseek(w->spill.fd, 0, SEEK_SET) < 0) {
+        ics_free(by_hrg);
+        w->failed = 1;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < w->hrgs.count; i++)
+        by_hrg[i] = ics_strmap_get(trims, w->hrgs.keys[i].s, w->hrgs.keys[i].len);
+    uint64_t left = w->spill.records;
+    while (left > 0 && !w->failed) {
+        size_t want = SPILL_BUFFER / sizeof(struct spill_record);
+        if (want > left)
+            want = (size_t)left;
+        size_t bytes = want * sizeof(struct spill_record), got = 0;
+        while (got < bytes) {
+            ssize_t n = read(w->spill.fd, w->spill.buf + got, bytes - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        if (got != bytes) {
+            w->spill.write_failed = 1;
+            break;
+        }
+        const struct spill_record *r = (const struct spill_record *)(const void *)w->spill.buf;
+        for (size_t i = 0; i < want; i++) {
+            uint32_t h = r[i].hrg_cls >> 1;
+            const struct trim *t = h ? by_hrg[h - 1] : NULL;
+            if (count_spell(w, r[i].group, t, (int)(r[i].hrg_cls & 1), r[i].admitted, r[i].discharged))
+                break;
+        }
+        left -= want;
+    }
+    ics_free(by_hrg);
+    return NULL;
+}
