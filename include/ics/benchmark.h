@@ -25,6 +25,7 @@
 #ifndef ICS_BENCHMARK_H
 #define ICS_BENCHMARK_H
 
+#include <float.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,10 +82,12 @@ struct ics_benchmark_options {
     struct ics_fraction close_gap;  /* 0/0 = default 1 */
     long days;                      /* > 0, or 0 = the table's days column, else 365 */
     struct ics_fraction occupancy;  /* 0/0 = none (beds to open left empty) */
-    int64_t cost_per_day_pence;     /* >= 0 overrides the table's cost; -1 = use the table */
+    int has_cost_per_day;           /* 1: cost_per_day_pence prices every code; 0: the table's costs */
+    int64_t cost_per_day_pence;     /* >= 0 */
 };
 
-/* Fills the defaults above (lower is better, top quartile, close all of the gap). */
+/* Fills the defaults above (lower is better, top quartile, close all of the
+ * gap, days from the table, each code's own cost); a zeroed struct means the same. */
 void ics_benchmark_options_init(struct ics_benchmark_options *opt);
 
 struct ics_benchmark;
@@ -117,14 +120,31 @@ int ics_benchmark_add(struct ics_benchmark *b, const struct ics_benchmark_input 
  * in messages, NULL = the path). `metric` is "NUM" or "NUM/DEN": column names
  * (case-insensitive); a metric that is itself a column name is taken whole, so
  * a column called "a/b" still works. With a DEN the options' denominator
- * becomes ICS_DEN_COLUMN (an error if a population was asked for). Also read
- * when present: `name`, `excess_cost` with `excess_bed_days` (each code's cost
- * per bed day) and `days` (the period length). Rows whose code or level is
- * `total` are skipped. A metric column with no numeric value at all fails with
+ * becomes ICS_DEN_COLUMN; with a population denominator asked for as well,
+ * ics_benchmark_run fails (ICS_ERR_USAGE). Also read when present: `name`,
+ * `excess_cost` with `excess_bed_days` (each code's cost per bed day) and
+ * `days` (the period length). Rows whose code or level is `total` are
+ * skipped. A metric column with no numeric value at all fails with
  * ICS_ERR_PARSE; single bad values make that code a reported exclusion.
  */
 int ics_benchmark_read_table(struct ics_benchmark *b, const char *path, const char *label,
                              const char *metric, struct ics_error *err);
+
+/*
+ * What the table read found, so that a caller can check its own settings
+ * against the table before ics_benchmark_run and word the problem in its own
+ * terms (the library's messages never name a command-line option). Before a
+ * table is read: label "table", columns "", the rest 0.
+ */
+struct ics_benchmark_table {
+    const char *label;            /* the table's name in messages */
+    const char *numerator;        /* the metric's columns as the header spells them; "" none */
+    const char *denominator;
+    int days_state;               /* 0 no days column value, 1 one value, 2 values differ */
+    long days, days_line;         /* the first value and its line */
+    long other_days, other_days_line;   /* with days_state 2: the first different one */
+};
+const struct ics_benchmark_table *ics_benchmark_table(const struct ics_benchmark *b);
 
 /* True once the table read had excess_cost and excess_bed_days columns. */
 int ics_benchmark_table_has_cost(const struct ics_benchmark *b);
@@ -140,7 +160,7 @@ int ics_benchmark_read_population(struct ics_benchmark *b, const char *path,
  * Fails with ICS_ERR_NOT_FOUND for other names. */
 int ics_benchmark_use_population(struct ics_benchmark *b, const char *name,
                                  struct ics_error *err);
-/* The embedded tables, for --help and docs: name and description; NULL past the end. */
+/* The embedded tables, for help texts and docs: name and description; NULL past the end. */
 const char *ics_benchmark_population_name(size_t i, const char **description);
 /* Population of a code in an embedded table; returns 0 and sets *out, or -1. */
 int ics_benchmark_population_lookup(const char *table, const char *code, int64_t *out);
@@ -157,7 +177,7 @@ int ics_benchmark_read_groups(struct ics_benchmark *b, const char *path, struct 
 
 /*
  * The ICB and region a code belongs to (from a geography lookup), used for
- * --within icb|region and for ICB and region totals. Any name may be NULL;
+ * ICS_WITHIN_ICB and ICS_WITHIN_REGION and for ICB and region totals. Any name may be NULL;
  * icb_code may be NULL for a code that only has a region (an ICB-level table).
  */
 int ics_benchmark_set_area(struct ics_benchmark *b, const char *code, const char *icb_code,
@@ -183,9 +203,11 @@ const char *ics_benchmark_input_code(const struct ics_benchmark *b, size_t i);
 
 /* ---- run and results --------------------------------------------------- */
 
-/* Computes everything. Fails on duplicate codes, on options that cannot work
- * (best5of10 without peers, --within without groups) or when no code at all can
- * be benchmarked. Per-code problems become notes, not failures. */
+/* Computes everything. Fails on duplicate codes, on settings that cannot work
+ * (best5of10 without peers, groups from a file without rows, a denominator
+ * column and a population both, days that differ between rows when
+ * options.days is 0) or when no code at all can be benchmarked. Per-code
+ * problems become notes, not failures. */
 int ics_benchmark_run(struct ics_benchmark *b, struct ics_error *err);
 
 struct ics_benchmark_row {
@@ -214,7 +236,7 @@ const struct ics_benchmark_row *ics_benchmark_row(const struct ics_benchmark *b,
  * their overall rate, and the summed opportunity; band, rank, target, gap NAN/0. */
 const struct ics_benchmark_row *ics_benchmark_total(const struct ics_benchmark *b);
 
-/* Totals per peer group (--within FILE), per ICB and per region. */
+/* Totals per peer group (ICS_WITHIN_FILE), per ICB and per region. */
 struct ics_benchmark_rollup {
     const char *level;       /* "group", "icb" or "region" */
     const char *code;
@@ -233,17 +255,34 @@ const struct ics_benchmark_rollup *ics_benchmark_rollup(const struct ics_benchma
 size_t ics_benchmark_note_count(const struct ics_benchmark *b);
 const char *ics_benchmark_note(const struct ics_benchmark *b, size_t i);
 
-/* What was used, for the summary and JSON. */
+/* Where the period length came from. */
+enum ics_benchmark_days_from {
+    ICS_DAYS_FROM_OPTIONS = 0,   /* options.days */
+    ICS_DAYS_FROM_TABLE,         /* the table's days column, the same on every row */
+    ICS_DAYS_DEFAULT             /* 365 */
+};
+
+/* How pounds were computed. */
+enum ics_benchmark_cost_from {
+    ICS_COST_NONE = 0,           /* no cost columns and no options.cost_per_day_pence */
+    ICS_COST_FROM_OPTIONS,       /* options.cost_per_day_pence for every code */
+    ICS_COST_FROM_TABLE,         /* each code's own excess_cost / excess_bed_days */
+    ICS_COST_UNPRICED            /* cost columns, but excess_cost 0 wherever there are excess bed days */
+};
+
+/* What was used, for the summary and JSON. A front end words days_from and
+ * cost_from in its own terms (the command names its options). */
 struct ics_benchmark_info {
     const char *numerator;       /* column names ("" when not from a table) */
     const char *denominator;     /* column, "population" or "" */
     double scale;
     long days;
-    const char *days_source;     /* "--days", "the table's days column", "default 365" */
-    const char *cost_source;     /* how pounds were computed, or "none" */
+    enum ics_benchmark_days_from days_from;
+    enum ics_benchmark_cost_from cost_from;
     size_t codes;                /* rows read (excluding total) */
     size_t benchmarked;          /* with a rate */
     size_t with_target;          /* with a target and an opportunity */
+    size_t contributing;         /* of which with a positive opportunity */
     size_t excluded;             /* codes with a problem */
     size_t groups;
     long double gap_days;        /* sum of gap x DEN / scale over codes (the whole gap) */
@@ -255,16 +294,28 @@ const struct ics_benchmark_info *ics_benchmark_info(const struct ics_benchmark *
 /*
  * The summary line, like the seed: "Closing 1/3 of the gap to the top quartile
  * releases 365,000 bed days = 1,000 beds, £70.0m". close_gap_text is the
- * fraction as the user wrote it (NULL: from the ratio). Returns the length.
+ * fraction as the user wrote it (NULL: from the ratio). Without a cost per bed
+ * day the line ends "; no cost per bed day", for the caller to add how to give
+ * one. Returns the length of the whole line, as snprintf does; when that is
+ * `size` or more nothing is cut: buf holds "" (if size > 0) and the caller asks
+ * again with return + 1 bytes (buf may be NULL when size is 0).
  */
 int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_gap_text,
                                char *buf, size_t size);
 
-/* Number formats used in outputs.
+/*
+ * Number formats used in outputs. Each writes the whole number or nothing: it
+ * returns the length, or -1 with buf "" (if size > 0) when buf is too small;
+ * ICS_BENCHMARK_NUMBER_MAX bytes hold any finite value (a long double's
+ * integer digits, sign, point and decimals), so with such a buffer neither
+ * fails. NAN and infinities are written "" (length 0).
  * ics_benchmark_format_number: rounded to 6 decimals (below 1: to 6 significant
- * digits), trailing zeros trimmed, "" for NAN ("365000", "333.333333", "0.5",
- * "0.00123457").
- * ics_benchmark_format_grouped: rounded to `decimals`, thousands separated ("365,000"). */
+ * digits), trailing zeros trimmed ("365000", "333.333333", "0.5", "0.00123457";
+ * 1e63 is its 64 digits).
+ * ics_benchmark_format_grouped: rounded half away from zero to `decimals`
+ * (0 to 9; -1 otherwise), thousands separated below 1e18 ("365,000").
+ */
+#define ICS_BENCHMARK_NUMBER_MAX (LDBL_MAX_10_EXP + 32)
 int ics_benchmark_format_number(double v, char *buf, size_t size);
 int ics_benchmark_format_grouped(long double v, int decimals, char *buf, size_t size);
 

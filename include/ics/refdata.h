@@ -7,8 +7,8 @@
  * E54, NHS England regions E40, England E92000001. Provider codes are ODS
  * codes (3 characters for trusts).
  *
- * The default geography is built in (generated from data/geography/ CSVs by
- * tools/gen_refdata.py; see docs/geography.md): the ONS July 2022 lookup,
+ * The default geography is built in (generated from the CSVs in data/geography/;
+ * docs/geography.md says how): the ONS July 2022 lookup,
  * effective 2022-07-01, plus the four 2023 unitary authorities. A user can
  * load a newer lookup from a CSV file instead (ICBs merge from April 2026).
  * Nothing in the logic names a particular area: it is all data.

@@ -1,5 +1,10 @@
-/* Parsing of fractions and numbers, number formats and the summary line. */
+/*
+ * Fractions, number formats and the summary line. Numbers are written whole
+ * or not at all: a figure that does not fit the caller's buffer is an error
+ * (-1 and ""), never a prefix of the figure.
+ */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,12 +62,7 @@ int ics_fraction_parse(const char *text, struct ics_fraction *out, const char **
         return -1;
     }
     size_t len = strlen(text);
-    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
-        len--;
-    while (len && (*text == ' ' || *text == '\t')) {
-        text++;
-        len--;
-    }
+    ics_text_trim(&text, &len);
     int64_t num, den;
     const char *slash = memchr(text, '/', len);
     if (slash) {
@@ -103,79 +103,21 @@ int ics_fraction_parse(const char *text, struct ics_fraction *out, const char **
     return 0;
 }
 
-int bm_parse_double(const char *s, size_t len, double *out)
+
+/* ---- number formats ----------------------------------------------------------- */
+
+/* "" and -1: the figure does not fit. */
+static int too_small(char *buf, size_t size)
 {
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    if (len == 0 || len > 64)
-        return -1;
-    /* Plain decimal only: strtod alone would also take "nan", "inf" and hex. */
-    size_t i = 0;
-    int digits = 0;
-    if (s[i] == '+' || s[i] == '-')
-        i++;
-    /* Thousands separators as spreadsheets write them ("1,234,567"): only in
-     * groups of exactly three digits after one to three leading digits. */
-    int commas = 0;
-    size_t lead = 0;
-    while (i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == ',')) {
-        if (s[i] == ',') {
-            if ((commas == 0 && (lead == 0 || lead > 3)) || (commas > 0 && lead != 3))
-                return -1;
-            commas++;
-            lead = 0;
-        } else {
-            lead++;
-            digits++;
-        }
-        i++;
-    }
-    if (commas && lead != 3)
-        return -1;
-    if (i < len && s[i] == '.') {
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            i++;
-            digits++;
-        }
-    }
-    if (!digits)
-        return -1;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        int ed = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            i++;
-            ed++;
-        }
-        if (!ed)
-            return -1;
-    }
-    if (i != len)
-        return -1;
-    char buf[72];
-    size_t k = 0;
-    for (size_t j = 0; j < len; j++)
-        if (s[j] != ',')
-            buf[k++] = s[j];
-    buf[k] = '\0';
-    double v = strtod(buf, NULL);
-    if (!isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    if (size > 0)
+        buf[0] = '\0';
+    return -1;
 }
 
 int ics_benchmark_format_number(double v, char *buf, size_t size)
 {
     if (size == 0)
-        return 0;
+        return -1;
     if (isnan(v) || isinf(v)) {
         buf[0] = '\0';
         return 0;
@@ -187,31 +129,37 @@ int ics_benchmark_format_number(double v, char *buf, size_t size)
         int lz = (int)floor(-log10(a));
         decimals = lz > 14 ? 20 : 6 + lz;
     }
-    int n = snprintf(buf, size, "%.*f", decimals, v);
-    if (n < 0 || (size_t)n >= size)
-        return n;
-    char *dot = strchr(buf, '.');
+    /* A double has at most 309 integer digits: with a sign, the point and 6
+     * decimals 317 characters; below 1, "-0." and 20 decimals. */
+    char tmp[352];
+    int n = snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        return too_small(buf, size);   /* not reached: tmp holds every double */
+    char *dot = strchr(tmp, '.');
     if (dot) {
-        char *end = buf + n;
+        char *end = tmp + n;
         while (end > dot + 1 && end[-1] == '0')
             end--;
         if (end == dot + 1)
             end = dot;
         *end = '\0';
-        n = (int)(end - buf);
+        n = (int)(end - tmp);
     }
-    if (strcmp(buf, "-0") == 0) {
-        buf[0] = '0';
-        buf[1] = '\0';
+    if (strcmp(tmp, "-0") == 0) {
+        tmp[0] = '0';
+        tmp[1] = '\0';
         n = 1;
     }
+    if ((size_t)n >= size)
+        return too_small(buf, size);
+    memcpy(buf, tmp, (size_t)n + 1);
     return n;
 }
 
 int ics_benchmark_format_grouped(long double v, int decimals, char *buf, size_t size)
 {
-    if (size == 0)
-        return 0;
+    if (size == 0 || decimals < 0 || decimals > 9)
+        return too_small(buf, size);
     if (isnan(v) || isinf(v)) {
         buf[0] = '\0';
         return 0;
@@ -222,36 +170,93 @@ int ics_benchmark_format_grouped(long double v, int decimals, char *buf, size_t 
     /* Round half away from zero (printf would round half to even). */
     long double r = roundl(fabsl(v) * scale);
     int negative = v < 0 && r > 0;
-    if (r >= 1e18L)
-        return snprintf(buf, size, "%.*Lf", decimals, v);
-    unsigned long long whole = (unsigned long long)(r / scale);
-    unsigned long long frac = (unsigned long long)(r - (long double)whole * scale);
-    char digits[32];
-    int nd = snprintf(digits, sizeof digits, "%llu", whole);
-    char tmp[64];
-    size_t k = 0;
-    if (negative)
-        tmp[k++] = '-';
-    for (int i = 0; i < nd; i++) {
-        if (i > 0 && (nd - i) % 3 == 0)
-            tmp[k++] = ',';
-        tmp[k++] = digits[i];
+    int n;
+    if (r >= 1e18L) {
+        n = snprintf(buf, size, "%.*Lf", decimals, v);
+    } else {
+        unsigned long long whole = (unsigned long long)(r / scale);
+        unsigned long long frac = (unsigned long long)(r - (long double)whole * scale);
+        char digits[32];
+        int nd = snprintf(digits, sizeof digits, "%llu", whole);
+        char tmp[64];   /* below 1e18: at most 18 digits, 5 separators and a sign */
+        size_t k = 0;
+        if (negative)
+            tmp[k++] = '-';
+        for (int i = 0; i < nd; i++) {
+            if (i > 0 && (nd - i) % 3 == 0)
+                tmp[k++] = ',';
+            tmp[k++] = digits[i];
+        }
+        tmp[k] = '\0';
+        n = decimals > 0 ? snprintf(buf, size, "%s.%0*llu", tmp, decimals, frac) : snprintf(buf, size, "%s", tmp);
     }
-    tmp[k] = '\0';
-    if (decimals > 0)
-        return snprintf(buf, size, "%s.%0*llu", tmp, decimals, frac);
-    return snprintf(buf, size, "%s", tmp);
+    if (n < 0 || (size_t)n >= size)
+        return too_small(buf, size);
+    return n;
 }
 
-static void format_pounds(long double pounds, char *buf, size_t size)
+/* ---- the summary line ------------------------------------------------------------ */
+
+/* A line built piece by piece into the caller's buffer; len counts the whole
+ * line even when the buffer is too small for it. */
+struct line {
+    char *buf;
+    size_t size, len;
+};
+
+static void put(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct line *l, const char *fmt, ...)
 {
-    char n[40];
+    size_t room = l->len < l->size ? l->size - l->len : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(room ? l->buf + l->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        l->len += (size_t)n;
+}
+
+/* A figure of the summary: whole numbers from 100 up, else one decimal. */
+static void put_grouped(struct line *l, long double v)
+{
+    char num[ICS_BENCHMARK_NUMBER_MAX];
+    ics_benchmark_format_grouped(v, fabsl(v) >= 100 ? 0 : 1, num, sizeof num);
+    put(l, "%s", num);
+}
+
+static void put_pounds(struct line *l, long double pounds)
+{
+    char num[ICS_BENCHMARK_NUMBER_MAX];
     if (fabsl(pounds) >= 1e6L) {
-        ics_benchmark_format_grouped(pounds / 1e6L, 1, n, sizeof n);
-        snprintf(buf, size, "\xc2\xa3%sm", n);
+        ics_benchmark_format_grouped(pounds / 1e6L, 1, num, sizeof num);
+        put(l, "\xc2\xa3%sm", num);
     } else {
-        ics_benchmark_format_grouped(pounds, 0, n, sizeof n);
-        snprintf(buf, size, "\xc2\xa3%s", n);
+        ics_benchmark_format_grouped(pounds, 0, num, sizeof num);
+        put(l, "\xc2\xa3%s", num);
+    }
+}
+
+static void put_target(struct line *l, const struct ics_benchmark_options *o)
+{
+    switch (o->target) {
+    case ICS_TARGET_TOP_QUARTILE:
+        put(l, "the top quartile");
+        break;
+    case ICS_TARGET_TOP_QUARTILE_MEAN:
+        put(l, "the top-quartile mean");
+        break;
+    case ICS_TARGET_MEDIAN:
+        put(l, "the median");
+        break;
+    case ICS_TARGET_BEST5OF10:
+        put(l, "the best 5 of 10 peers");
+        break;
+    case ICS_TARGET_VALUE: {
+        char v[ICS_BENCHMARK_NUMBER_MAX];
+        ics_benchmark_format_number(o->target_value, v, sizeof v);
+        put(l, "the target of %s", v);
+        break;
+    }
     }
 }
 
@@ -259,56 +264,41 @@ int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_
                                size_t size)
 {
     const struct ics_benchmark_info *info = &b->info;
-    char frac[64], target[96], days[64], beds[64], open[160], money[96];
-    if (info->with_target == 0)
-        return snprintf(buf, size, "No code has a target (see the notes): there is no gap to close");
-    if (b->opt.close_gap.num == b->opt.close_gap.den)
-        snprintf(frac, sizeof frac, "Closing the gap");
-    else if (close_gap_text && *close_gap_text)
-        snprintf(frac, sizeof frac, "Closing %s of the gap", close_gap_text);
-    else
-        snprintf(frac, sizeof frac, "Closing %lld/%lld of the gap", (long long)b->opt.close_gap.num,
-                 (long long)b->opt.close_gap.den);
-    switch (b->opt.target) {
-    case ICS_TARGET_TOP_QUARTILE:
-        snprintf(target, sizeof target, "the top quartile");
-        break;
-    case ICS_TARGET_TOP_QUARTILE_MEAN:
-        snprintf(target, sizeof target, "the top-quartile mean");
-        break;
-    case ICS_TARGET_MEDIAN:
-        snprintf(target, sizeof target, "the median");
-        break;
-    case ICS_TARGET_BEST5OF10:
-        snprintf(target, sizeof target, "the best 5 of 10 peers");
-        break;
-    case ICS_TARGET_VALUE: {
-        char v[64];
-        ics_benchmark_format_number(b->opt.target_value, v, sizeof v);
-        snprintf(target, sizeof target, "the target of %s", v);
-        break;
-    }
-    }
-    long double opp = info->opportunity;
-    long double nbeds = info->days > 0 ? opp / (long double)info->days : 0;
-    ics_benchmark_format_grouped(opp, fabsl(opp) >= 100 ? 0 : 1, days, sizeof days);
-    ics_benchmark_format_grouped(nbeds, fabsl(nbeds) >= 100 ? 0 : 1, beds, sizeof beds);
-    open[0] = '\0';
-    if (b->opt.occupancy.num > 0) {
-        long double o = nbeds * (long double)b->opt.occupancy.den / (long double)b->opt.occupancy.num;
-        char ob[64], pct[64];
-        ics_benchmark_format_grouped(o, fabsl(o) >= 100 ? 0 : 1, ob, sizeof ob);
-        ics_benchmark_format_number(100.0 * (double)b->opt.occupancy.num / (double)b->opt.occupancy.den, pct,
-                                    sizeof pct);
-        snprintf(open, sizeof open, " (%s beds to open at %s%% occupancy)", ob, pct);
-    }
-    if (isnan(info->pounds)) {
-        snprintf(money, sizeof money, "; no cost per bed day (give --cost-per-day)");
+    const struct ics_benchmark_options *o = &b->opt;
+    struct line l = {buf, buf ? size : 0, 0};
+    if (info->with_target == 0) {
+        put(&l, "No code has a target (see the notes): there is no gap to close");
     } else {
-        char p[64];
-        format_pounds(info->pounds, p, sizeof p);
-        snprintf(money, sizeof money, ", %s", p);
+        if (o->close_gap.num == o->close_gap.den)
+            put(&l, "Closing the gap");
+        else if (close_gap_text && *close_gap_text)
+            put(&l, "Closing %s of the gap", close_gap_text);
+        else
+            put(&l, "Closing %lld/%lld of the gap", (long long)o->close_gap.num, (long long)o->close_gap.den);
+        put(&l, " to ");
+        put_target(&l, o);
+        long double opp = info->opportunity;
+        long double nbeds = info->days > 0 ? opp / (long double)info->days : 0;
+        put(&l, " releases ");
+        put_grouped(&l, opp);
+        put(&l, " bed days = ");
+        put_grouped(&l, nbeds);
+        put(&l, " beds");
+        if (o->occupancy.num > 0) {
+            char pct[ICS_BENCHMARK_NUMBER_MAX];
+            put(&l, " (");
+            put_grouped(&l, nbeds * (long double)o->occupancy.den / (long double)o->occupancy.num);
+            ics_benchmark_format_number(100.0 * (double)o->occupancy.num / (double)o->occupancy.den, pct, sizeof pct);
+            put(&l, " beds to open at %s%% occupancy)", pct);
+        }
+        if (isnan(info->pounds)) {
+            put(&l, "; no cost per bed day");
+        } else {
+            put(&l, ", ");
+            put_pounds(&l, info->pounds);
+        }
     }
-    return snprintf(buf, size, "%s to %s releases %s bed days = %s beds%s%s", frac, target, days, beds, open,
-                    money);
+    if (l.len >= l.size && l.size > 0)
+        buf[0] = '\0';
+    return (int)l.len;
 }

@@ -1,5 +1,6 @@
-/* Glue between benchmarking and the reference geography: areas for --within
- * icb|region and for ICB and region totals, and populations of ICBs and regions. */
+/* Glue between benchmarking and the reference geography: areas for peer groups
+ * by ICB or region and for ICB and region totals, and populations of ICBs and
+ * regions. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,9 +78,9 @@ int ics_benchmark_use_geography(struct ics_benchmark *b, const struct ics_geogra
         }
     }
     if (found && unknown) {
-        if ((rc = bm_note(b, err, "%zu code%s (first '%s') %s not in the geography (%s), so in no ICB or region total",
-                          unknown, unknown == 1 ? "" : "s", first_unknown, unknown == 1 ? "is" : "are",
-                          ics_geography_source(g))))
+        if ((rc = icsi_bm_note(b, err, "%zu code%s (first '%s') %s not in the geography (%s), so in no ICB or "
+                               "region total", unknown, unknown == 1 ? "" : "s", first_unknown,
+                               unknown == 1 ? "is" : "are", ics_geography_source(g))))
             return rc;
     }
     if (matched)
@@ -122,20 +123,20 @@ int ics_benchmark_use_geography(struct ics_benchmark *b, const struct ics_geogra
                 if (in_area(x, level, code) && !bsearch(x->la_code, b->pops, n0, sizeof *b->pops, pop_key_cmp))
                     example = x->la_code;
             }
-            if ((rc = bm_note(b, err, "population of '%s': %zu of its %zu local authorities (%s%s) %s not in %s; "
-                              "the sum of the other %zu is used", code, missing, members, missing == 1 ? "" : "first ",
-                              example, missing == 1 ? "is" : "are",
-                              b->pops_label ? b->pops_label : "the population list", members - missing)))
+            if ((rc = icsi_bm_note(b, err, "population of '%s': %zu of its %zu local authorities (%s%s) %s not in "
+                                   "%s; the sum of the other %zu is used", code, missing, members,
+                                   missing == 1 ? "" : "first ", example, missing == 1 ? "is" : "are",
+                                   b->pops_label ? b->pops_label : "the population list", members - missing)))
                 return rc;
         }
         if ((rc = ics_benchmark_add_population(b, code, (double)sum, 0, err)))
             return rc;
         summed++;
     }
-    if (summed && (rc = bm_note(b, err, "the population of %zu ICB, region or England code%s is the sum of %s local "
-                                "authorities in %s (each authority in the one ICB the geography gives it)",
-                                summed, summed == 1 ? "" : "s", summed == 1 ? "its" : "their",
-                                b->pops_label ? b->pops_label : "the population list")))
+    if (summed && (rc = icsi_bm_note(b, err, "the population of %zu ICB, region or England code%s is the sum of %s "
+                                     "local authorities in %s (each authority in the one ICB the geography gives it)",
+                                     summed, summed == 1 ? "" : "s", summed == 1 ? "its" : "their",
+                                     b->pops_label ? b->pops_label : "the population list")))
         return rc;
     return ICS_OK;
 }

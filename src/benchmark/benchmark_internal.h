@@ -1,6 +1,20 @@
-/* Internals shared by src/benchmark/benchmark*.c. Not part of the public API. */
+/*
+ * Internals shared by the files of src/benchmark/. Not part of the public API.
+ *
+ *   benchmark.c         life cycle, inputs, populations, result accessors
+ *   benchmark_run.c     ics_benchmark_run: rates, costs, gaps, totals, notes, roll-ups
+ *   benchmark_groups.c  peer groups, quartiles, bands, ranks, group and best-5-of-10 targets
+ *   benchmark_io.c      reading the table and the side files
+ *   benchmark_geo.c     areas and populations from a geography
+ *   benchmark_format.c  fractions, number formats and the summary line
+ *
+ * Every symbol shared between these files starts icsi_bm_; nothing here is
+ * writable static state, so two benchmarks may run on two threads at once.
+ */
 #ifndef ICS_BENCHMARK_INTERNAL_H
 #define ICS_BENCHMARK_INTERNAL_H
+
+#include <stdarg.h>
 
 #include "ics/benchmark.h"
 
@@ -37,12 +51,9 @@ struct ics_benchmark {
     struct ics_arena arena;
     int ran;
 
-    const char *label;              /* table name for messages */
-    const char *num_column, *den_column;
-    int table_has_cost;
+    struct ics_benchmark_table table;   /* what the table read found (label, columns, days) */
+    int table_has_cost;             /* cost columns, or costs given code by code */
     int table_unpriced;             /* cost columns, but no code priced */
-    int days_state;                 /* 0 no days column, 1 one value, 2 values differ */
-    long table_days, other_days, table_days_line, other_days_line;
 
     struct bm_item *items;
     size_t n, cap;
@@ -68,15 +79,63 @@ struct ics_benchmark {
     struct ics_benchmark_info info;
 };
 
+/* A peer group during a run: its members and their rates. */
+struct bm_group {
+    const char *name;
+    size_t *members;      /* item indices with a rate */
+    size_t n;
+    double *sorted;       /* member rates ascending */
+    int has_quartiles;
+    double q1, q2, q3;
+    double target;        /* group target (quartile kinds), NAN if none */
+};
+
+/* The items sorted by code (then table order), for lookups during a run. The
+ * array carries its own items, so sorting needs no shared state. */
+struct bm_index {
+    struct bm_item **by_code;
+    size_t n;
+};
+
+/* ---- benchmark.c: helpers ------------------------------------------------ */
+
 /* Grows *ptr (elements of `elem` bytes) to hold at least `need`. 0 or -1. */
-int bm_grow(void **ptr, size_t *cap, size_t need, size_t elem);
-/* Arena copy of a string (NULL stays NULL unless empty_for_null). */
-const char *bm_strdup(struct ics_benchmark *b, const char *s);
+int icsi_bm_grow(void **ptr, size_t *cap, size_t need, size_t elem);
+/* Arena copy of a string (NULL becomes ""); NULL when out of memory. */
+const char *icsi_bm_strdup(struct ics_benchmark *b, const char *s);
+/* The whole formatted text in the arena (never cut); NULL when out of memory. */
+const char *icsi_bm_vformat(struct ics_benchmark *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends a formatted note. Returns ICS_OK or ICS_ERR_NOMEM (err filled). */
-int bm_note(struct ics_benchmark *b, struct ics_error *err, const char *fmt, ...)
+int icsi_bm_note(struct ics_benchmark *b, struct ics_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Parses a plain decimal number ("12", "-3.5", "1e3", "1,234.5" with
- * thousands separators in threes); no hex, inf or nan. 0 or -1. */
-int bm_parse_double(const char *s, size_t len, double *out);
+/* Marks an item as excluded (or partly so) with a reason, once. ICS_OK or ICS_ERR_NOMEM. */
+int icsi_bm_problem(struct ics_benchmark *b, struct bm_item *it, struct ics_error *err,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int icsi_bm_nomem(struct ics_error *err);
+
+/* ---- benchmark_run.c: lookups ------------------------------------------- */
+
+/* The item with this code, or NULL. */
+struct bm_item *icsi_bm_find(const struct bm_index *ix, const char *code);
+/* The first of a run of pairs with this code (pairs sorted by code, then line), or NULL. */
+const struct bm_pair *icsi_bm_pair_first(const struct bm_pair *arr, size_t n, const char *code);
+/* Sorts pairs by code, then line. */
+void icsi_bm_sort_pairs(struct bm_pair *arr, size_t n);
+/* Ascending doubles. */
+void icsi_bm_sort_doubles(double *v, size_t n);
+
+/* ---- benchmark_groups.c ------------------------------------------------- */
+
+/* Sorted, unique group names with their members (items with a rate); the
+ * caller frees them with icsi_bm_free_groups, also after a failure. */
+int icsi_bm_build_groups(struct ics_benchmark *b, struct bm_group **out, size_t *nout,
+                         struct ics_error *err);
+void icsi_bm_free_groups(struct bm_group *groups, size_t ng);
+/* Quartiles, bands, ranks and the group's target. */
+int icsi_bm_score_groups(struct ics_benchmark *b, struct bm_group *groups, size_t ng,
+                         struct ics_error *err);
+/* best5of10: the mean of the best 5 rates among each code's own peers. */
+int icsi_bm_peer_targets(struct ics_benchmark *b, const struct bm_index *ix, struct ics_error *err);
 
 #endif

@@ -1,6 +1,5 @@
-/* ics benchmark: the gap to the top quartile and the opportunity of closing it.
- * See docs/commands/benchmark.md. */
-#include <getopt.h>
+/* ics benchmark: the command layer over ics_benchmark_*: options, the calls, the outputs and the
+ * summary. See docs/commands/benchmark.md. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,30 +14,37 @@
 #define CMD "benchmark"
 #define MAX_NOTES_SHOWN 20
 
-enum {
-    OPT_METRIC = 256, OPT_SCALE, OPT_POPULATION, OPT_BETTER, OPT_TARGET, OPT_PEERS, OPT_WITHIN,
-    OPT_GEOGRAPHY, OPT_CLOSE_GAP, OPT_DAYS, OPT_OCCUPANCY, OPT_COST, OPT_FORMAT, OPT_TOTALS
+static const struct cli_option benchmark_options[] = {
+    {"metric", CLI_KEY('m'), "NUM[/DEN]", "the rate: a numerator column, or numerator/denominator columns (required)"},
+    {"scale", CLI_KEY('s'), "N", "rate per N (default 1,000 with a denominator, 1 without)"},
+    {"population", CLI_KEY('p'), "FILE|ons", "the denominator is each code's population: a code,population file or a "
+                                             "built-in ONS table (ons, ons-mid2020, ons-mid2019)"},
+    {"better", CLI_KEY('b'), "lower|higher", "which way is better (default lower)"},
+    {"target", CLI_KEY('t'), "TARGET", "top-quartile (default), top-quartile-mean, median, best5of10 or a number"},
+    {"peers", CLI_KEY('P'), "FILE", "code,peer rows: each code's peers for --target best5of10"},
+    {"within", CLI_KEY('w'), "GROUPS", "peer groups: all (default), icb, region, or a FILE of code,group rows"},
+    {"geography", CLI_KEY('g'), "FILE", "local authority to ICB and region lookup (default built in)"},
+    {"close-gap", CLI_KEY('c'), "FRACTION", "the part of the gap to close: 1/3, 0.25 or 25% (default 1, all of it)"},
+    {"days", CLI_KEY('d'), "N", "days in the period, for beds (default the table's days column, else 365)"},
+    {"occupancy", CLI_KEY('O'), "FRACTION", "occupancy of the beds to open: 0.92 or 92% (default none)"},
+    {"cost-per-day", CLI_KEY('C'), "POUNDS", "price every bed day at this cost (default each code's own "
+                                             "excess_cost / excess_bed_days)"},
+    {"format", CLI_KEY('F'), "csv|json", "output format (default csv)"},
+    {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
+    {"totals", CLI_KEY('T'), "FILE", "write the totals by group, ICB and region to FILE as CSV"},
+    {"quiet", 'q', NULL, "no summary on stderr"},
+    {NULL, 0, NULL, NULL},
 };
 
-static const struct option long_options[] = {
-    {"metric", required_argument, NULL, OPT_METRIC},
-    {"scale", required_argument, NULL, OPT_SCALE},
-    {"population", required_argument, NULL, OPT_POPULATION},
-    {"better", required_argument, NULL, OPT_BETTER},
-    {"target", required_argument, NULL, OPT_TARGET},
-    {"peers", required_argument, NULL, OPT_PEERS},
-    {"within", required_argument, NULL, OPT_WITHIN},
-    {"geography", required_argument, NULL, OPT_GEOGRAPHY},
-    {"close-gap", required_argument, NULL, OPT_CLOSE_GAP},
-    {"days", required_argument, NULL, OPT_DAYS},
-    {"occupancy", required_argument, NULL, OPT_OCCUPANCY},
-    {"cost-per-day", required_argument, NULL, OPT_COST},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"output", required_argument, NULL, 'o'},
-    {"totals", required_argument, NULL, OPT_TOTALS},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static int run_benchmark(const struct cli_command *self, int argc, char **argv);
+
+const struct cli_command cli_cmd_benchmark = {
+    .name = "benchmark",
+    .summary = "gap to the top quartile and the opportunity of closing it",
+    .synopsis = "ics benchmark TABLE.csv --metric NUM[/DEN] [options]",
+    .options = benchmark_options,
+    .run = run_benchmark,
+    .notes = "TABLE.csv may be - for standard input. See docs/commands/benchmark.md.\n",
 };
 
 struct args {
@@ -57,6 +63,8 @@ struct args {
     struct ics_benchmark_options opt;
 };
 
+/* ---- options ------------------------------------------------------------------- */
+
 static int is_embedded_population(const char *name)
 {
     if (strcmp(name, "ons") == 0)
@@ -67,120 +75,129 @@ static int is_embedded_population(const char *name)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, struct args *a)
+/* getopt's '?' (its own message silenced): a known option without its value, or an unknown one. */
+static int bad_option(char **argv)
+{
+    const char *given = argv[optind - 1];
+    for (const struct cli_option *o = benchmark_options; o->name; o++)
+        if (optopt && o->key == optopt && o->arg)
+            return cli_usage_error(CMD, "%s needs a value", given);
+    return cli_usage_error(CMD, "unknown option '%s'", given);
+}
+
+static int parse_target(const char *arg, struct ics_benchmark_options *o)
+{
+    if (strcmp(arg, "top-quartile") == 0)
+        o->target = ICS_TARGET_TOP_QUARTILE;
+    else if (strcmp(arg, "top-quartile-mean") == 0)
+        o->target = ICS_TARGET_TOP_QUARTILE_MEAN;
+    else if (strcmp(arg, "median") == 0)
+        o->target = ICS_TARGET_MEDIAN;
+    else if (strcmp(arg, "best5of10") == 0)
+        o->target = ICS_TARGET_BEST5OF10;
+    else if (cli_parse_double(arg, -1e300, 1e300, &o->target_value) == 0)
+        o->target = ICS_TARGET_VALUE;
+    else
+        return cli_usage_error(CMD, "--target '%s': expected top-quartile, top-quartile-mean, median, "
+                               "best5of10 or a number", arg);
+    return ICS_OK;
+}
+
+static void parse_within(const char *arg, struct args *a)
+{
+    if (strcmp(arg, "icb") == 0) {
+        a->opt.within = ICS_WITHIN_ICB;
+    } else if (strcmp(arg, "region") == 0) {
+        a->opt.within = ICS_WITHIN_REGION;
+    } else if (strcmp(arg, "all") == 0) {
+        a->opt.within = ICS_WITHIN_ALL;
+    } else {
+        a->opt.within = ICS_WITHIN_FILE;
+        a->within_file = arg;
+    }
+}
+
+/* A fraction above 0 and at most 1 (--close-gap, --occupancy). */
+static int parse_share(const char *name, const char *arg, const char *hint, struct ics_fraction *out)
+{
+    const char *why = NULL;
+    if (ics_fraction_parse(arg, out, &why) != 0)
+        return cli_usage_error(CMD, "%s '%s': %s", name, arg, why);
+    if (out->num == 0 || out->num > out->den)
+        return cli_usage_error(CMD, "%s '%s': must be above 0 and at most 1%s", name, arg, hint);
+    return ICS_OK;
+}
+
+static int parse_option(int c, const char *arg, struct args *a)
+{
+    switch (c) {
+    case CLI_KEY('m'): a->metric = arg; break;
+    case CLI_KEY('s'):
+        if (cli_parse_double(arg, 1e-300, 1e300, &a->opt.scale) != 0)
+            return cli_usage_error(CMD, "--scale '%s': expected a positive number", arg);
+        break;
+    case CLI_KEY('p'):
+        a->population = arg;
+        a->population_embedded = is_embedded_population(arg);
+        a->opt.denominator = ICS_DEN_POPULATION;
+        break;
+    case CLI_KEY('b'):
+        if (strcmp(arg, "lower") == 0)
+            a->opt.better = ICS_BETTER_LOWER;
+        else if (strcmp(arg, "higher") == 0)
+            a->opt.better = ICS_BETTER_HIGHER;
+        else
+            return cli_usage_error(CMD, "--better '%s': expected lower or higher", arg);
+        break;
+    case CLI_KEY('t'): return parse_target(arg, &a->opt);
+    case CLI_KEY('P'): a->peers = arg; break;
+    case CLI_KEY('w'): parse_within(arg, a); break;
+    case CLI_KEY('g'): a->geography = arg; break;
+    case CLI_KEY('c'):
+        a->close_gap_text = arg;
+        return parse_share("--close-gap", arg, "", &a->opt.close_gap);
+    case CLI_KEY('d'):
+        if (cli_parse_long(arg, 1, 100000, &a->opt.days) != 0)
+            return cli_usage_error(CMD, "--days '%s': expected a whole number of days from 1", arg);
+        break;
+    case CLI_KEY('O'): return parse_share("--occupancy", arg, " (0.92 or 92%)", &a->opt.occupancy);
+    case CLI_KEY('C'): {
+        const char *why = NULL;
+        if (ics_pence_parse(arg, strlen(arg), &a->opt.cost_per_day_pence, &why) != 0)
+            return cli_usage_error(CMD, "--cost-per-day '%s': %s", arg, why);
+        if (a->opt.cost_per_day_pence < 0)
+            return cli_usage_error(CMD, "--cost-per-day '%s': must not be negative", arg);
+        a->opt.has_cost_per_day = 1;
+        break;
+    }
+    case CLI_KEY('F'): return cli_parse_format(CMD, arg, &a->json) ? ICS_ERR_USAGE : ICS_OK;
+    case 'o': a->output = arg; break;
+    case CLI_KEY('T'): a->totals = arg; break;
+    case 'q': a->quiet = 1; break;
+    }
+    return ICS_OK;
+}
+
+/* Returns ICS_OK, a usage status (the message printed), or CLI_HELP. */
+static int parse_args(const struct cli_command *self, int argc, char **argv, struct args *a)
 {
     memset(a, 0, sizeof *a);
     ics_benchmark_options_init(&a->opt);
-    optind = 0;
-    opterr = 0;
-    int c;
-    const char *why = NULL;
-    while ((c = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
-        switch (c) {
-        case OPT_METRIC:
-            a->metric = optarg;
-            break;
-        case OPT_SCALE:
-            if (cli_parse_double(optarg, 1e-300, 1e300, &a->opt.scale) != 0)
-                return cli_usage_error(CMD, "--scale '%s': expected a positive number", optarg);
-            break;
-        case OPT_POPULATION:
-            a->population = optarg;
-            a->population_embedded = is_embedded_population(optarg);
-            a->opt.denominator = ICS_DEN_POPULATION;
-            break;
-        case OPT_BETTER:
-            if (strcmp(optarg, "lower") == 0)
-                a->opt.better = ICS_BETTER_LOWER;
-            else if (strcmp(optarg, "higher") == 0)
-                a->opt.better = ICS_BETTER_HIGHER;
-            else
-                return cli_usage_error(CMD, "--better '%s': expected lower or higher", optarg);
-            break;
-        case OPT_TARGET:
-            if (strcmp(optarg, "top-quartile") == 0)
-                a->opt.target = ICS_TARGET_TOP_QUARTILE;
-            else if (strcmp(optarg, "top-quartile-mean") == 0)
-                a->opt.target = ICS_TARGET_TOP_QUARTILE_MEAN;
-            else if (strcmp(optarg, "median") == 0)
-                a->opt.target = ICS_TARGET_MEDIAN;
-            else if (strcmp(optarg, "best5of10") == 0)
-                a->opt.target = ICS_TARGET_BEST5OF10;
-            else if (cli_parse_double(optarg, -1e300, 1e300, &a->opt.target_value) == 0)
-                a->opt.target = ICS_TARGET_VALUE;
-            else
-                return cli_usage_error(CMD, "--target '%s': expected top-quartile, top-quartile-mean, median, "
-                                       "best5of10 or a number", optarg);
-            break;
-        case OPT_PEERS:
-            a->peers = optarg;
-            break;
-        case OPT_WITHIN:
-            if (strcmp(optarg, "icb") == 0)
-                a->opt.within = ICS_WITHIN_ICB;
-            else if (strcmp(optarg, "region") == 0)
-                a->opt.within = ICS_WITHIN_REGION;
-            else if (strcmp(optarg, "all") == 0)
-                a->opt.within = ICS_WITHIN_ALL;
-            else {
-                a->opt.within = ICS_WITHIN_FILE;
-                a->within_file = optarg;
-            }
-            break;
-        case OPT_GEOGRAPHY:
-            a->geography = optarg;
-            break;
-        case OPT_CLOSE_GAP:
-            if (ics_fraction_parse(optarg, &a->opt.close_gap, &why) != 0)
-                return cli_usage_error(CMD, "--close-gap '%s': %s", optarg, why);
-            if (a->opt.close_gap.num == 0 || a->opt.close_gap.num > a->opt.close_gap.den)
-                return cli_usage_error(CMD, "--close-gap '%s': must be above 0 and at most 1", optarg);
-            a->close_gap_text = optarg;
-            break;
-        case OPT_DAYS: {
-            long d;
-            if (cli_parse_long(optarg, 1, 100000, &d) != 0)
-                return cli_usage_error(CMD, "--days '%s': expected a whole number of days from 1", optarg);
-            a->opt.days = d;
-            break;
-        }
-        case OPT_OCCUPANCY:
-            if (ics_fraction_parse(optarg, &a->opt.occupancy, &why) != 0)
-                return cli_usage_error(CMD, "--occupancy '%s': %s", optarg, why);
-            if (a->opt.occupancy.num == 0 || a->opt.occupancy.num > a->opt.occupancy.den)
-                return cli_usage_error(CMD, "--occupancy '%s': must be above 0 and at most 1 (0.92 or 92%%)",
-                                       optarg);
-            break;
-        case OPT_COST: {
-            int64_t p;
-            if (ics_pence_parse(optarg, strlen(optarg), &p, &why) != 0)
-                return cli_usage_error(CMD, "--cost-per-day '%s': %s", optarg, why);
-            if (p < 0)
-                return cli_usage_error(CMD, "--cost-per-day '%s': must not be negative", optarg);
-            a->opt.cost_per_day_pence = p;
-            break;
-        }
-        case OPT_FORMAT:
-            if (cli_parse_format(CMD, optarg, &a->json))
-                return ICS_ERR_USAGE;
-            break;
-        case 'o':
-            a->output = optarg;
-            break;
-        case OPT_TOTALS:
-            a->totals = optarg;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            return -1;
-        case ':':
-            return cli_usage_error(CMD, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
-        }
+    struct cli_parser parser;
+    cli_parser_init(&parser, self, 0);
+    int saved_opterr = opterr, rc = ICS_OK, c;
+    opterr = 0;   /* bad_option says what was wrong, naming the argument as given */
+    while (rc == ICS_OK && (c = cli_next_option(&parser, argc, argv)) != -1) {
+        if (c == CLI_HELP)
+            rc = CLI_HELP;
+        else if (c == CLI_BAD)
+            rc = bad_option(argv);
+        else
+            rc = parse_option(c, parser.arg, a);
     }
+    opterr = saved_opterr;
+    if (rc)
+        return rc;
     if (optind >= argc)
         return cli_usage_error(CMD, "no table given");
     if (optind + 1 < argc)
@@ -195,15 +212,80 @@ static int parse_args(int argc, char **argv, struct args *a)
     return ICS_OK;
 }
 
-/* ---- output ---------------------------------------------------------------- */
+/* ---- the options named in what the library reports --------------------------------- */
 
+static const char *days_words(const struct ics_benchmark_info *info)
+{
+    switch (info->days_from) {
+    case ICS_DAYS_FROM_OPTIONS: return "--days";
+    case ICS_DAYS_FROM_TABLE: return "the table's days column";
+    case ICS_DAYS_DEFAULT: return "default 365";
+    }
+    return "";
+}
+
+static const char *cost_words(const struct args *a, const struct ics_benchmark_info *info, char *buf, size_t size)
+{
+    switch (info->cost_from) {
+    case ICS_COST_FROM_OPTIONS: {
+        char p[32];
+        ics_pence_format(a->opt.cost_per_day_pence, p);
+        snprintf(buf, size, "--cost-per-day: \xc2\xa3%s per bed day for every code", p);
+        return buf;
+    }
+    case ICS_COST_UNPRICED:
+        return "none: excess_cost is 0 for every code with excess bed days (not priced); give --cost-per-day";
+    case ICS_COST_FROM_TABLE:
+        return "each code's own cost per bed day (excess_cost / excess_bed_days)";
+    case ICS_COST_NONE:
+        return "none: the table has no excess_cost column and no --cost-per-day was given";
+    }
+    return "";
+}
+
+/* The summary line, with how to give a cost when there is none; NULL when out of memory. */
+static char *summary_text(const struct args *a, const struct ics_benchmark *b)
+{
+    const struct ics_benchmark_info *info = ics_benchmark_info(b);
+    const char *hint = info->with_target && isnan(info->pounds) ? " (give --cost-per-day)" : "";
+    int n = ics_benchmark_summary_line(b, a->close_gap_text, NULL, 0);
+    size_t size = (size_t)n + strlen(hint) + 1;
+    char *s = n < 0 ? NULL : ics_malloc(size);
+    if (!s)
+        return NULL;
+    ics_benchmark_summary_line(b, a->close_gap_text, s, size);
+    memcpy(s + n, hint, strlen(hint) + 1);
+    return s;
+}
+
+/* Settings the table contradicts, said in terms of the options (the library would refuse them too). */
+static int check_metric(const struct args *a, const struct ics_benchmark *b, struct ics_error *err)
+{
+    if (a->population && ics_benchmark_table(b)->denominator[0])
+        return ics_error_set(err, ICS_ERR_USAGE,
+                             "--metric '%s' has a denominator and --population was given: use one or the other",
+                             a->metric);
+    return ICS_OK;
+}
+
+static int check_days(const struct args *a, const struct ics_benchmark *b, struct ics_error *err)
+{
+    const struct ics_benchmark_table *t = ics_benchmark_table(b);
+    if (a->opt.days == 0 && t->days_state == 2)
+        return ics_error_set(err, ICS_ERR_USAGE,
+                             "%s: the days column differs between rows (%ld on line %ld, %ld on line %ld); "
+                             "give --days", t->label, t->days, t->days_line, t->other_days, t->other_days_line);
+    return ICS_OK;
+}
+
+/* ---- output ---------------------------------------------------------------- */
 static const char *const columns =
     "code,name,group,numerator,denominator,rate,band,rank,target,gap,opportunity,opportunity_beds,"
     "opportunity_beds_to_open,opportunity_pounds";
 
 static void csv_number(FILE *f, double v)
 {
-    char buf[64];
+    char buf[ICS_BENCHMARK_NUMBER_MAX];
     ics_benchmark_format_number(v, buf, sizeof buf);
     fputs(buf, f);
 }
@@ -237,7 +319,7 @@ static void csv_row(FILE *f, const struct ics_benchmark_row *r)
 
 static void json_number(struct ics_json *j, const char *key, double v)
 {
-    char buf[64];
+    char buf[ICS_BENCHMARK_NUMBER_MAX];
     ics_json_key(j, key);
     if (isnan(v) || isinf(v)) {
         ics_json_null(j);
@@ -316,7 +398,7 @@ static const char *within_name(const struct args *a)
 static void write_json(FILE *f, const struct args *a, const struct ics_benchmark *b, const char *summary)
 {
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
-    char buf[64];
+    char buf[ICS_BENCHMARK_NUMBER_MAX];
     struct ics_json j;
     ics_json_init(&j, f, 1);
     ics_json_object_begin(&j);
@@ -332,12 +414,12 @@ static void write_json(FILE *f, const struct args *a, const struct ics_benchmark
     snprintf(buf, sizeof buf, "%lld/%lld", (long long)a->opt.close_gap.num, (long long)a->opt.close_gap.den);
     ics_json_kv_string(&j, "close_gap", buf);
     ics_json_kv_int(&j, "days", info->days);
-    ics_json_kv_string(&j, "days_source", info->days_source);
+    ics_json_kv_string(&j, "days_source", days_words(info));
     if (a->opt.occupancy.num)
         json_number(&j, "occupancy", (double)a->opt.occupancy.num / (double)a->opt.occupancy.den);
     else
         ics_json_kv_null(&j, "occupancy");
-    ics_json_kv_string(&j, "cost", info->cost_source);
+    ics_json_kv_string(&j, "cost", cost_words(a, info, buf, sizeof buf));
     ics_json_kv_int(&j, "codes", (int64_t)info->codes);
     ics_json_kv_int(&j, "benchmarked", (int64_t)info->benchmarked);
     ics_json_kv_int(&j, "excluded", (int64_t)info->excluded);
@@ -403,11 +485,7 @@ static int write_totals(const char *path, const struct ics_benchmark *b, struct 
     }
     const struct ics_benchmark_row *t = ics_benchmark_total(b);
     fputs("total,total,Total,", f);
-    fprintf(f, "%zu,", ics_benchmark_info(b)->with_target);
-    size_t contributing = 0;
-    for (size_t i = 0; i < ics_benchmark_count(b); i++)
-        contributing += ics_benchmark_row(b, i)->opportunity > 0;
-    fprintf(f, "%zu", contributing);
+    fprintf(f, "%zu,%zu", ics_benchmark_info(b)->with_target, ics_benchmark_info(b)->contributing);
     const double v[] = {t->opportunity, t->opportunity_beds, t->opportunity_beds_to_open, t->opportunity_pounds};
     for (int k = 0; k < 4; k++) {
         fputc(',', f);
@@ -417,7 +495,16 @@ static int write_totals(const char *path, const struct ics_benchmark *b, struct 
     return cli_close_output(f, path, err);
 }
 
-static void print_summary(const struct args *a, const struct ics_benchmark *b, const char *summary)
+/* A figure of the summary on stderr: whole numbers from 100 up, else one decimal. */
+static void put_figure(long double v)
+{
+    char buf[ICS_BENCHMARK_NUMBER_MAX];
+    ics_benchmark_format_grouped(v, fabsl(v) >= 100 ? 0 : 1, buf, sizeof buf);
+    fputs(buf, stderr);
+}
+
+/* The notes (the first MAX_NOTES_SHOWN) and the counts, naming every excluded code. */
+static void print_counts(const struct ics_benchmark *b)
 {
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
     size_t nn = ics_benchmark_note_count(b);
@@ -426,152 +513,166 @@ static void print_summary(const struct args *a, const struct ics_benchmark *b, c
     if (nn > MAX_NOTES_SHOWN)
         fprintf(stderr, "ics benchmark: note: ... and %zu more notes (all of them are in --format json)\n",
                 nn - MAX_NOTES_SHOWN);
-    char scale[64], t[64], gap[64], gap_beds[64];
-    ics_benchmark_format_grouped((long double)info->scale, info->scale == floor(info->scale) ? 0 : 6, scale,
-                                 sizeof scale);
     fprintf(stderr, "ics benchmark: %zu codes: %zu benchmarked, %zu with a target, %zu excluded or without a "
             "target%s", info->codes, info->benchmarked, info->with_target, info->excluded,
             info->excluded ? ":" : "\n");
-    if (info->excluded) {
-        /* Named here whatever the notes above showed: the note list is cut
-         * at MAX_NOTES_SHOWN, and per-peer notes can fill it. */
-        size_t named = 0, excluded = 0;
-        for (size_t i = 0; i < ics_benchmark_count(b); i++) {
-            const struct ics_benchmark_row *r = ics_benchmark_row(b, i);
-            if (!r->problem)
-                continue;
-            if (named++ < MAX_NOTES_SHOWN)
-                fprintf(stderr, *r->code ? " %s" : " ''", r->code);
-            excluded++;
-        }
-        if (excluded > MAX_NOTES_SHOWN)
-            fprintf(stderr, " and %zu more", excluded - MAX_NOTES_SHOWN);
-        fputs(" (reasons in the notes above and in --format json)\n", stderr);
+    if (!info->excluded)
+        return;
+    /* Named here whatever the notes above showed: the note list is cut
+     * at MAX_NOTES_SHOWN, and per-peer notes can fill it. */
+    size_t named = 0, excluded = 0;
+    for (size_t i = 0; i < ics_benchmark_count(b); i++) {
+        const struct ics_benchmark_row *r = ics_benchmark_row(b, i);
+        if (!r->problem)
+            continue;
+        if (named++ < MAX_NOTES_SHOWN)
+            fprintf(stderr, *r->code ? " %s" : " ''", r->code);
+        excluded++;
     }
+    if (excluded > MAX_NOTES_SHOWN)
+        fprintf(stderr, " and %zu more", excluded - MAX_NOTES_SHOWN);
+    fputs(" (reasons in the notes above and in --format json)\n", stderr);
+}
+
+/* The rate, the target, and where days and pounds came from. */
+static void print_method(const struct args *a, const struct ics_benchmark *b)
+{
+    const struct ics_benchmark_info *info = ics_benchmark_info(b);
+    char scale[ICS_BENCHMARK_NUMBER_MAX], t[ICS_BENCHMARK_NUMBER_MAX], cost[128];
+    ics_benchmark_format_grouped((long double)info->scale, info->scale == floor(info->scale) ? 0 : 6, scale,
+                                 sizeof scale);
+    const char *better = a->opt.better == ICS_BETTER_LOWER ? "lower" : "higher";
     if (info->denominator[0])
         fprintf(stderr, "ics benchmark: rate = %s / %s x %s, %s is better; target %s within %s (%zu group%s)\n",
-                info->numerator, info->denominator, scale,
-                a->opt.better == ICS_BETTER_LOWER ? "lower" : "higher", target_name(&a->opt, t, sizeof t),
+                info->numerator, info->denominator, scale, better, target_name(&a->opt, t, sizeof t),
                 within_name(a), info->groups, info->groups == 1 ? "" : "s");
     else
         fprintf(stderr, "ics benchmark: rate = %s%s%s, %s is better; target %s within %s (%zu group%s)\n",
-                info->numerator, info->scale == 1 ? "" : " x ", info->scale == 1 ? "" : scale,
-                a->opt.better == ICS_BETTER_LOWER ? "lower" : "higher", target_name(&a->opt, t, sizeof t),
-                within_name(a), info->groups, info->groups == 1 ? "" : "s");
-    fprintf(stderr, "ics benchmark: beds = bed days / %ld (%s); pounds: %s\n", info->days, info->days_source,
-            info->cost_source);
+                info->numerator, info->scale == 1 ? "" : " x ", info->scale == 1 ? "" : scale, better,
+                target_name(&a->opt, t, sizeof t), within_name(a), info->groups, info->groups == 1 ? "" : "s");
+    fprintf(stderr, "ics benchmark: beds = bed days / %ld (%s); pounds: %s\n", info->days, days_words(info),
+            cost_words(a, info, cost, sizeof cost));
     if (info->numerator[0] && !strstr(info->numerator, "bed_days"))
         fprintf(stderr, "ics benchmark: note: the numerator '%s' is treated as bed days when converting to beds "
                 "and pounds\n", info->numerator);
-    ics_benchmark_format_grouped(info->gap_days, fabsl(info->gap_days) >= 100 ? 0 : 1, gap, sizeof gap);
-    long double gb = info->gap_days / (long double)info->days;
-    ics_benchmark_format_grouped(gb, fabsl(gb) >= 100 ? 0 : 1, gap_beds, sizeof gap_beds);
-    if (info->with_target)
-        fprintf(stderr, "ics benchmark: the whole gap is %s bed days = %s beds\n", gap, gap_beds);
-    size_t nr = ics_benchmark_rollup_count(b);
-    if (nr > 0 && nr <= 12) {
-        for (size_t i = 0; i < nr; i++) {
-            const struct ics_benchmark_rollup *u = ics_benchmark_rollup(b, i);
-            char o[64], ob[64];
-            ics_benchmark_format_grouped((long double)u->opportunity, fabs(u->opportunity) >= 100 ? 0 : 1, o, sizeof o);
-            ics_benchmark_format_grouped((long double)u->opportunity_beds, fabs(u->opportunity_beds) >= 100 ? 0 : 1,
-                                         ob, sizeof ob);
-            fprintf(stderr, "ics benchmark: %s %s%s%s%s: %s bed days = %s beds\n", u->level, u->code,
-                    u->name[0] ? " (" : "", u->name, u->name[0] ? ")" : "", o, ob);
-        }
-    } else if (nr > 12) {
-        fprintf(stderr, "ics benchmark: %zu totals by group, ICB and region (--totals FILE or --format json)\n", nr);
+}
+
+/* The whole gap and the roll-ups (listed when there are at most 12). */
+static void print_gaps(const struct ics_benchmark *b)
+{
+    const struct ics_benchmark_info *info = ics_benchmark_info(b);
+    if (info->with_target) {
+        fputs("ics benchmark: the whole gap is ", stderr);
+        put_figure(info->gap_days);
+        fputs(" bed days = ", stderr);
+        put_figure(info->gap_days / (long double)info->days);
+        fputs(" beds\n", stderr);
     }
+    size_t nr = ics_benchmark_rollup_count(b);
+    if (nr > 12) {
+        fprintf(stderr, "ics benchmark: %zu totals by group, ICB and region (--totals FILE or --format json)\n", nr);
+        return;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        const struct ics_benchmark_rollup *u = ics_benchmark_rollup(b, i);
+        fprintf(stderr, "ics benchmark: %s %s%s%s%s: ", u->level, u->code, u->name[0] ? " (" : "", u->name,
+                u->name[0] ? ")" : "");
+        put_figure((long double)u->opportunity);
+        fputs(" bed days = ", stderr);
+        put_figure((long double)u->opportunity_beds);
+        fputs(" beds\n", stderr);
+    }
+}
+
+static void print_summary(const struct args *a, const struct ics_benchmark *b, const char *summary)
+{
+    print_counts(b);
+    print_method(a, b);
+    print_gaps(b);
     fprintf(stderr, "%s\n", summary);
 }
 
-static int cmd_benchmark(int argc, char **argv)
+/* ---- the command ------------------------------------------------------------- */
+
+/* The table, the population, the geography and the side files, checked and run. */
+static int load_and_run(const struct args *a, struct ics_benchmark *b, struct ics_geography **g,
+                        struct ics_error *err)
 {
-    struct args a;
-    int rc = parse_args(argc, argv, &a);
-    if (rc == -1)
-        return cli_help(&cli_cmd_benchmark);
+    int rc;
+    if ((rc = ics_benchmark_read_table(b, a->table, NULL, a->metric, err)) || (rc = check_metric(a, b, err)))
+        return rc;
+    if (a->population) {
+        rc = a->population_embedded ? ics_benchmark_use_population(b, a->population, err)
+                                    : ics_benchmark_read_population(b, a->population, err);
+        if (rc)
+            return rc;
+    }
+    rc = a->geography ? ics_geography_load(a->geography, g, err) : ics_geography_default(g, err);
     if (rc)
         return rc;
-    struct ics_error err;
-    ics_error_clear(&err);
-    struct ics_benchmark *b = NULL;
-    struct ics_geography *g = NULL;
-    FILE *out = NULL;
-    if ((rc = ics_benchmark_new(&a.opt, &b, &err)))
-        goto fail;
-    if ((rc = ics_benchmark_read_table(b, a.table, NULL, a.metric, &err)))
-        goto fail;
-    if (a.population) {
-        rc = a.population_embedded ? ics_benchmark_use_population(b, a.population, &err)
-                                   : ics_benchmark_read_population(b, a.population, &err);
-        if (rc)
-            goto fail;
-    }
-    rc = a.geography ? ics_geography_load(a.geography, &g, &err) : ics_geography_default(&g, &err);
-    if (rc)
-        goto fail;
     size_t matched = 0;
-    if ((rc = ics_benchmark_use_geography(b, g, &matched, &err)))
-        goto fail;
-    if ((a.opt.within == ICS_WITHIN_ICB || a.opt.within == ICS_WITHIN_REGION) && matched == 0) {
-        rc = ics_error_set(&err, ICS_ERR_USAGE,
-                           "--within %s: no code in %s is a local authority or ICB of the geography (%s); "
-                           "for provider tables give --within FILE (code,group rows)",
-                           within_name(&a), a.table, ics_geography_source(g));
-        goto fail;
-    }
-    if (a.peers && (rc = ics_benchmark_read_peers(b, a.peers, &err)))
-        goto fail;
-    if (a.within_file && (rc = ics_benchmark_read_groups(b, a.within_file, &err)))
-        goto fail;
-    if ((rc = ics_benchmark_run(b, &err)))
-        goto fail;
+    if ((rc = ics_benchmark_use_geography(b, *g, &matched, err)))
+        return rc;
+    if ((a->opt.within == ICS_WITHIN_ICB || a->opt.within == ICS_WITHIN_REGION) && matched == 0)
+        return ics_error_set(err, ICS_ERR_USAGE,
+                             "--within %s: no code in %s is a local authority or ICB of the geography (%s); "
+                             "for provider tables give --within FILE (code,group rows)",
+                             within_name(a), a->table, ics_geography_source(*g));
+    if (a->peers && (rc = ics_benchmark_read_peers(b, a->peers, err)))
+        return rc;
+    if (a->within_file && (rc = ics_benchmark_read_groups(b, a->within_file, err)))
+        return rc;
+    if ((rc = check_days(a, b, err)))
+        return rc;
+    return ics_benchmark_run(b, err);
+}
 
-    char summary[512];
-    ics_benchmark_summary_line(b, a.close_gap_text, summary, sizeof summary);
-    out = cli_open_output(a.output, &err);
-    if (!out) {
-        rc = err.code;
-        goto fail;
-    }
-    if (a.json) {
-        write_json(out, &a, b, summary);
+static int write_result(const struct args *a, const struct ics_benchmark *b, const char *summary,
+                        struct ics_error *err)
+{
+    FILE *out = cli_open_output(a->output, err);
+    if (!out)
+        return err->code;
+    if (a->json) {
+        write_json(out, a, b, summary);
     } else {
         fprintf(out, "%s\n", columns);
         for (size_t i = 0; i < ics_benchmark_count(b); i++)
             csv_row(out, ics_benchmark_row(b, i));
         csv_row(out, ics_benchmark_total(b));
     }
-    rc = cli_close_output(out, a.output, &err);
-    out = NULL;
-    if (rc)
-        goto fail;
-    if (a.totals && (rc = write_totals(a.totals, b, &err)))
-        goto fail;
-    if (!a.quiet)
-        print_summary(&a, b, summary);
-    ics_geography_free(g);
-    ics_benchmark_free(b);
-    return 0;
-fail:
-    if (out)
-        cli_close_output(out, a.output, &err);
-    ics_geography_free(g);
-    ics_benchmark_free(b);
-    return cli_fail(CMD, &err);
+    return cli_close_output(out, a->output, err);
 }
 
 static int run_benchmark(const struct cli_command *self, int argc, char **argv)
 {
-    (void)self;
-    return cmd_benchmark(argc, argv);
+    struct args a;
+    int rc = parse_args(self, argc, argv, &a);
+    if (rc == CLI_HELP)
+        return cli_help(self);
+    if (rc)
+        return rc;
+    struct ics_error err;
+    ics_error_clear(&err);
+    struct ics_benchmark *b = NULL;
+    struct ics_geography *g = NULL;
+    char *summary = NULL;
+    if ((rc = ics_benchmark_new(&a.opt, &b, &err)) || (rc = load_and_run(&a, b, &g, &err)))
+        goto out;
+    summary = summary_text(&a, b);
+    if (!summary) {
+        rc = ics_error_set(&err, ICS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = write_result(&a, b, summary, &err)))
+        goto out;
+    if (a.totals && (rc = write_totals(a.totals, b, &err)))
+        goto out;
+    if (!a.quiet)
+        print_summary(&a, b, summary);
+out:
+    ics_free(summary);
+    ics_geography_free(g);
+    ics_benchmark_free(b);
+    return rc ? cli_fail(CMD, &err) : 0;
 }
-
-const struct cli_command cli_cmd_benchmark = {
-    .name = "benchmark",
-    .summary = "gap to the top quartile and the opportunity of closing it",
-    .synopsis = "ics benchmark TABLE.csv --metric NUM[/DEN] [--scale N] [--population FILE|ons]\n       [--better lower|higher] [--target top-quartile|top-quartile-mean|median|best5of10|VALUE]\n       [--peers FILE] [--within icb|region|FILE] [--geography FILE] [--close-gap FRACTION]\n       [--days N] [--occupancy FRACTION] [--cost-per-day POUNDS] [--format csv|json]\n       [-o FILE] [--totals FILE] [--quiet]",
-    .run = run_benchmark,
-    .notes = "TABLE.csv may be - for standard input. See docs/commands/benchmark.md.\n",
-};
