@@ -202,6 +202,12 @@ struct ics_output {
 int ics_output_open(struct ics_output *o, const char *path, struct ics_error *err);
 int ics_output_commit(struct ics_output *o, struct ics_error *err);
 void ics_output_abort(struct ics_output *o);
+/* Several outputs of one run as one: flushes every one first (so a full disk
+ * shows before anything is renamed), then commits them in order (put standard
+ * output last); on failure aborts them all and returns the error. NULL
+ * entries and unopened (zeroed) outputs are skipped. */
+int ics_outputs_commit(struct ics_output *const *outputs, size_t n, struct ics_error *err);
+void ics_outputs_abort(struct ics_output *const *outputs, size_t n);
 
 /* SplitMix64 (Steele, Lea, Flood 2014): the one pseudo-random step every
  * generator and test uses; deterministic on every machine. */

@@ -133,15 +133,6 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
     return 0;
 }
 
-static int flush_output(struct ics_output *o, struct ics_error *err)
-{
-    errno = 0;
-    if (!o->f || (fflush(o->f) == 0 && !ferror(o->f)))
-        return ICS_OK;
-    return ics_error_set(err, ICS_ERR_IO, "%s: write failed: %s", o->path ? o->path : "standard output",
-                         strerror(errno ? errno : EIO));
-}
-
 /* Opens every output, writes them all, then flushes all (a full disk shows
  * before anything is renamed) and commits them, standard output last; on any
  * failure none is left. */
@@ -161,13 +152,9 @@ static int write_outputs(const struct ics_funnel_result *res, const struct funne
     if (!rc && a->summary_path)
         rc = a->json ? ics_funnel_write_summary_json(res, summary.f, err)
                      : ics_funnel_write_summary_csv(res, summary.f, err);
-    for (int k = 0; k < 3 && !rc; k++)
-        rc = flush_output(all[k], err);
-    for (int k = 0; k < 3 && !rc; k++)
-        rc = ics_output_commit(all[k], err);
-    if (rc)
-        for (int k = 0; k < 3; k++)
-            ics_output_abort(all[k]);
+    if (!rc)
+        return ics_outputs_commit(all, 3, err);
+    ics_outputs_abort(all, 3);
     return rc;
 }
 

@@ -197,29 +197,28 @@ static int write_charts(const struct ics_spc_result *res, const char *dir, struc
     return ICS_OK;
 }
 
-static int flush_output(struct ics_output *o, struct ics_error *err)
+/* Every output, charts first and standard output (if it is one) last. NULL when out of memory. */
+static struct ics_output **all_outputs(struct outputs *o, size_t *n)
 {
-    errno = 0;
-    if (!o->f || (fflush(o->f) == 0 && !ferror(o->f)))
-        return ICS_OK;
-    return ics_error_set(err, ICS_ERR_IO, "%s: write failed: %s", o->path ? o->path : "standard output",
-                         strerror(errno ? errno : EIO));
+    struct ics_output **all = ics_calloc(o->ncharts + 2, sizeof *all);
+    if (!all)
+        return NULL;
+    for (size_t i = 0; i < o->ncharts; i++)
+        all[i] = &o->charts[i];
+    all[o->ncharts] = &o->summary;
+    all[o->ncharts + 1] = &o->out;
+    *n = o->ncharts + 2;
+    return all;
 }
 
-/* Flushes every output first, so that a full disk shows before anything is
- * renamed; then commits them, standard output (if it is one) last. */
 static int commit_all(struct outputs *o, struct ics_error *err)
 {
-    struct ics_output *all[2] = {&o->summary, &o->out};
-    int rc = ICS_OK;
-    for (size_t i = 0; i < o->ncharts && !rc; i++)
-        rc = flush_output(&o->charts[i], err);
-    for (int k = 0; k < 2 && !rc; k++)
-        rc = flush_output(all[k], err);
-    for (size_t i = 0; i < o->ncharts && !rc; i++)
-        rc = ics_output_commit(&o->charts[i], err);
-    for (int k = 0; k < 2 && !rc; k++)
-        rc = ics_output_commit(all[k], err);
+    size_t n = 0;
+    struct ics_output **all = all_outputs(o, &n);
+    if (!all)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = ics_outputs_commit(all, n, err);
+    ics_free(all);
     return rc;
 }
 

@@ -154,3 +154,32 @@ void ics_output_abort(struct ics_output *o)
     ics_free(o->temp_path);
     o->path = o->temp_path = NULL;
 }
+
+static int flush_output(struct ics_output *o, struct ics_error *err)
+{
+    errno = 0;
+    if (!o || !o->f || (fflush(o->f) == 0 && !ferror(o->f)))
+        return ICS_OK;
+    return ics_error_set(err, ICS_ERR_IO, "%s: write failed: %s", o->path ? o->path : "standard output",
+                         strerror(errno ? errno : EIO));
+}
+
+int ics_outputs_commit(struct ics_output *const *outputs, size_t n, struct ics_error *err)
+{
+    int rc = ICS_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = flush_output(outputs[i], err);
+    for (size_t i = 0; i < n && !rc; i++)
+        if (outputs[i])
+            rc = ics_output_commit(outputs[i], err);
+    if (rc)
+        ics_outputs_abort(outputs, n);
+    return rc;
+}
+
+void ics_outputs_abort(struct ics_output *const *outputs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (outputs[i])
+            ics_output_abort(outputs[i]);
+}
