@@ -29,7 +29,7 @@ static int code_cmp(const char *stored, const char *key, size_t len)
     return stored[len] ? 1 : 0;
 }
 
-long ics_refdata_find(const void *base, size_t n, size_t size, const char *key, size_t len)
+long icsi_refdata_find(const void *base, size_t n, size_t size, const char *key, size_t len)
 {
     if (!key)
         return -1;
@@ -62,13 +62,13 @@ int ics_geography_default(struct ics_geography **out, struct ics_error *err)
     struct ics_geography *g = ics_calloc(1, sizeof *g);
     if (!g)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory for the built-in geography");
-    g->areas = ics_refdata_areas;
-    g->area_count = ics_refdata_area_count;
-    g->icbs = ics_refdata_icbs;
-    g->icb_count = ics_refdata_icb_count;
-    g->regions = ics_refdata_regions;
-    g->region_count = ics_refdata_region_count;
-    g->effective_date = ics_refdata_effective_date;
+    g->areas = icsi_refdata_areas;
+    g->area_count = icsi_refdata_area_count;
+    g->icbs = icsi_refdata_icbs;
+    g->icb_count = icsi_refdata_icb_count;
+    g->regions = icsi_refdata_regions;
+    g->region_count = icsi_refdata_region_count;
+    g->effective_date = icsi_refdata_effective_date;
     g->source = "built-in ONS July 2022 lookup";
     *out = g;
     return ICS_OK;
@@ -97,14 +97,14 @@ const struct ics_geography_area *ics_geography_la(const struct ics_geography *g,
     if (!g || !code)
         return NULL;
     for (int hop = 0; hop <= MAX_CHANGE_HOPS; hop++) {
-        long i = ics_refdata_find(g->areas, g->area_count, sizeof g->areas[0], code, len);
+        long i = icsi_refdata_find(g->areas, g->area_count, sizeof g->areas[0], code, len);
         if (i >= 0)
             return &g->areas[i];
-        long c = ics_refdata_find(ics_refdata_la_changes, ics_refdata_la_change_count,
-                                  sizeof ics_refdata_la_changes[0], code, len);
+        long c = icsi_refdata_find(icsi_refdata_la_changes, icsi_refdata_la_change_count,
+                                  sizeof icsi_refdata_la_changes[0], code, len);
         if (c < 0)
             return NULL;
-        code = ics_refdata_la_changes[c].name;
+        code = icsi_refdata_la_changes[c].name;
         len = strlen(code);
     }
     return NULL;
@@ -114,7 +114,7 @@ const char *ics_geography_icb_name(const struct ics_geography *g, const char *co
 {
     if (!g)
         return NULL;
-    long i = ics_refdata_find(g->icbs, g->icb_count, sizeof g->icbs[0], code, len);
+    long i = icsi_refdata_find(g->icbs, g->icb_count, sizeof g->icbs[0], code, len);
     return i < 0 ? NULL : g->icbs[i].name;
 }
 
@@ -122,7 +122,7 @@ const char *ics_geography_region_name(const struct ics_geography *g, const char 
 {
     if (!g)
         return NULL;
-    long i = ics_refdata_find(g->regions, g->region_count, sizeof g->regions[0], code, len);
+    long i = icsi_refdata_find(g->regions, g->region_count, sizeof g->regions[0], code, len);
     return i < 0 ? NULL : g->regions[i].name;
 }
 
@@ -182,7 +182,7 @@ int ics_gss_nation(const char *code, size_t len, const char **nation_code, const
 
 const char *ics_provider_name(const char *code, size_t len)
 {
-    long i = ics_refdata_find(ics_refdata_providers, ics_refdata_provider_count,
-                              sizeof ics_refdata_providers[0], code, len);
-    return i < 0 ? NULL : ics_refdata_providers[i].name;
+    long i = icsi_refdata_find(icsi_refdata_providers, icsi_refdata_provider_count,
+                              sizeof icsi_refdata_providers[0], code, len);
+    return i < 0 ? NULL : icsi_refdata_providers[i].name;
 }

@@ -209,7 +209,7 @@ static int by_la(const void *pa, const void *pb)
 /* Name from the built-in table for a code, or "" (names are optional). */
 static const char *builtin_name(const struct ics_refdata_name *t, size_t n, const char *code)
 {
-    long i = ics_refdata_find(t, n, sizeof t[0], code, strlen(code));
+    long i = icsi_refdata_find(t, n, sizeof t[0], code, strlen(code));
     return i < 0 ? "" : t[i].name;
 }
 
@@ -235,7 +235,7 @@ static int build_icbs(struct loader *ld, struct ics_error *err)
                 name = ld->rows[j].icb_name;
         }
         t[n].code = ld->rows[i].icb;
-        t[n].name = *name ? name : builtin_name(ics_refdata_icbs, ics_refdata_icb_count, t[n].code);
+        t[n].name = *name ? name : builtin_name(icsi_refdata_icbs, icsi_refdata_icb_count, t[n].code);
         n++;
         i = j;
     }
@@ -259,7 +259,7 @@ static int build_regions(struct loader *ld, struct ics_error *err)
             if (!*name)
                 name = ld->rows[j].region_name;
         t[n].code = ld->rows[i].region;
-        t[n].name = *name ? name : builtin_name(ics_refdata_regions, ics_refdata_region_count, t[n].code);
+        t[n].name = *name ? name : builtin_name(icsi_refdata_regions, icsi_refdata_region_count, t[n].code);
         n++;
         i = j;
     }
@@ -270,7 +270,7 @@ static int build_regions(struct loader *ld, struct ics_error *err)
 
 static const char *name_in(const struct ics_refdata_name *t, size_t n, const char *code)
 {
-    long i = ics_refdata_find(t, n, sizeof t[0], code, strlen(code));
+    long i = icsi_refdata_find(t, n, sizeof t[0], code, strlen(code));
     return i < 0 ? "" : t[i].name;   /* always found: the tables came from these rows */
 }
 
@@ -306,16 +306,16 @@ static int build_areas(struct loader *ld, struct ics_error *err)
         if (named) {
             x->la_name = named->la_name;
         } else {
-            long b = ics_refdata_find(ics_refdata_areas, ics_refdata_area_count, sizeof ics_refdata_areas[0],
+            long b = icsi_refdata_find(icsi_refdata_areas, icsi_refdata_area_count, sizeof icsi_refdata_areas[0],
                                       best->la, strlen(best->la));
-            x->la_name = b < 0 ? "" : ics_refdata_areas[b].la_name;
+            x->la_name = b < 0 ? "" : icsi_refdata_areas[b].la_name;
         }
         x->icb_code = best->icb;
         x->icb_name = name_in(g->icbs, g->icb_count, best->icb);
         x->region_code = best->region;
         x->region_name = name_in(g->regions, g->region_count, best->region);
-        x->nation_code = ics_refdata_nation_code;
-        x->nation_name = ics_refdata_nation_name;
+        x->nation_code = icsi_refdata_nation_code;
+        x->nation_name = icsi_refdata_nation_name;
         i = j;
     }
     g->areas = t;

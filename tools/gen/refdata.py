@@ -321,39 +321,39 @@ def render_tables(csvs):
             " * Sources and licences: data/geography/SOURCE.md, data/organisations/SOURCE.md\n"
             " * (ONS and NHS ODS data, Open Government Licence v3.0). */\n")
     o.write('#include "tables.h"\n\n')
-    o.write("const char ics_refdata_effective_date[] = %s;\n" % c_str(EFFECTIVE_DATE))
-    o.write("const char ics_refdata_nation_code[] = %s;\n" % c_str(NATION_CODE))
-    o.write("const char ics_refdata_nation_name[] = %s;\n\n" % c_str(NATION_NAME))
+    o.write("const char icsi_refdata_effective_date[] = %s;\n" % c_str(EFFECTIVE_DATE))
+    o.write("const char icsi_refdata_nation_code[] = %s;\n" % c_str(NATION_CODE))
+    o.write("const char icsi_refdata_nation_name[] = %s;\n\n" % c_str(NATION_NAME))
 
-    o.write("/* Sorted by code. */\nconst struct ics_refdata_name ics_refdata_regions[] = {\n")
+    o.write("/* Sorted by code. */\nconst struct ics_refdata_name icsi_refdata_regions[] = {\n")
     for code in sorted(regions):
         o.write("    {%s, %s},\n" % (c_str(code), c_str(regions[code])))
-    o.write("};\nconst size_t ics_refdata_region_count = %d;\n\n" % len(regions))
+    o.write("};\nconst size_t icsi_refdata_region_count = %d;\n\n" % len(regions))
 
-    o.write("/* Sorted by code. */\nconst struct ics_refdata_name ics_refdata_icbs[] = {\n")
+    o.write("/* Sorted by code. */\nconst struct ics_refdata_name icsi_refdata_icbs[] = {\n")
     for code in sorted(icbs):
         o.write("    {%s, %s},\n" % (c_str(code), c_str(icbs[code][0])))
-    o.write("};\nconst size_t ics_refdata_icb_count = %d;\n\n" % len(icbs))
+    o.write("};\nconst size_t icsi_refdata_icb_count = %d;\n\n" % len(icbs))
 
     o.write("/* One per local authority, sorted by la_code. */\n"
-            "const struct ics_geography_area ics_refdata_areas[] = {\n")
+            "const struct ics_geography_area icsi_refdata_areas[] = {\n")
     for r in geo:
         o.write("    {%s, %s,\n     %s, %s,\n     %s, %s,\n     %s, %s},\n" % (
             c_str(r["la_code"]), c_str(r["la_name"]), c_str(r["icb_code"]), c_str(r["icb_name"]),
-            c_str(r["region_code"]), c_str(r["region_name"]), "ics_refdata_nation_code",
-            "ics_refdata_nation_name"))
-    o.write("};\nconst size_t ics_refdata_area_count = %d;\n\n" % len(geo))
+            c_str(r["region_code"]), c_str(r["region_name"]), "icsi_refdata_nation_code",
+            "icsi_refdata_nation_name"))
+    o.write("};\nconst size_t icsi_refdata_area_count = %d;\n\n" % len(geo))
 
     o.write("/* Old LA code -> successor, sorted by old code. */\n"
-            "const struct ics_refdata_name ics_refdata_la_changes[] = {\n")
+            "const struct ics_refdata_name icsi_refdata_la_changes[] = {\n")
     for r in changes:
         o.write("    {%s, %s},\n" % (c_str(r["old_code"]), c_str(r["new_code"])))
-    o.write("};\nconst size_t ics_refdata_la_change_count = %d;\n\n" % len(changes))
+    o.write("};\nconst size_t icsi_refdata_la_change_count = %d;\n\n" % len(changes))
 
-    o.write("/* NHS trusts, sorted by ODS code. */\nconst struct ics_refdata_name ics_refdata_providers[] = {\n")
+    o.write("/* NHS trusts, sorted by ODS code. */\nconst struct ics_refdata_name icsi_refdata_providers[] = {\n")
     for r in providers:
         o.write("    {%s, %s},\n" % (c_str(r["code"]), c_str(r["name"])))
-    o.write("};\nconst size_t ics_refdata_provider_count = %d;\n" % len(providers))
+    o.write("};\nconst size_t icsi_refdata_provider_count = %d;\n" % len(providers))
     return o.getvalue()
 
 
