@@ -64,11 +64,11 @@ static void pair_key(const char *x, const char *y, struct pair_row *k)
 {
     memset(k, 0, sizeof *k);
     if (strcmp(x, y) <= 0) {
-        strcpy(k->a, x);
-        strcpy(k->b, y);
+        snprintf(k->a, sizeof k->a, "%s", x);
+        snprintf(k->b, sizeof k->b, "%s", y);
     } else {
-        strcpy(k->a, y);
-        strcpy(k->b, x);
+        snprintf(k->a, sizeof k->a, "%s", y);
+        snprintf(k->b, sizeof k->b, "%s", x);
     }
 }
 
@@ -83,7 +83,7 @@ static struct org_row *find_org(struct ics_ledger_report *r, const char *code)
 {
     struct org_row k;
     memset(&k, 0, sizeof k);
-    strcpy(k.org, code);
+    snprintf(k.org, sizeof k.org, "%s", code);
     return bsearch(&k, r->orgs, r->norgs, sizeof k, org_cmp);
 }
 
@@ -193,14 +193,18 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
 {
     *out = NULL;
     char only[ICS_LEDGER_CODE_MAX] = "";
-    if (opt->org && *opt->org && ledger_code_normalise(opt->org, strlen(opt->org), only) != 0)
+    if (opt->org && *opt->org && icsi_ledger_code_normalise(opt->org, strlen(opt->org), only) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org);
     struct ics_ledger_match *m = NULL;
     struct ics_ledger_disputes *d = NULL;
     int rc = ics_ledger_match(l, opt->period, opt->thresholds, &m, err);
     if (rc)
         return rc;
-    struct ics_ledger_dispute_filter f = {.status = "open", .older_than = -1, .as_of = opt->as_of};
+    int32_t as_of = opt->as_of == ICS_DATE_NONE ? icsi_ledger_today() : opt->as_of;
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    f.status = "open";
+    f.as_of = as_of;
     rc = ics_ledger_disputes_list(l, &f, &d, err);
     if (rc) {
         ics_ledger_match_free(m);
@@ -217,7 +221,7 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         goto done;
     }
     snprintf(r->period, sizeof r->period, "%s", opt->period);
-    r->as_of = opt->as_of;
+    r->as_of = as_of;
 
     /* Keys: every pair and organisation that has a comparison or an open dispute. */
     for (size_t i = 0; i < nm + nd; i++) {
@@ -234,8 +238,10 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         }
         pair_key(x, y, &r->pairs[r->npairs]);
         r->pairs[r->npairs++].oldest = ICS_DATE_NONE;
-        strcpy(r->orgs[r->norgs++].org, x);
-        strcpy(r->orgs[r->norgs++].org, y);
+        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[r->norgs].org, "%s", x);
+        r->norgs++;
+        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[r->norgs].org, "%s", y);
+        r->norgs++;
     }
     qsort(r->pairs, r->npairs, sizeof *r->pairs, pair_cmp);
     size_t k = 0;
@@ -318,7 +324,7 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         r->norgs = k;
         if (k == 0) {
             memset(&r->orgs[0], 0, sizeof r->orgs[0]);
-            strcpy(r->orgs[0].org, only);
+            snprintf(r->orgs[0].org, sizeof r->orgs[0].org, "%s", only);
             r->norgs = 1;
         }
     }
@@ -341,14 +347,14 @@ static void write_pair_json(struct ics_json *j, const struct ics_ledger_report *
     ics_json_kv_string(j, "org_a", p->a);
     ics_json_kv_string(j, "org_b", p->b);
     ics_json_key(j, "unresolved");
-    ics_json_raw_number(j, ledger_money(p->unresolved, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->unresolved, m));
     ics_json_kv_int(j, "to_agree", p->to_agree);
     ics_json_key(j, "below_threshold");
-    ics_json_raw_number(j, ledger_money(p->below_threshold, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->below_threshold, m));
     ics_json_kv_int(j, "open_disputes", p->open_disputes);
     ics_json_kv_int(j, "overdue_disputes", p->overdue_disputes);
     ics_json_key(j, "disputed_value");
-    ics_json_raw_number(j, ledger_money(p->disputed_value, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->disputed_value, m));
     if (p->oldest != ICS_DATE_NONE) {
         ics_date_format(p->oldest, date);
         ics_json_kv_string(j, "oldest_open_item", date);
@@ -359,7 +365,7 @@ static void write_pair_json(struct ics_json *j, const struct ics_ledger_report *
     }
     ics_json_kv_int(j, "prior_year_invoices", p->prior_year_invoices);
     ics_json_key(j, "prior_year_value");
-    ics_json_raw_number(j, ledger_money(p->prior_year_value, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->prior_year_value, m));
     ics_json_object_end(j);
 }
 
@@ -386,7 +392,7 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
             ics_json_kv_string(&j, "org", o->org);
             ics_json_kv_int(&j, "must_agree", o->must_agree);
             ics_json_key(&j, "must_agree_value");
-            ics_json_raw_number(&j, ledger_money(o->must_agree_value, m1));
+            ics_json_raw_number(&j, icsi_ledger_money(o->must_agree_value, m1));
             ics_json_key(&j, "counterparties");
             ics_json_array_begin(&j);
             for (const char *p = o->counterparties; p && *p;) {
@@ -413,7 +419,7 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
         for (size_t i = 0; i < r->norgs; i++) {
             const struct org_row *o = &r->orgs[i];
             fprintf(out, "%s,%s,%lld,%s,%s,%lld,%lld,%lld\n", r->period, o->org, (long long)o->must_agree,
-                    ledger_money(o->must_agree_value, m1), o->counterparties ? o->counterparties : "",
+                    icsi_ledger_money(o->must_agree_value, m1), o->counterparties ? o->counterparties : "",
                     (long long)o->statements_required, (long long)o->open_disputes, (long long)o->overdue_disputes);
         }
     } else {
@@ -428,9 +434,9 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
                 snprintf(days, sizeof days, "%ld", (long)(r->as_of - p->oldest));
             }
             fprintf(out, "%d,%s,%s,%s,%s,%lld,%s,%lld,%lld,%s,%s,%s,%lld,%s\n", p->rank, r->period, p->a, p->b,
-                    ledger_money(p->unresolved, m1), (long long)p->to_agree, ledger_money(p->below_threshold, m2),
-                    (long long)p->open_disputes, (long long)p->overdue_disputes, ledger_money(p->disputed_value, m3),
-                    date, days, (long long)p->prior_year_invoices, ledger_money(p->prior_year_value, m4));
+                    icsi_ledger_money(p->unresolved, m1), (long long)p->to_agree, icsi_ledger_money(p->below_threshold, m2),
+                    (long long)p->open_disputes, (long long)p->overdue_disputes, icsi_ledger_money(p->disputed_value, m3),
+                    date, days, (long long)p->prior_year_invoices, icsi_ledger_money(p->prior_year_value, m4));
         }
     }
     return ferror(out) ? ICS_ERR_IO : ICS_OK;
