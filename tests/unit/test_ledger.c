@@ -733,6 +733,25 @@ static void test_store(void)
     CHECK_INT(ics_store_exec(s, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
                                 " VALUES (1, 42, 2, 'A', 'income', 5)", &err), ICS_ERR_CONFLICT);
     CHECK_INT(ics_store_check(s, &err), ICS_OK);
+    /* A failed bind (parameter 3 of a statement with 2) is not lost: the step
+     * refuses to run and says which parameter; afterwards the statement runs. */
+    struct ics_stmt *st;
+    CHECK_INT(ics_store_prepare(s, "INSERT INTO stage_deadline (stage, working_days) VALUES (?, ?)", &st, &err),
+              ICS_OK);
+    CHECK_INT(ics_stmt_bind_str(st, 1, "mediation"), ICS_OK);
+    CHECK_INT(ics_stmt_bind_int64(st, 3, 10), ICS_ERR_STORE);
+    CHECK_INT(ics_stmt_bind_int64(st, 2, 12), ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), ICS_ERR_STORE);
+    CHECK(strstr(err.message, "binding parameter 3") != NULL);
+    CHECK_INT(ics_stmt_step(st, &err), 0);
+    ics_stmt_finalize(st);
+    int64_t days = 0;
+    CHECK_INT(ics_store_prepare(s, "SELECT COUNT(*) FROM stage_deadline WHERE stage = 'mediation' AND working_days = 12", &st, &err),
+              ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), 1);
+    days = ics_stmt_column_int64(st, 0);
+    CHECK_INT(days, 1);
+    ics_stmt_finalize(st);
     /* A newer schema than this build is refused. */
     CHECK_INT(ics_store_exec(s, "INSERT INTO schema_migration VALUES (999, 'future', 'now')", &err), ICS_OK);
     ics_store_close(s);
