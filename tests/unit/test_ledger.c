@@ -189,8 +189,14 @@ static int submit(struct ics_ledger *l, const char *org, const char *period, con
 {
     char path[160];
     write_file(name, text, path, sizeof path);
-    struct ics_ledger_submit_options o = {.org = org, .period = period, .label = name,
-                                          .at = "2019-04-05T10:00:00Z", .problem = collect, .problem_ctx = pr};
+    struct ics_ledger_submit_options o;
+    ics_ledger_submit_options_init(&o);
+    o.org = org;
+    o.period = period;
+    o.label = name;
+    o.at = "2019-04-05T10:00:00Z";
+    o.problem = collect;
+    o.problem_ctx = pr;
     ics_error_clear(err);
     return ics_ledger_submit(l, path, &o, res, err);
 }
@@ -481,7 +487,12 @@ static void test_disputes(void)
     act.actor = "QKK";
     CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id, &err), ICS_OK);
     CHECK_INT(id, 1);
-    struct ics_ledger_dispute_filter f = {.older_than = -1, .as_of = D("2019-04-24"), .id = id};
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    CHECK_INT(f.older_than, -1);              /* no age limit */
+    CHECK_INT(f.as_of, ICS_DATE_NONE);        /* today */
+    f.as_of = D("2019-04-24");
+    f.id = id;
     struct ics_ledger_disputes *d;
     CHECK_INT(ics_ledger_disputes_list(l, &f, &d, &err), ICS_OK);
     CHECK_INT(ics_ledger_disputes_count(d), 1);
@@ -581,7 +592,9 @@ static void test_disputes(void)
     CHECK_INT(ics_ledger_dispute_close(l, id2, "settled", &settled, &act, &err), ICS_ERR_USAGE);
     CHECK_INT(ics_ledger_dispute_close(l, id2, "agreed", &settled, &act, &err), ICS_OK);
     /* Filters: by org, by status, by age. */
-    struct ics_ledger_dispute_filter g = {.older_than = -1, .as_of = D("2019-06-30")};
+    struct ics_ledger_dispute_filter g;
+    ics_ledger_dispute_filter_init(&g);
+    g.as_of = D("2019-06-30");
     g.status = "closed";
     CHECK_INT(ics_ledger_disputes_list(l, &g, &d, &err), ICS_OK);
     CHECK_INT(ics_ledger_disputes_count(d), 2);
@@ -609,7 +622,10 @@ static void test_disputes(void)
     int64_t id3;
     act.on = D("2019-05-01");
     CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id3, &err), ICS_OK);
-    struct ics_ledger_dispute_filter h = {.older_than = -1, .as_of = D("2019-05-09"), .id = id3};
+    struct ics_ledger_dispute_filter h;
+    ics_ledger_dispute_filter_init(&h);
+    h.as_of = D("2019-05-09");
+    h.id = id3;
     CHECK_INT(ics_ledger_disputes_list(l, &h, &d, &err), ICS_OK);
     /* 5 working days after Wed 1 May 2019: 2, 3, (6 May holiday), 7, 8, 9. */
     CHECK_INT(ics_ledger_disputes_row(d, 0)->deadline_on, D("2019-05-09"));
@@ -693,6 +709,36 @@ static void test_audit_tamper(void)
     CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
     CHECK_INT(ac.first_bad, 2);
     CHECK(strstr(ac.reason, "hash recomputed") != NULL);
+    ics_ledger_close(l);
+}
+
+/* The board's options: the defaults are every organisation, as of today,
+ * the default thresholds; only the period must be given. */
+static void test_report_options(void)
+{
+    struct ics_ledger_report_options o;
+    memset(&o, 0x5a, sizeof o);
+    ics_ledger_report_options_init(&o);
+    CHECK(o.period == NULL && o.org == NULL && o.thresholds == NULL);
+    CHECK_INT(o.as_of, ICS_DATE_NONE);
+    struct ics_ledger *l = small_system();
+    struct ics_error err;
+    struct ics_ledger_report *r = NULL;
+    o.period = "2018-19-M12";
+    CHECK_INT(ics_ledger_report(l, &o, &r, &err), ICS_OK);
+    FILE *f = tmpfile();
+    CHECK_INT(ics_ledger_report_write(r, f, 1, 0), ICS_OK);
+    /* As of today: the JSON names today's date. */
+    char today[16], text[4096] = "";
+    ics_date_format(icsi_ledger_today(), today);
+    rewind(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    char want[40];
+    snprintf(want, sizeof want, "\"as_of\": \"%s\"", today);
+    CHECK(strstr(text, want) != NULL);
+    fclose(f);
+    ics_ledger_report_free(r);
     ics_ledger_close(l);
 }
 
@@ -890,6 +936,7 @@ int main(void)
     RUN(test_submit_versions);
     RUN(test_match);
     RUN(test_disputes);
+    RUN(test_report_options);
     RUN(test_audit_tamper);
     RUN(test_alloc_failures);
     RUN(test_alloc_failures_whole_run);
