@@ -188,6 +188,91 @@ void ics_ledger_report_free(struct ics_ledger_report *r)
     ics_free(r);
 }
 
+/* The rows: every pair and organisation that has a comparison or an open
+ * dispute (of this period or earlier), sorted, each once. */
+static void add_keys(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
+                     const char *period)
+{
+    size_t nm = ics_ledger_match_count(m), nd = ics_ledger_disputes_count(d);
+    for (size_t i = 0; i < nm + nd; i++) {
+        const char *x, *y;
+        if (i < nm) {
+            x = ics_ledger_match_row(m, i)->supplier;
+            y = ics_ledger_match_row(m, i)->purchaser;
+        } else {
+            const struct ics_ledger_dispute *dd = ics_ledger_disputes_row(d, i - nm);
+            if (strcmp(dd->period, period) > 0)
+                continue;
+            x = dd->supplier;
+            y = dd->purchaser;
+        }
+        pair_key(x, y, &r->pairs[r->npairs]);
+        r->pairs[r->npairs++].oldest = ICS_DATE_NONE;
+        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[r->norgs].org, "%s", x);
+        r->norgs++;
+        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[r->norgs].org, "%s", y);
+        r->norgs++;
+    }
+    qsort(r->pairs, r->npairs, sizeof *r->pairs, pair_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < r->npairs; i++)
+        if (k == 0 || pair_cmp(&r->pairs[k - 1], &r->pairs[i]) != 0)
+            r->pairs[k++] = r->pairs[i];
+    r->npairs = k;
+    qsort(r->orgs, r->norgs, sizeof *r->orgs, org_cmp);
+    k = 0;
+    for (size_t i = 0; i < r->norgs; i++)
+        if (k == 0 || org_cmp(&r->orgs[k - 1], &r->orgs[i]) != 0)
+            r->orgs[k++] = r->orgs[i];
+    r->norgs = k;
+}
+
+/* Each comparison's and open dispute's figures into its pair and organisations. */
+static void add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
+                     const char *period)
+{
+    size_t nm = ics_ledger_match_count(m), nd = ics_ledger_disputes_count(d);
+    for (size_t i = 0; i < nm; i++) {
+        const struct ics_ledger_comparison *c = ics_ledger_match_row(m, i);
+        struct pair_row *p = find_pair(r, c->supplier, c->purchaser);
+        int64_t diff = abs64(c->mismatch);
+        if (must_agree(c)) {
+            p->unresolved += diff;
+            p->to_agree++;
+        } else if (c->status == ICS_LEDGER_BELOW_THRESHOLD) {
+            p->below_threshold += diff;
+        }
+        if (c->status != ICS_LEDGER_AGREED) {
+            older(&p->oldest, c->oldest_unagreed);
+            p->prior_year_invoices += c->prior_year_invoices;
+            p->prior_year_value += c->prior_year_value;
+        }
+        struct org_row *os = find_org(r, c->supplier), *op = find_org(r, c->purchaser);
+        os->statements_required += c->statement_required;
+        if (must_agree(c)) {
+            os->must_agree++;
+            op->must_agree++;
+            os->must_agree_value += diff;
+            op->must_agree_value += diff;
+        }
+    }
+    for (size_t i = 0; i < nd; i++) {
+        const struct ics_ledger_dispute *dd = ics_ledger_disputes_row(d, i);
+        if (strcmp(dd->period, period) > 0)
+            continue;
+        struct pair_row *p = find_pair(r, dd->supplier, dd->purchaser);
+        p->open_disputes++;
+        p->overdue_disputes += dd->overdue;
+        p->disputed_value += dd->amount;
+        older(&p->oldest, dd->opened_on);
+        struct org_row *os = find_org(r, dd->supplier), *op = find_org(r, dd->purchaser);
+        os->open_disputes++;
+        op->open_disputes++;
+        os->overdue_disputes += dd->overdue;
+        op->overdue_disputes += dd->overdue;
+    }
+}
+
 int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_options *opt,
                       struct ics_ledger_report **out, struct ics_error *err)
 {
@@ -223,84 +308,14 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
     snprintf(r->period, sizeof r->period, "%s", opt->period);
     r->as_of = as_of;
 
-    /* Keys: every pair and organisation that has a comparison or an open dispute. */
-    for (size_t i = 0; i < nm + nd; i++) {
-        const char *x, *y;
-        if (i < nm) {
-            x = ics_ledger_match_row(m, i)->supplier;
-            y = ics_ledger_match_row(m, i)->purchaser;
-        } else {
-            const struct ics_ledger_dispute *dd = ics_ledger_disputes_row(d, i - nm);
-            if (strcmp(dd->period, opt->period) > 0)
-                continue;
-            x = dd->supplier;
-            y = dd->purchaser;
-        }
-        pair_key(x, y, &r->pairs[r->npairs]);
-        r->pairs[r->npairs++].oldest = ICS_DATE_NONE;
-        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[r->norgs].org, "%s", x);
-        r->norgs++;
-        snprintf(r->orgs[r->norgs].org, sizeof r->orgs[r->norgs].org, "%s", y);
-        r->norgs++;
-    }
-    qsort(r->pairs, r->npairs, sizeof *r->pairs, pair_cmp);
-    size_t k = 0;
-    for (size_t i = 0; i < r->npairs; i++)
-        if (k == 0 || pair_cmp(&r->pairs[k - 1], &r->pairs[i]) != 0)
-            r->pairs[k++] = r->pairs[i];
-    r->npairs = k;
-    qsort(r->orgs, r->norgs, sizeof *r->orgs, org_cmp);
-    k = 0;
-    for (size_t i = 0; i < r->norgs; i++)
-        if (k == 0 || org_cmp(&r->orgs[k - 1], &r->orgs[i]) != 0)
-            r->orgs[k++] = r->orgs[i];
-    r->norgs = k;
-
-    for (size_t i = 0; i < nm; i++) {
-        const struct ics_ledger_comparison *c = ics_ledger_match_row(m, i);
-        struct pair_row *p = find_pair(r, c->supplier, c->purchaser);
-        int64_t diff = abs64(c->mismatch);
-        if (must_agree(c)) {
-            p->unresolved += diff;
-            p->to_agree++;
-        } else if (c->status == ICS_LEDGER_BELOW_THRESHOLD) {
-            p->below_threshold += diff;
-        }
-        if (c->status != ICS_LEDGER_AGREED) {
-            older(&p->oldest, c->oldest_unagreed);
-            p->prior_year_invoices += c->prior_year_invoices;
-            p->prior_year_value += c->prior_year_value;
-        }
-        struct org_row *os = find_org(r, c->supplier), *op = find_org(r, c->purchaser);
-        os->statements_required += c->statement_required;
-        if (must_agree(c)) {
-            os->must_agree++;
-            op->must_agree++;
-            os->must_agree_value += diff;
-            op->must_agree_value += diff;
-        }
-    }
-    for (size_t i = 0; i < nd; i++) {
-        const struct ics_ledger_dispute *dd = ics_ledger_disputes_row(d, i);
-        if (strcmp(dd->period, opt->period) > 0)
-            continue;
-        struct pair_row *p = find_pair(r, dd->supplier, dd->purchaser);
-        p->open_disputes++;
-        p->overdue_disputes += dd->overdue;
-        p->disputed_value += dd->amount;
-        older(&p->oldest, dd->opened_on);
-        struct org_row *os = find_org(r, dd->supplier), *op = find_org(r, dd->purchaser);
-        os->open_disputes++;
-        op->open_disputes++;
-        os->overdue_disputes += dd->overdue;
-        op->overdue_disputes += dd->overdue;
-    }
+    add_keys(r, m, d, opt->period);
+    add_sums(r, m, d, opt->period);
     if (build_counterparties(r, m)) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         goto done;
     }
     /* Keep pairs with something to resolve (and of the org asked for). */
-    k = 0;
+    size_t k = 0;
     for (size_t i = 0; i < r->npairs; i++) {
         struct pair_row *p = &r->pairs[i];
         int keep = p->unresolved || p->below_threshold || p->open_disputes || p->to_agree;
