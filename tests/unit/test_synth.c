@@ -571,7 +571,7 @@ static void test_synth_ledger(void)
         o.seed = 7;
         CHECK_INT(ics_synth_ledger(&o, &res, &err), ICS_OK);
         CHECK_INT(res.orgs, 10);
-        char path[160];
+        char path[256];
         snprintf(path, sizeof path, "%s/manifest.csv", dir[run]);
         manifest[run] = slurp(path);
         CHECK(manifest[run] != NULL);
