@@ -69,6 +69,10 @@ void ics_free(void *ptr);
 char *ics_strndup(const char *s, size_t n);
 /* Test hook: the allocation after `n` more succeed fails (n < 0 disables). */
 void ics_alloc_fail_after(long n);
+/* Test hook: how many allocations are left before the armed failure (-1: none
+ * armed, or it has happened), so a test can tell a run that met its failure
+ * and recovered from one that never reached it. */
+long ics_alloc_fail_pending(void);
 
 /*
  * Arena: many small allocations freed together. Owns its blocks; release frees

@@ -90,8 +90,8 @@ typedef void (*ics_ledger_problem_fn)(void *ctx, const char *file, long line, in
                                       const char *reason);
 
 struct ics_ledger_submit_options {
-    const char *org;            /* the submitting organisation (required) */
-    const char *period;         /* required */
+    const char *org;            /* the submitting organisation (required; NULL fails) */
+    const char *period;         /* required; NULL fails */
     const char *label;          /* file name used in messages and history (NULL: the path) */
     const char *actor;          /* who submitted (NULL: org) */
     const char *at;             /* UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (NULL: now) */
@@ -104,6 +104,10 @@ struct ics_ledger_submit_options {
     ics_progress_fn progress;
     void *progress_ctx;
 };
+
+/* Defaults: no org or period (both must be set), the path as label, the org
+ * as actor, now as the time, known organisations only, no callbacks. */
+void ics_ledger_submit_options_init(struct ics_ledger_submit_options *opt);
 
 struct ics_ledger_submit_result {
     char org[ICS_LEDGER_CODE_MAX];  /* the organisation code as stored (upper case) */
@@ -301,9 +305,11 @@ struct ics_ledger_dispute_filter {
     const char *org;            /* a party (NULL: all) */
     const char *status;         /* a stage name, "open", "overdue" or NULL */
     int older_than;             /* age_days > this; < 0: no limit */
-    int32_t as_of;              /* the date for overdue and age */
+    int32_t as_of;              /* the date for overdue and age; ICS_DATE_NONE: today (local time) */
     int64_t id;                 /* only this dispute; 0: all */
 };
+/* Defaults: every dispute of every party, no age limit, as of today. */
+void ics_ledger_dispute_filter_init(struct ics_ledger_dispute_filter *filter);
 
 struct ics_ledger_disputes;
 int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispute_filter *filter,
@@ -316,11 +322,14 @@ int ics_ledger_disputes_write(const struct ics_ledger_disputes *d, FILE *out, in
 /* ---- the squabble board ------------------------------------------------ */
 
 struct ics_ledger_report_options {
-    const char *period;
+    const char *period;         /* required */
     const char *org;            /* only pairs and the organisation row of this org (NULL: all) */
-    int32_t as_of;              /* the date ages and overdue flags are measured at */
-    const struct ics_ledger_thresholds *thresholds;
+    int32_t as_of;              /* the date ages and overdue flags are measured at; ICS_DATE_NONE: today (local time) */
+    const struct ics_ledger_thresholds *thresholds;   /* NULL: the defaults */
 };
+/* Defaults: no period (it must be set), every organisation, as of today,
+ * the default thresholds. */
+void ics_ledger_report_options_init(struct ics_ledger_report_options *opt);
 struct ics_ledger_report;
 int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_options *opt,
                       struct ics_ledger_report **out, struct ics_error *err);

@@ -19,6 +19,10 @@
  * (ics_stmt_finalize) before the store is closed. Text returned by
  * ics_stmt_column_text is owned by the statement and valid until the next
  * step, reset or finalize. A handle is used by one thread at a time.
+ *
+ * SQLite allocates through ics_malloc/ics_realloc/ics_free (installed once,
+ * process-wide, before SQLite is first initialised), so ics_alloc_fail_after
+ * reaches its allocations; out of memory inside SQLite is ICS_ERR_NOMEM.
  */
 #ifndef ICS_STORE_H
 #define ICS_STORE_H
@@ -80,7 +84,11 @@ int ics_store_check(struct ics_store *s, struct ics_error *err);
 
 int ics_store_prepare(struct ics_store *s, const char *sql, struct ics_stmt **out,
                       struct ics_error *err);
-/* Parameters are numbered from 1. Text is copied. Return ICS_OK or ICS_ERR_STORE. */
+/* Parameters are numbered from 1. Text is copied. Return ICS_OK or ICS_ERR_STORE.
+ * A failed bind is also remembered by the statement: the next ics_stmt_step
+ * does not run it but fails with ICS_ERR_STORE and a message naming the
+ * parameter (and forgets the failure). So a caller may bind a row's values
+ * and check only the step; no failed bind goes unseen. */
 int ics_stmt_bind_int64(struct ics_stmt *st, int index, int64_t value);
 int ics_stmt_bind_text(struct ics_stmt *st, int index, const char *text, size_t len);
 /* As ics_stmt_bind_text, without the copy: the text must stay unchanged until

@@ -109,13 +109,15 @@ int ics_synth_write_trimpoints(FILE *out, struct ics_error *err);
 /* ---- a synthetic national Agreement of Balances period ------------------ */
 
 struct ics_synth_ledger_options {
-    const char *dir;            /* output directory (created if missing) */
-    const char *period;         /* default "2022-23-M12" */
-    int orgs;                   /* organisations, default 300, at most the reference trusts + ICBs + LAs */
-    int64_t lines;              /* invoice lines in all files together, about; default 5,000,000 */
-    uint64_t seed;
-    int disputes;               /* disputes to write to disputes.csv; default orgs / 10 */
+    const char *dir;            /* output directory (created if missing); required */
+    const char *period;         /* default "2022-23-M12" (NULL too) */
+    int orgs;                   /* organisations, 3 to 700; default 300 (0 too) */
+    int64_t lines;              /* invoice lines in all files together, about; default 5,000,000 (0 too) */
+    uint64_t seed;              /* default 0 */
+    int disputes;               /* disputes to write to disputes.csv; 0 (the default): orgs / 10 */
 };
+/* Sets the defaults above; dir stays NULL and must be set. */
+void ics_synth_ledger_options_init(struct ics_synth_ledger_options *opt);
 struct ics_synth_ledger_result {
     int orgs;
     int64_t lines;              /* lines written */

@@ -1,11 +1,108 @@
-/* ics synth: write a realistic synthetic year of English spells. */
-#include <getopt.h>
+/* ics synth: write a realistic synthetic year of English spells, or a synthetic ledger period. */
 #include <limits.h>
 #include <string.h>
 
 #include "cli.h"
-#include "ics/ledger.h"
 #include "ics/synth.h"
+
+static const struct cli_option synth_options[] = {
+    {"spells", CLI_KEY('n'), "N", "spells (rows) to write, 0 to 10^12"},
+    {"seed", CLI_KEY('s'), "S", "any whole number from 0 (default 1)"},
+    {"year", CLI_KEY('y'), "YYYY", "the financial year starting 1 April YYYY (default 2018 = 2018-19)"},
+    {"messy", CLI_KEY('m'), NULL, "write the spells the way raw extracts look"},
+    {"output", 'o', "FILE", "write the spells to FILE (default standard output)"},
+    {"trimpoints-out", CLI_KEY('t'), "FILE", "write the trim points the model uses"},
+    {"quiet", CLI_KEY('q'), NULL, "no progress or summary on stderr"},
+    {"ledger", CLI_KEY('L'), "DIR", "write a synthetic ledger period to DIR instead of spells"},
+    {"orgs", CLI_KEY('O'), "N", "with --ledger: organisations, 3 to 700 (default 300)"},
+    {"lines", CLI_KEY('N'), "N", "with --ledger: invoice lines in all the files, about (default 5000000)"},
+    {"period", CLI_KEY('P'), "PERIOD", "with --ledger: the period, YYYY-YY-Mnn (default 2022-23-M12)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run_synth(const struct cli_command *self, int argc, char **argv);
+
+const struct cli_command cli_cmd_synth = {
+    .name = "synth",
+    .summary = "write a realistic synthetic year of English spells",
+    .synopsis = "ics synth --spells N [--seed S] [--year YYYY] [--messy] [-o FILE]\n"
+                "          [--trimpoints-out FILE] [--quiet]\n"
+                "ics synth --ledger DIR [--orgs N] [--lines N] [--period 2022-23-M12] [--seed S] [--quiet]",
+    .options = synth_options,
+    .run = run_synth,
+    .notes = "A FILE or DIR may not start with \"--\" (--ledger --quiet is a mistake, not a directory).\n"
+             "See docs/commands/synth.md.\n",
+};
+
+/* The options given, before they are checked against each other. */
+struct synth_args {
+    struct ics_synth_options spells;
+    struct ics_synth_ledger_options ledger;
+    const char *output, *trimpoints_out;
+    int have_spells, quiet;
+};
+
+/* Files and directories: an argument that looks like an option is a usage
+ * error, so `--ledger --quiet` cannot make a directory named --quiet. */
+static int path_arg(const char *option, const char *arg, const char **out)
+{
+    if (strncmp(arg, "--", 2) == 0)
+        return cli_usage_error("synth", "%s needs a file or directory, not the option '%s'", option, arg);
+    *out = arg;
+    return 0;
+}
+
+/* getopt (opterr off) found an unknown option or one without its value. */
+static int bad_option(int argc, char **argv)
+{
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+    for (const struct cli_option *o = synth_options; o->name; o++)
+        if (optopt && o->key == optopt && o->arg)
+            return cli_usage_error("synth", "option '%s' needs a value", arg);
+    return cli_usage_error("synth", "unknown option '%s'", arg);
+}
+
+static int parse_option(int c, const char *arg, struct synth_args *a)
+{
+    long v;
+    switch (c) {
+    case CLI_KEY('n'):
+        /* 10^12 rows is about 70 TB of CSV: far past any real use. */
+        if (cli_parse_long(arg, 0, 1000000000000L, &v))
+            return cli_usage_error("synth", "--spells must be a whole number from 0 to 10^12, not '%s'", arg);
+        a->spells.spells = (uint64_t)v;
+        a->have_spells = 1;
+        return 0;
+    case CLI_KEY('s'):
+        if (cli_parse_long(arg, 0, LONG_MAX, &v))
+            return cli_usage_error("synth", "--seed must be a whole number from 0, not '%s'", arg);
+        a->spells.seed = (uint64_t)v;
+        return 0;
+    case CLI_KEY('y'):
+        if (cli_parse_long(arg, ICS_SYNTH_MIN_YEAR, ICS_SYNTH_MAX_YEAR, &v))
+            return cli_usage_error("synth", "--year must be a year from %d to %d (2018 = 2018-19), not '%s'",
+                                   ICS_SYNTH_MIN_YEAR, ICS_SYNTH_MAX_YEAR, arg);
+        a->spells.fy_start_year = (int)v;
+        return 0;
+    case 'o': return path_arg("-o", arg, &a->output);
+    case CLI_KEY('m'): a->spells.messy = 1; return 0;
+    case CLI_KEY('t'): return path_arg("--trimpoints-out", arg, &a->trimpoints_out);
+    case CLI_KEY('q'): a->quiet = 1; return 0;
+    case CLI_KEY('L'): return path_arg("--ledger", arg, &a->ledger.dir);
+    case CLI_KEY('O'):
+        if (cli_parse_long(arg, 2, 100000, &v))
+            return cli_usage_error("synth", "--orgs must be a whole number from 2, not '%s'", arg);
+        a->ledger.orgs = (int)v;
+        return 0;
+    case CLI_KEY('N'):
+        if (cli_parse_long(arg, 1, 1000000000000L, &v))
+            return cli_usage_error("synth", "--lines must be a whole number from 1, not '%s'", arg);
+        a->ledger.lines = v;
+        return 0;
+    case CLI_KEY('P'): a->ledger.period = arg; return 0;
+    default: return ICS_ERR_INTERNAL;   /* not in the table */
+    }
+}
 
 /* ics synth --ledger DIR: a synthetic Agreement of Balances period (issue 5). */
 static int synth_ledger(const struct ics_synth_ledger_options *o, int quiet)
@@ -23,132 +120,34 @@ static int synth_ledger(const struct ics_synth_ledger_options *o, int quiet)
     return 0;
 }
 
-static int cmd_synth(int argc, char **argv)
+static int synth_spells(const struct synth_args *a)
 {
-    static const struct option longopts[] = {
-        {"spells", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},
-        {"year", required_argument, NULL, 'y'},
-        {"output", required_argument, NULL, 'o'},
-        {"messy", no_argument, NULL, 'm'},
-        {"trimpoints-out", required_argument, NULL, 't'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"ledger", required_argument, NULL, 'L'},
-        {"orgs", required_argument, NULL, 'O'},
-        {"lines", required_argument, NULL, 'N'},
-        {"period", required_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct ics_synth_options opt;
-    ics_synth_options_init(&opt);
-    const char *output = NULL, *trimpoints_out = NULL;
-    int have_spells = 0, quiet = 0;
-    long v;
-    struct ics_synth_ledger_options ledger = {.orgs = 300, .lines = 5000000, .period = "2022-23-M12"};
-
-    optind = 0;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            /* 10^12 rows is about 70 TB of CSV: far past any real use. */
-            if (cli_parse_long(optarg, 0, 1000000000000L, &v))
-                return cli_usage_error("synth", "--spells must be a whole number from 0 to 10^12, not '%s'",
-                                       optarg);
-            opt.spells = (uint64_t)v;
-            have_spells = 1;
-            break;
-        case 's':
-            if (cli_parse_long(optarg, 0, LONG_MAX, &v))
-                return cli_usage_error("synth", "--seed must be a whole number from 0, not '%s'", optarg);
-            opt.seed = (uint64_t)v;
-            break;
-        case 'y':
-            if (cli_parse_long(optarg, ICS_SYNTH_MIN_YEAR, ICS_SYNTH_MAX_YEAR, &v))
-                return cli_usage_error("synth", "--year must be a year from %d to %d (2018 = 2018-19), not '%s'",
-                                       ICS_SYNTH_MIN_YEAR, ICS_SYNTH_MAX_YEAR, optarg);
-            opt.fy_start_year = (int)v;
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'm':
-            opt.messy = 1;
-            break;
-        case 't':
-            trimpoints_out = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'L':
-            ledger.dir = optarg;
-            break;
-        case 'O':
-            if (cli_parse_long(optarg, 2, 100000, &v))
-                return cli_usage_error("synth", "--orgs must be a whole number from 2, not '%s'", optarg);
-            ledger.orgs = (int)v;
-            break;
-        case 'N':
-            if (cli_parse_long(optarg, 1, 1000000000000L, &v))
-                return cli_usage_error("synth", "--lines must be a whole number from 1, not '%s'", optarg);
-            ledger.lines = v;
-            break;
-        case 'P':
-            ledger.period = optarg;
-            break;
-        case 'h':
-            return cli_help(&cli_cmd_synth);
-        case ':':
-            return cli_usage_error("synth", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("synth", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
-    if (ledger.dir) {
-        if (have_spells || trimpoints_out || output || opt.messy)
-            return cli_usage_error("synth", "--ledger DIR writes a ledger period; it takes --orgs, --lines, "
-                                            "--period and --seed, not the spell options");
-        ledger.seed = opt.seed;
-        return synth_ledger(&ledger, quiet);
-    }
-    if (!have_spells && !trimpoints_out)
-        return cli_usage_error("synth", "--spells N is required");
-    if (trimpoints_out && output && strcmp(trimpoints_out, output) == 0)
-        return cli_usage_error("synth", "--trimpoints-out and -o must be different files");
-    if (trimpoints_out && have_spells && strcmp(trimpoints_out, "-") == 0 && (!output || strcmp(output, "-") == 0))
-        return cli_usage_error("synth", "--trimpoints-out and the spells cannot both go to standard output");
-
     struct ics_error err;
     ics_error_clear(&err);
-    if (trimpoints_out) {
-        FILE *f = cli_open_output(trimpoints_out, &err);
+    if (a->trimpoints_out) {
+        FILE *f = cli_open_output(a->trimpoints_out, &err);
         if (!f)
             return cli_fail("synth", &err);
         int rc = ics_synth_write_trimpoints(f, &err);
-        int crc = cli_close_output(f, trimpoints_out, rc ? NULL : &err);
+        int crc = cli_close_output(f, a->trimpoints_out, rc ? NULL : &err);
         if (rc || crc)
             return cli_fail("synth", &err);
     }
-    if (!have_spells)
+    if (!a->have_spells)
         return 0;
-
-    FILE *out = cli_open_output(output, &err);
+    FILE *out = cli_open_output(a->output, &err);
     if (!out)
         return cli_fail("synth", &err);
+    struct ics_synth_options opt = a->spells;
     struct cli_progress progress;
     cli_progress_init(&progress);
-    if (!quiet) {
+    if (!a->quiet) {
         opt.progress = cli_progress_update;
         opt.progress_ctx = &progress;
     }
     int rc = ics_synth_spells(&opt, out, &err);
     cli_progress_finish(&progress);
-    int crc = cli_close_output(out, output, rc ? NULL : &err);
+    int crc = cli_close_output(out, a->output, rc ? NULL : &err);
     if (rc || crc)
         return cli_fail("synth", &err);
     return 0;
@@ -156,14 +155,37 @@ static int cmd_synth(int argc, char **argv)
 
 static int run_synth(const struct cli_command *self, int argc, char **argv)
 {
-    (void)self;
-    return cmd_synth(argc, argv);
-}
+    struct synth_args a = {0};
+    ics_synth_options_init(&a.spells);
+    ics_synth_ledger_options_init(&a.ledger);
 
-const struct cli_command cli_cmd_synth = {
-    .name = "synth",
-    .summary = "write a realistic synthetic year of English spells",
-    .synopsis = "ics synth --spells N [--seed S] [--year YYYY] [--messy] [-o FILE]\n                 [--trimpoints-out FILE] [--quiet]\nics synth --ledger DIR [--orgs N] [--lines N] [--period 2022-23-M12] [--seed S]",
-    .run = run_synth,
-    .notes = "See docs/commands/synth.md.\n",
-};
+    struct cli_parser parser;
+    cli_parser_init(&parser, self, 0);
+    opterr = 0;   /* the messages below say what was wrong, in one line */
+    int c, rc;
+    while ((c = cli_next_option(&parser, argc, argv)) != -1) {
+        if (c == CLI_HELP)
+            return cli_help(self);
+        if (c == CLI_BAD)
+            return bad_option(argc, argv);
+        if ((rc = parse_option(c, parser.arg, &a)))
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
+    if (a.ledger.dir) {
+        if (a.have_spells || a.trimpoints_out || a.output || a.spells.messy)
+            return cli_usage_error("synth", "--ledger DIR writes a ledger period; it takes --orgs, --lines, "
+                                            "--period and --seed, not the spell options");
+        a.ledger.seed = a.spells.seed;
+        return synth_ledger(&a.ledger, a.quiet);
+    }
+    if (!a.have_spells && !a.trimpoints_out)
+        return cli_usage_error("synth", "--spells N is required");
+    if (a.trimpoints_out && a.output && strcmp(a.trimpoints_out, a.output) == 0)
+        return cli_usage_error("synth", "--trimpoints-out and -o must be different files");
+    if (a.trimpoints_out && a.have_spells && strcmp(a.trimpoints_out, "-") == 0 &&
+        (!a.output || strcmp(a.output, "-") == 0))
+        return cli_usage_error("synth", "--trimpoints-out and the spells cannot both go to standard output");
+    return synth_spells(&a);
+}

@@ -13,6 +13,11 @@ void ics_alloc_fail_after(long n)
     atomic_store(&fail_countdown, n);
 }
 
+long ics_alloc_fail_pending(void)
+{
+    return atomic_load(&fail_countdown);
+}
+
 static int should_fail(void)
 {
     long left = atomic_load(&fail_countdown);

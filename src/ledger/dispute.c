@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ics/csv.h"
 #include "ics/core.h"
 #include "ledger_internal.h"
 
@@ -175,7 +174,7 @@ static int stage_days(struct ics_ledger *l, int stage, int64_t *days, struct ics
 {
     const char *p[] = {ics_ledger_stage_name(stage), NULL};
     int found;
-    int rc = ledger_query_int(l, "SELECT working_days FROM stage_deadline WHERE stage = ?", p, days, &found, err);
+    int rc = icsi_ledger_query_int(l, "SELECT working_days FROM stage_deadline WHERE stage = ?", p, days, &found, err);
     if (!rc && !found)
         rc = ics_error_set(err, ICS_ERR_INTERNAL, "no deadline for stage %s", p[0]);
     return rc;
@@ -188,7 +187,7 @@ static int add_event(struct ics_ledger *l, int64_t id, const char *action, const
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);
     const char *p[] = {idtext, NULL};
     int64_t seq;
-    int rc = ledger_query_int(l, "SELECT COALESCE(MAX(seq), 0) + 1 FROM dispute_event"
+    int rc = icsi_ledger_query_int(l, "SELECT COALESCE(MAX(seq), 0) + 1 FROM dispute_event"
                                  " WHERE dispute_id = CAST(? AS INTEGER)", p, &seq, NULL, err);
     if (rc)
         return rc;
@@ -234,13 +233,13 @@ static int audit_action(struct ics_ledger *l, const struct ics_ledger_action *ac
         size_t used = strlen(detail);
         snprintf(detail + used, sizeof detail - used, " note=%s", act->note);
     }
-    return ledger_audit_append(l, act->at, actor, action, subject, detail, err);
+    return icsi_ledger_audit_append(l, act->at, actor, action, subject, detail, err);
 }
 
 /* Normalises the actor and checks the date; the error says what is wrong. */
 static int check_action(const struct ics_ledger_action *act, char *actor, struct ics_error *err)
 {
-    if (!act || !act->actor || ledger_code_normalise(act->actor, strlen(act->actor), actor) != 0)
+    if (!act || !act->actor || icsi_ledger_code_normalise(act->actor, strlen(act->actor), actor) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "every action must name who acted (--by CODE)");
     if (act->on == ICS_DATE_NONE)
         return ics_error_set(err, ICS_ERR_USAGE, "no date for the action");
@@ -306,12 +305,12 @@ int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_disput
     int rc = check_action(act, actor, err);
     if (rc)
         return rc;
-    if (!spec->period || !ledger_period_valid(spec->period))
+    if (!spec->period || !icsi_ledger_period_valid(spec->period))
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
                              spec->period ? spec->period : "");
-    if (!spec->supplier || ledger_code_normalise(spec->supplier, strlen(spec->supplier), supplier) != 0)
+    if (!spec->supplier || icsi_ledger_code_normalise(spec->supplier, strlen(spec->supplier), supplier) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad supplier code '%s'", spec->supplier ? spec->supplier : "");
-    if (!spec->purchaser || ledger_code_normalise(spec->purchaser, strlen(spec->purchaser), purchaser) != 0)
+    if (!spec->purchaser || icsi_ledger_code_normalise(spec->purchaser, strlen(spec->purchaser), purchaser) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad purchaser code '%s'", spec->purchaser ? spec->purchaser : "");
     if (strcmp(supplier, purchaser) == 0)
         return ics_error_set(err, ICS_ERR_USAGE, "a dispute needs two different organisations");
@@ -320,7 +319,7 @@ int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_disput
     if (spec->amount <= 0)
         return ics_error_set(err, ICS_ERR_USAGE, "the disputed amount must be more than zero");
     if (spec->referee && *spec->referee) {
-        if (ledger_code_normalise(spec->referee, strlen(spec->referee), referee) != 0)
+        if (icsi_ledger_code_normalise(spec->referee, strlen(spec->referee), referee) != 0)
             return ics_error_set(err, ICS_ERR_USAGE, "bad referee code '%s'", spec->referee);
         if (strcmp(referee, supplier) == 0 || strcmp(referee, purchaser) == 0)
             return ics_error_set(err, ICS_ERR_CONFLICT, "the referee cannot be a party to the dispute");
@@ -338,7 +337,7 @@ int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_disput
         return rc;
     int64_t new_id = 0, days = 0;
     struct ics_stmt *st = NULL;
-    rc = ledger_next_id(l, "dispute", "id", &new_id, err);
+    rc = icsi_ledger_next_id(l, "dispute", "id", &new_id, err);
     if (!rc)
         rc = stage_days(l, ICS_LEDGER_LOCAL_NEGOTIATION, &days, err);
     if (!rc)
@@ -383,7 +382,7 @@ int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_disput
         char m[24];
         rc = audit_action(l, act, actor, "dispute_open", new_id, err, "period=%s supplier=%s purchaser=%s kind=%s amount=%s%s%s",
                           spec->period, supplier, purchaser, ics_ledger_class_name(spec->cls),
-                          ledger_money(spec->amount, m), referee[0] ? " referee=" : "", referee);
+                          icsi_ledger_money(spec->amount, m), referee[0] ? " referee=" : "", referee);
     }
     if (!rc)
         rc = ics_store_commit(l->store, err);
@@ -421,7 +420,7 @@ int ics_ledger_dispute_offer(struct ics_ledger *l, int64_t id, int64_t amount, c
     if (!rc) {
         char m[24];
         rc = audit_action(l, act, actor, "dispute_offer", id, err, "stage=%s amount=%s", ics_ledger_stage_name(x->stage),
-                          ledger_money(amount, m));
+                          icsi_ledger_money(amount, m));
     }
     return finish(l, &d, rc, err);
 }
@@ -451,7 +450,7 @@ int ics_ledger_dispute_escalate(struct ics_ledger *l, int64_t id, int to_stage, 
     int rc = check_action(act, actor, err);
     if (rc)
         return rc;
-    if (referee_in && *referee_in && ledger_code_normalise(referee_in, strlen(referee_in), referee) != 0)
+    if (referee_in && *referee_in && icsi_ledger_code_normalise(referee_in, strlen(referee_in), referee) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad referee code '%s'", referee_in);
     struct ics_ledger_disputes d = {0};
     rc = begin_on(l, id, &d, actor, act, err);
@@ -508,7 +507,7 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
     int rc = check_action(act, actor, err);
     if (rc)
         return rc;
-    if (party_in && *party_in && ledger_code_normalise(party_in, strlen(party_in), party) != 0)
+    if (party_in && *party_in && icsi_ledger_code_normalise(party_in, strlen(party_in), party) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad party code '%s'", party_in);
     if (!party[0] && !amount)
         return ics_error_set(err, ICS_ERR_USAGE, "a determination names the party whose final offer is awarded");
@@ -539,15 +538,15 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
             else
                 rc = ics_error_set(err, ICS_ERR_CONFLICT,
                                    "a determination awards one party's final offer whole (pendulum): %s is neither %s's offer (%s) nor %s's (%s)",
-                                   ledger_money(*amount, ma), x->supplier, ledger_money(x->supplier_offer, ms),
-                                   x->purchaser, ledger_money(x->purchaser_offer, mp));
+                                   icsi_ledger_money(*amount, ma), x->supplier, icsi_ledger_money(x->supplier_offer, ms),
+                                   x->purchaser, icsi_ledger_money(x->purchaser_offer, mp));
         } else {
             int sup = strcmp(party, x->supplier) == 0;
             award = sup ? x->supplier_offer : x->purchaser_offer;
             if (amount && *amount != award)
                 rc = ics_error_set(err, ICS_ERR_CONFLICT,
                                    "a determination awards one party's final offer whole (pendulum): %s's offer is %s, not %s",
-                                   party, ledger_money(award, ms), ledger_money(*amount, ma));
+                                   party, icsi_ledger_money(award, ms), icsi_ledger_money(*amount, ma));
         }
     }
     if (!rc) {
@@ -561,8 +560,8 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
             rc = add_event(l, id, "determine", actor, act->on, ICS_LEDGER_CLOSED, &award, act->note, err);
         if (!rc) {
             rc = audit_action(l, act, actor, "dispute_determine", id, err, "awarded_to=%s amount=%s supplier_offer=%s purchaser_offer=%s",
-                              party, ledger_money(award, ma), ledger_money(x->supplier_offer, ms),
-                              ledger_money(x->purchaser_offer, mp));
+                              party, icsi_ledger_money(award, ma), icsi_ledger_money(x->supplier_offer, ms),
+                              icsi_ledger_money(x->purchaser_offer, mp));
         }
     }
     return finish(l, &d, rc, err);
@@ -600,7 +599,7 @@ int ics_ledger_dispute_close(struct ics_ledger *l, int64_t id, const char *outco
         if (!rc) {
             char m[24] = "";
             if (amount)
-                ledger_money(*amount, m);
+                icsi_ledger_money(*amount, m);
             rc = audit_action(l, act, actor, "dispute_close", id, err, "from=%s outcome=%s%s%s",
                               ics_ledger_stage_name(x->stage), outcome, amount ? " amount=" : "", m);
         }
@@ -633,7 +632,7 @@ int ics_ledger_set_stage_deadline(struct ics_ledger *l, int stage, int working_d
     if (!rc) {
         char detail[96];
         snprintf(detail, sizeof detail, "stage=%s working_days=%d", ics_ledger_stage_name(stage), working_days);
-        rc = ledger_audit_append(l, act->at, actor, "set_deadline", "stage_deadline", detail, err);
+        rc = icsi_ledger_audit_append(l, act->at, actor, "set_deadline", "stage_deadline", detail, err);
     }
     if (!rc)
         rc = ics_store_commit(l->store, err);
@@ -657,7 +656,7 @@ int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispu
 {
     *out = NULL;
     char org[ICS_LEDGER_CODE_MAX] = "";
-    if (f->org && *f->org && ledger_code_normalise(f->org, strlen(f->org), org) != 0)
+    if (f->org && *f->org && icsi_ledger_code_normalise(f->org, strlen(f->org), org) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", f->org);
     int want_stage = -1;
     if (f->status && strcmp(f->status, "open") != 0 && strcmp(f->status, "overdue") != 0) {
@@ -679,9 +678,10 @@ int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispu
         return rc;
     }
     size_t kept = 0;
+    int32_t day = f->as_of == ICS_DATE_NONE ? icsi_ledger_today() : f->as_of;
     for (size_t i = 0; i < d->n; i++) {
         struct ics_ledger_dispute *x = &d->rows[i];
-        as_of(x, f->as_of);
+        as_of(x, day);
         int keep = 1;
         if (want_stage >= 0 && x->stage != want_stage)
             keep = 0;
@@ -719,114 +719,4 @@ void ics_ledger_disputes_free(struct ics_ledger_disputes *d)
         return;
     free_rows(d);
     ics_free(d);
-}
-
-static void date_or_empty(int32_t day, char *buf)
-{
-    if (day == ICS_DATE_NONE)
-        buf[0] = '\0';
-    else
-        ics_date_format(day, buf);
-}
-
-int ics_ledger_disputes_write(const struct ics_ledger_disputes *d, FILE *out, int json)
-{
-    char m1[24], m2[24], m3[24], m4[24];
-    char opened[16], started[16], deadline[16], closed[16];
-    if (json) {
-        struct ics_json j;
-        ics_json_init(&j, out, 1);
-        ics_json_array_begin(&j);
-        for (size_t i = 0; i < d->n; i++) {
-            const struct ics_ledger_dispute *x = &d->rows[i];
-            date_or_empty(x->opened_on, opened);
-            date_or_empty(x->stage_started_on, started);
-            date_or_empty(x->deadline_on, deadline);
-            date_or_empty(x->closed_on, closed);
-            ics_json_object_begin(&j);
-            ics_json_kv_int(&j, "id", x->id);
-            ics_json_kv_string(&j, "period", x->period);
-            ics_json_kv_string(&j, "supplier", x->supplier);
-            ics_json_kv_string(&j, "purchaser", x->purchaser);
-            ics_json_kv_string(&j, "kind", ics_ledger_class_name(x->cls));
-            ics_json_key(&j, "amount");
-            ics_json_raw_number(&j, ledger_money(x->amount, m1));
-            ics_json_kv_string(&j, "stage", ics_ledger_stage_name(x->stage));
-            ics_json_kv_string(&j, "raised_by", x->raised_by);
-            if (x->referee[0])
-                ics_json_kv_string(&j, "referee", x->referee);
-            else
-                ics_json_kv_null(&j, "referee");
-            ics_json_kv_string(&j, "opened_on", opened);
-            ics_json_kv_string(&j, "stage_started_on", started);
-            if (deadline[0])
-                ics_json_kv_string(&j, "deadline_on", deadline);
-            else
-                ics_json_kv_null(&j, "deadline_on");
-            ics_json_kv_bool(&j, "overdue", x->overdue);
-            ics_json_kv_int(&j, "working_days_overdue", x->working_days_overdue);
-            ics_json_kv_int(&j, "age_days", x->age_days);
-            ics_json_key(&j, "supplier_offer");
-            if (x->has_supplier_offer)
-                ics_json_raw_number(&j, ledger_money(x->supplier_offer, m2));
-            else
-                ics_json_null(&j);
-            ics_json_key(&j, "purchaser_offer");
-            if (x->has_purchaser_offer)
-                ics_json_raw_number(&j, ledger_money(x->purchaser_offer, m3));
-            else
-                ics_json_null(&j);
-            if (x->outcome[0])
-                ics_json_kv_string(&j, "outcome", x->outcome);
-            else
-                ics_json_kv_null(&j, "outcome");
-            if (x->awarded_to[0])
-                ics_json_kv_string(&j, "awarded_to", x->awarded_to);
-            else
-                ics_json_kv_null(&j, "awarded_to");
-            ics_json_key(&j, "settled_amount");
-            if (x->has_settled)
-                ics_json_raw_number(&j, ledger_money(x->settled_amount, m4));
-            else
-                ics_json_null(&j);
-            if (closed[0])
-                ics_json_kv_string(&j, "closed_on", closed);
-            else
-                ics_json_kv_null(&j, "closed_on");
-            ics_json_kv_string(&j, "invoices", x->invoices ? x->invoices : "");
-            ics_json_kv_string(&j, "description", x->description ? x->description : "");
-            ics_json_object_end(&j);
-        }
-        ics_json_array_end(&j);
-        if (ics_json_finish(&j) != 0)
-            return ICS_ERR_INTERNAL;
-        return ferror(out) ? ICS_ERR_IO : ICS_OK;
-    }
-    fputs("id,period,supplier,purchaser,kind,amount,stage,raised_by,referee,opened_on,stage_started_on,"
-          "deadline_on,overdue,working_days_overdue,age_days,supplier_offer,purchaser_offer,outcome,awarded_to,"
-          "settled_amount,closed_on,invoices,description\n", out);
-    for (size_t i = 0; i < d->n; i++) {
-        const struct ics_ledger_dispute *x = &d->rows[i];
-        date_or_empty(x->opened_on, opened);
-        date_or_empty(x->stage_started_on, started);
-        date_or_empty(x->deadline_on, deadline);
-        date_or_empty(x->closed_on, closed);
-        m2[0] = m3[0] = m4[0] = '\0';
-        if (x->has_supplier_offer)
-            ledger_money(x->supplier_offer, m2);
-        if (x->has_purchaser_offer)
-            ledger_money(x->purchaser_offer, m3);
-        if (x->has_settled)
-            ledger_money(x->settled_amount, m4);
-        fprintf(out, "%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,%s,%s,%s,%s,%s,%s,", (long long)x->id, x->period,
-                x->supplier, x->purchaser, ics_ledger_class_name(x->cls), ledger_money(x->amount, m1),
-                ics_ledger_stage_name(x->stage), x->raised_by, x->referee, opened, started, deadline,
-                x->overdue ? "yes" : "no", x->working_days_overdue, x->age_days, m2, m3, x->outcome, x->awarded_to,
-                m4, closed);
-        ics_csv_write_field(out, x->invoices ? x->invoices : "", x->invoices ? strlen(x->invoices) : 0);
-        fputc(',', out);
-        ics_csv_write_field(out, x->description ? x->description : "", x->description ? strlen(x->description) : 0);
-        fputc('\n', out);
-    }
-    return ferror(out) ? ICS_ERR_IO : ICS_OK;
 }

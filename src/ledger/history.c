@@ -18,7 +18,7 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
                                 ics_ledger_submission_fn fn, void *ctx, struct ics_error *err)
 {
     char code[ICS_LEDGER_CODE_MAX] = "";
-    if (org && *org && ledger_code_normalise(org, strlen(org), code) != 0)
+    if (org && *org && icsi_ledger_code_normalise(org, strlen(org), code) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", org);
     struct ics_stmt *q;
     int rc = ics_store_begin_read(l->store, err);
@@ -75,7 +75,7 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
 
 static int count(struct ics_ledger *l, const char *sql, int64_t *out, struct ics_error *err)
 {
-    return ledger_query_int(l, sql, NULL, out, NULL, err);
+    return icsi_ledger_query_int(l, sql, NULL, out, NULL, err);
 }
 
 int ics_ledger_check(struct ics_ledger *l, struct ics_ledger_check *c, struct ics_error *err)

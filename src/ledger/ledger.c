@@ -42,6 +42,26 @@ struct ics_store *ics_ledger_store(struct ics_ledger *l)
     return l->store;
 }
 
+/* ---- options ------------------------------------------------------------- */
+
+void ics_ledger_submit_options_init(struct ics_ledger_submit_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+}
+
+void ics_ledger_report_options_init(struct ics_ledger_report_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->as_of = ICS_DATE_NONE;
+}
+
+void ics_ledger_dispute_filter_init(struct ics_ledger_dispute_filter *filter)
+{
+    memset(filter, 0, sizeof *filter);
+    filter->older_than = -1;
+    filter->as_of = ICS_DATE_NONE;
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 static const char *const kind_names[] = {"receivable", "payable", "income", "expenditure"};
@@ -120,14 +140,14 @@ int ics_ledger_period_parse(const char *text, int32_t *month_first, int32_t *mon
     return 0;
 }
 
-int ledger_period_valid(const char *period)
+int icsi_ledger_period_valid(const char *period)
 {
     return ics_ledger_period_parse(period, NULL, NULL, NULL) == 0;
 }
 
 /* ---- organisations ------------------------------------------------------ */
 
-int ledger_code_normalise(const char *s, size_t len, char *out)
+int icsi_ledger_code_normalise(const char *s, size_t len, char *out)
 {
     while (len && isspace((unsigned char)*s)) {
         s++;
@@ -199,10 +219,7 @@ static int is_bank_holiday(int32_t day)
 
 int ics_ledger_is_working_day(int32_t day)
 {
-    int dow = (int)(((int64_t)day + 3) % 7);   /* 1970-01-01 was a Thursday; 0 = Monday */
-    if (dow < 0)
-        dow += 7;
-    return dow < 5 && !is_bank_holiday(day);
+    return ics_date_weekday(day) < 5 && !is_bank_holiday(day);   /* 0 Monday .. 4 Friday */
 }
 
 int32_t ics_ledger_add_working_days(int32_t day, int n)
@@ -225,7 +242,15 @@ int ics_ledger_working_days_between(int32_t from, int32_t to)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-void ledger_now(char *buf, size_t size)
+int32_t icsi_ledger_today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return ics_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void icsi_ledger_now(char *buf, size_t size)
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -233,7 +258,7 @@ void ledger_now(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void ledger_sha256_hex(const unsigned char digest[32], char *hex)
+void icsi_ledger_sha256_hex(const unsigned char digest[32], char *hex)
 {
     static const char xd[] = "0123456789abcdef";
     for (int i = 0; i < 32; i++) {
@@ -243,13 +268,13 @@ void ledger_sha256_hex(const unsigned char digest[32], char *hex)
     hex[64] = '\0';
 }
 
-const char *ledger_money(int64_t pence, char *buf)
+const char *icsi_ledger_money(int64_t pence, char *buf)
 {
     ics_pence_format(pence, buf);
     return buf;
 }
 
-int ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
+int icsi_ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
                      int *found, struct ics_error *err)
 {
     struct ics_stmt *st;
@@ -269,12 +294,12 @@ int ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *p
     return rc;
 }
 
-int ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
+int icsi_ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
                    struct ics_error *err)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(%s), 0) + 1 FROM %s", column, table);
-    return ledger_query_int(l, sql, NULL, id, NULL, err);
+    return icsi_ledger_query_int(l, sql, NULL, id, NULL, err);
 }
 
 /* ---- audit log -------------------------------------------------------------- */
@@ -292,7 +317,7 @@ static void hash_field(crypto_hash_sha256_state *h, const char *s)
     crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
 }
 
-void ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
+void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
                        const char *detail, const char *prev_hash, char *hex)
 {
     crypto_hash_sha256_state h;
@@ -308,17 +333,17 @@ void ledger_audit_hash(int64_t seq, const char *at, const char *actor, const cha
     hash_field(&h, detail);
     unsigned char digest[32];
     crypto_hash_sha256_final(&h, digest);
-    ledger_sha256_hex(digest, hex);
+    icsi_ledger_sha256_hex(digest, hex);
 }
 
 static const char genesis_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
+int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
                         const char *subject, const char *detail, struct ics_error *err)
 {
     char now[32];
     if (!at) {
-        ledger_now(now, sizeof now);
+        icsi_ledger_now(now, sizeof now);
         at = now;
     }
     struct ics_stmt *st;
@@ -339,7 +364,7 @@ int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor,
     if (rc)
         return rc;
     char hash[65];
-    ledger_audit_hash(seq, at, actor, action, subject, detail, prev, hash);
+    icsi_ledger_audit_hash(seq, at, actor, action, subject, detail, prev, hash);
     rc = ics_store_prepare(l->store,
                            "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
@@ -402,7 +427,7 @@ static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
         return 1;
     }
     char hash[65];
-    ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->prev_hash ? e->prev_hash : "", hash);
+    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->prev_hash ? e->prev_hash : "", hash);
     if (!e->prev_hash || strcmp(e->prev_hash, v->prev) != 0) {
         if (e->seq > 1 && e->hash && strcmp(hash, e->hash) == 0) {
             /* This entry is intact, link included, so the one before it was

@@ -28,34 +28,36 @@ extern const size_t ledger_bank_holiday_count;
 extern const int ledger_bank_holiday_first_year;
 extern const int ledger_bank_holiday_last_year;
 
+/* Today's date in local time: what an as-of date of ICS_DATE_NONE means. */
+int32_t icsi_ledger_today(void);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21 bytes). */
-void ledger_now(char *buf, size_t size);
+void icsi_ledger_now(char *buf, size_t size);
 /* Copies an organisation code trimmed and upper-cased into out (ICS_LEDGER_CODE_MAX).
  * Returns 0, or -1 if empty or too long. */
-int ledger_code_normalise(const char *s, size_t len, char *out);
+int icsi_ledger_code_normalise(const char *s, size_t len, char *out);
 /* 1 if the text is a well-formed period. */
-int ledger_period_valid(const char *period);
+int icsi_ledger_period_valid(const char *period);
 
 /* The next id for table.column (MAX + 1); call inside a write transaction. */
-int ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
+int icsi_ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
                    struct ics_error *err);
 /* Appends an audit entry, chained to the last one; call inside the write
  * transaction of the change it records. at NULL: now. */
-int ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
+int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
                         const char *subject, const char *detail, struct ics_error *err);
 /* Hex SHA-256 (65 bytes with the NUL). */
-void ledger_sha256_hex(const unsigned char digest[32], char *hex);
+void icsi_ledger_sha256_hex(const unsigned char digest[32], char *hex);
 /* An audit entry's chain hash (SHA-256 over the previous hash and the entry's
  * fields, each length-prefixed), as 64 hex digits and a NUL into hex. */
-void ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
+void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
                        const char *detail, const char *prev_hash, char *hex);
 
 /* Runs a statement that returns at most one integer; *found says whether a
  * row came back (may be NULL). Parameters: text values, NULL-terminated. */
-int ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
+int icsi_ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
                      int *found, struct ics_error *err);
 
 /* Pounds with two decimals: writes into buf (>= 24 bytes) and returns it. */
-const char *ledger_money(int64_t pence, char *buf);
+const char *icsi_ledger_money(int64_t pence, char *buf);
 
 #endif

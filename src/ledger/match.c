@@ -121,11 +121,11 @@ int ics_ledger_thresholds_load(const char *path, struct ics_ledger_thresholds **
         snprintf(buf, sizeof buf, "%.*s", (int)(f[1]->len < 15 ? f[1]->len : 15), f[1]->ptr);
         tr->cls = ics_ledger_class_parse(buf);
         snprintf(tr->period, sizeof tr->period, "%.*s", (int)(f[0]->len < 12 ? f[0]->len : 12), f[0]->ptr);
-        int period_ok = strcmp(tr->period, "*") == 0 || ledger_period_valid(tr->period);
+        int period_ok = strcmp(tr->period, "*") == 0 || icsi_ledger_period_valid(tr->period);
         if (!period_ok && strlen(tr->period) == 7) {
             char probe[24];
             snprintf(probe, sizeof probe, "%.7s-M01", tr->period);
-            period_ok = ledger_period_valid(probe);
+            period_ok = icsi_ledger_period_valid(probe);
         }
         const char *why = "not a number";
         if (!period_ok || f[0]->len > 11)
@@ -557,11 +557,11 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
             ics_json_kv_string(&j, "purchaser", c->purchaser);
             ics_json_kv_string(&j, "kind", ics_ledger_class_name(c->cls));
             ics_json_key(&j, "supplier_total");
-            ics_json_raw_number(&j, ledger_money(c->supplier_total, a));
+            ics_json_raw_number(&j, icsi_ledger_money(c->supplier_total, a));
             ics_json_key(&j, "purchaser_total");
-            ics_json_raw_number(&j, ledger_money(c->purchaser_total, b));
+            ics_json_raw_number(&j, icsi_ledger_money(c->purchaser_total, b));
             ics_json_key(&j, "mismatch");
-            ics_json_raw_number(&j, ledger_money(c->mismatch, d));
+            ics_json_raw_number(&j, icsi_ledger_money(c->mismatch, d));
             ics_json_kv_string(&j, "status", ics_ledger_status_name(c->status));
             ics_json_kv_bool(&j, "statement_required", c->statement_required);
             ics_json_kv_bool(&j, "agreement_required", c->agreement_required);
@@ -592,8 +592,8 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
             fputc(',', out);
             ics_csv_write_field(out, c->purchaser, strlen(c->purchaser));
             fprintf(out, ",%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld\n", ics_ledger_class_name(c->cls),
-                    ledger_money(c->supplier_total, a), ledger_money(c->purchaser_total, b),
-                    ledger_money(c->mismatch, d), ics_ledger_status_name(c->status),
+                    icsi_ledger_money(c->supplier_total, a), icsi_ledger_money(c->purchaser_total, b),
+                    icsi_ledger_money(c->mismatch, d), ics_ledger_status_name(c->status),
                     c->statement_required ? "yes" : "no", (long long)c->matched, (long long)c->amount_differs,
                     (long long)c->only_supplier, (long long)c->only_purchaser);
         }

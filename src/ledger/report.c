@@ -188,38 +188,12 @@ void ics_ledger_report_free(struct ics_ledger_report *r)
     ics_free(r);
 }
 
-int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_options *opt,
-                      struct ics_ledger_report **out, struct ics_error *err)
+/* The rows: every pair and organisation that has a comparison or an open
+ * dispute (of this period or earlier), sorted, each once. */
+static void add_keys(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
+                     const char *period)
 {
-    *out = NULL;
-    char only[ICS_LEDGER_CODE_MAX] = "";
-    if (opt->org && *opt->org && ledger_code_normalise(opt->org, strlen(opt->org), only) != 0)
-        return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org);
-    struct ics_ledger_match *m = NULL;
-    struct ics_ledger_disputes *d = NULL;
-    int rc = ics_ledger_match(l, opt->period, opt->thresholds, &m, err);
-    if (rc)
-        return rc;
-    struct ics_ledger_dispute_filter f = {.status = "open", .older_than = -1, .as_of = opt->as_of};
-    rc = ics_ledger_disputes_list(l, &f, &d, err);
-    if (rc) {
-        ics_ledger_match_free(m);
-        return rc;
-    }
-    struct ics_ledger_report *r = ics_calloc(1, sizeof *r);
     size_t nm = ics_ledger_match_count(m), nd = ics_ledger_disputes_count(d);
-    if (r) {
-        r->pairs = ics_calloc(nm + nd + 1, sizeof *r->pairs);
-        r->orgs = ics_calloc(2 * (nm + nd) + 1, sizeof *r->orgs);
-    }
-    if (!r || !r->pairs || !r->orgs) {
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    snprintf(r->period, sizeof r->period, "%s", opt->period);
-    r->as_of = opt->as_of;
-
-    /* Keys: every pair and organisation that has a comparison or an open dispute. */
     for (size_t i = 0; i < nm + nd; i++) {
         const char *x, *y;
         if (i < nm) {
@@ -227,7 +201,7 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
             y = ics_ledger_match_row(m, i)->purchaser;
         } else {
             const struct ics_ledger_dispute *dd = ics_ledger_disputes_row(d, i - nm);
-            if (strcmp(dd->period, opt->period) > 0)
+            if (strcmp(dd->period, period) > 0)
                 continue;
             x = dd->supplier;
             y = dd->purchaser;
@@ -251,7 +225,13 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         if (k == 0 || org_cmp(&r->orgs[k - 1], &r->orgs[i]) != 0)
             r->orgs[k++] = r->orgs[i];
     r->norgs = k;
+}
 
+/* Each comparison's and open dispute's figures into its pair and organisations. */
+static void add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
+                     const char *period)
+{
+    size_t nm = ics_ledger_match_count(m), nd = ics_ledger_disputes_count(d);
     for (size_t i = 0; i < nm; i++) {
         const struct ics_ledger_comparison *c = ics_ledger_match_row(m, i);
         struct pair_row *p = find_pair(r, c->supplier, c->purchaser);
@@ -278,7 +258,7 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
     }
     for (size_t i = 0; i < nd; i++) {
         const struct ics_ledger_dispute *dd = ics_ledger_disputes_row(d, i);
-        if (strcmp(dd->period, opt->period) > 0)
+        if (strcmp(dd->period, period) > 0)
             continue;
         struct pair_row *p = find_pair(r, dd->supplier, dd->purchaser);
         p->open_disputes++;
@@ -291,12 +271,51 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         os->overdue_disputes += dd->overdue;
         op->overdue_disputes += dd->overdue;
     }
+}
+
+int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_options *opt,
+                      struct ics_ledger_report **out, struct ics_error *err)
+{
+    *out = NULL;
+    char only[ICS_LEDGER_CODE_MAX] = "";
+    if (opt->org && *opt->org && icsi_ledger_code_normalise(opt->org, strlen(opt->org), only) != 0)
+        return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org);
+    struct ics_ledger_match *m = NULL;
+    struct ics_ledger_disputes *d = NULL;
+    int rc = ics_ledger_match(l, opt->period, opt->thresholds, &m, err);
+    if (rc)
+        return rc;
+    int32_t as_of = opt->as_of == ICS_DATE_NONE ? icsi_ledger_today() : opt->as_of;
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    f.status = "open";
+    f.as_of = as_of;
+    rc = ics_ledger_disputes_list(l, &f, &d, err);
+    if (rc) {
+        ics_ledger_match_free(m);
+        return rc;
+    }
+    struct ics_ledger_report *r = ics_calloc(1, sizeof *r);
+    size_t nm = ics_ledger_match_count(m), nd = ics_ledger_disputes_count(d);
+    if (r) {
+        r->pairs = ics_calloc(nm + nd + 1, sizeof *r->pairs);
+        r->orgs = ics_calloc(2 * (nm + nd) + 1, sizeof *r->orgs);
+    }
+    if (!r || !r->pairs || !r->orgs) {
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    snprintf(r->period, sizeof r->period, "%s", opt->period);
+    r->as_of = as_of;
+
+    add_keys(r, m, d, opt->period);
+    add_sums(r, m, d, opt->period);
     if (build_counterparties(r, m)) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         goto done;
     }
     /* Keep pairs with something to resolve (and of the org asked for). */
-    k = 0;
+    size_t k = 0;
     for (size_t i = 0; i < r->npairs; i++) {
         struct pair_row *p = &r->pairs[i];
         int keep = p->unresolved || p->below_threshold || p->open_disputes || p->to_agree;
@@ -343,14 +362,14 @@ static void write_pair_json(struct ics_json *j, const struct ics_ledger_report *
     ics_json_kv_string(j, "org_a", p->a);
     ics_json_kv_string(j, "org_b", p->b);
     ics_json_key(j, "unresolved");
-    ics_json_raw_number(j, ledger_money(p->unresolved, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->unresolved, m));
     ics_json_kv_int(j, "to_agree", p->to_agree);
     ics_json_key(j, "below_threshold");
-    ics_json_raw_number(j, ledger_money(p->below_threshold, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->below_threshold, m));
     ics_json_kv_int(j, "open_disputes", p->open_disputes);
     ics_json_kv_int(j, "overdue_disputes", p->overdue_disputes);
     ics_json_key(j, "disputed_value");
-    ics_json_raw_number(j, ledger_money(p->disputed_value, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->disputed_value, m));
     if (p->oldest != ICS_DATE_NONE) {
         ics_date_format(p->oldest, date);
         ics_json_kv_string(j, "oldest_open_item", date);
@@ -361,7 +380,7 @@ static void write_pair_json(struct ics_json *j, const struct ics_ledger_report *
     }
     ics_json_kv_int(j, "prior_year_invoices", p->prior_year_invoices);
     ics_json_key(j, "prior_year_value");
-    ics_json_raw_number(j, ledger_money(p->prior_year_value, m));
+    ics_json_raw_number(j, icsi_ledger_money(p->prior_year_value, m));
     ics_json_object_end(j);
 }
 
@@ -388,7 +407,7 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
             ics_json_kv_string(&j, "org", o->org);
             ics_json_kv_int(&j, "must_agree", o->must_agree);
             ics_json_key(&j, "must_agree_value");
-            ics_json_raw_number(&j, ledger_money(o->must_agree_value, m1));
+            ics_json_raw_number(&j, icsi_ledger_money(o->must_agree_value, m1));
             ics_json_key(&j, "counterparties");
             ics_json_array_begin(&j);
             for (const char *p = o->counterparties; p && *p;) {
@@ -415,7 +434,7 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
         for (size_t i = 0; i < r->norgs; i++) {
             const struct org_row *o = &r->orgs[i];
             fprintf(out, "%s,%s,%lld,%s,%s,%lld,%lld,%lld\n", r->period, o->org, (long long)o->must_agree,
-                    ledger_money(o->must_agree_value, m1), o->counterparties ? o->counterparties : "",
+                    icsi_ledger_money(o->must_agree_value, m1), o->counterparties ? o->counterparties : "",
                     (long long)o->statements_required, (long long)o->open_disputes, (long long)o->overdue_disputes);
         }
     } else {
@@ -430,9 +449,9 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
                 snprintf(days, sizeof days, "%ld", (long)(r->as_of - p->oldest));
             }
             fprintf(out, "%d,%s,%s,%s,%s,%lld,%s,%lld,%lld,%s,%s,%s,%lld,%s\n", p->rank, r->period, p->a, p->b,
-                    ledger_money(p->unresolved, m1), (long long)p->to_agree, ledger_money(p->below_threshold, m2),
-                    (long long)p->open_disputes, (long long)p->overdue_disputes, ledger_money(p->disputed_value, m3),
-                    date, days, (long long)p->prior_year_invoices, ledger_money(p->prior_year_value, m4));
+                    icsi_ledger_money(p->unresolved, m1), (long long)p->to_agree, icsi_ledger_money(p->below_threshold, m2),
+                    (long long)p->open_disputes, (long long)p->overdue_disputes, icsi_ledger_money(p->disputed_value, m3),
+                    date, days, (long long)p->prior_year_invoices, icsi_ledger_money(p->prior_year_value, m4));
         }
     }
     return ferror(out) ? ICS_ERR_IO : ICS_OK;

@@ -195,7 +195,7 @@ static int read_file(struct submit_state *s, const char *path, const char *label
         if (!f[COL_CP] || fl[COL_CP] == 0) {
             add_problem(s, row.line, col[COL_CP] + 1, "missing counterparty");
             bad = 1;
-        } else if (ledger_code_normalise(f[COL_CP], fl[COL_CP], ln->cp) != 0) {
+        } else if (icsi_ledger_code_normalise(f[COL_CP], fl[COL_CP], ln->cp) != 0) {
             add_problem(s, row.line, col[COL_CP] + 1, "bad organisation code '%.*s'", SHOW(fl[COL_CP]),
                         f[COL_CP]);
             bad = 1;
@@ -334,7 +334,7 @@ static void content_hash(const struct submit_state *s, char *hex)
         crypto_hash_sha256_update(h, x->buf, x->len);
     unsigned char d[32];
     crypto_hash_sha256_final(h, d);
-    ledger_sha256_hex(d, hex);
+    icsi_ledger_sha256_hex(d, hex);
     ics_free(x);
 }
 
@@ -409,104 +409,93 @@ struct group {
     int64_t first, last, lines, refs, total;
 };
 
-static int write_submission(struct ics_ledger *l, struct submit_state *s, const char *org, const char *period,
-                            const char *label, const char *actor, const char *at, const char *hash,
-                            const struct ics_ledger_submit_options *opt, struct ics_ledger_submit_result *res,
-                            struct ics_error *err)
+/* What one submission is written as: who, for which period, from which file. */
+struct submission_write {
+    const char *org;                /* normalised code */
+    const char *period;
+    const char *label;              /* the file name stored and shown */
+    const char *actor;
+    const char *at;                 /* UTC timestamp */
+    char hash[65];                  /* content_hash of the sorted lines */
+    const struct ics_ledger_submit_options *opt;   /* progress callback */
+};
+
+/* The current version of (org, period), if any: its id (0: none), version and hash. */
+struct current_version {
+    int64_t id, version;
+    char hash[65];
+};
+
+static int find_current(struct ics_ledger *l, const struct submission_write *w, struct current_version *cur,
+                        struct ics_error *err)
 {
-    struct ics_store *st = l->store;
-    struct ics_stmt *q = NULL, *ins = NULL, *grp = NULL, *bulk = NULL;
-    int rc = ics_store_begin_write(st, err);
+    memset(cur, 0, sizeof *cur);
+    struct ics_stmt *q;
+    int rc = ics_store_prepare(l->store, "SELECT id, version, file_sha256 FROM submission"
+                                         " WHERE org = ? AND period = ? AND is_current = 1", &q, err);
     if (rc)
         return rc;
-    /* The current version, if any. */
-    int64_t cur_id = 0, cur_version = 0, max_version = 0;
-    char cur_hash[65] = "";
-    rc = ics_store_prepare(st, "SELECT id, version, file_sha256 FROM submission"
-                               " WHERE org = ? AND period = ? AND is_current = 1", &q, err);
-    if (rc)
-        goto fail;
-    ics_stmt_bind_str(q, 1, org);
-    ics_stmt_bind_str(q, 2, period);
+    ics_stmt_bind_str(q, 1, w->org);
+    ics_stmt_bind_str(q, 2, w->period);
     rc = ics_stmt_step(q, err);
     if (rc == 1) {
-        cur_id = ics_stmt_column_int64(q, 0);
-        cur_version = ics_stmt_column_int64(q, 1);
+        cur->id = ics_stmt_column_int64(q, 0);
+        cur->version = ics_stmt_column_int64(q, 1);
         const char *hh = ics_stmt_column_text(q, 2, NULL);
-        snprintf(cur_hash, sizeof cur_hash, "%s", hh ? hh : "");
+        snprintf(cur->hash, sizeof cur->hash, "%s", hh ? hh : "");
         rc = ICS_OK;
     }
     ics_stmt_finalize(q);
-    q = NULL;
-    if (rc)
-        goto fail;
-    if (cur_id && strcmp(cur_hash, hash) == 0) {
-        ics_store_rollback(st);
-        res->submission_id = cur_id;
-        res->version = (int)cur_version;
-        res->unchanged = 1;
-        return ICS_OK;
-    }
-    const char *p2[] = {org, period, NULL};
-    rc = ledger_query_int(l, "SELECT COALESCE(MAX(version), 0) FROM submission WHERE org = ? AND period = ?", p2,
-                          &max_version, NULL, err);
-    if (rc)
-        goto fail;
-    if (cur_id) {
+    return rc;
+}
+
+/* The submission row, current, as version `version`; the old current one
+ * (if any) stops being current. */
+static int insert_submission(struct ics_ledger *l, const struct submission_write *w, const struct submit_state *s,
+                             int64_t old_id, int64_t sub_id, int64_t version, struct ics_error *err)
+{
+    int rc;
+    if (old_id) {
         char idtext[24];
-        snprintf(idtext, sizeof idtext, "%lld", (long long)cur_id);
+        snprintf(idtext, sizeof idtext, "%lld", (long long)old_id);
         const char *p1[] = {idtext, NULL};
         int64_t dummy;
-        rc = ledger_query_int(l, "UPDATE submission SET is_current = 0 WHERE id = CAST(? AS INTEGER)", p1, &dummy,
-                              NULL, err);
+        rc = icsi_ledger_query_int(l, "UPDATE submission SET is_current = 0 WHERE id = CAST(? AS INTEGER)", p1,
+                                   &dummy, NULL, err);
         if (rc)
-            goto fail;
+            return rc;
     }
-    int64_t sub_id, line_id;
-    rc = ledger_next_id(l, "submission", "id", &sub_id, err);
-    if (!rc)
-        rc = ledger_next_id(l, "line", "id", &line_id, err);
+    struct ics_stmt *q;
+    rc = ics_store_prepare(l->store, "INSERT INTO submission (id, org, period, version, is_current, file_name,"
+                                     " file_sha256, line_count, submitted_at, submitted_by)"
+                                     " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)", &q, err);
     if (rc)
-        goto fail;
-    rc = ics_store_prepare(st, "INSERT INTO submission (id, org, period, version, is_current, file_name,"
-                               " file_sha256, line_count, submitted_at, submitted_by)"
-                               " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)", &q, err);
-    if (rc)
-        goto fail;
+        return rc;
     ics_stmt_bind_int64(q, 1, sub_id);
-    ics_stmt_bind_str(q, 2, org);
-    ics_stmt_bind_str(q, 3, period);
-    ics_stmt_bind_int64(q, 4, max_version + 1);
-    ics_stmt_bind_str(q, 5, label);
-    ics_stmt_bind_str(q, 6, hash);
+    ics_stmt_bind_str(q, 2, w->org);
+    ics_stmt_bind_str(q, 3, w->period);
+    ics_stmt_bind_int64(q, 4, version);
+    ics_stmt_bind_str(q, 5, w->label);
+    ics_stmt_bind_str(q, 6, w->hash);
     ics_stmt_bind_int64(q, 7, (int64_t)s->n);
-    ics_stmt_bind_str(q, 8, at);
-    ics_stmt_bind_str(q, 9, actor);
+    ics_stmt_bind_str(q, 8, w->at);
+    ics_stmt_bind_str(q, 9, w->actor);
     rc = ics_stmt_step(q, err);
     ics_stmt_finalize(q);
-    q = NULL;
-    if (rc)
-        goto fail;
+    return rc;
+}
 
-    char *bulk_sql = insert_sql(BATCH);
-    if (!bulk_sql) {
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    rc = ics_store_prepare(st, bulk_sql, &bulk, err);
-    ics_free(bulk_sql);
-    if (!rc)
-        rc = ics_store_prepare(st, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
-                                   " invoice_date, amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err);
-    if (!rc)
-        rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
+/* One line_group row per (counterparty, kind) run of the sorted lines, whose
+ * ids start at line_id; adds every line to res->totals. */
+static int write_groups(struct ics_store *st, const struct submit_state *s, int64_t sub_id, int64_t line_id,
+                        struct ics_ledger_submit_result *res, struct ics_error *err)
+{
+    struct ics_stmt *grp;
+    int rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
                                    " last_line, lines, ref_lines, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &grp, err);
     if (rc)
-        goto fail;
+        return rc;
     ics_stmt_bind_int64(grp, 1, sub_id);
-    if (opt->progress)
-        opt->progress(opt->progress_ctx, 0, s->n, 0);
-    /* Groups and totals first (cheap), then the lines in batches. */
     struct group g = {0};
     int64_t id = line_id;
     for (size_t i = 0; i <= s->n; i++, id++) {
@@ -522,7 +511,7 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
             rc = ics_stmt_step(grp, err);
             ics_stmt_reset(grp);
             if (rc)
-                goto fail;
+                break;
             g.cp = NULL;
         }
         if (!ln)
@@ -535,11 +524,29 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
         g.total += ln->amount;
         res->totals[ln->kind] += ln->amount;
     }
-    struct date_cache *dc = ics_malloc(sizeof *dc);
-    if (!dc) {
+    ics_stmt_finalize(grp);
+    return rc;
+}
+
+/* The lines, ids from line_id, BATCH to an INSERT and the rest one by one;
+ * progress every 16,384 lines. */
+static int write_lines(struct ics_store *st, const struct submit_state *s, int64_t sub_id, int64_t line_id,
+                       const struct ics_ledger_submit_options *opt, struct ics_error *err)
+{
+    struct ics_stmt *bulk = NULL, *ins = NULL;
+    struct date_cache *dc = NULL;
+    char *bulk_sql = insert_sql(BATCH);
+    int rc = bulk_sql ? ICS_OK : ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = ics_store_prepare(st, bulk_sql, &bulk, err);
+    ics_free(bulk_sql);
+    if (!rc)
+        rc = ics_store_prepare(st, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
+                                   " invoice_date, amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err);
+    if (!rc && !(dc = ics_malloc(sizeof *dc)))
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
+    if (rc)
+        goto done;
     for (int k = 0; k < 256; k++)
         dc->day[k] = ICS_DATE_NONE;
     /* A batch's dates must stay put until its step: one slot per row. */
@@ -566,38 +573,79 @@ static int write_submission(struct ics_ledger *l, struct submit_state *s, const 
         rc = ics_stmt_step(ins, err);
         ics_stmt_reset(ins);
     }
+done:
     ics_free(dc);
-    if (rc)
-        goto fail;
-    if (opt->progress)
-        opt->progress(opt->progress_ctx, s->n, s->n, s->n);
     ics_stmt_finalize(bulk);
-    bulk = NULL;
     ics_stmt_finalize(ins);
-    ics_stmt_finalize(grp);
-    ins = grp = NULL;
+    return rc;
+}
 
+/* The audit entry of a submission or resubmission. */
+static int audit_submission(struct ics_ledger *l, const struct submission_write *w, const struct submit_state *s,
+                            int64_t sub_id, int64_t version, int replaces, const struct ics_ledger_submit_result *res,
+                            struct ics_error *err)
+{
     char subject[64], detail[512], m[4][24];
-    snprintf(subject, sizeof subject, "submission %s %s v%lld", org, period, (long long)(max_version + 1));
+    snprintf(subject, sizeof subject, "submission %s %s v%lld", w->org, w->period, (long long)version);
     snprintf(detail, sizeof detail,
              "id=%lld file=%s lines=%zu sha256=%s receivable=%s payable=%s income=%s expenditure=%s%s",
-             (long long)sub_id, label, s->n, hash, ledger_money(res->totals[0], m[0]),
-             ledger_money(res->totals[1], m[1]), ledger_money(res->totals[2], m[2]),
-             ledger_money(res->totals[3], m[3]), cur_id ? " replaces an earlier version" : "");
-    rc = ledger_audit_append(l, at, actor, cur_id ? "resubmit" : "submit", subject, detail, err);
+             (long long)sub_id, w->label, s->n, w->hash, icsi_ledger_money(res->totals[0], m[0]),
+             icsi_ledger_money(res->totals[1], m[1]), icsi_ledger_money(res->totals[2], m[2]),
+             icsi_ledger_money(res->totals[3], m[3]), replaces ? " replaces an earlier version" : "");
+    return icsi_ledger_audit_append(l, w->at, w->actor, replaces ? "resubmit" : "submit", subject, detail, err);
+}
+
+/* Writes the checked, sorted lines as the new current version in one
+ * transaction, or nothing when they equal the current version. */
+static int write_submission(struct ics_ledger *l, const struct submit_state *s, const struct submission_write *w,
+                            struct ics_ledger_submit_result *res, struct ics_error *err)
+{
+    struct ics_store *st = l->store;
+    int rc = ics_store_begin_write(st, err);
+    if (rc)
+        return rc;
+    struct current_version cur;
+    rc = find_current(l, w, &cur, err);
     if (rc)
         goto fail;
-    rc = ics_store_commit(st, err);
+    if (cur.id && strcmp(cur.hash, w->hash) == 0) {
+        ics_store_rollback(st);
+        res->submission_id = cur.id;
+        res->version = (int)cur.version;
+        res->unchanged = 1;
+        return ICS_OK;
+    }
+    int64_t max_version = 0, sub_id, line_id;
+    const char *p2[] = {w->org, w->period, NULL};
+    rc = icsi_ledger_query_int(l, "SELECT COALESCE(MAX(version), 0) FROM submission WHERE org = ? AND period = ?",
+                               p2, &max_version, NULL, err);
+    if (!rc)
+        rc = icsi_ledger_next_id(l, "submission", "id", &sub_id, err);
+    if (!rc)
+        rc = icsi_ledger_next_id(l, "line", "id", &line_id, err);
+    if (!rc)
+        rc = insert_submission(l, w, s, cur.id, sub_id, max_version + 1, err);
+    if (rc)
+        goto fail;
+    /* Groups and totals first (cheap), then the lines in batches. */
+    if (w->opt->progress)
+        w->opt->progress(w->opt->progress_ctx, 0, s->n, 0);
+    rc = write_groups(st, s, sub_id, line_id, res, err);
+    if (!rc)
+        rc = write_lines(st, s, sub_id, line_id, w->opt, err);
+    if (rc)
+        goto fail;
+    if (w->opt->progress)
+        w->opt->progress(w->opt->progress_ctx, s->n, s->n, s->n);
+    rc = audit_submission(l, w, s, sub_id, max_version + 1, cur.id != 0, res, err);
+    if (!rc)
+        rc = ics_store_commit(st, err);
     if (rc)
         goto fail;
     res->submission_id = sub_id;
     res->version = (int)(max_version + 1);
     return ICS_OK;
 fail:
-    ics_stmt_finalize(q);
-    ics_stmt_finalize(bulk);
-    ics_stmt_finalize(ins);
-    ics_stmt_finalize(grp);
     ics_store_rollback(st);
     memset(res->totals, 0, sizeof res->totals);
     return rc;
@@ -608,13 +656,13 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
 {
     memset(res, 0, sizeof *res);
     char org[ICS_LEDGER_CODE_MAX];
-    if (!opt->org || ledger_code_normalise(opt->org, strlen(opt->org), org) != 0)
+    if (!opt->org || icsi_ledger_code_normalise(opt->org, strlen(opt->org), org) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org ? opt->org : "");
     if (!opt->allow_unknown_org && !ics_ledger_org_type(org))
         return ics_error_set(err, ICS_ERR_USAGE,
                              "unknown organisation code '%s' (not in the reference data; --allow-unknown-org accepts it)",
                              org);
-    if (!opt->period || !ledger_period_valid(opt->period))
+    if (!opt->period || !icsi_ledger_period_valid(opt->period))
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
                              opt->period ? opt->period : "");
     memcpy(res->org, org, sizeof res->org);
@@ -623,7 +671,7 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     if (opt->at)
         snprintf(at, sizeof at, "%s", opt->at);
     else
-        ledger_now(at, sizeof at);
+        icsi_ledger_now(at, sizeof at);
 
     struct submit_state s = {0};
     ics_arena_init(&s.arena, 1 << 16);
@@ -651,11 +699,13 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
                            rows == 1 ? "" : "s");
     }
     if (!rc) {
-        char hash[65];
-        content_hash(&s, hash);
+        struct submission_write w = {
+            .org = org, .period = opt->period, .label = label, .actor = opt->actor ? opt->actor : org, .at = at,
+            .opt = opt,
+        };
+        content_hash(&s, w.hash);
         res->lines = (int64_t)s.n;
-        rc = write_submission(l, &s, org, opt->period, label, opt->actor ? opt->actor : org, at, hash, opt, res,
-                              err);
+        rc = write_submission(l, &s, &w, res, err);
         if (!rc && res->unchanged) {
             /* Report the stored totals: they are the file's, as it is identical. */
             for (size_t i = 0; i < s.n; i++)

@@ -121,7 +121,7 @@ static const struct store_statement v1[] = {
     {STORE_ANY, NULL},
 };
 
-const struct store_migration store_migrations[] = {
+const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1},
 };
-const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);
+const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);

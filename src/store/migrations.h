@@ -18,7 +18,7 @@ struct store_migration {
     const struct store_statement *statements;   /* ends with sql == NULL */
 };
 
-extern const struct store_migration store_migrations[];
-extern const int store_migration_count;
+extern const struct store_migration icsi_store_migrations[];
+extern const int icsi_store_migration_count;
 
 #endif

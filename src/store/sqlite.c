@@ -2,7 +2,10 @@
  * The SQLite backend of the storage interface (include/ics/store.h). This is
  * the only file that includes sqlite3.h.
  */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,26 +21,138 @@ struct ics_store {
 struct ics_stmt {
     struct ics_store *store;
     sqlite3_stmt *st;
+    /* The first bind that failed since the statement last ran (0: none) and
+     * SQLite's code for it: ics_stmt_step reports it instead of running. */
+    int bad_bind;
+    int bad_bind_rc;
 };
+
+/* A failed constraint is a conflict, a failed allocation out of memory,
+ * anything else a store error. */
+static int status_of(int rc)
+{
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return ICS_ERR_CONFLICT;
+    return (rc & 0xff) == SQLITE_NOMEM ? ICS_ERR_NOMEM : ICS_ERR_STORE;
+}
 
 static int db_error(struct ics_store *s, struct ics_error *err, int rc, const char *what)
 {
-    int code = (rc & 0xff) == SQLITE_CONSTRAINT ? ICS_ERR_CONFLICT : ICS_ERR_STORE;
+    int code = status_of(rc);
     return ics_error_set(err, code, "%s: %s: %s", s->path, what,
                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 }
 
+/* ---- SQLite's allocator --------------------------------------------------
+ *
+ * SQLite allocates through ics_malloc/ics_realloc/ics_free, so the
+ * allocation-failure hook (ics_alloc_fail_after) reaches inside SQLite too and
+ * the tests can fail every allocation of an import in turn. SQLite needs the
+ * size of each block (xSize), so every block carries it in a header; the
+ * header is 16 bytes, so blocks keep malloc's 16-byte alignment.
+ *
+ * sqlite3_config is process-wide and must come before sqlite3_initialize:
+ * this is the one global of the library (docs/architecture.md), set once
+ * under pthread_once. If the program has already initialised SQLite itself
+ * (another library), sqlite3_config refuses and SQLite keeps its own
+ * allocator, which is harmless.
+ */
+#define STORE_HEADER 16
+_Static_assert(STORE_HEADER >= sizeof(size_t) && STORE_HEADER % alignof(max_align_t) == 0,
+               "the size header keeps blocks aligned");
+
+static void *store_malloc(int n)
+{
+    if (n <= 0)
+        return NULL;
+    unsigned char *p = ics_malloc((size_t)n + STORE_HEADER);
+    if (!p)
+        return NULL;
+    size_t size = (size_t)n;
+    memcpy(p, &size, sizeof size);
+    return p + STORE_HEADER;
+}
+
+static void store_free(void *p)
+{
+    if (p)
+        ics_free((unsigned char *)p - STORE_HEADER);
+}
+
+static void *store_realloc(void *p, int n)
+{
+    if (!p)
+        return store_malloc(n);
+    if (n <= 0)
+        return NULL;   /* SQLite never asks for this */
+    unsigned char *q = ics_realloc((unsigned char *)p - STORE_HEADER, (size_t)n + STORE_HEADER);
+    if (!q)
+        return NULL;
+    size_t size = (size_t)n;
+    memcpy(q, &size, sizeof size);
+    return q + STORE_HEADER;
+}
+
+static int store_size(void *p)
+{
+    if (!p)
+        return 0;
+    size_t size;
+    memcpy(&size, (unsigned char *)p - STORE_HEADER, sizeof size);
+    return (int)size;
+}
+
+static int store_roundup(int n)
+{
+    return (n + 7) & ~7;
+}
+
+static int store_alloc_init(void *app)
+{
+    (void)app;
+    return SQLITE_OK;
+}
+
+static void store_alloc_shutdown(void *app)
+{
+    (void)app;
+}
+
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+static char store_backend_name[48];   /* written once, under store_once */
+
+static void store_configure(void)
+{
+    static const sqlite3_mem_methods methods = {
+        store_malloc, store_free, store_realloc, store_size, store_roundup,
+        store_alloc_init, store_alloc_shutdown, NULL,
+    };
+    /* No memory statistics: they take a global mutex on every allocation. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
+    snprintf(store_backend_name, sizeof store_backend_name, "sqlite %s", sqlite3_libversion());
+}
+
+/* Installs the allocator (once) and initialises SQLite (retried until it
+ * succeeds: it can fail for want of memory). */
+static int store_initialize(struct ics_error *err)
+{
+    pthread_once(&store_once, store_configure);
+    int rc = sqlite3_initialize();
+    if (rc != SQLITE_OK)
+        return ics_error_set(err, status_of(rc), "cannot initialise sqlite: %s", sqlite3_errstr(rc));
+    return ICS_OK;
+}
+
 const char *ics_store_backend(void)
 {
-    static char name[48];
-    if (!name[0])
-        snprintf(name, sizeof name, "sqlite %s", sqlite3_libversion());
-    return name;
+    pthread_once(&store_once, store_configure);
+    return store_backend_name;
 }
 
 int ics_store_latest_version(void)
 {
-    return store_migrations[store_migration_count - 1].version;
+    return icsi_store_migrations[icsi_store_migration_count - 1].version;
 }
 
 void ics_store_set_busy_timeout(struct ics_store *s, int ms)
@@ -50,7 +165,7 @@ int ics_store_exec(struct ics_store *s, const char *sql, struct ics_error *err)
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        int code = (rc & 0xff) == SQLITE_CONSTRAINT ? ICS_ERR_CONFLICT : ICS_ERR_STORE;
+        int code = status_of(rc);
         ics_error_set(err, code, "%s: %s", s->path, msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         return code;
@@ -65,7 +180,11 @@ static int table_exists(struct ics_store *s, const char *name, int *exists, stru
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
         return db_error(s, err, rc, "reading the schema");
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_error(s, err, rc, "reading the schema");
+    }
     rc = sqlite3_step(st);
     *exists = rc == SQLITE_ROW;
     sqlite3_finalize(st);
@@ -142,8 +261,8 @@ int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error 
     if (version > ics_store_latest_version())
         return ics_error_set(err, ICS_ERR_STORE, "%s: schema version %d is newer than this ics (%d)",
                              s->path, version, ics_store_latest_version());
-    for (int m = 0; m < store_migration_count; m++) {
-        const struct store_migration *mig = &store_migrations[m];
+    for (int m = 0; m < icsi_store_migration_count; m++) {
+        const struct store_migration *mig = &icsi_store_migrations[m];
         if (mig->version <= version)
             continue;
         /* Each migration in its own transaction; re-check the version inside
@@ -189,25 +308,25 @@ int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error 
 int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err)
 {
     *out = NULL;
+    int rc = store_initialize(err);
+    if (rc)
+        return rc;
     struct ics_store *s = ics_calloc(1, sizeof *s);
     if (!s)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
-    /* No memory statistics: they take a global mutex on every allocation.
-     * Fails harmlessly (SQLITE_MISUSE) once SQLite is initialised. */
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (flags & ICS_STORE_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
     if (rc != SQLITE_OK) {
+        int code;
         if (!(flags & ICS_STORE_CREATE) && (rc & 0xff) == SQLITE_CANTOPEN)
-            ics_error_set(err, ICS_ERR_NOT_FOUND, "%s: no ledger database here (run 'ics ledger init --db %s')",
-                          path, path);
+            code = ics_error_set(err, ICS_ERR_NOT_FOUND,
+                                 "%s: no ledger database here (run 'ics ledger init --db %s')", path, path);
         else
-            ics_error_set(err, ICS_ERR_STORE, "%s: cannot open: %s", path,
-                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-        int code = err ? err->code : ICS_ERR_STORE;
+            code = ics_error_set(err, status_of(rc) == ICS_ERR_NOMEM ? ICS_ERR_NOMEM : ICS_ERR_STORE,
+                                 "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         sqlite3_close(s->db);
         ics_free(s);
         return code;
@@ -320,6 +439,7 @@ int ics_store_prepare(struct ics_store *s, const char *sql, struct ics_stmt **ou
     if (!st)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     st->store = s;
+    st->bad_bind = st->bad_bind_rc = 0;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st->st, NULL);
     if (rc != SQLITE_OK) {
         ics_free(st);
@@ -329,25 +449,37 @@ int ics_store_prepare(struct ics_store *s, const char *sql, struct ics_stmt **ou
     return ICS_OK;
 }
 
+/* Every bind goes through here: a failure is kept (the first one) and the
+ * next ics_stmt_step reports it as an error with a message, so a caller binds
+ * a row's values and checks the step, and no failed bind goes unseen. */
+static int bind_result(struct ics_stmt *st, int index, int rc)
+{
+    if (rc == SQLITE_OK)
+        return ICS_OK;
+    if (!st->bad_bind) {
+        st->bad_bind = index > 0 ? index : -1;
+        st->bad_bind_rc = rc;
+    }
+    return ICS_ERR_STORE;
+}
+
 int ics_stmt_bind_int64(struct ics_stmt *st, int index, int64_t value)
 {
-    return sqlite3_bind_int64(st->st, index, value) == SQLITE_OK ? ICS_OK : ICS_ERR_STORE;
+    return bind_result(st, index, sqlite3_bind_int64(st->st, index, value));
 }
 
 int ics_stmt_bind_text(struct ics_stmt *st, int index, const char *text, size_t len)
 {
     if (!text)
         return ics_stmt_bind_null(st, index);
-    return sqlite3_bind_text64(st->st, index, text, len, SQLITE_TRANSIENT, SQLITE_UTF8) == SQLITE_OK
-               ? ICS_OK : ICS_ERR_STORE;
+    return bind_result(st, index, sqlite3_bind_text64(st->st, index, text, len, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 int ics_stmt_bind_text_ref(struct ics_stmt *st, int index, const char *text, size_t len)
 {
     if (!text)
         return ics_stmt_bind_null(st, index);
-    return sqlite3_bind_text64(st->st, index, text, len, SQLITE_STATIC, SQLITE_UTF8) == SQLITE_OK
-               ? ICS_OK : ICS_ERR_STORE;
+    return bind_result(st, index, sqlite3_bind_text64(st->st, index, text, len, SQLITE_STATIC, SQLITE_UTF8));
 }
 
 int ics_stmt_bind_str(struct ics_stmt *st, int index, const char *text)
@@ -357,11 +489,19 @@ int ics_stmt_bind_str(struct ics_stmt *st, int index, const char *text)
 
 int ics_stmt_bind_null(struct ics_stmt *st, int index)
 {
-    return sqlite3_bind_null(st->st, index) == SQLITE_OK ? ICS_OK : ICS_ERR_STORE;
+    return bind_result(st, index, sqlite3_bind_null(st->st, index));
 }
 
 int ics_stmt_step(struct ics_stmt *st, struct ics_error *err)
 {
+    if (st->bad_bind) {
+        /* Not run: one of its values is missing. Cleared, so the statement
+         * can be bound afresh and run again. */
+        int index = st->bad_bind, rc = st->bad_bind_rc;
+        st->bad_bind = st->bad_bind_rc = 0;
+        return ics_error_set(err, ICS_ERR_STORE, "%s: binding parameter %d of a statement: %s", st->store->path,
+                             index, sqlite3_errstr(rc));
+    }
     int rc = sqlite3_step(st->st);
     if (rc == SQLITE_ROW)
         return 1;
@@ -396,6 +536,7 @@ void ics_stmt_reset(struct ics_stmt *st)
 void ics_stmt_clear_bindings(struct ics_stmt *st)
 {
     sqlite3_clear_bindings(st->st);
+    st->bad_bind = st->bad_bind_rc = 0;
 }
 
 void ics_stmt_finalize(struct ics_stmt *st)

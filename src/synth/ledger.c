@@ -27,22 +27,15 @@
 #include "ics/ledger.h"
 #include "ics/synth.h"
 
+/* The generator's state: core's SplitMix64 (ics/core.h). */
 struct rng {
     uint64_t s;
 };
 
-static uint64_t next(struct rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
 /* Uniform in [0, n) (n > 0); the bias of a 64-bit modulo is negligible here. */
 static uint64_t below(struct rng *r, uint64_t n)
 {
-    return next(r) % n;
+    return ics_splitmix64_next(&r->s) % n;
 }
 
 struct org {
@@ -150,6 +143,187 @@ static int pick_orgs(int want, struct rng *r, struct org **out, int *n_icb, int 
     return n;
 }
 
+void ics_synth_ledger_options_init(struct ics_synth_ledger_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->period = "2022-23-M12";
+    opt->orgs = 300;
+    opt->lines = 5000000;
+}
+
+/* One run: the organisations picked, their trading relationships, the rng. */
+struct gen {
+    struct rng r;
+    struct org *orgs;
+    int n, ni, nt, nl;          /* orgs: [0, ni) ICBs, [ni, ni + nt) trusts, the rest LAs */
+    struct rel *rels;
+    size_t nrel, relcap;
+};
+
+static int add_rel(struct gen *g, int s, int p, int weight, int ie)
+{
+    if (g->nrel == g->relcap) {
+        size_t cap = g->relcap ? g->relcap * 2 : 1024;
+        struct rel *np = ics_realloc(g->rels, cap * sizeof *np);
+        if (!np)
+            return -1;
+        g->rels = np;
+        g->relcap = cap;
+    }
+    g->rels[g->nrel++] = (struct rel){s, p, weight, ie};
+    return 0;
+}
+
+/* Who trades with whom, one relationship per ordered pair (invoice refs must
+ * be unique in a pair); returns the sum of the weights, or -1 out of memory. */
+static int64_t build_relationships(struct gen *g)
+{
+    int ni = g->ni, nt = g->nt, nl = g->nl, n = g->n, bad = 0;
+    for (int t = ni; t < ni + nt; t++) {
+        for (int k = 0; k < 3 && k < ni; k++)
+            bad |= add_rel(g, t, (int)((t + k * 7) % ni), k == 0 ? 40 : 10, 1);
+        for (int k = 1; k <= 8 && nt > 1; k++) {
+            int other = ni + (int)((t - ni + k * 13) % nt);
+            if (other != t)
+                bad |= add_rel(g, t, other, 3, k <= 2);
+        }
+        for (int k = 0; k < 2 && nl > 0; k++)
+            bad |= add_rel(g, t, ni + nt + (int)((t + k * 5) % nl), 2, 0);
+    }
+    for (int a = ni + nt; a < n; a++)
+        for (int k = 0; k < 2 && nt > 0; k++)
+            bad |= add_rel(g, a, ni + (int)((a + k * 11) % nt), 2, 0);
+    for (int c = 0; c < ni; c++)
+        for (int k = 0; k < 3 && nl > 0; k++)
+            bad |= add_rel(g, c, ni + nt + (int)((c * 3 + k) % nl), 2, 1);
+    if (bad)
+        return -1;
+    qsort(g->rels, g->nrel, sizeof *g->rels, rel_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < g->nrel; i++) {
+        if (kept && g->rels[kept - 1].s == g->rels[i].s && g->rels[kept - 1].p == g->rels[i].p) {
+            g->rels[kept - 1].weight += g->rels[i].weight;
+            g->rels[kept - 1].ie |= g->rels[i].ie;
+        } else {
+            g->rels[kept++] = g->rels[i];
+        }
+    }
+    g->nrel = kept;
+    int64_t wsum = 0;
+    for (size_t i = 0; i < g->nrel; i++)
+        wsum += g->rels[i].weight;
+    return wsum;
+}
+
+/* Each organisation's submission file, with its header. */
+static int open_org_files(const char *dir, struct org *orgs, int n, struct ics_error *err)
+{
+    char path[4096];
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, orgs[i].code);
+        orgs[i].f = fopen(path, "w");
+        if (!orgs[i].f)
+            return ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+        orgs[i].buf = ics_malloc(1 << 16);
+        if (orgs[i].buf)
+            setvbuf(orgs[i].f, orgs[i].buf, _IOFBF, 1 << 16);
+        fputs("counterparty,kind,invoice_ref,invoice_date,amount,note\n", orgs[i].f);
+    }
+    return ICS_OK;
+}
+
+/* The period a relationship's invoices fall in. */
+struct period_days {
+    int32_t last, year_first, span;
+};
+
+/* One relationship's invoices (both sides), its year-to-date income and
+ * expenditure, and perhaps a dispute line in df. */
+static void write_relationship(struct gen *g, const struct rel *rl, int64_t count, const struct period_days *pd,
+                               FILE *df, int disputes_wanted, struct ics_synth_ledger_result *res)
+{
+    struct rng r = g->r;
+    int32_t last = pd->last, year_first = pd->year_first, span = pd->span;
+    struct org *S = &g->orgs[rl->s], *P = &g->orgs[rl->p];
+    int total_only = below(&r, 10) == 0;
+    int64_t purchaser_sum = 0, differ_sum = 0;
+    char ref[48];
+    for (int64_t k = 0; k < count; k++) {
+        uint64_t roll = below(&r, 100);
+        int64_t amt = amount_pence(&r);
+        int32_t date = year_first + (int32_t)below(&r, (uint64_t)span);
+        int s_has = 1, p_has = 1;
+        int64_t p_amt = amt;
+        const char *note = NULL;
+        snprintf(ref, sizeof ref, "INV%s%s-%06lld", S->code, P->code, (long long)k);
+        if (roll < 3) {                 /* timing difference */
+            date = last - (int32_t)below(&r, 7);
+            p_has = 0;
+            note = "raised in the last week";
+        } else if (roll < 4) {          /* purchaser's accrual */
+            s_has = 0;
+            note = "accrued";
+        } else if (roll < 6) {          /* amounts differ */
+            p_amt = amt - amt / (int64_t)(2 + below(&r, 8));
+            differ_sum += amt - p_amt;
+        } else if (roll < 8) {          /* credit note */
+            amt = -amt / 4 - 1;
+            p_amt = amt;
+            snprintf(ref, sizeof ref, "CN%s%s-%06lld", S->code, P->code, (long long)k);
+            note = "credit note";
+        } else if (roll < 10) {         /* last year's, still unagreed */
+            date = year_first - 1 - (int32_t)below(&r, 300);
+            p_has = 0;
+            note = "prior year";
+        }
+        if (s_has)
+            line(S, P->code, "receivable", ref, date, amt, note);
+        if (p_has) {
+            if (total_only)
+                purchaser_sum += p_amt;
+            else
+                line(P, S->code, "payable", ref, date, p_amt, note);
+        }
+    }
+    if (total_only)
+        line(P, S->code, "payable", NULL, ICS_DATE_NONE, purchaser_sum, "balance per ledger");
+    if (rl->ie) {
+        /* Year-to-date income and expenditure as twelve monthly total-only lines. */
+        int differs = below(&r, 20) == 0;
+        for (int mth = 0; mth < 12; mth++) {
+            int64_t v = (int64_t)(rl->weight) * (int64_t)(100000 + below(&r, 900000)) * 100;
+            line(S, P->code, "income", NULL, ICS_DATE_NONE, v, NULL);
+            line(P, S->code, "expenditure", NULL, ICS_DATE_NONE, differs && mth == 11 ? v - v / 10 : v, NULL);
+        }
+    }
+    if (differ_sum > 0 && res->disputes < disputes_wanted && below(&r, 4) == 0) {
+        char m[24];
+        ics_pence_format(differ_sum, m);
+        fprintf(df, "%s,%s,rp,%s,%s\n", S->code, P->code, m, below(&r, 2) ? S->code : P->code);
+        res->disputes++;
+    }
+    g->r = r;
+}
+
+/* DIR/manifest.csv: org,file,lines. */
+static int write_manifest(const char *dir, const struct org *orgs, int n, struct ics_synth_ledger_result *res,
+                          struct ics_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.csv", dir);
+    FILE *mf = fopen(path, "w");
+    if (!mf)
+        return ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    fputs("org,file,lines\n", mf);
+    for (int i = 0; i < n; i++) {
+        fprintf(mf, "%s,%s.csv,%lld\n", orgs[i].code, orgs[i].code, (long long)orgs[i].lines);
+        res->lines += orgs[i].lines;
+    }
+    if (fclose(mf) != 0)
+        return ics_error_set(err, ICS_ERR_IO, "error writing manifest.csv");
+    return ICS_OK;
+}
+
 int ics_synth_ledger(const struct ics_synth_ledger_options *opt, struct ics_synth_ledger_result *res,
                      struct ics_error *err)
 {
@@ -166,75 +340,21 @@ int ics_synth_ledger(const struct ics_synth_ledger_options *opt, struct ics_synt
         return ics_error_set(err, ICS_ERR_USAGE, "no output directory");
     if (mkdir(opt->dir, 0777) != 0 && errno != EEXIST)
         return ics_error_set(err, ICS_ERR_IO, "cannot create '%s': %s", opt->dir, strerror(errno));
-    struct rng r = {opt->seed * UINT64_C(0x9E3779B97F4A7C15) + 12345};
-    struct org *orgs;
-    int ni, nt, nl;
-    int n = pick_orgs(want, &r, &orgs, &ni, &nt, &nl);
-    if (n < 0)
+    struct gen g = {.r = {opt->seed * ICS_SPLITMIX64_GAMMA + 12345}};
+    g.n = pick_orgs(want, &g.r, &g.orgs, &g.ni, &g.nt, &g.nl);
+    if (g.n < 0)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    int rc = ICS_OK;
-    struct rel *rels = NULL;
-    size_t nrel = 0, relcap = 0;
-    char path[4096];
-    for (int i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s.csv", opt->dir, orgs[i].code);
-        orgs[i].f = fopen(path, "w");
-        if (!orgs[i].f) {
-            rc = ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-            goto done;
-        }
-        orgs[i].buf = ics_malloc(1 << 16);
-        if (orgs[i].buf)
-            setvbuf(orgs[i].f, orgs[i].buf, _IOFBF, 1 << 16);
-        fputs("counterparty,kind,invoice_ref,invoice_date,amount,note\n", orgs[i].f);
-    }
-    /* Relationships: index ranges [0, ni) ICBs, [ni, ni+nt) trusts, the rest LAs. */
-#define ADD_REL(S, P, W, IE) do { \
-        if (nrel == relcap) { \
-            relcap = relcap ? relcap * 2 : 1024; \
-            struct rel *np_ = ics_realloc(rels, relcap * sizeof *np_); \
-            if (!np_) { rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory"); goto done; } \
-            rels = np_; \
-        } \
-        rels[nrel++] = (struct rel){(S), (P), (W), (IE)}; \
-    } while (0)
-    for (int t = ni; t < ni + nt; t++) {
-        for (int k = 0; k < 3 && k < ni; k++)
-            ADD_REL(t, (int)((t + k * 7) % ni), k == 0 ? 40 : 10, 1);
-        for (int k = 1; k <= 8 && nt > 1; k++) {
-            int other = ni + (int)((t - ni + k * 13) % nt);
-            if (other != t)
-                ADD_REL(t, other, 3, k <= 2);
-        }
-        for (int k = 0; k < 2 && nl > 0; k++)
-            ADD_REL(t, ni + nt + (int)((t + k * 5) % nl), 2, 0);
-    }
-    for (int a = ni + nt; a < n; a++)
-        for (int k = 0; k < 2 && nt > 0; k++)
-            ADD_REL(a, ni + (int)((a + k * 11) % nt), 2, 0);
-    for (int c = 0; c < ni; c++)
-        for (int k = 0; k < 3 && nl > 0; k++)
-            ADD_REL(c, ni + nt + (int)((c * 3 + k) % nl), 2, 1);
-#undef ADD_REL
-    /* One relationship per ordered pair: invoice refs must be unique in a pair. */
-    qsort(rels, nrel, sizeof *rels, rel_cmp);
-    size_t kept = 0;
-    for (size_t i = 0; i < nrel; i++) {
-        if (kept && rels[kept - 1].s == rels[i].s && rels[kept - 1].p == rels[i].p) {
-            rels[kept - 1].weight += rels[i].weight;
-            rels[kept - 1].ie |= rels[i].ie;
-        } else {
-            rels[kept++] = rels[i];
-        }
-    }
-    nrel = kept;
-    int64_t wsum = 0;
-    for (size_t i = 0; i < nrel; i++)
-        wsum += rels[i].weight;
+    int rc = open_org_files(opt->dir, g.orgs, g.n, err);
+    int64_t wsum = rc ? 0 : build_relationships(&g);
+    if (!rc && wsum < 0)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    if (rc)
+        goto done;
     /* An invoice is about 1.87 lines (one per side, less the one-sided ones
      * and those summed into total-only balances), so this lands near `lines`. */
     int64_t invoices = lines * 107 / 200;
-    int disputes_wanted = opt->disputes > 0 ? opt->disputes : n / 10;
+    int disputes_wanted = opt->disputes > 0 ? opt->disputes : g.n / 10;
+    char path[4096];
     snprintf(path, sizeof path, "%s/disputes.csv", opt->dir);
     FILE *df = fopen(path, "w");
     if (!df) {
@@ -242,94 +362,26 @@ int ics_synth_ledger(const struct ics_synth_ledger_options *opt, struct ics_synt
         goto done;
     }
     fputs("supplier,purchaser,kind,amount,raised_by\n", df);
-    int32_t span = last - year_first + 1;
-    for (size_t i = 0; i < nrel; i++) {
-        struct rel *rl = &rels[i];
-        struct org *S = &orgs[rl->s], *P = &orgs[rl->p];
-        int64_t count = invoices * rl->weight / wsum;
-        if (count < 1)
-            count = 1;
-        int total_only = below(&r, 10) == 0;
-        int64_t purchaser_sum = 0, differ_sum = 0;
-        char ref[48];
-        for (int64_t k = 0; k < count; k++) {
-            uint64_t roll = below(&r, 100);
-            int64_t amt = amount_pence(&r);
-            int32_t date = year_first + (int32_t)below(&r, (uint64_t)span);
-            int s_has = 1, p_has = 1;
-            int64_t p_amt = amt;
-            const char *note = NULL;
-            snprintf(ref, sizeof ref, "INV%s%s-%06lld", S->code, P->code, (long long)k);
-            if (roll < 3) {                 /* timing difference */
-                date = last - (int32_t)below(&r, 7);
-                p_has = 0;
-                note = "raised in the last week";
-            } else if (roll < 4) {          /* purchaser's accrual */
-                s_has = 0;
-                note = "accrued";
-            } else if (roll < 6) {          /* amounts differ */
-                p_amt = amt - amt / (int64_t)(2 + below(&r, 8));
-                differ_sum += amt - p_amt;
-            } else if (roll < 8) {          /* credit note */
-                amt = -amt / 4 - 1;
-                p_amt = amt;
-                snprintf(ref, sizeof ref, "CN%s%s-%06lld", S->code, P->code, (long long)k);
-                note = "credit note";
-            } else if (roll < 10) {         /* last year's, still unagreed */
-                date = year_first - 1 - (int32_t)below(&r, 300);
-                p_has = 0;
-                note = "prior year";
-            }
-            if (s_has)
-                line(S, P->code, "receivable", ref, date, amt, note);
-            if (p_has) {
-                if (total_only)
-                    purchaser_sum += p_amt;
-                else
-                    line(P, S->code, "payable", ref, date, p_amt, note);
-            }
-        }
-        if (total_only)
-            line(P, S->code, "payable", NULL, ICS_DATE_NONE, purchaser_sum, "balance per ledger");
-        if (rl->ie) {
-            /* Year-to-date income and expenditure as twelve monthly total-only lines. */
-            int differs = below(&r, 20) == 0;
-            for (int mth = 0; mth < 12; mth++) {
-                int64_t v = (int64_t)(rl->weight) * (int64_t)(100000 + below(&r, 900000)) * 100;
-                line(S, P->code, "income", NULL, ICS_DATE_NONE, v, NULL);
-                line(P, S->code, "expenditure", NULL, ICS_DATE_NONE, differs && mth == 11 ? v - v / 10 : v, NULL);
-            }
-        }
-        if (differ_sum > 0 && res->disputes < disputes_wanted && below(&r, 4) == 0) {
-            char m[24];
-            ics_pence_format(differ_sum, m);
-            fprintf(df, "%s,%s,rp,%s,%s\n", S->code, P->code, m, below(&r, 2) ? S->code : P->code);
-            res->disputes++;
-        }
+    struct period_days pd = {last, year_first, last - year_first + 1};
+    for (size_t i = 0; i < g.nrel; i++) {
+        int64_t count = invoices * g.rels[i].weight / wsum;
+        write_relationship(&g, &g.rels[i], count < 1 ? 1 : count, &pd, df, disputes_wanted, res);
     }
     if (fclose(df) != 0)
         rc = ics_error_set(err, ICS_ERR_IO, "error writing disputes.csv");
-    snprintf(path, sizeof path, "%s/manifest.csv", opt->dir);
-    FILE *mf = fopen(path, "w");
-    if (!mf) {
-        rc = ics_error_set(err, ICS_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    int mrc = write_manifest(opt->dir, g.orgs, g.n, res, err);
+    if (mrc) {
+        rc = mrc;
         goto done;
     }
-    fputs("org,file,lines\n", mf);
-    for (int i = 0; i < n; i++) {
-        fprintf(mf, "%s,%s.csv,%lld\n", orgs[i].code, orgs[i].code, (long long)orgs[i].lines);
-        res->lines += orgs[i].lines;
-    }
-    if (fclose(mf) != 0)
-        rc = ics_error_set(err, ICS_ERR_IO, "error writing manifest.csv");
-    res->orgs = n;
+    res->orgs = g.n;
 done:
-    for (int i = 0; i < n; i++) {
-        if (orgs[i].f && fclose(orgs[i].f) != 0 && !rc)
-            rc = ics_error_set(err, ICS_ERR_IO, "error writing %s.csv", orgs[i].code);
-        ics_free(orgs[i].buf);
+    for (int i = 0; i < g.n; i++) {
+        if (g.orgs[i].f && fclose(g.orgs[i].f) != 0 && !rc)
+            rc = ics_error_set(err, ICS_ERR_IO, "error writing %s.csv", g.orgs[i].code);
+        ics_free(g.orgs[i].buf);
     }
-    ics_free(orgs);
-    ics_free(rels);
+    ics_free(g.orgs);
+    ics_free(g.rels);
     return rc;
 }

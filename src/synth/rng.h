@@ -1,7 +1,8 @@
 /*
  * The generator's random numbers: SplitMix64 (Steele, Lea and Flood 2014, as
- * published by Vigna), integer-only bounded draws and cumulative-weight
- * lookup. Internal to src/synth/ and its unit tests.
+ * published by Vigna; the step is core's ics_splitmix64_next), integer-only
+ * bounded draws and cumulative-weight lookup. Internal to src/synth/ and its
+ * unit tests.
  *
  * Why SplitMix64: its state is a plain counter, so row k of a stream can start
  * at state base + k * SYNTH_ROW_STRIDE * golden without running rows 0..k-1;
@@ -15,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ics/core.h"
 #include "tables.h"
 
-#define SYNTH_GOLDEN UINT64_C(0x9E3779B97F4A7C15)
 /* Outputs reserved per row; the model draws fewer than SYNTH_ROW_STRIDE - 1
  * (the last slot is the free-text note of --messy). */
 #define SYNTH_ROW_STRIDE 64
@@ -26,17 +27,10 @@ struct synth_rng {
     uint64_t state;
 };
 
-static inline uint64_t synth_mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
+/* The next output: core's SplitMix64 step (ics/core.h). */
 static inline uint64_t synth_next(struct synth_rng *r)
 {
-    r->state += SYNTH_GOLDEN;
-    return synth_mix64(r->state);
+    return ics_splitmix64_next(&r->state);
 }
 
 /* Each 64-bit output serves two independent 32-bit uniforms (its halves):
@@ -69,7 +63,7 @@ static inline uint32_t synth_below(struct synth_rng *r, uint64_t n)
 /* The rng of row `index` of the stream whose base state is `base`. */
 static inline void synth_row_rng(struct synth_rng *r, uint64_t base, uint64_t index)
 {
-    r->state = base + index * (SYNTH_ROW_STRIDE * SYNTH_GOLDEN);
+    r->state = base + index * (SYNTH_ROW_STRIDE * ICS_SPLITMIX64_GAMMA);
 }
 
 /* First k in [0, n) with t[k].cum > u (binary search; t[].cum ascending,

@@ -122,12 +122,6 @@ void ics_synth_options_init(struct ics_synth_options *opt)
     opt->fy_start_year = ICS_SYNTH_DEFAULT_YEAR;
 }
 
-static int weekday(int32_t day)      /* 0 Monday .. 6 Sunday */
-{
-    int32_t dow = (int32_t)(((int64_t)day + 3) % 7);
-    return dow < 0 ? dow + 7 : dow;
-}
-
 /* Discharges by weekday and month. Electives are discharged on weekdays (a
  * day case goes home the day it comes in); non-elective discharges peak on
  * Friday and dip at weekends; winter carries more emergency activity and
@@ -150,7 +144,7 @@ static void build_day_tables(struct ics_synth *g)
             int32_t day = g->first + i;
             int y, m, d;
             ics_date_to_ymd(day, &y, &m, &d);
-            int w = weekday(day);
+            int w = ics_date_weekday(day);   /* 0 Monday .. 6 Sunday */
             if ((m == 12 && (d == 25 || d == 26)) || (m == 1 && d == 1))
                 w = 6;
             cum += (uint32_t)wd[c][w] * month[c][m - 1];
@@ -190,7 +184,7 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
         return NULL;
     }
     /* Mixing the seed spreads nearby seeds (1, 2, 3) far apart in the stream. */
-    g->base = synth_mix64(seed ^ UINT64_C(0x6A09E667F3BCC909));
+    g->base = ics_splitmix64_mix(seed ^ UINT64_C(0x6A09E667F3BCC909));
     g->first = ics_date_from_ymd(fy_start_year, 4, 1);
     g->last = ics_date_from_ymd(fy_start_year + 1, 3, 31);
     g->ndays = (int)(g->last - g->first + 1);
@@ -720,7 +714,7 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
              * values are the same as in the canonical layout. */
             struct synth_rng r;
             synth_row_rng(&r, g->base, i);
-            r.state += (SYNTH_ROW_STRIDE - 2) * SYNTH_GOLDEN;
+            r.state += (SYNTH_ROW_STRIDE - 2) * ICS_SPLITMIX64_GAMMA;
             uint32_t u = synth_below(&r, 1000);
             size_t k = 0;
             while (notes[k].cum <= u)
@@ -770,54 +764,4 @@ out:
     ics_free(w.buf[0]);
     ics_synth_free(g);
     return rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Reference tables. */
-
-size_t ics_synth_trust_count(void)
-{
-    return synth_trust_count;
-}
-
-struct ics_synth_trust_info ics_synth_trust(size_t i)
-{
-    struct ics_synth_trust_info info = {NULL, NULL, 0};
-    if (i < synth_trust_count) {
-        info.code = synth_trusts[i].code;
-        info.name = synth_trusts[i].name;
-        info.beds = synth_trusts[i].beds;
-    }
-    return info;
-}
-
-size_t ics_synth_hrg_count(void)
-{
-    return synth_hrg_count;
-}
-
-struct ics_synth_hrg_info ics_synth_hrg(size_t i)
-{
-    struct ics_synth_hrg_info info = {NULL, 0, 0};
-    if (i < synth_hrg_count) {
-        info.code = synth_hrgs[i].code;
-        info.elective_trimpoint = (int)synth_hrgs[i].trimpoint;
-        info.non_elective_trimpoint = (int)synth_hrgs[i].trimpoint;
-    }
-    return info;
-}
-
-int ics_synth_write_trimpoints(FILE *out, struct ics_error *err)
-{
-    errno = 0;
-    fputs("hrg,elective_trimpoint_days,non_elective_trimpoint_days\n", out);
-    for (size_t i = 0; i < synth_hrg_count; i++) {
-        struct ics_synth_hrg_info h = ics_synth_hrg(i);
-        if (h.elective_trimpoint > 0)
-            fprintf(out, "%s,%d,%d\n", h.code, h.elective_trimpoint, h.non_elective_trimpoint);
-    }
-    if (fflush(out) != 0 || ferror(out))
-        return ics_error_set(err, ICS_ERR_IO, "error writing trim points: %s",
-                             errno ? strerror(errno) : "write failed");
-    return ICS_OK;
 }

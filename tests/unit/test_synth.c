@@ -510,6 +510,96 @@ static void test_trimpoints_out(void)
     free(buf);
 }
 
+/* Reads a whole small file into a malloc'd string (NULL if missing). */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0, len = 0, n;
+    char chunk[8192];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            buf = realloc(buf, cap);
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    else
+        buf[len] = '\0';
+    return buf;
+}
+
+static long count_lines(const char *text)
+{
+    long n = 0;
+    for (; text && *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* A synthetic ledger period from the defaults: the manifest lists every
+ * organisation's file with its line count (counted here from the files), the
+ * counts add up to the result, and a second run with the seed is identical. */
+static void test_synth_ledger(void)
+{
+    struct ics_synth_ledger_options o;
+    memset(&o, 0x5a, sizeof o);
+    ics_synth_ledger_options_init(&o);
+    CHECK(o.dir == NULL);
+    CHECK_STR(o.period, "2022-23-M12");
+    CHECK_INT(o.orgs, 300);
+    CHECK_INT(o.lines, 5000000);
+    CHECK_INT(o.seed, 0);
+    CHECK_INT(o.disputes, 0);
+    struct ics_error err;
+    struct ics_synth_ledger_result res;
+    CHECK_INT(ics_synth_ledger(&o, &res, &err), ICS_ERR_USAGE);   /* no directory */
+    char dir[2][64];
+    char *manifest[2] = {NULL, NULL};
+    for (int run = 0; run < 2; run++) {
+        snprintf(dir[run], sizeof dir[run], "/tmp/ics_test_synth_XXXXXX");
+        CHECK(mkdtemp(dir[run]) != NULL);
+        o.dir = dir[run];
+        o.orgs = 10;
+        o.lines = 3000;
+        o.seed = 7;
+        CHECK_INT(ics_synth_ledger(&o, &res, &err), ICS_OK);
+        CHECK_INT(res.orgs, 10);
+        char path[256];
+        snprintf(path, sizeof path, "%s/manifest.csv", dir[run]);
+        manifest[run] = slurp(path);
+        CHECK(manifest[run] != NULL);
+        CHECK_INT(count_lines(manifest[run]), 1 + 10);
+        long sum = 0;
+        const char *p = manifest[run] ? strchr(manifest[run], '\n') : NULL;
+        while (p && p[1]) {
+            char org[32], file[64];
+            long lines;
+            CHECK_INT(sscanf(p + 1, "%31[^,],%63[^,],%ld", org, file, &lines), 3);
+            snprintf(path, sizeof path, "%s/%s", dir[run], file);
+            char *text = slurp(path);
+            CHECK_INT(count_lines(text) - 1, lines);   /* less the header */
+            free(text);
+            sum += lines;
+            p = strchr(p + 1, '\n');
+        }
+        CHECK_INT(sum, res.lines);
+        CHECK(res.lines > 1500 && res.lines < 4500);   /* "about" the lines asked for */
+    }
+    CHECK(manifest[0] && manifest[1] && strcmp(manifest[0], manifest[1]) == 0);
+    free(manifest[0]);
+    free(manifest[1]);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir[0], dir[1]);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void)
 {
     RUN(test_splitmix_known_answers);
@@ -527,5 +617,6 @@ int main(void)
     RUN(test_errors);
     RUN(test_allocation_failures);
     RUN(test_trimpoints_out);
+    RUN(test_synth_ledger);
     return TEST_SUMMARY("synth");
 }

@@ -1,0 +1,183 @@
+/*
+ * Unit tests of the store: opening, migrations, STRICT tables and foreign
+ * keys, a failed bind, and allocation failures reaching inside SQLite (its
+ * allocator is ics_malloc) through a whole small ledger run. Expected values
+ * are worked by hand in the comments.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "ics/ledger.h"
+#include "ics/store.h"
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_db(const char *p)
+{
+    char x[200];
+    unlink(p);
+    snprintf(x, sizeof x, "%s-wal", p);
+    unlink(x);
+    snprintf(x, sizeof x, "%s-shm", p);
+    unlink(x);
+}
+
+/* Three receivables of RJ1 from RVR: 1500 + 700 + 300 = 2,500.00. */
+static const char *rj1_file =
+    "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+    "RVR,receivable,G-100,2018-12-01,1500.00,\n"
+    "RVR,receivable,G-101,2019-01-01,700.00,\n"
+    "RVR,receivable,G-102,2019-02-01,300.00,\n";
+
+/* Out of memory in ics or inside SQLite: an error, never a crash or a leak. */
+static int nomem_or_store(int rc)
+{
+    return rc == ICS_ERR_NOMEM || rc == ICS_ERR_STORE;
+}
+
+static void test_store(void)
+{
+    struct ics_store *s;
+    struct ics_error err;
+    char path[160];
+    snprintf(path, sizeof path, "%s/missing.db", tmpdir);
+    CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_NOT_FOUND);
+    struct ics_ledger *l;
+    CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_ERR_NOT_FOUND);
+    CHECK_INT(access(path, F_OK), -1);   /* not created */
+    /* A file that is not a database. */
+    char junk[160];
+    write_file("junk.db", "this is not a database, just some text that is long enough to fill a header...........",
+               junk, sizeof junk);
+    CHECK(ics_ledger_open(junk, 0, &l, &err) != ICS_OK);
+    /* Migrations: a new store is at the latest version; reopening changes nothing. */
+    CHECK_INT(ics_store_open(path, ICS_STORE_CREATE, &s, &err), ICS_OK);
+    int v = -1;
+    CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
+    CHECK_INT(v, 0);
+    int from = -1, to = -1;
+    CHECK_INT(ics_store_migrate(s, &from, &to, &err), ICS_OK);
+    CHECK_INT(from, 0);
+    CHECK_INT(to, ics_store_latest_version());
+    CHECK_INT(ics_store_migrate(s, &from, &to, &err), ICS_OK);
+    CHECK_INT(from, to);
+    /* STRICT tables refuse text in an INTEGER column, as PostgreSQL would. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('x', 'ten')", &err),
+              ICS_ERR_CONFLICT);   /* SQLITE_CONSTRAINT_DATATYPE */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('x', 0)", &err),
+              ICS_ERR_CONFLICT);   /* CHECK (working_days > 0) */
+    /* Foreign keys are on. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
+                                " VALUES (1, 42, 2, 'A', 'income', 5)", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_check(s, &err), ICS_OK);
+    /* A failed bind (parameter 3 of a statement with 2) is not lost: the step
+     * refuses to run and says which parameter; afterwards the statement runs. */
+    struct ics_stmt *st;
+    CHECK_INT(ics_store_prepare(s, "INSERT INTO stage_deadline (stage, working_days) VALUES (?, ?)", &st, &err),
+              ICS_OK);
+    CHECK_INT(ics_stmt_bind_str(st, 1, "x"), ICS_OK);
+    CHECK_INT(ics_stmt_bind_int64(st, 3, 10), ICS_ERR_STORE);
+    CHECK_INT(ics_stmt_bind_int64(st, 2, 12), ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), ICS_ERR_STORE);
+    CHECK(strstr(err.message, "binding parameter 3") != NULL);
+    CHECK_INT(ics_stmt_step(st, &err), 0);
+    ics_stmt_finalize(st);
+    int64_t days = 0;
+    CHECK_INT(ics_store_prepare(s, "SELECT COUNT(*) FROM stage_deadline WHERE stage = 'x' AND working_days = 12", &st, &err),
+              ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), 1);
+    days = ics_stmt_column_int64(st, 0);
+    CHECK_INT(days, 1);
+    ics_stmt_finalize(st);
+    /* A newer schema than this build is refused. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO schema_migration VALUES (999, 'future', 'now')", &err), ICS_OK);
+    ics_store_close(s);
+    CHECK_INT(ics_store_open(path, ICS_STORE_MIGRATE, &s, &err), ICS_ERR_STORE);
+    remove_db(path);
+}
+
+/* The Nth allocation fails, for N = 0, 1, 2 ... through a whole small run:
+ * create the store (SQLite's own start-up, the migrations), submit a file,
+ * match. Each run either succeeds or fails with ICS_ERR_NOMEM or
+ * ICS_ERR_STORE; ASan's leak checker sees any leak at exit. Some failures are
+ * survived (SQLite runs without its lookaside buffer; the submission hash
+ * without its buffer), so a success only ends the loop when the armed failure
+ * was never reached. */
+static void test_alloc_failures_whole_run(void)
+{
+    char csv[160], db[160];
+    write_file("whole.csv", rj1_file, csv, sizeof csv);
+    /* Four thousand small databases: in memory-backed /dev/shm where there is one, for speed. */
+    if (access("/dev/shm", W_OK) == 0)
+        snprintf(db, sizeof db, "/dev/shm/ics_test_ledger_%ld.db", (long)getpid());
+    else
+        snprintf(db, sizeof db, "%s/whole.db", tmpdir);
+    int done = 0, failures = 0, survived = 0, bad = 0;
+    for (long n = 0; n < 100000 && !done; n++) {
+        remove_db(db);
+        struct ics_error err;
+        ics_error_clear(&err);
+        struct ics_ledger *l = NULL;
+        struct ics_ledger_match *m = NULL;
+        struct ics_ledger_submit_options o;
+        ics_ledger_submit_options_init(&o);
+        o.org = "RJ1";
+        o.period = "2018-19-M12";
+        o.at = "2019-04-05T10:00:00Z";
+        struct ics_ledger_submit_result res;
+        ics_alloc_fail_after(n);
+        int rc = ics_ledger_open(db, 1, &l, &err);
+        if (!rc)
+            rc = ics_ledger_submit(l, csv, &o, &res, &err);
+        if (!rc)
+            rc = ics_ledger_match(l, "2018-19-M12", NULL, &m, &err);
+        int reached = ics_alloc_fail_pending() < 0;
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_OK) {
+            CHECK_INT(res.lines, 3);
+            CHECK_INT(ics_ledger_match_count(m), 1);   /* RJ1 -> RVR rp; RVR has not submitted */
+            survived += reached;
+            done = !reached;
+        } else if (nomem_or_store(rc)) {
+            failures++;
+        } else if (bad++ < 5) {
+            fprintf(stderr, "allocation %ld failed: status %d: %s\n", n, rc, err.message);
+        }
+        ics_ledger_match_free(m);
+        ics_ledger_close(l);
+    }
+    remove_db(db);
+    CHECK(done);
+    CHECK_INT(bad, 0);
+    /* SQLite's allocations are counted: opening and migrating alone take dozens. */
+    CHECK(failures > 50);
+    if (getenv("ICS_TEST_VERBOSE"))
+        fprintf(stderr, "whole run: %d failed, %d survived\n", failures, survived);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ics_test_store_XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(test_store);
+    RUN(test_alloc_failures_whole_run);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return TEST_SUMMARY("store");
+}
