@@ -110,6 +110,8 @@ $(BUILD)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/asan/libics.a
 check-rules: $(BUILD)/libics.a $(BUILD)/ics
 	@python3 tools/check/layers.py
 	@python3 tools/gen/all.py --check
+	@python3 tools/check/symbols.py $(BUILD)/libics.a
+	@python3 tools/check/options.py $(BUILD)/ics
 
 # The release build too: -O2 finds warnings (format truncation) that the -O1 sanitizer build does not,
 # and the unit tests run once against it.

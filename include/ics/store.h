@@ -57,8 +57,8 @@ int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error 
 /* The schema version this build expects (the number of migrations). */
 int ics_store_latest_version(void);
 int ics_store_schema_version(struct ics_store *s, int *version, struct ics_error *err);
-/* "sqlite 3.40.1" and the like. Static text. */
-const char *ics_store_backend(void);
+/* Writes "sqlite 3.40.1" and the like, with a NUL, into buf; returns buf. */
+const char *ics_store_backend(char *buf, size_t size);
 
 /* Sets the busy timeout in milliseconds (default 60000). */
 void ics_store_set_busy_timeout(struct ics_store *s, int ms);

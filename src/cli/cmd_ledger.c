@@ -160,7 +160,9 @@ static int run_init(const struct cli_command *self, int argc, char **argv)
     if (!rc) {
         int version = 0;
         ics_store_schema_version(ics_ledger_store(l), &version, &err);
-        printf("ledger ready: %s (schema version %d, %s)\n", db, version, ics_store_backend());
+        char backend[64];
+        printf("ledger ready: %s (schema version %d, %s)\n", db, version,
+               ics_store_backend(backend, sizeof backend));
     }
     ics_ledger_close(l);
     return rc;

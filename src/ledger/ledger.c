@@ -170,12 +170,12 @@ int icsi_ledger_code_normalise(const char *s, size_t len, char *out)
 
 const char *ics_ledger_org_type(const char *code)
 {
-    size_t lo = 0, hi = ledger_org_ref_count;
+    size_t lo = 0, hi = icsi_ledger_org_ref_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(ledger_org_refs[mid].code, code);
+        int c = strcmp(icsi_ledger_org_refs[mid].code, code);
         if (c == 0)
-            return ledger_org_refs[mid].type;
+            return icsi_ledger_org_refs[mid].type;
         if (c < 0)
             lo = mid + 1;
         else
@@ -186,30 +186,30 @@ const char *ics_ledger_org_type(const char *code)
 
 size_t ics_ledger_org_count(void)
 {
-    return ledger_org_ref_count;
+    return icsi_ledger_org_ref_count;
 }
 
 const char *ics_ledger_org_code(size_t i, const char **type, const char **name)
 {
-    if (i >= ledger_org_ref_count)
+    if (i >= icsi_ledger_org_ref_count)
         return NULL;
     if (type)
-        *type = ledger_org_refs[i].type;
+        *type = icsi_ledger_org_refs[i].type;
     if (name)
-        *name = ledger_org_refs[i].name;
-    return ledger_org_refs[i].code;
+        *name = icsi_ledger_org_refs[i].name;
+    return icsi_ledger_org_refs[i].code;
 }
 
 /* ---- calendar ------------------------------------------------------------- */
 
 static int is_bank_holiday(int32_t day)
 {
-    size_t lo = 0, hi = ledger_bank_holiday_count;
+    size_t lo = 0, hi = icsi_ledger_bank_holiday_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ledger_bank_holidays[mid] == day)
+        if (icsi_ledger_bank_holidays[mid] == day)
             return 1;
-        if (ledger_bank_holidays[mid] < day)
+        if (icsi_ledger_bank_holidays[mid] < day)
             lo = mid + 1;
         else
             hi = mid;

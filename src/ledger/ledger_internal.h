@@ -19,14 +19,14 @@ struct ledger_org_ref {
     const char *type;   /* trust, icb, sub_icb, ccg, stp, local_authority */
     const char *name;
 };
-extern const struct ledger_org_ref ledger_org_refs[];
-extern const size_t ledger_org_ref_count;
+extern const struct ledger_org_ref icsi_ledger_org_refs[];
+extern const size_t icsi_ledger_org_ref_count;
 
 /* England and Wales bank holidays, days since 1970-01-01, ascending. */
-extern const int32_t ledger_bank_holidays[];
-extern const size_t ledger_bank_holiday_count;
-extern const int ledger_bank_holiday_first_year;
-extern const int ledger_bank_holiday_last_year;
+extern const int32_t icsi_ledger_bank_holidays[];
+extern const size_t icsi_ledger_bank_holiday_count;
+extern const int icsi_ledger_bank_holiday_first_year;
+extern const int icsi_ledger_bank_holiday_last_year;
 
 /* Today's date in local time: what an as-of date of ICS_DATE_NONE means. */
 int32_t icsi_ledger_today(void);

@@ -3,7 +3,7 @@
  * data/calendar/england_bank_holidays.csv (see their SOURCE.md). Do not edit. */
 #include "ledger_internal.h"
 
-const struct ledger_org_ref ledger_org_refs[] = {
+const struct ledger_org_ref icsi_ledger_org_refs[] = {
     {"00C", "ccg", "NHS Darlington CCG"},
     {"00D", "ccg", "NHS Durham Dales, Easington and Sedgefield CCG"},
     {"00J", "ccg", "NHS North Durham CCG"},
@@ -956,10 +956,10 @@ const struct ledger_org_ref ledger_org_refs[] = {
     {"W2U3Z", "sub_icb", "NHS North West London ICB - W2U3Z"},
     {"X2C4Y", "sub_icb", "NHS West Yorkshire ICB - X2C4Y"},
 };
-const size_t ledger_org_ref_count = sizeof ledger_org_refs / sizeof ledger_org_refs[0];
+const size_t icsi_ledger_org_ref_count = sizeof icsi_ledger_org_refs / sizeof icsi_ledger_org_refs[0];
 
 /* England and Wales bank holidays as days since 1970-01-01, ascending. */
-const int32_t ledger_bank_holidays[] = {
+const int32_t icsi_ledger_bank_holidays[] = {
     16801, /* 2016-01-01 */
     16885, /* 2016-03-25 */
     16888, /* 2016-03-28 */
@@ -1084,6 +1084,6 @@ const int32_t ledger_bank_holidays[] = {
     22273, /* 2030-12-25 */
     22274, /* 2030-12-26 */
 };
-const size_t ledger_bank_holiday_count = sizeof ledger_bank_holidays / sizeof ledger_bank_holidays[0];
-const int ledger_bank_holiday_first_year = 2016;
-const int ledger_bank_holiday_last_year = 2030;
+const size_t icsi_ledger_bank_holiday_count = sizeof icsi_ledger_bank_holidays / sizeof icsi_ledger_bank_holidays[0];
+const int icsi_ledger_bank_holiday_first_year = 2016;
+const int icsi_ledger_bank_holiday_last_year = 2030;

@@ -119,7 +119,6 @@ static void store_alloc_shutdown(void *app)
 }
 
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
-static char store_backend_name[48];   /* written once, under store_once */
 
 static void store_configure(void)
 {
@@ -130,7 +129,6 @@ static void store_configure(void)
     /* No memory statistics: they take a global mutex on every allocation. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
-    snprintf(store_backend_name, sizeof store_backend_name, "sqlite %s", sqlite3_libversion());
 }
 
 /* Installs the allocator (once) and initialises SQLite (retried until it
@@ -144,10 +142,10 @@ static int store_initialize(struct ics_error *err)
     return ICS_OK;
 }
 
-const char *ics_store_backend(void)
+const char *ics_store_backend(char *buf, size_t size)
 {
-    pthread_once(&store_once, store_configure);
-    return store_backend_name;
+    snprintf(buf, size, "sqlite %s", sqlite3_libversion());
+    return buf;
 }
 
 int ics_store_latest_version(void)

@@ -9,32 +9,32 @@
 
 size_t ics_synth_trust_count(void)
 {
-    return synth_trust_count;
+    return icsi_synth_trust_count;
 }
 
 struct ics_synth_trust_info ics_synth_trust(size_t i)
 {
     struct ics_synth_trust_info info = {NULL, NULL, 0};
-    if (i < synth_trust_count) {
-        info.code = synth_trusts[i].code;
-        info.name = synth_trusts[i].name;
-        info.beds = synth_trusts[i].beds;
+    if (i < icsi_synth_trust_count) {
+        info.code = icsi_synth_trusts[i].code;
+        info.name = icsi_synth_trusts[i].name;
+        info.beds = icsi_synth_trusts[i].beds;
     }
     return info;
 }
 
 size_t ics_synth_hrg_count(void)
 {
-    return synth_hrg_count;
+    return icsi_synth_hrg_count;
 }
 
 struct ics_synth_hrg_info ics_synth_hrg(size_t i)
 {
     struct ics_synth_hrg_info info = {NULL, 0, 0};
-    if (i < synth_hrg_count) {
-        info.code = synth_hrgs[i].code;
-        info.elective_trimpoint = (int)synth_hrgs[i].trimpoint;
-        info.non_elective_trimpoint = (int)synth_hrgs[i].trimpoint;
+    if (i < icsi_synth_hrg_count) {
+        info.code = icsi_synth_hrgs[i].code;
+        info.elective_trimpoint = (int)icsi_synth_hrgs[i].trimpoint;
+        info.non_elective_trimpoint = (int)icsi_synth_hrgs[i].trimpoint;
     }
     return info;
 }
@@ -43,7 +43,7 @@ int ics_synth_write_trimpoints(FILE *out, struct ics_error *err)
 {
     errno = 0;
     fputs("hrg,elective_trimpoint_days,non_elective_trimpoint_days\n", out);
-    for (size_t i = 0; i < synth_hrg_count; i++) {
+    for (size_t i = 0; i < icsi_synth_hrg_count; i++) {
         struct ics_synth_hrg_info h = ics_synth_hrg(i);
         if (h.elective_trimpoint > 0)
             fprintf(out, "%s,%d,%d\n", h.code, h.elective_trimpoint, h.non_elective_trimpoint);

@@ -163,19 +163,19 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
     }
     struct ics_synth *g = ics_calloc(1, sizeof *g);
     if (g)
-        g->catchment = ics_calloc(synth_trust_count, sizeof *g->catchment);
+        g->catchment = ics_calloc(icsi_synth_trust_count, sizeof *g->catchment);
     const struct { const struct synth_weighted *t; size_t n; } hrg[H_COUNT] = {
-        {synth_hrg_adult_elective, synth_hrg_adult_elective_count},
-        {synth_hrg_adult_non_elective, synth_hrg_adult_non_elective_count},
-        {synth_hrg_child, synth_hrg_child_count},
-        {synth_hrg_neonate, synth_hrg_neonate_count},
-        {synth_hrg_maternity, synth_hrg_maternity_count},
+        {icsi_synth_hrg_adult_elective, icsi_synth_hrg_adult_elective_count},
+        {icsi_synth_hrg_adult_non_elective, icsi_synth_hrg_adult_non_elective_count},
+        {icsi_synth_hrg_child, icsi_synth_hrg_child_count},
+        {icsi_synth_hrg_neonate, icsi_synth_hrg_neonate_count},
+        {icsi_synth_hrg_maternity, icsi_synth_hrg_maternity_count},
     };
-    size_t pool = 2 * synth_guide_size(366) + synth_guide_size(synth_trust_count);
+    size_t pool = 2 * synth_guide_size(366) + synth_guide_size(icsi_synth_trust_count);
     for (int k = 0; k < H_COUNT; k++)
         pool += synth_guide_size(hrg[k].n);
-    for (size_t i = 0; i < synth_trust_count; i++)
-        pool += synth_guide_size(synth_trusts[i].catchment_count);
+    for (size_t i = 0; i < icsi_synth_trust_count; i++)
+        pool += synth_guide_size(icsi_synth_trusts[i].catchment_count);
     if (g && g->catchment)
         g->guides = ics_malloc(pool * sizeof *g->guides);
     if (!g || !g->guides) {
@@ -199,11 +199,11 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
         synth_sampler_init(&g->hrg[k], hrg[k].t, hrg[k].n, guide);
         guide += synth_guide_size(hrg[k].n);
     }
-    synth_sampler_init(&g->trust, synth_trust_weights, synth_trust_count, guide);
-    guide += synth_guide_size(synth_trust_count);
-    for (size_t i = 0; i < synth_trust_count; i++) {
-        const struct synth_trust *tr = &synth_trusts[i];
-        synth_sampler_init(&g->catchment[i], &synth_catchment[tr->catchment_start], tr->catchment_count, guide);
+    synth_sampler_init(&g->trust, icsi_synth_trust_weights, icsi_synth_trust_count, guide);
+    guide += synth_guide_size(icsi_synth_trust_count);
+    for (size_t i = 0; i < icsi_synth_trust_count; i++) {
+        const struct synth_trust *tr = &icsi_synth_trusts[i];
+        synth_sampler_init(&g->catchment[i], &icsi_synth_catchment[tr->catchment_start], tr->catchment_count, guide);
         guide += synth_guide_size(tr->catchment_count);
     }
     return g;
@@ -262,10 +262,10 @@ static int closed_los(struct synth_rng *r, int elective, enum group grp, uint32_
     uint32_t round = synth_lo(y) & 0xFFFF;    /* stochastic rounding */
     uint64_t los;
     if (past) {
-        uint64_t h = synth_shape(synth_shape_tail, synth_hi(y));
+        uint64_t h = synth_shape(icsi_synth_shape_tail, synth_hi(y));
         los = t + 1 + (((uint64_t)t * h + round) >> 16);
     } else {
-        uint64_t f = synth_shape(elective ? synth_shape_elective : synth_shape_non_elective, synth_hi(y));
+        uint64_t f = synth_shape(elective ? icsi_synth_shape_elective : icsi_synth_shape_non_elective, synth_hi(y));
         los = 1 + (((uint64_t)(t - 1) * f + round) >> 16);
     }
     return los > LOS_CAP ? LOS_CAP : (int)los;
@@ -375,7 +375,7 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
     }
     x = synth_next(&r);
     const struct synth_sampler *hs = &g->hrg[table];
-    const struct synth_hrg *h = &synth_hrgs[hs->t[synth_sample_x(hs, synth_hi(x))].index];
+    const struct synth_hrg *h = &icsi_synth_hrgs[hs->t[synth_sample_x(hs, synth_hi(x))].index];
     int no_la = synth_scale(synth_lo(x), 1000) < NO_LA_PER_1000;
     /* The model's non-elective trim point is the file's elective one (the
      * file's emergency column is not credible; docs/commands/synth.md). */
@@ -401,14 +401,14 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
     }
 
     size_t ti = synth_sample_x(&g->trust, synth_lo(x));
-    const struct synth_trust *tr = &synth_trusts[ti];
+    const struct synth_trust *tr = &icsi_synth_trusts[ti];
     s->provider_code = tr->code;
     x = synth_next(&r);
     if (no_la) {
         s->patient_la = "";
     } else {
         const struct synth_sampler *cs = &g->catchment[ti];
-        s->patient_la = synth_la_codes[cs->t[synth_sample_x(cs, synth_hi(x))].index];
+        s->patient_la = icsi_synth_la_codes[cs->t[synth_sample_x(cs, synth_hi(x))].index];
     }
     if (grp == G_MATERNITY || h->code[0] == 'M')
         s->sex = 2;                 /* obstetrics, female reproductive system */

@@ -2,7 +2,7 @@
  * Sources and licences: data/synth/SOURCE.md. */
 #include "tables.h"
 
-const char synth_la_codes[][10] = {
+const char icsi_synth_la_codes[][10] = {
     "E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000006",
     "E06000007", "E06000008", "E06000009", "E06000010", "E06000011", "E06000012",
     "E06000013", "E06000014", "E06000015", "E06000016", "E06000017", "E06000018",
@@ -57,7 +57,7 @@ const char synth_la_codes[][10] = {
     "E09000031", "E09000032", "E09000033",
 };
 
-const struct synth_trust synth_trusts[] = {
+const struct synth_trust icsi_synth_trusts[] = {
     {"R0A", "Manchester University NHS Foundation Trust", 2112, 0, 40},
     {"R0B", "South Tyneside And Sunderland NHS Foundation Trust", 1045, 40, 18},
     {"R0D", "University Hospitals Dorset NHS Foundation Trust", 1318, 58, 9},
@@ -182,7 +182,7 @@ const struct synth_trust synth_trusts[] = {
 };
 
 /* Trusts drawn by size: (trust index, running total of beds). */
-const struct synth_weighted synth_trust_weights[] = {
+const struct synth_weighted icsi_synth_trust_weights[] = {
     {0, 2112}, {1, 3157}, {2, 4475}, {3, 4739}, {4, 6560}, {5, 7853},
     {6, 8314}, {7, 8699}, {8, 9853}, {9, 10246}, {10, 10937}, {11, 12817},
     {12, 13938}, {13, 14487}, {14, 14958}, {15, 15394}, {16, 15733}, {17, 16245},
@@ -208,7 +208,7 @@ const struct synth_weighted synth_trust_weights[] = {
 
 /* Per trust, (local authority index, running total of the shares in parts
  * per million). */
-const struct synth_weighted synth_catchment[] = {
+const struct synth_weighted icsi_synth_catchment[] = {
     /* R0A */
     {5, 470}, {6, 5157}, {7, 8174}, {8, 9753}, {20, 10199}, {45, 41597}, {46, 45459}, {65, 46530},
     {69, 48126}, {75, 57309}, {138, 59099}, {139, 61350}, {140, 62340}, {141, 63814}, {142, 65953}, {143, 67659},
@@ -739,7 +739,7 @@ const struct synth_weighted synth_catchment[] = {
 };
 
 /* Elective trim point in days; 0 = none in the source (maternity). */
-const struct synth_hrg synth_hrgs[] = {
+const struct synth_hrg icsi_synth_hrgs[] = {
     {"AA22C", 90}, {"AA22D", 51}, {"AA22E", 35}, {"AA22F", 24}, {"AA22G", 14}, {"AA23C", 114},
     {"AA23D", 49}, {"AA23E", 27}, {"AA23F", 16}, {"AA23G", 11}, {"AA24C", 53}, {"AA24D", 34},
     {"AA24E", 26}, {"AA24F", 20}, {"AA24G", 16}, {"AA24H", 11}, {"AA25C", 92}, {"AA25D", 42},
@@ -1133,7 +1133,7 @@ const struct synth_hrg synth_hrgs[] = {
     {"YR54A", 60}, {"YR54B", 21}, {"YR54C", 15}, {"YR55Z", 6}, {"YR56Z", 5}, {"YR57Z", 23},
 };
 
-const struct synth_weighted synth_hrg_adult_elective[] = {
+const struct synth_weighted icsi_synth_hrg_adult_elective[] = {
     {0, 21913}, {1, 100941}, {2, 265845}, {3, 556214}, {4, 1049696}, {5, 1102165},
     {6, 1360414}, {7, 1992473}, {8, 3154917}, {9, 4881721}, {10, 4896892}, {11, 4941703},
     {12, 5023826}, {13, 5153612}, {14, 5337459}, {15, 5599638}, {16, 5607172}, {17, 5640408},
@@ -1485,7 +1485,7 @@ const struct synth_weighted synth_hrg_adult_elective[] = {
     {2344, 1073718431}, {2345, 1073741837},
 };
 
-const struct synth_weighted synth_hrg_adult_non_elective[] = {
+const struct synth_weighted icsi_synth_hrg_adult_non_elective[] = {
     {0, 48472}, {1, 223283}, {2, 588051}, {3, 1230347}, {4, 2321930}, {5, 2437992},
     {6, 3009238}, {7, 4407353}, {8, 6978679}, {9, 10798368}, {10, 10831926}, {11, 10931048},
     {12, 11112703}, {13, 11399790}, {14, 11806459}, {15, 12386400}, {16, 12403066}, {17, 12476584},
@@ -1837,7 +1837,7 @@ const struct synth_weighted synth_hrg_adult_non_elective[] = {
     {2344, 1073728513}, {2345, 1073741826},
 };
 
-const struct synth_weighted synth_hrg_child[] = {
+const struct synth_weighted icsi_synth_hrg_child[] = {
     {1749, 2754127}, {1750, 9483923}, {1751, 19578617}, {1752, 33038209}, {1753, 49397351}, {1754, 82115635},
     {1755, 131193060}, {1756, 133466298}, {1757, 138209007}, {1758, 145323071}, {1759, 146373561}, {1760, 149796629},
     {1761, 156393422}, {1762, 167352530}, {1763, 182849919}, {1764, 201446786}, {1765, 205617127}, {1766, 217724772},
@@ -1874,14 +1874,14 @@ const struct synth_weighted synth_hrg_child[] = {
     {1947, 1073157866}, {1948, 1073243946}, {1949, 1073438068}, {1950, 1073741819},
 };
 
-const struct synth_weighted synth_hrg_neonate[] = {
+const struct synth_weighted icsi_synth_hrg_neonate[] = {
     {1729, 867670161}, {1730, 878516038}, {1731, 889361915}, {1732, 900207792}, {1733, 911053669}, {1734, 921899546},
     {1735, 932745423}, {1736, 943591300}, {1737, 954437177}, {1738, 965283054}, {1739, 976128931}, {1740, 986974808},
     {1741, 997820685}, {1742, 1008666562}, {1743, 1019512439}, {1744, 1030358316}, {1745, 1041204193}, {1746, 1052050070},
     {1747, 1062895947}, {1748, 1073741824},
 };
 
-const struct synth_weighted synth_hrg_maternity[] = {
+const struct synth_weighted icsi_synth_hrg_maternity[] = {
     {1695, 44973480}, {1696, 56216850}, {1697, 101190330}, {1698, 112433700}, {1699, 146163810}, {1700, 157407180},
     {1701, 191137290}, {1702, 213624030}, {1703, 303570989}, {1704, 337301099}, {1705, 348544469}, {1706, 393517949},
     {1707, 427248059}, {1708, 483464908}, {1709, 618385347}, {1710, 640872087}, {1711, 674602197}, {1712, 753305786},
@@ -1891,7 +1891,7 @@ const struct synth_weighted synth_hrg_maternity[] = {
 };
 
 /* Length-of-stay shapes, Q16 fixed point, quantiles at k/256 (see synth.c). */
-const uint32_t synth_shape_elective[257] = {
+const uint32_t icsi_synth_shape_elective[257] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
     1, 1, 1, 2, 3, 3, 4, 5, 6, 7,
     9, 10, 12, 14, 17, 19, 22, 25, 28, 32,
@@ -1920,7 +1920,7 @@ const uint32_t synth_shape_elective[257] = {
     60316, 61164, 62021, 62887, 63761, 64644, 65536,
 };
 
-const uint32_t synth_shape_non_elective[257] = {
+const uint32_t icsi_synth_shape_non_elective[257] = {
     0, 0, 0, 0, 1, 1, 2, 3, 4, 6,
     7, 10, 12, 16, 19, 23, 28, 33, 39, 45,
     52, 60, 68, 77, 87, 97, 108, 121, 133, 147,
@@ -1949,7 +1949,7 @@ const uint32_t synth_shape_non_elective[257] = {
     61325, 62015, 62709, 63408, 64112, 64822, 65536,
 };
 
-const uint32_t synth_shape_tail[257] = {
+const uint32_t icsi_synth_shape_tail[257] = {
     0, 128, 257, 386, 515, 645, 776, 907, 1038, 1170,
     1303, 1436, 1570, 1704, 1839, 1975, 2111, 2247, 2384, 2522,
     2660, 2799, 2938, 3078, 3219, 3360, 3502, 3645, 3788, 3931,
@@ -1978,12 +1978,12 @@ const uint32_t synth_shape_tail[257] = {
     120428, 125901, 132476, 140709, 151731, 168461, 204417,
 };
 
-const size_t synth_la_count = 309;
-const size_t synth_trust_count = 121;
-const size_t synth_catchment_count = 2831;
-const size_t synth_hrg_count = 2346;
-const size_t synth_hrg_adult_elective_count = 2090;
-const size_t synth_hrg_adult_non_elective_count = 2090;
-const size_t synth_hrg_child_count = 202;
-const size_t synth_hrg_neonate_count = 20;
-const size_t synth_hrg_maternity_count = 34;
+const size_t icsi_synth_la_count = 309;
+const size_t icsi_synth_trust_count = 121;
+const size_t icsi_synth_catchment_count = 2831;
+const size_t icsi_synth_hrg_count = 2346;
+const size_t icsi_synth_hrg_adult_elective_count = 2090;
+const size_t icsi_synth_hrg_adult_non_elective_count = 2090;
+const size_t icsi_synth_hrg_child_count = 202;
+const size_t icsi_synth_hrg_neonate_count = 20;
+const size_t icsi_synth_hrg_maternity_count = 34;

@@ -14,7 +14,7 @@ struct synth_trust {
     const char *code;         /* ODS code, 3 characters (2022 organisation) */
     const char *name;
     uint32_t beds;            /* KH03 Q3 2019-20 G&A overnight + day beds: the size weight */
-    uint32_t catchment_start; /* first row in synth_catchment */
+    uint32_t catchment_start; /* first row in icsi_synth_catchment */
     uint32_t catchment_count;
 };
 
@@ -30,31 +30,31 @@ struct synth_hrg {
     uint32_t trimpoint;       /* elective trim point in days; 0 = none in the source */
 };
 
-extern const char synth_la_codes[][10];          /* 2022 English LAD codes */
-extern const struct synth_trust synth_trusts[];
-extern const struct synth_weighted synth_trust_weights[];   /* index into synth_trusts, cum beds */
-extern const struct synth_weighted synth_catchment[];   /* index into synth_la_codes, cum ppm */
-extern const struct synth_hrg synth_hrgs[];
-/* HRG popularity per patient group: index into synth_hrgs, cumulative weight. */
-extern const struct synth_weighted synth_hrg_adult_elective[];
-extern const struct synth_weighted synth_hrg_adult_non_elective[];
-extern const struct synth_weighted synth_hrg_child[];
-extern const struct synth_weighted synth_hrg_neonate[];
-extern const struct synth_weighted synth_hrg_maternity[];
+extern const char icsi_synth_la_codes[][10];          /* 2022 English LAD codes */
+extern const struct synth_trust icsi_synth_trusts[];
+extern const struct synth_weighted icsi_synth_trust_weights[];   /* index into icsi_synth_trusts, cum beds */
+extern const struct synth_weighted icsi_synth_catchment[];   /* index into icsi_synth_la_codes, cum ppm */
+extern const struct synth_hrg icsi_synth_hrgs[];
+/* HRG popularity per patient group: index into icsi_synth_hrgs, cumulative weight. */
+extern const struct synth_weighted icsi_synth_hrg_adult_elective[];
+extern const struct synth_weighted icsi_synth_hrg_adult_non_elective[];
+extern const struct synth_weighted icsi_synth_hrg_child[];
+extern const struct synth_weighted icsi_synth_hrg_neonate[];
+extern const struct synth_weighted icsi_synth_hrg_maternity[];
 
 /* Length-of-stay shapes: 257 quantiles (k/256) in Q16 fixed point. */
-extern const uint32_t synth_shape_elective[257];     /* u^3.5, in [0, 1] */
-extern const uint32_t synth_shape_non_elective[257]; /* u^2.8, in [0, 1] */
-extern const uint32_t synth_shape_tail[257];         /* exponential, mean 0.5 */
+extern const uint32_t icsi_synth_shape_elective[257];     /* u^3.5, in [0, 1] */
+extern const uint32_t icsi_synth_shape_non_elective[257]; /* u^2.8, in [0, 1] */
+extern const uint32_t icsi_synth_shape_tail[257];         /* exponential, mean 0.5 */
 
-extern const size_t synth_la_count;
-extern const size_t synth_trust_count;
-extern const size_t synth_catchment_count;
-extern const size_t synth_hrg_count;
-extern const size_t synth_hrg_adult_elective_count;
-extern const size_t synth_hrg_adult_non_elective_count;
-extern const size_t synth_hrg_child_count;
-extern const size_t synth_hrg_neonate_count;
-extern const size_t synth_hrg_maternity_count;
+extern const size_t icsi_synth_la_count;
+extern const size_t icsi_synth_trust_count;
+extern const size_t icsi_synth_catchment_count;
+extern const size_t icsi_synth_hrg_count;
+extern const size_t icsi_synth_hrg_adult_elective_count;
+extern const size_t icsi_synth_hrg_adult_non_elective_count;
+extern const size_t icsi_synth_hrg_child_count;
+extern const size_t icsi_synth_hrg_neonate_count;
+extern const size_t icsi_synth_hrg_maternity_count;
 
 #endif

@@ -93,13 +93,13 @@ static void check_sampler_matches(const struct synth_weighted *t, size_t n)
 
 static void test_sampler(void)
 {
-    check_sampler_matches(synth_hrg_adult_non_elective, synth_hrg_adult_non_elective_count);
-    check_sampler_matches(synth_hrg_adult_elective, synth_hrg_adult_elective_count);
-    check_sampler_matches(synth_hrg_maternity, synth_hrg_maternity_count);
-    check_sampler_matches(synth_trust_weights, synth_trust_count);
-    for (size_t i = 0; i < synth_trust_count; i += 17)
-        check_sampler_matches(&synth_catchment[synth_trusts[i].catchment_start],
-                              synth_trusts[i].catchment_count);
+    check_sampler_matches(icsi_synth_hrg_adult_non_elective, icsi_synth_hrg_adult_non_elective_count);
+    check_sampler_matches(icsi_synth_hrg_adult_elective, icsi_synth_hrg_adult_elective_count);
+    check_sampler_matches(icsi_synth_hrg_maternity, icsi_synth_hrg_maternity_count);
+    check_sampler_matches(icsi_synth_trust_weights, icsi_synth_trust_count);
+    for (size_t i = 0; i < icsi_synth_trust_count; i += 17)
+        check_sampler_matches(&icsi_synth_catchment[icsi_synth_trusts[i].catchment_start],
+                              icsi_synth_trusts[i].catchment_count);
     const struct synth_weighted z[] = {{0, 0}, {1, 0}, {2, 5}, {3, 5}, {4, 9}};
     check_sampler_matches(z, 5);
     const struct synth_weighted one[] = {{0, 1}};
@@ -137,38 +137,38 @@ static void test_shape(void)
     CHECK_INT(synth_shape(q, UINT32_MAX), 65535);
     /* the generated tables: monotone, u^A from 0 to 1 (Q16) */
     for (int k = 0; k < 256; k++) {
-        CHECK(synth_shape_elective[k] <= synth_shape_elective[k + 1]);
-        CHECK(synth_shape_non_elective[k] <= synth_shape_non_elective[k + 1]);
-        CHECK(synth_shape_tail[k] <= synth_shape_tail[k + 1]);
+        CHECK(icsi_synth_shape_elective[k] <= icsi_synth_shape_elective[k + 1]);
+        CHECK(icsi_synth_shape_non_elective[k] <= icsi_synth_shape_non_elective[k + 1]);
+        CHECK(icsi_synth_shape_tail[k] <= icsi_synth_shape_tail[k + 1]);
     }
-    CHECK_INT(synth_shape_elective[0], 0);
-    CHECK_INT(synth_shape_elective[256], 65536);
-    CHECK_INT(synth_shape_non_elective[128], 9410);   /* 0.5^2.8 * 65536 = 9410.1 */
-    CHECK_INT(synth_shape_elective[128], 5793);       /* 0.5^3.5 * 65536 = 5792.6 */
-    CHECK_INT(synth_shape_tail[128], 22649);          /* -0.5 ln(1 - 511/1024) * 65536 = 22649.1 */
+    CHECK_INT(icsi_synth_shape_elective[0], 0);
+    CHECK_INT(icsi_synth_shape_elective[256], 65536);
+    CHECK_INT(icsi_synth_shape_non_elective[128], 9410);   /* 0.5^2.8 * 65536 = 9410.1 */
+    CHECK_INT(icsi_synth_shape_elective[128], 5793);       /* 0.5^3.5 * 65536 = 5792.6 */
+    CHECK_INT(icsi_synth_shape_tail[128], 22649);          /* -0.5 ln(1 - 511/1024) * 65536 = 22649.1 */
 }
 
 static const struct synth_hrg *find_hrg(const char *code)
 {
-    for (size_t i = 0; i < synth_hrg_count; i++)
-        if (strcmp(synth_hrgs[i].code, code) == 0)
-            return &synth_hrgs[i];
+    for (size_t i = 0; i < icsi_synth_hrg_count; i++)
+        if (strcmp(icsi_synth_hrgs[i].code, code) == 0)
+            return &icsi_synth_hrgs[i];
     return NULL;
 }
 
 static const struct synth_trust *find_trust(const char *code)
 {
-    for (size_t i = 0; i < synth_trust_count; i++)
-        if (strcmp(synth_trusts[i].code, code) == 0)
-            return &synth_trusts[i];
+    for (size_t i = 0; i < icsi_synth_trust_count; i++)
+        if (strcmp(icsi_synth_trusts[i].code, code) == 0)
+            return &icsi_synth_trusts[i];
     return NULL;
 }
 
 /* Values checked against the shared source files by hand. */
 static void test_tables(void)
 {
-    CHECK_INT(synth_hrg_count, 2312 + 34);    /* 2,312 trim point rows + 34 NZ codes */
-    CHECK_INT(synth_la_count, 309);
+    CHECK_INT(icsi_synth_hrg_count, 2312 + 34);    /* 2,312 trim point rows + 34 NZ codes */
+    CHECK_INT(icsi_synth_la_count, 309);
     const struct synth_hrg *h = find_hrg("AA22C");
     CHECK(h && h->trimpoint == 90);            /* nhp_hrg_trimpoints.csv: AA22C,90,257 */
     h = find_hrg("LA97B");
@@ -189,33 +189,33 @@ static void test_tables(void)
     t = find_trust("R1F");
     CHECK(t && t->catchment_count == 1);
     if (t)
-        CHECK_STR(synth_la_codes[synth_catchment[t->catchment_start].index], "E06000046");
+        CHECK_STR(icsi_synth_la_codes[icsi_synth_catchment[t->catchment_start].index], "E06000046");
     int bad = 0;
-    for (size_t i = 0; i < synth_la_count; i++) {
-        const char *c = synth_la_codes[i];
+    for (size_t i = 0; i < icsi_synth_la_count; i++) {
+        const char *c = icsi_synth_la_codes[i];
         if (strlen(c) != 9 || c[0] != 'E' || c[1] != '0' || c[2] < '6' || c[2] > '9')
             bad++;
-        if (i && strcmp(synth_la_codes[i - 1], c) >= 0)
+        if (i && strcmp(icsi_synth_la_codes[i - 1], c) >= 0)
             bad++;
     }
-    for (size_t i = 0; i < synth_trust_count; i++) {
-        if (strlen(synth_trusts[i].code) != 3 || synth_trusts[i].catchment_count == 0)
+    for (size_t i = 0; i < icsi_synth_trust_count; i++) {
+        if (strlen(icsi_synth_trusts[i].code) != 3 || icsi_synth_trusts[i].catchment_count == 0)
             bad++;
-        uint32_t total = synth_catchment[synth_trusts[i].catchment_start + synth_trusts[i].catchment_count - 1].cum;
+        uint32_t total = icsi_synth_catchment[icsi_synth_trusts[i].catchment_start + icsi_synth_trusts[i].catchment_count - 1].cum;
         if (total < 950000 || total > 1000100)   /* shares under 0.02% dropped */
             bad++;
     }
-    for (size_t i = 0; i < synth_hrg_count; i++)
-        if (strlen(synth_hrgs[i].code) != 5)
+    for (size_t i = 0; i < icsi_synth_hrg_count; i++)
+        if (strlen(icsi_synth_hrgs[i].code) != 5)
             bad++;
     CHECK_INT(bad, 0);
-    CHECK_INT(ics_synth_trust_count(), synth_trust_count);
+    CHECK_INT(ics_synth_trust_count(), icsi_synth_trust_count);
     struct ics_synth_trust_info info = ics_synth_trust(0);
-    CHECK_STR(info.code, synth_trusts[0].code);
-    CHECK(ics_synth_trust(synth_trust_count).code == NULL);
+    CHECK_STR(info.code, icsi_synth_trusts[0].code);
+    CHECK(ics_synth_trust(icsi_synth_trust_count).code == NULL);
     struct ics_synth_hrg_info hi = ics_synth_hrg(0);
     CHECK_STR(hi.code, "AA22C");   /* the first code of the source file, sorted */
-    CHECK(ics_synth_hrg(synth_hrg_count).code == NULL);
+    CHECK(ics_synth_hrg(icsi_synth_hrg_count).code == NULL);
 }
 
 static int valid_method(const char *m)
@@ -243,7 +243,7 @@ static int in_catchment(const char *provider, const char *la)
     if (!t)
         return 0;
     for (uint32_t k = 0; k < t->catchment_count; k++)
-        if (strcmp(synth_la_codes[synth_catchment[t->catchment_start + k].index], la) == 0)
+        if (strcmp(icsi_synth_la_codes[icsi_synth_catchment[t->catchment_start + k].index], la) == 0)
             return 1;
     return 0;
 }

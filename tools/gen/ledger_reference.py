@@ -169,20 +169,20 @@ def reference_c(orgs, holidays):
             ' * makes from data/geography/sources/ and data/organisations/sources/) and\n'
             ' * data/calendar/england_bank_holidays.csv (see their SOURCE.md). Do not edit. */\n')
     f.write('#include "ledger_internal.h"\n\n')
-    f.write('const struct ledger_org_ref ledger_org_refs[] = {\n')
+    f.write('const struct ledger_org_ref icsi_ledger_org_refs[] = {\n')
     for code in sorted(orgs):
         typ, name, _ = orgs[code]
         if typ not in types:
             raise genlib.GenError('%s: unknown organisation type %s' % (code, typ))
         f.write('    {%s, %s, %s},\n' % (c_string(code), c_string(typ), c_string(name)))
-    f.write('};\nconst size_t ledger_org_ref_count = sizeof ledger_org_refs / sizeof ledger_org_refs[0];\n\n')
+    f.write('};\nconst size_t icsi_ledger_org_ref_count = sizeof icsi_ledger_org_refs / sizeof icsi_ledger_org_refs[0];\n\n')
     f.write('/* England and Wales bank holidays as days since 1970-01-01, ascending. */\n')
-    f.write('const int32_t ledger_bank_holidays[] = {\n')
+    f.write('const int32_t icsi_ledger_bank_holidays[] = {\n')
     epoch = dt.date(1970, 1, 1)
     for d in holidays:
         f.write('    %d, /* %s */\n' % ((d - epoch).days, d.isoformat()))
-    f.write('};\nconst size_t ledger_bank_holiday_count = sizeof ledger_bank_holidays / sizeof ledger_bank_holidays[0];\n')
-    f.write('const int ledger_bank_holiday_first_year = %d;\nconst int ledger_bank_holiday_last_year = %d;\n'
+    f.write('};\nconst size_t icsi_ledger_bank_holiday_count = sizeof icsi_ledger_bank_holidays / sizeof icsi_ledger_bank_holidays[0];\n')
+    f.write('const int icsi_ledger_bank_holiday_first_year = %d;\nconst int icsi_ledger_bank_holiday_last_year = %d;\n'
             % (holidays[0].year, holidays[-1].year))
     return f.getvalue()
 
