@@ -70,8 +70,10 @@ int ics_csv_open_memory(const char *data, size_t len, const char *label,
                         struct ics_csv_reader **out, struct ics_error *err);
 const struct ics_csv_header *ics_csv_reader_header(const struct ics_csv_reader *r);
 const char *ics_csv_reader_label(const struct ics_csv_reader *r);
-/* Reads the next row, splitting every field. Returns 1 with *row set, 0 at the
- * end, or an error status (unterminated quote: ICS_ERR_PARSE). */
+/* Reads the next row, splitting its fields up to the header's width or 256,
+ * whichever is more (a wider row's nfields stops there: fields past every
+ * column are never read). Returns 1 with *row set, 0 at the end, or an error
+ * status (unterminated quote: ICS_ERR_PARSE). */
 int ics_csv_next(struct ics_csv_reader *r, struct ics_csv_row *row, struct ics_error *err);
 void ics_csv_close(struct ics_csv_reader *r);
 

@@ -122,8 +122,9 @@ struct ics_ledger_submit_result {
 /*
  * Imports one organisation's statement. The CSV needs the columns
  * counterparty, kind, invoice_ref, invoice_date, amount (note optional). Every
- * problem is reported through opt->problem; if there is any, nothing is written
- * and the call fails with ICS_ERR_PARSE. Content identical to the current
+ * bad row is reported through opt->problem; if there is any, nothing is written
+ * and the call fails with ICS_ERR_PARSE. A file that is not CSV past some point
+ * (a quote never closed) fails with ICS_ERR_PARSE too, its reason in err only. Content identical to the current
  * version (the same lines in any order) writes nothing and sets unchanged.
  * The import is one transaction: killed at any point, the store is as before.
  */
