@@ -27,6 +27,14 @@ enum ics_beds_level {
     ICS_BEDS_NATION
 };
 
+/* What the rows of the input are. Episode input (HES APC, SUS APCE) is grouped
+ * into provider spells first (docs/definitions.md, "Episodes and provider spells"). */
+enum ics_beds_input {
+    ICS_BEDS_INPUT_AUTO,        /* episodes when the header has an episode order column (EPIORDER) */
+    ICS_BEDS_INPUT_SPELLS,
+    ICS_BEDS_INPUT_EPISODES
+};
+
 /* Parses "provider", "residence", ...; returns -1 if unknown. */
 int ics_beds_level_parse(const char *text);
 const char *ics_beds_level_name(int level);
@@ -66,6 +74,7 @@ void ics_trimpoints_free(struct ics_trimpoints *t);
  */
 struct ics_beds_options {
     int level;                             /* enum ics_beds_level; default provider */
+    int input;                             /* enum ics_beds_input; default auto */
     int32_t from, to;                      /* ICS_DATE_NONE (default): the financial year of the latest discharge */
     struct ics_trimpoints *trimpoints;     /* NULL (default): derive from the data (the result then owns them) */
     const char *rates_path;                /* hrg,rate file; overrides the trim point file's rates */
@@ -115,7 +124,11 @@ struct ics_beds_summary {
     int period_from_data;           /* the period was chosen from the data */
     size_t rows;                    /* output rows, the total rows not counted (series: codes x periods) */
     size_t periods;                 /* series: periods per code; 0 without a series */
+    int episodes;                   /* the rows were episodes (read, used, rejected count episodes) */
     uint64_t read, used, rejected;
+    uint64_t spells_built;          /* episodes: provider spells they made (regular attenders included) */
+    uint64_t regular_attenders;     /* CLASSPAT 3 or 4: not spells for bed days, excess or long stays */
+    uint64_t day_cases_with_stay;   /* CLASSPAT 2 with a length of stay above 0 (counted; a data-quality note) */
     uint64_t discharged_in_period;  /* spells counted in the spell measures */
     uint64_t open_spells;           /* no discharge date */
     uint64_t outside_period;        /* valid rows that touch no night and no discharge in the period */
@@ -131,6 +144,9 @@ struct ics_beds_summary {
  * ics_beds_result_free. Every pointer they return lives as long as the result. */
 struct ics_beds_result;
 
+/* Fails with ICS_ERR_EMPTY, and no result, when no row is used: a file of
+ * only a header, or of rows that were all rejected (the rejects file, if
+ * given, still gets them). */
 int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
                  struct ics_error *err);
 void ics_beds_result_free(struct ics_beds_result *r);

@@ -2,6 +2,7 @@
  * ics beds's private parts, shared by its files (not part of the API):
  *   beds_trimpoints.c  trim point tables: reading, writing, deriving from the data
  *   beds_scan.c        the engine: one spell, the per-thread state, both passes
+ *   beds_episodes.c    episode input: episodes partitioned to a spill, grouped into provider spells
  *   beds_rows.c        the output rows from the threads' sums (roll-ups, series)
  *   beds_run.c         ics_beds_run: options, passes, the result
  *   beds_write.c       CSV and JSON output
@@ -40,9 +41,37 @@ enum { COL_PROVIDER, COL_LA, COL_ADMISSION, COL_DISCHARGE, COL_METHOD, COL_HRG, 
 /* Accepted header names per column, the first the canonical one (NULL-terminated). */
 extern const char *const *const icsi_beds_column_aliases[NCOLS];
 
+/* Columns read when present: the patient classification (both inputs) and,
+ * for episodes, what groups them into spells and orders them. */
+enum { OPT_CLASS, OPT_PATIENT, OPT_SPELL_NUMBER, OPT_SPELL_ID, OPT_ORDER, OPT_START, OPT_END, OPT_EPIKEY, NOPT };
+extern const char *const *const icsi_beds_optional_aliases[NOPT];
+
+/* HES's "not known" dates (HES data dictionary): null and invalid. */
+#define HES_NULL_DATE (-62091)      /* 1800-01-01 */
+#define HES_INVALID_DATE (-61726)   /* 1801-01-01 */
+
+int32_t icsi_beds_hes_unknown_date(const char *s, size_t n);
+
+/* CLASSPAT values that matter here (HES data dictionary). */
+enum { CLASS_OTHER, CLASS_DAY_CASE, CLASS_REGULAR };
+
+/* One valid spell as the engine counts it. */
+struct spell {
+    const char *key;          /* grouping code: provider or residence */
+    size_t key_len;
+    const char *hrg;
+    size_t hrg_len;
+    int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
+    int cls;                  /* 0 elective, 1 non-elective */
+    int patient_class;        /* CLASS_* */
+};
+
 struct config {
     int col[NCOLS];
     const char *col_name[NCOLS];   /* the header's names (the scan's, valid during the run) */
+    int opt_col[NOPT];        /* -1: not in the file */
+    int episodes;             /* the rows are episodes, grouped into spells before counting */
+    unsigned partitions;      /* episodes: spill partitions, a power of two */
     int want;
     int pass;                 /* 1: find period / trim points; 2: count */
     int strict;
@@ -133,9 +162,11 @@ struct worker {
      * lines of its neighbour's tail (false sharing cost a third of a pass). */
     char separation[128];
     const struct config *cfg;
+    int index;                      /* in the run's array of workers */
     struct ics_strmap groups;       /* code -> struct group */
     int32_t max_discharge, max_admission;
     uint64_t used, open, outside, in_period, no_trim, no_rate;
+    uint64_t spells_built, regular_attenders, day_cases_with_stay;
     int failed;                     /* out of memory */
     /* Direct-mapped caches in front of the maps for codes of up to 8 bytes
      * (providers, HRGs): the code's bytes as one word decide a hit exactly. */
@@ -152,6 +183,7 @@ struct worker {
     int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
     struct ics_date_cache dates;
     struct spill spill;             /* kept across worker_reset */
+    struct episode_spill *episodes; /* episode input: this worker's partitioned episodes */
 };
 
 /* Adds the one count that icsi_beds_first_pass_row left pending. */
@@ -163,6 +195,28 @@ static inline void hist_settle(struct worker *w)
     }
 }
 
+
+/* Validates a row into a spell's fields (for episodes, the episode's); on a
+ * bad row rejects it (when `reject`) and returns -1. */
+int icsi_beds_read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
+                         struct spell *sp, int reject);
+/* Counts one valid spell: in the first of two passes spills it and adds it to
+ * the histograms, otherwise adds it to its group. Non-zero stops the run. */
+int icsi_beds_take_spell(struct worker *w, const struct spell *sp);
+
+/* ---- episodes (beds_episodes.c) ------------------------------------------------ */
+
+struct episode_spill;
+/* Makes a worker's episode spill (cfg->partitions partitions); ICS_OK or an error. */
+int icsi_beds_episodes_open(struct worker *w, struct ics_error *err);
+void icsi_beds_episodes_close(struct worker *w);
+/* Throws away what the worker wrote (the scan redoing its part). */
+void icsi_beds_episodes_reset(struct worker *w);
+/* The scan's row function for episode input. */
+int icsi_beds_episode_row(void *p, struct ics_csv_row *row);
+/* Groups every worker's episodes into spells and gives each to
+ * icsi_beds_take_spell, partitions spread over the workers' threads. */
+int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *err);
 
 void icsi_beds_worker_init(struct worker *w, const struct config *cfg);
 void icsi_beds_worker_release(struct worker *w);

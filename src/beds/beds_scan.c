@@ -35,13 +35,15 @@ const char *const *const icsi_beds_column_aliases[NCOLS] = {
     (const char *const[]){"hrg", "SUSHRG", "HRG40", "hrg_code", NULL},
 };
 
-struct spell {
-    const char *key;          /* grouping code: provider or residence */
-    size_t key_len;
-    const char *hrg;
-    size_t hrg_len;
-    int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
-    int cls;                  /* 0 elective, 1 non-elective */
+const char *const *const icsi_beds_optional_aliases[NOPT] = {
+    (const char *const[]){"patient_class", "CLASSPAT", NULL},
+    (const char *const[]){"patient_id", "TOKEN_PERSON_ID", "PSEUDO_HESID", "HESID", NULL},
+    (const char *const[]){"provider_spell_number", "PROVSPNOPS", NULL},
+    (const char *const[]){"sus_spell_id", "SUSSPELLID", NULL},
+    (const char *const[]){"episode_order", "EPIORDER", "episode_number", NULL},
+    (const char *const[]){"episode_start", "EPISTART", NULL},
+    (const char *const[]){"episode_end", "EPIEND", NULL},
+    (const char *const[]){"episode_id", "EPIKEY", NULL},
 };
 
 /* HES ADMIMETH codes accepted (issue 2; HES data dictionary). */
@@ -110,10 +112,51 @@ static __attribute__((noinline, cold)) int reject_nul(const struct config *c, st
     return 0;
 }
 
+/* HES's "not known" dates, which ics_date_parse does not read (no year
+ * before 1900 is a real admission): 1800-01-01 is null, 1801-01-01 invalid
+ * (ISO or UK form). Returns HES_NULL_DATE, HES_INVALID_DATE or 0. */
+int32_t icsi_beds_hes_unknown_date(const char *s, size_t n)
+{
+    if (n >= 10 && (n == 10 || s[10] == 'T' || s[10] == ' ')) {
+        if (memcmp(s, "1800-01-01", 10) == 0)
+            return HES_NULL_DATE;
+        if (memcmp(s, "1801-01-01", 10) == 0)
+            return HES_INVALID_DATE;
+    }
+    if (n == 10 && memcmp(s, "01/01/180", 9) == 0 && (s[9] == '0' || s[9] == '1'))
+        return s[9] == '0' ? HES_NULL_DATE : HES_INVALID_DATE;
+    return 0;
+}
+
+/* A date field: 0 with *out set (ICS_DATE_NONE when empty or HES's null),
+ * -1 when impossible, -2 when HES's invalid date. */
+static inline int read_date(struct ics_date_cache *dates, const char *s, size_t n, int32_t *out)
+{
+    if (n == 0) {
+        *out = ICS_DATE_NONE;
+        return 0;
+    }
+    if (__builtin_expect(ics_date_parse_cached(dates, s, n, out) == 0, 1))
+        return 0;
+    int32_t hes = icsi_beds_hes_unknown_date(s, n);
+    *out = ICS_DATE_NONE;
+    return hes == HES_NULL_DATE ? 0 : hes == HES_INVALID_DATE ? -2 : -1;
+}
+
+/* CLASSPAT (patient_class): regular day and night attenders (3, 4) and day
+ * cases (2) are told apart; anything else, empty included, is an ordinary stay. */
+static int patient_class(const char *s, size_t n)
+{
+    if (n != 1)
+        return CLASS_OTHER;
+    return s[0] == '2' ? CLASS_DAY_CASE : s[0] == '3' || s[0] == '4' ? CLASS_REGULAR : CLASS_OTHER;
+}
+
 /* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
- * returns -1. */
-static int read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
-                      struct spell *sp, int reject)
+ * returns -1. HES's 1800-01-01 is "not known" (an admission date missing, a
+ * discharge date not yet there); 1801-01-01 is "invalid", a reject. */
+int icsi_beds_read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
+                         struct spell *sp, int reject)
 {
     if (row->nfields < c->want) {
         if (reject)
@@ -138,24 +181,32 @@ static int read_spell(const struct config *c, struct ics_date_cache *dates, stru
     }
     col = c->col[COL_ADMISSION];
     field(row, col, &s, &n);
-    if (n == 0 || ics_date_parse_cached(dates, s, n, &sp->admitted)) {
+    int bad = read_date(dates, s, n, &sp->admitted);
+    if (bad || sp->admitted == ICS_DATE_NONE) {
         if (reject) {
-            if (n == 0)
-                ics_csv_reject(row, col + 1, "missing admission date");
-            else
+            if (bad == -1)
                 reject_value(row, col, "impossible admission date", s, n, "");
+            else if (bad == -2)
+                ics_csv_reject(row, col + 1, "invalid admission date (1801-01-01, HES's code for invalid)");
+            else
+                ics_csv_reject(row, col + 1, n == 0 ? "missing admission date"
+                                                    : "missing admission date (1800-01-01, HES's code for null)");
         }
         return -1;
     }
     col = c->col[COL_DISCHARGE];
     field(row, col, &s, &n);
-    if (n == 0) {
-        sp->discharged = ICS_DATE_NONE;
-    } else if (ics_date_parse_cached(dates, s, n, &sp->discharged)) {
-        if (reject)
-            reject_value(row, col, "impossible discharge date", s, n, "");
+    bad = read_date(dates, s, n, &sp->discharged);   /* none (or HES's null): still in hospital */
+    if (bad) {
+        if (reject) {
+            if (bad == -2)
+                ics_csv_reject(row, col + 1, "invalid discharge date (1801-01-01, HES's code for invalid)");
+            else
+                reject_value(row, col, "impossible discharge date", s, n, "");
+        }
         return -1;
-    } else if (sp->discharged < sp->admitted) {
+    }
+    if (sp->discharged != ICS_DATE_NONE && sp->discharged < sp->admitted) {
         if (reject)
             reject_value(row, col, "discharge date", s, n, " is before the admission date");
         return -1;
@@ -169,6 +220,11 @@ static int read_spell(const struct config *c, struct ics_date_cache *dates, stru
         return -1;
     }
     field(row, c->col[COL_HRG], &sp->hrg, &sp->hrg_len);
+    sp->patient_class = CLASS_OTHER;
+    if (c->opt_col[OPT_CLASS] >= 0) {
+        field(row, c->opt_col[OPT_CLASS], &s, &n);
+        sp->patient_class = patient_class(s, n);
+    }
     return 0;
 }
 
@@ -209,9 +265,14 @@ void icsi_beds_worker_reset(void *p)
     struct worker *w = p;
     const struct config *cfg = w->cfg;
     struct spill spill = w->spill;
+    struct episode_spill *episodes = w->episodes;
+    int index = w->index;
     icsi_beds_worker_release(w);
     icsi_beds_worker_init(w, cfg);
     w->spill = spill;
+    w->index = index;
+    w->episodes = episodes;
+    icsi_beds_episodes_reset(w);
     if (w->spill.fd >= 0) {
         w->spill.len = 0;
         w->spill.records = 0;
@@ -347,17 +408,26 @@ static inline void prefetch_hrg_slot(const struct lookaside *cache, const struct
     }
 }
 
-/* The first pass: the period and the trim points' histograms; it is the only
- * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
-int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
+/* Regular day and night attenders are not spells for bed days, excess and
+ * long stays: counted apart (returns 1, the spell is not counted). A day
+ * case with a stay is a data-quality note, counted as it stands. */
+static int classify(struct worker *w, const struct spell *sp)
 {
-    struct worker *w = p;
+    if (sp->patient_class == CLASS_REGULAR) {
+        w->regular_attenders++;
+        return 1;
+    }
+    if (sp->discharged != ICS_DATE_NONE && sp->discharged > sp->admitted)
+        w->day_cases_with_stay++;
+    return 0;
+}
+
+/* The first pass of two over valid spells: spills the spell, and finds the
+ * period and the trim points' histograms. */
+static int first_pass_spell(struct worker *w, const struct spell *sp_in)
+{
     const struct config *c = w->cfg;
-    struct spell sp;
-    prefetch_hrg_slot(w->hrg_cache, c, row);
-    if (read_spell(c, &w->dates, row, &sp, 1))
-        return c->strict;
-    w->used++;
+    const struct spell sp = *sp_in;
     uint32_t hi;
     if (spill_spell(w, &sp, &hi))
         return 1;
@@ -403,6 +473,22 @@ int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
         return 1;
     }
     return 0;
+}
+
+/* The first pass: the period and the trim points' histograms; it is the only
+ * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
+int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    prefetch_hrg_slot(w->hrg_cache, c, row);
+    if (icsi_beds_read_spell(c, &w->dates, row, &sp, 1))
+        return c->strict;
+    w->used++;
+    if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp))
+        return 0;
+    return first_pass_spell(w, &sp);
 }
 
 static int64_t max64(int64_t a, int64_t b)
@@ -537,6 +623,16 @@ static int count_spell(struct worker *w, uint32_t gi, const struct trim *t, int 
     return 0;
 }
 
+static int count_one(struct worker *w, const struct spell *sp)
+{
+    uint32_t gi;
+    if (group_index(w, sp->key, sp->key_len, &gi)) {
+        w->failed = 1;
+        return 1;
+    }
+    return count_spell(w, gi, find_trim(w, sp->hrg, sp->hrg_len), sp->cls, sp->admitted, sp->discharged);
+}
+
 /* The one-pass row function: period and trim points are known. */
 int icsi_beds_count_row(void *p, struct ics_csv_row *row)
 {
@@ -544,15 +640,20 @@ int icsi_beds_count_row(void *p, struct ics_csv_row *row)
     const struct config *c = w->cfg;
     struct spell sp;
     prefetch_hrg_slot(w->trim_cache, c, row);
-    if (read_spell(c, &w->dates, row, &sp, 1))
+    if (icsi_beds_read_spell(c, &w->dates, row, &sp, 1))
         return c->strict;
     w->used++;
-    uint32_t gi;
-    if (group_index(w, sp.key, sp.key_len, &gi)) {
-        w->failed = 1;
-        return 1;
-    }
-    return count_spell(w, gi, find_trim(w, sp.hrg, sp.hrg_len), sp.cls, sp.admitted, sp.discharged);
+    if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp))
+        return 0;
+    return count_one(w, &sp);
+}
+
+int icsi_beds_take_spell(struct worker *w, const struct spell *sp)
+{
+    w->spells_built++;
+    if (sp->patient_class != CLASS_OTHER && classify(w, sp))
+        return 0;
+    return w->cfg->pass == 1 ? first_pass_spell(w, sp) : count_one(w, sp);
 }
 
 /* The index of an HRG in this worker's spill records, creating it. */

@@ -70,6 +70,8 @@ static const struct cli_option beds_options[] = {
     {"strict", CLI_KEY('S'), NULL, "stop at the first bad row"},
     {"format", CLI_KEY('F'), "csv|json", "output format (default csv)"},
     {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
+    {"episodes", CLI_KEY('E'), NULL, "the rows are episodes: group them into provider spells (default: when there is an EPIORDER column)"},
+    {"spells", CLI_KEY('P'), NULL, "the rows are spells, even with an episode order column"},
     {"threads", 'j', "N", "worker threads, 1 to 64 (default: the cores)"},
     {"quiet", 'q', NULL, "no summary or progress on stderr"},
     {NULL, 0, NULL, NULL},
@@ -91,6 +93,7 @@ struct beds_args {
     struct ics_beds_options opt;
     const char *spells, *trim_path, *trim_out, *geo_path, *rejects_path, *out_path;
     int json, quiet;
+    int episodes_and_spells;
 };
 
 #define ARGS_HELP (-1)   /* parse_args: --help was shown */
@@ -130,6 +133,13 @@ static int parse_option(int c, const char *arg, struct beds_args *a)
         break;
     case CLI_KEY('x'): a->rejects_path = arg; break;
     case CLI_KEY('S'): opt->strict = 1; break;
+    case CLI_KEY('E'):
+    case CLI_KEY('P'): {
+        int input = c == CLI_KEY('E') ? ICS_BEDS_INPUT_EPISODES : ICS_BEDS_INPUT_SPELLS;
+        a->episodes_and_spells |= opt->input != ICS_BEDS_INPUT_AUTO && opt->input != input;
+        opt->input = input;
+        break;
+    }
     case CLI_KEY('F'): return cli_parse_format("beds", arg, &a->json) ? ICS_ERR_USAGE : ICS_OK;
     case 'o': a->out_path = arg; break;
     case 'j':
@@ -167,6 +177,8 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
         return cli_usage_error("beds", "--from and --to go together");
     if (opt->from != ICS_DATE_NONE && opt->from > opt->to)
         return cli_usage_error("beds", "--from is after --to");
+    if (a->episodes_and_spells)
+        return cli_usage_error("beds", "--episodes and --spells cannot be used together");
     if (opt->has_flat_rate && opt->rates_path)
         return cli_usage_error("beds", "--rate and --rates cannot be used together");
     return ICS_OK;
@@ -230,8 +242,18 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
     ics_date_format(s->from, from);
     ics_date_format(s->to, to);
     ics_pence_format(total->m.excess_cost_pence, cost);
-    fprintf(stderr, "ics beds: read %llu, used %llu, rejected %llu\n", (unsigned long long)s->read,
-            (unsigned long long)s->used, (unsigned long long)s->rejected);
+    fprintf(stderr, "ics beds: read %llu, used %llu, rejected %llu%s\n", (unsigned long long)s->read,
+            (unsigned long long)s->used, (unsigned long long)s->rejected, s->episodes ? " episodes" : "");
+    if (s->episodes)
+        fprintf(stderr, "  episode-level input%s: %llu episodes grouped into %llu provider spells\n",
+                a->opt.input == ICS_BEDS_INPUT_EPISODES ? " (--episodes)" : " (the file has an episode order column)",
+                (unsigned long long)s->used, (unsigned long long)s->spells_built);
+    if (s->regular_attenders)
+        fprintf(stderr, "  %llu regular day or night attendances (CLASSPAT 3, 4): not counted as spells\n",
+                (unsigned long long)s->regular_attenders);
+    if (s->day_cases_with_stay)
+        fprintf(stderr, "  %llu day cases (CLASSPAT 2) have a length of stay above 0: counted as they stand\n",
+                (unsigned long long)s->day_cases_with_stay);
     fprintf(stderr, "  period %s to %s (%d days%s), by %s, %zu %s\n", from, to, s->days,
             s->period_from_data ? ", the financial year of the latest discharge" : "",
             ics_beds_level_name(s->level), s->rows, s->series ? "rows" : "codes");
