@@ -408,8 +408,10 @@ static int gather(struct grouper *g, uint32_t p, size_t *count)
             }
             at += c->count;
         }
-        memcpy(g->buf + at, e->buffers + (size_t)p * CHUNK_RECORDS, e->filled[p] * sizeof *g->buf);
-        at += e->filled[p];
+        if (e->filled[p]) {   /* an empty partition may have no buffer yet */
+            memcpy(g->buf + at, e->buffers + (size_t)p * CHUNK_RECORDS, e->filled[p] * sizeof *g->buf);
+            at += e->filled[p];
+        }
     }
     *count = at;
     return 0;
@@ -424,6 +426,8 @@ static void *group_thread(void *arg)
         size_t count;
         if (gather(g, p, &count))
             break;
+        if (count == 0)
+            continue;
         qsort(g->buf, count, sizeof *g->buf, by_spell_then_order);
         for (size_t i = 0; i < count;) {
             size_t j = i + 1;
