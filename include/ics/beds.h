@@ -144,6 +144,72 @@ struct ics_beds_summary {
  * ics_beds_result_free. Every pointer they return lives as long as the result. */
 struct ics_beds_result;
 
+/*
+ * Data quality per provider, always computed (docs/commands/beds.md, "Data
+ * quality"): the figures that show an extract is not what it seems, each with
+ * a plausibility range. A provider outside a range has the check's bit set in
+ * `flags`; ics_beds_quality_describe says why in words.
+ */
+enum ics_beds_reject_reason {
+    ICS_BEDS_REJECT_FIELDS,            /* too few fields */
+    ICS_BEDS_REJECT_NUL,               /* a NUL byte in a column read */
+    ICS_BEDS_REJECT_PROVIDER,          /* no provider code */
+    ICS_BEDS_REJECT_ADMISSION,         /* admission date missing, impossible or HES's invalid */
+    ICS_BEDS_REJECT_DISCHARGE,         /* discharge date impossible or HES's invalid */
+    ICS_BEDS_REJECT_ORDER,             /* discharge before admission */
+    ICS_BEDS_REJECT_METHOD,            /* unknown admission method */
+    ICS_BEDS_REJECT_PATIENT,           /* episodes: no patient (or SUS spell) id */
+    ICS_BEDS_REJECT_REASONS
+};
+const char *ics_beds_reject_reason_name(int reason);   /* "too_few_fields", ... */
+
+enum ics_beds_quality_check {
+    ICS_BEDS_Q_MEAN_LOS,               /* mean length of stay, days */
+    ICS_BEDS_Q_MEDIAN_LOS,
+    ICS_BEDS_Q_LONG_21,                /* share of spells of 21+ days */
+    ICS_BEDS_Q_DAY_CASES,              /* share of day cases (CLASSPAT 2), where the file has CLASSPAT */
+    ICS_BEDS_Q_OPEN,                   /* share of spells still open */
+    ICS_BEDS_Q_EPISODES_PER_SPELL,     /* episode input only */
+    ICS_BEDS_Q_REJECTED,               /* share of the provider's rows rejected */
+    ICS_BEDS_Q_SPELDUR,                /* share of spells whose LOS disagrees with a supplied SPELDUR */
+    ICS_BEDS_Q_CHECKS
+};
+const char *ics_beds_quality_check_name(int check);   /* "mean_los", ... */
+/* The plausible range of a check (a share as a fraction). */
+void ics_beds_quality_range(int check, double *low, double *high);
+/* Checks on lengths of stay and shares of spells need this many spells
+ * discharged in the period; the rejected-rows check this many rows. */
+#define ICS_BEDS_QUALITY_MIN_SPELLS 30
+
+struct ics_beds_quality_row {
+    const char *code;                  /* provider; "" for rows with no provider code */
+    const char *name;
+    uint64_t rows;                     /* rows read for this provider (used + rejected) */
+    uint64_t rejected;
+    uint64_t rejected_by[ICS_BEDS_REJECT_REASONS];
+    uint64_t spells;                   /* discharged in the period (regular attenders not included) */
+    uint64_t bed_days;                 /* their length of stay summed */
+    double median_los;
+    uint64_t long_21;                  /* of them, 21+ days */
+    uint64_t day_cases;                /* of them, CLASSPAT 2 */
+    uint64_t open;                     /* spells with no discharge date */
+    uint64_t regular_attenders;
+    uint64_t episodes, spells_built;   /* episode input */
+    uint64_t speldur_checked, speldur_disagree;
+    unsigned flags;                    /* bit (1u << check) set: outside the range */
+};
+size_t ics_beds_result_quality_count(const struct ics_beds_result *r);
+const struct ics_beds_quality_row *ics_beds_result_quality(const struct ics_beds_result *r, size_t i);
+/* The check's figure for a row (days, or a share as a fraction); -1 when it
+ * cannot be computed (no spells, no CLASSPAT, spell input for episodes...). */
+double ics_beds_quality_value(const struct ics_beds_result *r, const struct ics_beds_quality_row *q, int check);
+/* "mean length of stay 119.2 days, plausible 1.0 to 15.0" into buf. */
+void ics_beds_quality_describe(const struct ics_beds_result *r, const struct ics_beds_quality_row *q, int check,
+                               char *buf, size_t size);
+/* The table as CSV (one row per provider, sorted by code) or JSON (an array). */
+int ics_beds_write_quality_csv(const struct ics_beds_result *r, FILE *out, struct ics_error *err);
+int ics_beds_write_quality_json(const struct ics_beds_result *r, FILE *out, struct ics_error *err);
+
 /* Fails with ICS_ERR_EMPTY, and no result, when no row is used: a file of
  * only a header, or of rows that were all rejected (the rejects file, if
  * given, still gets them). */

@@ -30,11 +30,12 @@ struct episode_record {
     int32_t start, end;         /* EPISTART, EPIEND; INT32_MIN when not known (sorts first, as SQL's NULL) */
     int32_t discharged;         /* ICS_DATE_NONE: none on this episode */
     int32_t order;              /* EPIORDER; INT32_MIN when not known */
+    int32_t speldur;            /* SPELDUR; INT32_MIN when none */
     uint32_t provider, la, hrg; /* code ids in the writing worker's table; hrg 0 = empty, else id + 1 */
     uint8_t worker;             /* which worker's table */
     uint8_t cls;                /* 0 elective, 1 non-elective */
     uint8_t patient_class;      /* CLASS_* */
-    uint8_t pad[5];
+    uint8_t pad[1];
 };
 
 /* Records a partition gathers before they go to the file as one chunk. */
@@ -233,7 +234,7 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
     const struct config *c = w->cfg;
     struct episode_spill *e = w->episodes;
     struct spell sp;
-    if (icsi_beds_read_spell(c, &w->dates, row, &sp, 1))
+    if (icsi_beds_read_spell(w, row, &sp))
         return c->strict;
     const char *s, *provider;
     size_t n, provider_len;
@@ -246,6 +247,7 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
     if (n == 0) {
         ics_csv_reject(row, (by_sus_id ? c->opt_col[OPT_SPELL_ID] : c->opt_col[OPT_PATIENT]) + 1,
                        by_sus_id ? "missing spell id" : "missing patient id");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_PATIENT);
         return c->strict;
     }
     hash128(s, n, by_sus_id ? 2 : 1, r.patient);
@@ -283,6 +285,11 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
             goto nomem;
         r.hrg = id + 1;
     }
+    r.speldur = sp.speldur;
+    uint32_t pi;
+    if (icsi_beds_provider_index(w, provider, provider_len, &pi))
+        goto nomem;
+    icsi_beds_quality(w, pi)->rows++;
     if (put_record(w, &r))
         goto nomem;
     w->used++;
@@ -343,11 +350,17 @@ static int make_spell(struct grouper *g, struct worker *w, const struct episode_
 {
     const struct episode_record *last = first + count - 1;
     const struct ics_strmap_key *key = code_of(g, first, w->cfg->by_residence ? first->la : first->provider);
+    const struct ics_strmap_key *provider = code_of(g, first, first->provider);
     struct spell sp = {
-        .key = key->s, .key_len = key->len, .hrg = "", .hrg_len = 0,
-        .admitted = first->admitted, .discharged = last->discharged,
-        .cls = first->cls, .patient_class = first->patient_class,
+        .key = key->s, .key_len = key->len, .provider = provider->s, .provider_len = provider->len,
+        .hrg = "", .hrg_len = 0, .admitted = first->admitted, .discharged = last->discharged,
+        .cls = first->cls, .patient_class = first->patient_class, .speldur = INT32_MIN,
     };
+    for (size_t i = count; i-- > 0;)
+        if (first[i].speldur != INT32_MIN) {
+            sp.speldur = first[i].speldur;
+            break;
+        }
     for (size_t i = count; i-- > 0;) {
         if (first[i].hrg) {
             const struct ics_strmap_key *h = code_of(g, &first[i], first[i].hrg - 1);
@@ -356,7 +369,7 @@ static int make_spell(struct grouper *g, struct worker *w, const struct episode_
             break;
         }
     }
-    return icsi_beds_take_spell(w, &sp);
+    return icsi_beds_take_spell(w, &sp, (uint32_t)count);
 }
 
 static int read_at(int fd, void *p, size_t n, uint64_t offset)

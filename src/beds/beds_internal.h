@@ -43,7 +43,8 @@ extern const char *const *const icsi_beds_column_aliases[NCOLS];
 
 /* Columns read when present: the patient classification (both inputs) and,
  * for episodes, what groups them into spells and orders them. */
-enum { OPT_CLASS, OPT_PATIENT, OPT_SPELL_NUMBER, OPT_SPELL_ID, OPT_ORDER, OPT_START, OPT_END, OPT_EPIKEY, NOPT };
+enum { OPT_CLASS, OPT_PATIENT, OPT_SPELL_NUMBER, OPT_SPELL_ID, OPT_ORDER, OPT_START, OPT_END, OPT_EPIKEY,
+       OPT_SPELDUR, NOPT };
 extern const char *const *const icsi_beds_optional_aliases[NOPT];
 
 /* HES's "not known" dates (HES data dictionary): null and invalid. */
@@ -59,11 +60,14 @@ enum { CLASS_OTHER, CLASS_DAY_CASE, CLASS_REGULAR };
 struct spell {
     const char *key;          /* grouping code: provider or residence */
     size_t key_len;
+    const char *provider;     /* the provider code (the key at provider level) */
+    size_t provider_len;
     const char *hrg;
     size_t hrg_len;
     int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
     int cls;                  /* 0 elective, 1 non-elective */
     int patient_class;        /* CLASS_* */
+    int32_t speldur;          /* a supplied SPELDUR; INT32_MIN when none */
 };
 
 struct config {
@@ -140,7 +144,8 @@ static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size
  */
 struct spill_record {
     uint32_t group;            /* index in the worker's groups */
-    uint32_t hrg_cls;          /* (HRG index + 1) << 1 | class; HRG index + 1 = 0: no HRG */
+    uint32_t provider;         /* index in the worker's providers (data quality) */
+    uint32_t hrg_cls;          /* (HRG index + 1) << 2 | day case << 1 | class; HRG index + 1 = 0: no HRG */
     int32_t admitted;
     int32_t discharged;        /* ICS_DATE_NONE: still in hospital */
 };
@@ -154,6 +159,14 @@ struct spill {
     size_t len;
     uint64_t records;
     int write_failed;
+};
+
+/* Data quality of one provider (beds_quality.c). */
+struct quality_acc {
+    uint64_t rows, rejected_by[ICS_BEDS_REJECT_REASONS];
+    uint64_t spells, bed_days, long_21, day_cases, open, regular;
+    uint64_t episodes, spells_built, speldur_checked, speldur_disagree;
+    struct histogram los;      /* of the spells discharged in the period */
 };
 
 struct worker {
@@ -181,6 +194,8 @@ struct worker {
     uint32_t *dense_pending;        /* the counter the previous row adds 1 to (see first_pass_row) */
     struct histogram *tails;        /* [HRG index][class]: counts[stay - DENSE_LOS] */
     int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
+    struct ics_strmap providers;    /* provider code -> struct quality_acc */
+    struct lookaside provider_cache[GROUP_CACHE];
     struct ics_date_cache dates;
     struct spill spill;             /* kept across worker_reset */
     struct episode_spill *episodes; /* episode input: this worker's partitioned episodes */
@@ -198,11 +213,26 @@ static inline void hist_settle(struct worker *w)
 
 /* Validates a row into a spell's fields (for episodes, the episode's); on a
  * bad row rejects it (when `reject`) and returns -1. */
-int icsi_beds_read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
-                         struct spell *sp, int reject);
-/* Counts one valid spell: in the first of two passes spills it and adds it to
+int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell *sp);
+/* Counts one valid spell built from `episodes` episodes: in the first of two passes spills it and adds it to
  * the histograms, otherwise adds it to its group. Non-zero stops the run. */
-int icsi_beds_take_spell(struct worker *w, const struct spell *sp);
+int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes);
+
+/* ---- data quality (beds_quality.c) -------------------------------------------- */
+
+/* The provider's accumulator index in this worker, creating it; -1 out of memory. */
+int icsi_beds_provider_index(struct worker *w, const char *code, size_t len, uint32_t *pi);
+static inline struct quality_acc *icsi_beds_quality(struct worker *w, uint32_t pi)
+{
+    return ics_strmap_value(&w->providers, pi);
+}
+/* Counts a rejected row against its provider (the row's provider field, if any). */
+void icsi_beds_quality_reject(struct worker *w, const struct ics_csv_row *row, int reason);
+int icsi_beds_histogram_add(struct histogram *h, int32_t los);
+/* Merges the workers' accumulators into the result's table and sets the flags. */
+int icsi_beds_quality_build(struct ics_beds_result *res, struct worker *workers, int n, struct ics_error *err);
+struct ics_json;
+void icsi_beds_quality_json(const struct ics_beds_result *r, struct ics_json *j);
 
 /* ---- episodes (beds_episodes.c) ------------------------------------------------ */
 
@@ -243,6 +273,9 @@ struct ics_beds_result {
     const struct ics_trimpoints *trimpoints;   /* those used (owned by the result when derived) */
     struct ics_trimpoints *owned_trimpoints;
     struct ics_arena arena;      /* the rows' codes and names */
+    struct ics_beds_quality_row *quality;   /* sorted by provider code, in the arena */
+    size_t nquality;
+    int quality_has_class;       /* the input had CLASSPAT: day-case shares mean something */
 };
 
 /* Builds the output rows from the merged groups. */

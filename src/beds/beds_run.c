@@ -406,6 +406,10 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
         rc = add_up(&r, err);
     if (!rc)
         rc = icsi_beds_build_rows(r.res, opt, &r.cfg, r.workers, r.threads, err);
+    if (!rc) {
+        r.res->quality_has_class = r.cfg.opt_col[OPT_CLASS] >= 0;
+        rc = icsi_beds_quality_build(r.res, r.workers, r.threads, err);
+    }
     run_end(&r);
     if (rc) {
         ics_beds_result_free(r.res);

@@ -165,6 +165,8 @@ int ics_beds_write_json(const struct ics_beds_result *r, FILE *f, struct ics_err
     ics_json_array_end(&j);
     ics_json_key(&j, "total");
     write_row_json(&j, r, "total", &r->total);
+    ics_json_key(&j, "quality");
+    icsi_beds_quality_json(r, &j);
     ics_json_object_end(&j);
     if (ics_json_finish(&j) || ferror(f))
         return ics_error_set(err, ICS_ERR_IO, "error writing the result");

@@ -70,6 +70,8 @@ static const struct cli_option beds_options[] = {
     {"strict", CLI_KEY('S'), NULL, "stop at the first bad row"},
     {"format", CLI_KEY('F'), "csv|json", "output format (default csv)"},
     {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
+    {"quality", CLI_KEY('Q'), "FILE", "write the data-quality table per provider (CSV, or JSON for a .json name)"},
+    {"strict-quality", CLI_KEY('K'), NULL, "fail (exit 1) when a provider is outside a plausible range"},
     {"episodes", CLI_KEY('E'), NULL, "the rows are episodes: group them into provider spells (default: when there is an EPIORDER column)"},
     {"spells", CLI_KEY('P'), NULL, "the rows are spells, even with an episode order column"},
     {"threads", 'j', "N", "worker threads, 1 to 64 (default: the cores)"},
@@ -94,6 +96,8 @@ struct beds_args {
     const char *spells, *trim_path, *trim_out, *geo_path, *rejects_path, *out_path;
     int json, quiet;
     int episodes_and_spells;
+    const char *quality_path;
+    int strict_quality;
 };
 
 #define ARGS_HELP (-1)   /* parse_args: --help was shown */
@@ -133,6 +137,8 @@ static int parse_option(int c, const char *arg, struct beds_args *a)
         break;
     case CLI_KEY('x'): a->rejects_path = arg; break;
     case CLI_KEY('S'): opt->strict = 1; break;
+    case CLI_KEY('Q'): a->quality_path = arg; break;
+    case CLI_KEY('K'): a->strict_quality = 1; break;
     case CLI_KEY('E'):
     case CLI_KEY('P'): {
         int input = c == CLI_KEY('E') ? ICS_BEDS_INPUT_EPISODES : ICS_BEDS_INPUT_SPELLS;
@@ -222,6 +228,17 @@ static int write_outputs(const struct beds_args *a, const struct ics_beds_result
     int crc = cli_close_output(out, a->out_path, rc ? NULL : err);
     if (rc || crc)
         return rc ? rc : crc;
+    if (a->quality_path) {
+        size_t n = strlen(a->quality_path);
+        int json = n >= 5 && strcmp(a->quality_path + n - 5, ".json") == 0;
+        FILE *qf = cli_open_output(a->quality_path, err);
+        if (!qf)
+            return err->code;
+        rc = json ? ics_beds_write_quality_json(res, qf, err) : ics_beds_write_quality_csv(res, qf, err);
+        crc = cli_close_output(qf, a->quality_path, rc ? NULL : err);
+        if (rc || crc)
+            return rc ? rc : crc;
+    }
     if (!a->trim_out)
         return ICS_OK;
     FILE *tf = fopen(a->trim_out, "w");
@@ -285,6 +302,33 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
         fprintf(stderr, "  result written to %s\n", a->out_path);
 }
 
+static size_t quality_flagged(const struct ics_beds_result *res)
+{
+    size_t flagged = 0, n = ics_beds_result_quality_count(res);
+    for (size_t i = 0; i < n; i++)
+        flagged += ics_beds_result_quality(res, i)->flags != 0;
+    return flagged;
+}
+
+/* One warning line per provider (and the total) and check outside its plausible range. */
+static void warn_quality(const struct ics_beds_result *res)
+{
+    size_t n = ics_beds_result_quality_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const struct ics_beds_quality_row *q = ics_beds_result_quality(res, i);
+        if (!q->flags)
+            continue;
+        for (int c = 0; c < ICS_BEDS_Q_CHECKS; c++) {
+            if (!(q->flags & (1u << c)))
+                continue;
+            char why[160], code[64];
+            ics_beds_quality_describe(res, q, c, why, sizeof why);
+            fprintf(stderr, "ics beds: warning: %s%s%s%s: %s\n", q->code[0] ? ics_text_printable(q->code, strlen(q->code), code, sizeof code) : "(no provider code)",
+                    q->name[0] ? " (" : "", q->name, q->name[0] ? ")" : "", why);
+        }
+    }
+}
+
 static int run_beds(const struct cli_command *self, int argc, char **argv)
 {
     struct beds_args a;
@@ -316,14 +360,24 @@ static int run_beds(const struct cli_command *self, int argc, char **argv)
     a.opt.progress_ctx = &progress;
     rc = ics_beds_run(a.spells, &a.opt, &res, &err);
     cli_progress_finish(&progress);
-    if (!rc)
-        rc = write_outputs(&a, res, &err);
+    size_t flagged = 0;
+    if (!rc) {
+        flagged = quality_flagged(res);
+        if (flagged && a.strict_quality)
+            rc = ics_error_set(&err, ICS_ERR_FAILED,
+                               "%zu of %zu data-quality rows outside a plausible range: no result written "
+                               "(--strict-quality)", flagged, ics_beds_result_quality_count(res));
+        else
+            rc = write_outputs(&a, res, &err);
+    }
     if (a.rejects_path) {   /* closed (and checked) before the summary says it was written */
         rc = close_rejects(rejects, a.rejects_path, rc, &err);
         rejects = NULL;
     }
-    if (!rc && !a.quiet)
+    if (res && (!rc || flagged) && !a.quiet) {   /* a strict-quality failure is explained */
         print_summary(&a, res, geo, rejects);
+        warn_quality(res);
+    }
 out:
     if (rejects)
         fclose(rejects);
