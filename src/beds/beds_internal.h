@@ -220,8 +220,27 @@ int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t epis
 
 /* ---- data quality (beds_quality.c) -------------------------------------------- */
 
-/* The provider's accumulator index in this worker, creating it; -1 out of memory. */
-int icsi_beds_provider_index(struct worker *w, const char *code, size_t len, uint32_t *pi);
+/* The provider's accumulator index in this worker, creating it; -1 out of memory.
+ * Inline: it runs on every row. */
+static inline int icsi_beds_provider_index(struct worker *w, const char *code, size_t len, uint32_t *pi)
+{
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (len <= 8) {
+        word = ics_strmap_prefix(code, len);
+        slot = &w->provider_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
+        if (slot->len == len && slot->word == word && len > 0) {
+            *pi = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(&w->providers, code, len, pi))
+        return -1;
+    if (slot && len > 0)
+        *slot = (struct lookaside){word, (uint32_t)len, *pi};
+    return 0;
+}
+
 static inline struct quality_acc *icsi_beds_quality(struct worker *w, uint32_t pi)
 {
     return ics_strmap_value(&w->providers, pi);

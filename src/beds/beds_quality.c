@@ -49,25 +49,6 @@ void ics_beds_quality_range(int check, double *low, double *high)
     *high = check >= 0 && check < ICS_BEDS_Q_CHECKS ? checks[check].high : 0;
 }
 
-int icsi_beds_provider_index(struct worker *w, const char *code, size_t len, uint32_t *pi)
-{
-    struct lookaside *slot = NULL;
-    uint64_t word = 0;
-    if (len <= 8) {
-        word = ics_strmap_prefix(code, len);
-        slot = &w->provider_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
-        if (slot->len == len && slot->word == word && len > 0) {
-            *pi = slot->value;
-            return 0;
-        }
-    }
-    if (!ics_strmap_upsert(&w->providers, code, len, pi))
-        return -1;
-    if (slot && len > 0)
-        *slot = (struct lookaside){word, (uint32_t)len, *pi};
-    return 0;
-}
-
 void icsi_beds_quality_reject(struct worker *w, const struct ics_csv_row *row, int reason)
 {
     const char *s = "";

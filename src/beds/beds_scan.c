@@ -493,7 +493,7 @@ static int first_pass_spell(struct worker *w, const struct spell *sp_in, uint32_
 
 /* A used row's accounting: the count, its provider's data quality, the
  * supplied SPELDUR against the dates. Non-zero: out of memory. */
-static void check_speldur(struct quality_acc *q, const struct spell *sp)
+static __attribute__((noinline, cold)) void check_speldur(struct quality_acc *q, const struct spell *sp)
 {
     if (sp->speldur == INT32_MIN || sp->discharged == ICS_DATE_NONE)
         return;
@@ -501,7 +501,7 @@ static void check_speldur(struct quality_acc *q, const struct spell *sp)
     q->speldur_disagree += sp->speldur != sp->discharged - sp->admitted;
 }
 
-static int spell_row_used(struct worker *w, const struct spell *sp, uint32_t *pi)
+static inline int spell_row_used(struct worker *w, const struct spell *sp, uint32_t *pi)
 {
     w->used++;
     if (icsi_beds_provider_index(w, sp->provider, sp->provider_len, pi)) {
@@ -620,7 +620,10 @@ static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct 
         q->bed_days += (uint64_t)los;
         q->long_21 += los >= 21;
         q->day_cases += (uint64_t)day_case;
-        if (icsi_beds_histogram_add(&q->los, (int32_t)los)) {
+        if (__builtin_expect((uint64_t)los < q->los.len, 1)) {
+            q->los.counts[los]++;
+            q->los.n++;
+        } else if (icsi_beds_histogram_add(&q->los, (int32_t)los)) {
             w->failed = 1;
             return 1;
         }
