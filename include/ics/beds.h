@@ -27,6 +27,14 @@ enum ics_beds_level {
     ICS_BEDS_NATION
 };
 
+/* What the rows of the input are. Episode input (HES APC, SUS APCE) is grouped
+ * into provider spells first (docs/definitions.md, "Episodes and provider spells"). */
+enum ics_beds_input {
+    ICS_BEDS_INPUT_AUTO,        /* episodes when the header has an episode order column (EPIORDER) */
+    ICS_BEDS_INPUT_SPELLS,
+    ICS_BEDS_INPUT_EPISODES
+};
+
 /* Parses "provider", "residence", ...; returns -1 if unknown. */
 int ics_beds_level_parse(const char *text);
 const char *ics_beds_level_name(int level);
@@ -66,6 +74,7 @@ void ics_trimpoints_free(struct ics_trimpoints *t);
  */
 struct ics_beds_options {
     int level;                             /* enum ics_beds_level; default provider */
+    int input;                             /* enum ics_beds_input; default auto */
     int32_t from, to;                      /* ICS_DATE_NONE (default): the financial year of the latest discharge */
     struct ics_trimpoints *trimpoints;     /* NULL (default): derive from the data (the result then owns them) */
     const char *rates_path;                /* hrg,rate file; overrides the trim point file's rates */
@@ -115,7 +124,11 @@ struct ics_beds_summary {
     int period_from_data;           /* the period was chosen from the data */
     size_t rows;                    /* output rows, the total rows not counted (series: codes x periods) */
     size_t periods;                 /* series: periods per code; 0 without a series */
+    int episodes;                   /* the rows were episodes (read, used, rejected count episodes) */
     uint64_t read, used, rejected;
+    uint64_t spells_built;          /* episodes: provider spells they made (regular attenders included) */
+    uint64_t regular_attenders;     /* CLASSPAT 3 or 4: not spells for bed days, excess or long stays */
+    uint64_t day_cases_with_stay;   /* CLASSPAT 2 with a length of stay above 0 (counted; a data-quality note) */
     uint64_t discharged_in_period;  /* spells counted in the spell measures */
     uint64_t open_spells;           /* no discharge date */
     uint64_t outside_period;        /* valid rows that touch no night and no discharge in the period */
@@ -131,6 +144,75 @@ struct ics_beds_summary {
  * ics_beds_result_free. Every pointer they return lives as long as the result. */
 struct ics_beds_result;
 
+/*
+ * Data quality per provider, always computed (docs/commands/beds.md, "Data
+ * quality"): the figures that show an extract is not what it seems, each with
+ * a plausibility range. A provider outside a range has the check's bit set in
+ * `flags`; ics_beds_quality_describe says why in words.
+ */
+enum ics_beds_reject_reason {
+    ICS_BEDS_REJECT_FIELDS,            /* too few fields */
+    ICS_BEDS_REJECT_NUL,               /* a NUL byte in a column read */
+    ICS_BEDS_REJECT_PROVIDER,          /* no provider code */
+    ICS_BEDS_REJECT_ADMISSION,         /* admission date missing, impossible or HES's invalid */
+    ICS_BEDS_REJECT_DISCHARGE,         /* discharge date impossible or HES's invalid */
+    ICS_BEDS_REJECT_ORDER,             /* discharge before admission */
+    ICS_BEDS_REJECT_METHOD,            /* unknown admission method */
+    ICS_BEDS_REJECT_PATIENT,           /* episodes: no patient (or SUS spell) id */
+    ICS_BEDS_REJECT_REASONS
+};
+const char *ics_beds_reject_reason_name(int reason);   /* "too_few_fields", ... */
+
+enum ics_beds_quality_check {
+    ICS_BEDS_Q_MEAN_LOS,               /* mean length of stay, days */
+    ICS_BEDS_Q_MEDIAN_LOS,
+    ICS_BEDS_Q_LONG_21,                /* share of spells of 21+ days */
+    ICS_BEDS_Q_DAY_CASES,              /* share of day cases (CLASSPAT 2), where the file has CLASSPAT */
+    ICS_BEDS_Q_OPEN,                   /* share of spells still open */
+    ICS_BEDS_Q_EPISODES_PER_SPELL,     /* episode input only */
+    ICS_BEDS_Q_REJECTED,               /* share of the provider's rows rejected */
+    ICS_BEDS_Q_SPELDUR,                /* share of spells whose LOS disagrees with a supplied SPELDUR */
+    ICS_BEDS_Q_CHECKS
+};
+const char *ics_beds_quality_check_name(int check);   /* "mean_los", ... */
+/* The plausible range of a check (a share as a fraction). */
+void ics_beds_quality_range(int check, double *low, double *high);
+/* Checks on lengths of stay and shares of spells need this many spells
+ * discharged in the period; the rejected-rows check this many rows. */
+#define ICS_BEDS_QUALITY_MIN_SPELLS 30
+
+struct ics_beds_quality_row {
+    const char *code;                  /* provider; "" for rows with no provider code */
+    const char *name;
+    uint64_t rows;                     /* rows read for this provider (used + rejected) */
+    uint64_t rejected;
+    uint64_t rejected_by[ICS_BEDS_REJECT_REASONS];
+    uint64_t spells;                   /* discharged in the period (regular attenders not included) */
+    uint64_t bed_days;                 /* their length of stay summed */
+    double median_los;
+    uint64_t long_21;                  /* of them, 21+ days */
+    uint64_t day_cases;                /* of them, CLASSPAT 2 */
+    uint64_t open;                     /* spells with no discharge date */
+    uint64_t regular_attenders;
+    uint64_t episodes, spells_built;   /* episode input */
+    uint64_t speldur_checked, speldur_disagree;
+    unsigned flags;                    /* bit (1u << check) set: outside the range */
+};
+size_t ics_beds_result_quality_count(const struct ics_beds_result *r);
+const struct ics_beds_quality_row *ics_beds_result_quality(const struct ics_beds_result *r, size_t i);
+/* The check's figure for a row (days, or a share as a fraction); -1 when it
+ * cannot be computed (no spells, no CLASSPAT, spell input for episodes...). */
+double ics_beds_quality_value(const struct ics_beds_result *r, const struct ics_beds_quality_row *q, int check);
+/* "mean length of stay 119.2 days, plausible 1.0 to 15.0" into buf. */
+void ics_beds_quality_describe(const struct ics_beds_result *r, const struct ics_beds_quality_row *q, int check,
+                               char *buf, size_t size);
+/* The table as CSV (one row per provider, sorted by code) or JSON (an array). */
+int ics_beds_write_quality_csv(const struct ics_beds_result *r, FILE *out, struct ics_error *err);
+int ics_beds_write_quality_json(const struct ics_beds_result *r, FILE *out, struct ics_error *err);
+
+/* Fails with ICS_ERR_EMPTY, and no result, when no row is used: a file of
+ * only a header, or of rows that were all rejected (the rejects file, if
+ * given, still gets them). */
 int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ics_beds_result **out,
                  struct ics_error *err);
 void ics_beds_result_free(struct ics_beds_result *r);

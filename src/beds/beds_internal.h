@@ -2,6 +2,7 @@
  * ics beds's private parts, shared by its files (not part of the API):
  *   beds_trimpoints.c  trim point tables: reading, writing, deriving from the data
  *   beds_scan.c        the engine: one spell, the per-thread state, both passes
+ *   beds_episodes.c    episode input: episodes partitioned to a spill, grouped into provider spells
  *   beds_rows.c        the output rows from the threads' sums (roll-ups, series)
  *   beds_run.c         ics_beds_run: options, passes, the result
  *   beds_write.c       CSV and JSON output
@@ -40,9 +41,41 @@ enum { COL_PROVIDER, COL_LA, COL_ADMISSION, COL_DISCHARGE, COL_METHOD, COL_HRG, 
 /* Accepted header names per column, the first the canonical one (NULL-terminated). */
 extern const char *const *const icsi_beds_column_aliases[NCOLS];
 
+/* Columns read when present: the patient classification (both inputs) and,
+ * for episodes, what groups them into spells and orders them. */
+enum { OPT_CLASS, OPT_PATIENT, OPT_SPELL_NUMBER, OPT_SPELL_ID, OPT_ORDER, OPT_START, OPT_END, OPT_EPIKEY,
+       OPT_SPELDUR, NOPT };
+extern const char *const *const icsi_beds_optional_aliases[NOPT];
+
+/* HES's "not known" dates (HES data dictionary): null and invalid. */
+#define HES_NULL_DATE (-62091)      /* 1800-01-01 */
+#define HES_INVALID_DATE (-61726)   /* 1801-01-01 */
+
+int32_t icsi_beds_hes_unknown_date(const char *s, size_t n);
+
+/* CLASSPAT values that matter here (HES data dictionary). */
+enum { CLASS_OTHER, CLASS_DAY_CASE, CLASS_REGULAR };
+
+/* One valid spell as the engine counts it. */
+struct spell {
+    const char *key;          /* grouping code: provider or residence */
+    size_t key_len;
+    const char *provider;     /* the provider code (the key at provider level) */
+    size_t provider_len;
+    const char *hrg;
+    size_t hrg_len;
+    int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
+    int cls;                  /* 0 elective, 1 non-elective */
+    int patient_class;        /* CLASS_* */
+    int32_t speldur;          /* a supplied SPELDUR; INT32_MIN when none */
+};
+
 struct config {
     int col[NCOLS];
     const char *col_name[NCOLS];   /* the header's names (the scan's, valid during the run) */
+    int opt_col[NOPT];        /* -1: not in the file */
+    int episodes;             /* the rows are episodes, grouped into spells before counting */
+    unsigned partitions;      /* episodes: spill partitions, a power of two */
     int want;
     int pass;                 /* 1: find period / trim points; 2: count */
     int strict;
@@ -111,7 +144,8 @@ static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size
  */
 struct spill_record {
     uint32_t group;            /* index in the worker's groups */
-    uint32_t hrg_cls;          /* (HRG index + 1) << 1 | class; HRG index + 1 = 0: no HRG */
+    uint32_t provider;         /* index in the worker's providers (data quality) */
+    uint32_t hrg_cls;          /* (HRG index + 1) << 2 | day case << 1 | class; HRG index + 1 = 0: no HRG */
     int32_t admitted;
     int32_t discharged;        /* ICS_DATE_NONE: still in hospital */
 };
@@ -127,15 +161,25 @@ struct spill {
     int write_failed;
 };
 
+/* Data quality of one provider (beds_quality.c). */
+struct quality_acc {
+    uint64_t rows, rejected_by[ICS_BEDS_REJECT_REASONS];
+    uint64_t spells, bed_days, long_21, day_cases, open, regular;
+    uint64_t episodes, spells_built, speldur_checked, speldur_disagree;
+    struct histogram los;      /* of the spells discharged in the period */
+};
+
 struct worker {
     /* Workers sit side by side in one array and each is written by its own
      * thread on every row: this gap keeps a worker's hot fields off the cache
      * lines of its neighbour's tail (false sharing cost a third of a pass). */
     char separation[128];
     const struct config *cfg;
+    int index;                      /* in the run's array of workers */
     struct ics_strmap groups;       /* code -> struct group */
     int32_t max_discharge, max_admission;
     uint64_t used, open, outside, in_period, no_trim, no_rate;
+    uint64_t spells_built, regular_attenders, day_cases_with_stay;
     int failed;                     /* out of memory */
     /* Direct-mapped caches in front of the maps for codes of up to 8 bytes
      * (providers, HRGs): the code's bytes as one word decide a hit exactly. */
@@ -150,8 +194,11 @@ struct worker {
     uint32_t *dense_pending;        /* the counter the previous row adds 1 to (see first_pass_row) */
     struct histogram *tails;        /* [HRG index][class]: counts[stay - DENSE_LOS] */
     int32_t fy_first, fy_last;      /* the financial year last seen (pass 1) */
+    struct ics_strmap providers;    /* provider code -> struct quality_acc */
+    struct lookaside provider_cache[GROUP_CACHE];
     struct ics_date_cache dates;
     struct spill spill;             /* kept across worker_reset */
+    struct episode_spill *episodes; /* episode input: this worker's partitioned episodes */
 };
 
 /* Adds the one count that icsi_beds_first_pass_row left pending. */
@@ -163,6 +210,62 @@ static inline void hist_settle(struct worker *w)
     }
 }
 
+
+/* Validates a row into a spell's fields (for episodes, the episode's); on a
+ * bad row rejects it (when `reject`) and returns -1. */
+int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell *sp);
+/* Counts one valid spell built from `episodes` episodes: in the first of two passes spills it and adds it to
+ * the histograms, otherwise adds it to its group. Non-zero stops the run. */
+int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes);
+
+/* ---- data quality (beds_quality.c) -------------------------------------------- */
+
+/* The provider's accumulator index in this worker, creating it; -1 out of memory.
+ * Inline: it runs on every row. */
+static inline int icsi_beds_provider_index(struct worker *w, const char *code, size_t len, uint32_t *pi)
+{
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (len <= 8) {
+        word = ics_strmap_prefix(code, len);
+        slot = &w->provider_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
+        if (slot->len == len && slot->word == word && len > 0) {
+            *pi = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(&w->providers, code, len, pi))
+        return -1;
+    if (slot && len > 0)
+        *slot = (struct lookaside){word, (uint32_t)len, *pi};
+    return 0;
+}
+
+static inline struct quality_acc *icsi_beds_quality(struct worker *w, uint32_t pi)
+{
+    return ics_strmap_value(&w->providers, pi);
+}
+/* Counts a rejected row against its provider (the row's provider field, if any). */
+void icsi_beds_quality_reject(struct worker *w, const struct ics_csv_row *row, int reason);
+int icsi_beds_histogram_add(struct histogram *h, int32_t los);
+/* Merges the workers' accumulators into the result's table and sets the flags. */
+int icsi_beds_quality_build(struct ics_beds_result *res, struct worker *workers, int n, struct ics_error *err);
+struct ics_json;
+void icsi_beds_quality_json(const struct ics_beds_result *r, struct ics_json *j);
+
+/* ---- episodes (beds_episodes.c) ------------------------------------------------ */
+
+struct episode_spill;
+/* Makes a worker's episode spill (cfg->partitions partitions); ICS_OK or an error. */
+int icsi_beds_episodes_open(struct worker *w, struct ics_error *err);
+void icsi_beds_episodes_close(struct worker *w);
+/* Throws away what the worker wrote (the scan redoing its part). */
+void icsi_beds_episodes_reset(struct worker *w);
+/* The scan's row function for episode input. */
+int icsi_beds_episode_row(void *p, struct ics_csv_row *row);
+/* Groups every worker's episodes into spells and gives each to
+ * icsi_beds_take_spell, partitions spread over the workers' threads. */
+int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *err);
 
 void icsi_beds_worker_init(struct worker *w, const struct config *cfg);
 void icsi_beds_worker_release(struct worker *w);
@@ -189,6 +292,9 @@ struct ics_beds_result {
     const struct ics_trimpoints *trimpoints;   /* those used (owned by the result when derived) */
     struct ics_trimpoints *owned_trimpoints;
     struct ics_arena arena;      /* the rows' codes and names */
+    struct ics_beds_quality_row *quality;   /* sorted by provider code, in the arena */
+    size_t nquality;
+    int quality_has_class;       /* the input had CLASSPAT: day-case shares mean something */
 };
 
 /* Builds the output rows from the merged groups. */

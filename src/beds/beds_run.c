@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "beds_internal.h"
@@ -108,6 +109,8 @@ static int check_options(const struct ics_beds_options *opt, struct ics_error *e
         return ics_error_set(err, ICS_ERR_USAGE, "the period needs both its first and its last day");
     if (opt->from != ICS_DATE_NONE && opt->from > opt->to)
         return ics_error_set(err, ICS_ERR_USAGE, "the period's first day is after its last");
+    if (opt->input < ICS_BEDS_INPUT_AUTO || opt->input > ICS_BEDS_INPUT_EPISODES)
+        return ics_error_set(err, ICS_ERR_USAGE, "unknown input kind");
     if (opt->level >= ICS_BEDS_ICB && !opt->geography)
         return ics_error_set(err, ICS_ERR_USAGE, "the %s level needs a geography lookup",
                              ics_beds_level_name(opt->level));
@@ -147,6 +150,7 @@ static int run_start(struct run *r, struct ics_error *err)
     r->threads = threads;
     for (int i = 0; i < threads; i++) {
         icsi_beds_worker_init(&r->workers[i], cfg);
+        r->workers[i].index = i;
         r->contexts[i] = &r->workers[i];
     }
     r->two_passes = !cfg->period_known || cfg->need_histograms;
@@ -163,6 +167,18 @@ static int run_start(struct run *r, struct ics_error *err)
         sp->fd = fileno(sp->file);   /* read and written with read(2)/write(2) only */
     }
     return ICS_OK;
+}
+
+/* Episode partitions: enough that one holds about 16 MB of a file's episodes
+ * (a record is at most the size of its CSV row), 16 to 4,096, a power of two. */
+static unsigned partitions_for(const char *path)
+{
+    struct stat st;
+    uint64_t bytes = strcmp(path, "-") != 0 && stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    unsigned parts = 16;
+    while (parts < 4096 && (uint64_t)parts * (16u << 20) < bytes)
+        parts *= 2;
+    return parts;
 }
 
 /* Opens the input and finds the columns by header name. */
@@ -187,6 +203,26 @@ static int find_columns(struct run *r, struct ics_error *err)
         if (cfg->col[k] + 1 > cfg->want)
             cfg->want = cfg->col[k] + 1;
     }
+    for (int k = 0; k < NOPT; k++) {
+        cfg->opt_col[k] = ics_csv_header_find(h, icsi_beds_optional_aliases[k]);
+        if (cfg->opt_col[k] + 1 > cfg->want)
+            cfg->want = cfg->opt_col[k] + 1;
+    }
+    cfg->episodes = r->opt->input == ICS_BEDS_INPUT_EPISODES ||
+                    (r->opt->input == ICS_BEDS_INPUT_AUTO && cfg->opt_col[OPT_ORDER] >= 0);
+    if (cfg->episodes && cfg->opt_col[OPT_SPELL_ID] < 0 && cfg->opt_col[OPT_PATIENT] < 0) {
+        const char *const *a = icsi_beds_optional_aliases[OPT_PATIENT];
+        return ics_error_at(err, ICS_ERR_MISSING_COLUMN, r->label, 1, 0,
+                            "episodes need a patient id to be grouped into spells: missing column '%s' "
+                            "(also accepted: %s, %s, %s; or a SUS spell id, SUSSPELLID)", a[0], a[1], a[2], a[3]);
+    }
+    r->res->s.episodes = cfg->episodes;
+    if (cfg->episodes) {
+        cfg->partitions = partitions_for(r->path);
+        for (int i = 0; i < r->threads; i++)
+            if ((rc = icsi_beds_episodes_open(&r->workers[i], err)))
+                return rc;
+    }
     r->so = (struct ics_csv_scan_options){
         .threads = r->threads, .want_fields = cfg->want, .reset = icsi_beds_worker_reset, .workers = r->contexts,
         .progress = r->opt->progress, .progress_ctx = r->opt->progress_ctx,
@@ -202,8 +238,19 @@ static int first_pass(struct run *r, struct ics_error *err)
     struct config *cfg = &r->cfg;
     struct ics_beds_result *res = r->res;
     cfg->pass = 1;
-    r->so.row = icsi_beds_first_pass_row;
-    int rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
+    int rc;
+    if (cfg->episodes) {
+        r->so.row = icsi_beds_episode_row;
+        rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
+        rc = worker_failure(r, rc, err);
+        if (!rc)
+            rc = icsi_beds_group_episodes(r->workers, r->threads, err);
+        for (int i = 0; i < r->threads; i++)
+            hist_settle(&r->workers[i]);
+    } else {
+        r->so.row = icsi_beds_first_pass_row;
+        rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
+    }
     rc = worker_failure(r, rc, err);
     if (rc)
         return rc;
@@ -269,9 +316,12 @@ static int count_pass(struct run *r, struct ics_error *err)
 {
     if (!r->two_passes) {
         r->res->s.passes = 1;
-        r->so.row = icsi_beds_count_row;
+        r->so.row = r->cfg.episodes ? icsi_beds_episode_row : icsi_beds_count_row;
         int rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
-        return worker_failure(r, rc, err);
+        rc = worker_failure(r, rc, err);
+        if (!rc && r->cfg.episodes)
+            rc = worker_failure(r, icsi_beds_group_episodes(r->workers, r->threads, err), err);
+        return rc;
     }
     pthread_t tids[64];
     int started[64] = {0};
@@ -308,7 +358,13 @@ static int add_up(struct run *r, struct ics_error *err)
         s->discharged_in_period += w->in_period;
         s->no_trimpoint += w->no_trim;
         s->excess_without_rate += w->no_rate;
+        s->spells_built += w->spells_built;
+        s->regular_attenders += w->regular_attenders;
+        s->day_cases_with_stay += w->day_cases_with_stay;
     }
+    if (s->used == 0)
+        return ics_error_set(err, ICS_ERR_EMPTY, "%s: no row used: all %llu rows were rejected", r->label,
+                             (unsigned long long)s->read);
     if (s->used + s->rejected != s->read)
         return ics_error_set(err, ICS_ERR_INTERNAL, "rows do not add up: read %llu, used %llu, rejected %llu",
                              (unsigned long long)s->read, (unsigned long long)s->used,
@@ -322,6 +378,7 @@ static void run_end(struct run *r)
         for (int i = 0; i < r->threads; i++) {
             icsi_beds_worker_release(&r->workers[i]);
             icsi_beds_spill_close(&r->workers[i].spill);
+            icsi_beds_episodes_close(&r->workers[i]);
         }
     ics_free(r->workers);
     ics_free(r->contexts);
@@ -349,6 +406,10 @@ int ics_beds_run(const char *path, const struct ics_beds_options *opt, struct ic
         rc = add_up(&r, err);
     if (!rc)
         rc = icsi_beds_build_rows(r.res, opt, &r.cfg, r.workers, r.threads, err);
+    if (!rc) {
+        r.res->quality_has_class = r.cfg.opt_col[OPT_CLASS] >= 0;
+        rc = icsi_beds_quality_build(r.res, r.workers, r.threads, err);
+    }
     run_end(&r);
     if (rc) {
         ics_beds_result_free(r.res);

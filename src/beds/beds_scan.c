@@ -35,13 +35,16 @@ const char *const *const icsi_beds_column_aliases[NCOLS] = {
     (const char *const[]){"hrg", "SUSHRG", "HRG40", "hrg_code", NULL},
 };
 
-struct spell {
-    const char *key;          /* grouping code: provider or residence */
-    size_t key_len;
-    const char *hrg;
-    size_t hrg_len;
-    int32_t admitted, discharged;   /* discharged == ICS_DATE_NONE: still in hospital */
-    int cls;                  /* 0 elective, 1 non-elective */
+const char *const *const icsi_beds_optional_aliases[NOPT] = {
+    (const char *const[]){"patient_class", "CLASSPAT", NULL},
+    (const char *const[]){"patient_id", "TOKEN_PERSON_ID", "PSEUDO_HESID", "HESID", NULL},
+    (const char *const[]){"provider_spell_number", "PROVSPNOPS", NULL},
+    (const char *const[]){"sus_spell_id", "SUSSPELLID", NULL},
+    (const char *const[]){"episode_order", "EPIORDER", "episode_number", NULL},
+    (const char *const[]){"episode_start", "EPISTART", NULL},
+    (const char *const[]){"episode_end", "EPIEND", NULL},
+    (const char *const[]){"episode_id", "EPIKEY", NULL},
+    (const char *const[]){"speldur", "SPELDUR", "length_of_stay", NULL},
 };
 
 /* HES ADMIMETH codes accepted (issue 2; HES data dictionary). */
@@ -110,65 +113,127 @@ static __attribute__((noinline, cold)) int reject_nul(const struct config *c, st
     return 0;
 }
 
-/* Validates a row into a spell. On a bad row, rejects it (when `reject`) and
- * returns -1. */
-static int read_spell(const struct config *c, struct ics_date_cache *dates, struct ics_csv_row *row,
-                      struct spell *sp, int reject)
+/* HES's "not known" dates, which ics_date_parse does not read (no year
+ * before 1900 is a real admission): 1800-01-01 is null, 1801-01-01 invalid
+ * (ISO or UK form). Returns HES_NULL_DATE, HES_INVALID_DATE or 0. */
+int32_t icsi_beds_hes_unknown_date(const char *s, size_t n)
 {
+    if (n >= 10 && (n == 10 || s[10] == 'T' || s[10] == ' ')) {
+        if (memcmp(s, "1800-01-01", 10) == 0)
+            return HES_NULL_DATE;
+        if (memcmp(s, "1801-01-01", 10) == 0)
+            return HES_INVALID_DATE;
+    }
+    if (n == 10 && memcmp(s, "01/01/180", 9) == 0 && (s[9] == '0' || s[9] == '1'))
+        return s[9] == '0' ? HES_NULL_DATE : HES_INVALID_DATE;
+    return 0;
+}
+
+/* A date field: 0 with *out set (ICS_DATE_NONE when empty or HES's null),
+ * -1 when impossible, -2 when HES's invalid date. */
+static inline int read_date(struct ics_date_cache *dates, const char *s, size_t n, int32_t *out)
+{
+    if (n == 0) {
+        *out = ICS_DATE_NONE;
+        return 0;
+    }
+    if (__builtin_expect(ics_date_parse_cached(dates, s, n, out) == 0, 1))
+        return 0;
+    int32_t hes = icsi_beds_hes_unknown_date(s, n);
+    *out = ICS_DATE_NONE;
+    return hes == HES_NULL_DATE ? 0 : hes == HES_INVALID_DATE ? -2 : -1;
+}
+
+/* CLASSPAT (patient_class): regular day and night attenders (3, 4) and day
+ * cases (2) are told apart; anything else, empty included, is an ordinary stay. */
+static int patient_class(const char *s, size_t n)
+{
+    if (n != 1)
+        return CLASS_OTHER;
+    return s[0] == '2' ? CLASS_DAY_CASE : s[0] == '3' || s[0] == '4' ? CLASS_REGULAR : CLASS_OTHER;
+}
+
+/* Validates a row into a spell, or rejects it (counted against its provider
+ * by reason) and returns -1. HES's 1800-01-01 is "not known" (an admission
+ * date missing, a discharge date not yet there); 1801-01-01 is "invalid". */
+int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell *sp)
+{
+    const struct config *c = w->cfg;
+    struct ics_date_cache *dates = &w->dates;
     if (row->nfields < c->want) {
-        if (reject)
-            ics_csv_reject(row, row->nfields + 1, "row has %d fields, expected at least %d", row->nfields, c->want);
+        ics_csv_reject(row, row->nfields + 1, "row has %d fields, expected at least %d", row->nfields, c->want);
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_FIELDS);
         return -1;
     }
-    if (__builtin_expect(row->has_nul, 0) && reject_nul(c, row, reject))
+    if (__builtin_expect(row->has_nul, 0) && reject_nul(c, row, 1)) {
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_NUL);
         return -1;
+    }
     const char *s;
     size_t n;
     int col = c->col[COL_PROVIDER];
     field(row, col, &s, &n);
     if (n == 0) {
-        if (reject)
-            ics_csv_reject(row, col + 1, "missing provider code");
+        ics_csv_reject(row, col + 1, "missing provider code");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_PROVIDER);
         return -1;
     }
-    sp->key = s;
-    sp->key_len = n;
+    sp->key = sp->provider = s;
+    sp->key_len = sp->provider_len = n;
     if (c->by_residence) {
         field(row, c->col[COL_LA], &sp->key, &sp->key_len);
     }
     col = c->col[COL_ADMISSION];
     field(row, col, &s, &n);
-    if (n == 0 || ics_date_parse_cached(dates, s, n, &sp->admitted)) {
-        if (reject) {
-            if (n == 0)
-                ics_csv_reject(row, col + 1, "missing admission date");
-            else
-                reject_value(row, col, "impossible admission date", s, n, "");
-        }
+    int bad = read_date(dates, s, n, &sp->admitted);
+    if (bad || sp->admitted == ICS_DATE_NONE) {
+        if (bad == -1)
+            reject_value(row, col, "impossible admission date", s, n, "");
+        else if (bad == -2)
+            ics_csv_reject(row, col + 1, "invalid admission date (1801-01-01, HES's code for invalid)");
+        else
+            ics_csv_reject(row, col + 1, n == 0 ? "missing admission date"
+                                                : "missing admission date (1800-01-01, HES's code for null)");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_ADMISSION);
         return -1;
     }
     col = c->col[COL_DISCHARGE];
     field(row, col, &s, &n);
-    if (n == 0) {
-        sp->discharged = ICS_DATE_NONE;
-    } else if (ics_date_parse_cached(dates, s, n, &sp->discharged)) {
-        if (reject)
+    bad = read_date(dates, s, n, &sp->discharged);   /* none (or HES's null): still in hospital */
+    if (bad) {
+        if (bad == -2)
+            ics_csv_reject(row, col + 1, "invalid discharge date (1801-01-01, HES's code for invalid)");
+        else
             reject_value(row, col, "impossible discharge date", s, n, "");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_DISCHARGE);
         return -1;
-    } else if (sp->discharged < sp->admitted) {
-        if (reject)
-            reject_value(row, col, "discharge date", s, n, " is before the admission date");
+    }
+    if (sp->discharged != ICS_DATE_NONE && sp->discharged < sp->admitted) {
+        reject_value(row, col, "discharge date", s, n, " is before the admission date");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_ORDER);
         return -1;
     }
     col = c->col[COL_METHOD];
     field(row, col, &s, &n);
     sp->cls = admission_class(s, n);
     if (sp->cls < 0) {
-        if (reject)
-            reject_value(row, col, "unknown admission method", s, n, "");
+        reject_value(row, col, "unknown admission method", s, n, "");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_METHOD);
         return -1;
     }
     field(row, c->col[COL_HRG], &sp->hrg, &sp->hrg_len);
+    sp->patient_class = CLASS_OTHER;
+    if (c->opt_col[OPT_CLASS] >= 0) {
+        field(row, c->opt_col[OPT_CLASS], &s, &n);
+        sp->patient_class = patient_class(s, n);
+    }
+    sp->speldur = INT32_MIN;
+    if (c->opt_col[OPT_SPELDUR] >= 0) {
+        int64_t v;
+        field(row, c->opt_col[OPT_SPELDUR], &s, &n);
+        if (n && ics_parse_int64(s, n, 0, 100000, &v, NULL) == 0)
+            sp->speldur = (int32_t)v;
+    }
     return 0;
 }
 
@@ -182,6 +247,7 @@ void icsi_beds_worker_init(struct worker *w, const struct config *cfg)
     ics_strmap_init(&w->groups, sizeof(struct group));
     w->hist_bucket = INT32_MIN;
     ics_strmap_init(&w->hrgs, sizeof(uint32_t));
+    ics_strmap_init(&w->providers, sizeof(struct quality_acc));
     w->max_discharge = w->max_admission = INT32_MIN;
     w->fy_first = 1;
     w->fy_last = 0;   /* empty: the first discharge computes its year */
@@ -193,8 +259,11 @@ void icsi_beds_worker_release(struct worker *w)
         ics_free(((struct group *)ics_strmap_value(&w->groups, i))->daily);
     for (uint32_t i = 0; i < 2 * w->hist_cap; i++)
         ics_free(w->tails[i].counts);
+    for (uint32_t i = 0; i < w->providers.count; i++)
+        ics_free(((struct quality_acc *)ics_strmap_value(&w->providers, i))->los.counts);
     ics_strmap_release(&w->groups);
     ics_strmap_release(&w->hrgs);
+    ics_strmap_release(&w->providers);
     ics_free(w->dense);
     ics_free(w->tails);
     w->dense = NULL;
@@ -209,9 +278,14 @@ void icsi_beds_worker_reset(void *p)
     struct worker *w = p;
     const struct config *cfg = w->cfg;
     struct spill spill = w->spill;
+    struct episode_spill *episodes = w->episodes;
+    int index = w->index;
     icsi_beds_worker_release(w);
     icsi_beds_worker_init(w, cfg);
     w->spill = spill;
+    w->index = index;
+    w->episodes = episodes;
+    icsi_beds_episodes_reset(w);
     if (w->spill.fd >= 0) {
         w->spill.len = 0;
         w->spill.records = 0;
@@ -262,7 +336,7 @@ void icsi_beds_spill_close(struct spill *sp)
     sp->buf = NULL;
 }
 
-static int histogram_add(struct histogram *h, int32_t los)
+int icsi_beds_histogram_add(struct histogram *h, int32_t los)
 {
     if ((uint32_t)los >= h->len) {
         uint32_t len = h->len ? h->len : 64;
@@ -321,7 +395,7 @@ static void hist_restart(struct worker *w, int32_t bucket)
 static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi);
 static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index);
 
-static int spill_spell(struct worker *w, const struct spell *sp, uint32_t *hrg_out)
+static int spill_spell(struct worker *w, const struct spell *sp, uint32_t pi, uint32_t *hrg_out)
 {
     uint32_t gi, hi = 0;
     if (group_index(w, sp->key, sp->key_len, &gi) || (sp->hrg_len && hrg_index(w, sp->hrg, sp->hrg_len, &hi))) {
@@ -329,7 +403,9 @@ static int spill_spell(struct worker *w, const struct spell *sp, uint32_t *hrg_o
         return 1;
     }
     *hrg_out = hi;
-    struct spill_record r = {gi, ((sp->hrg_len ? hi + 1 : 0) << 1) | (uint32_t)sp->cls, sp->admitted, sp->discharged};
+    uint32_t day_case = sp->patient_class == CLASS_DAY_CASE;
+    struct spill_record r = {gi, pi, ((sp->hrg_len ? hi + 1 : 0) << 2) | day_case << 1 | (uint32_t)sp->cls,
+                             sp->admitted, sp->discharged};
     if (spill_put(&w->spill, &r))
         return 1;
     return 0;
@@ -347,19 +423,29 @@ static inline void prefetch_hrg_slot(const struct lookaside *cache, const struct
     }
 }
 
-/* The first pass: the period and the trim points' histograms; it is the only
- * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
-int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
+/* Regular day and night attenders are not spells for bed days, excess and
+ * long stays: counted apart (returns 1, the spell is not counted). A day
+ * case with a stay is a data-quality note, counted as it stands. */
+static int classify(struct worker *w, const struct spell *sp, uint32_t pi)
 {
-    struct worker *w = p;
+    if (sp->patient_class == CLASS_REGULAR) {
+        w->regular_attenders++;
+        icsi_beds_quality(w, pi)->regular++;
+        return 1;
+    }
+    if (sp->discharged != ICS_DATE_NONE && sp->discharged > sp->admitted)
+        w->day_cases_with_stay++;
+    return 0;
+}
+
+/* The first pass of two over valid spells: spills the spell, and finds the
+ * period and the trim points' histograms. */
+static int first_pass_spell(struct worker *w, const struct spell *sp_in, uint32_t pi)
+{
     const struct config *c = w->cfg;
-    struct spell sp;
-    prefetch_hrg_slot(w->hrg_cache, c, row);
-    if (read_spell(c, &w->dates, row, &sp, 1))
-        return c->strict;
-    w->used++;
+    const struct spell sp = *sp_in;
     uint32_t hi;
-    if (spill_spell(w, &sp, &hi))
+    if (spill_spell(w, &sp, pi, &hi))
         return 1;
     if (sp.admitted > w->max_admission)
         w->max_admission = sp.admitted;
@@ -398,11 +484,53 @@ int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
         w->dense_pending = counter;
         return 0;
     }
-    if (histogram_add(&w->tails[at], los - DENSE_LOS)) {
+    if (icsi_beds_histogram_add(&w->tails[at], los - DENSE_LOS)) {
         w->failed = 1;
         return 1;
     }
     return 0;
+}
+
+/* A used row's accounting: the count, its provider's data quality, the
+ * supplied SPELDUR against the dates. Non-zero: out of memory. */
+static __attribute__((noinline, cold)) void check_speldur(struct quality_acc *q, const struct spell *sp)
+{
+    if (sp->speldur == INT32_MIN || sp->discharged == ICS_DATE_NONE)
+        return;
+    q->speldur_checked++;
+    q->speldur_disagree += sp->speldur != sp->discharged - sp->admitted;
+}
+
+static inline int spell_row_used(struct worker *w, const struct spell *sp, uint32_t *pi)
+{
+    w->used++;
+    if (icsi_beds_provider_index(w, sp->provider, sp->provider_len, pi)) {
+        w->failed = 1;
+        return 1;
+    }
+    struct quality_acc *q = icsi_beds_quality(w, *pi);
+    q->rows++;
+    if (__builtin_expect(sp->speldur != INT32_MIN, 0))
+        check_speldur(q, sp);
+    return 0;
+}
+
+/* The first pass: the period and the trim points' histograms; it is the only
+ * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
+int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct spell sp;
+    prefetch_hrg_slot(w->hrg_cache, c, row);
+    if (icsi_beds_read_spell(w, row, &sp))
+        return c->strict;
+    uint32_t pi;
+    if (spell_row_used(w, &sp, &pi))
+        return 1;
+    if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp, pi))
+        return 0;
+    return first_pass_spell(w, &sp, pi);
 }
 
 static int64_t max64(int64_t a, int64_t b)
@@ -463,11 +591,12 @@ static int group_index(struct worker *w, const char *key, size_t len, uint32_t *
 }
 
 /* Adds one valid spell to its group (t: its HRG's trim points, or NULL). */
-static int count_spell(struct worker *w, uint32_t gi, const struct trim *t, int cls, int32_t admitted,
-                       int32_t discharged)
+static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct trim *t, int cls, int day_case,
+                       int32_t admitted, int32_t discharged)
 {
     const struct config *c = w->cfg;
     struct group *g = ics_strmap_value(&w->groups, gi);
+    struct quality_acc *q = icsi_beds_quality(w, pi);
     if (c->series && !g->daily) {
         g->daily = ics_calloc((size_t)D_COUNT * (size_t)(c->series_days + 1), sizeof(int64_t));
         if (!g->daily) {
@@ -482,10 +611,22 @@ static int count_spell(struct worker *w, uint32_t gi, const struct trim *t, int 
     /* Spell measures: spells discharged in the period. */
     if (sp.discharged == ICS_DATE_NONE) {
         w->open++;
+        q->open++;
     } else if (sp.discharged >= c->from && sp.discharged <= c->to) {
         touched = 1;
         w->in_period++;
         int64_t los = sp.discharged - sp.admitted;
+        q->spells++;
+        q->bed_days += (uint64_t)los;
+        q->long_21 += los >= 21;
+        q->day_cases += (uint64_t)day_case;
+        if (__builtin_expect((uint64_t)los < q->los.len, 1)) {
+            q->los.counts[los]++;
+            q->los.n++;
+        } else if (icsi_beds_histogram_add(&q->los, (int32_t)los)) {
+            w->failed = 1;
+            return 1;
+        }
         int64_t excess = 0, cost = 0;
         if (t && t->has[sp.cls]) {
             excess = max64(0, los - t->days[sp.cls]);
@@ -537,6 +678,17 @@ static int count_spell(struct worker *w, uint32_t gi, const struct trim *t, int 
     return 0;
 }
 
+static int count_one(struct worker *w, const struct spell *sp, uint32_t pi)
+{
+    uint32_t gi;
+    if (group_index(w, sp->key, sp->key_len, &gi)) {
+        w->failed = 1;
+        return 1;
+    }
+    return count_spell(w, gi, pi, find_trim(w, sp->hrg, sp->hrg_len), sp->cls,
+                       sp->patient_class == CLASS_DAY_CASE, sp->admitted, sp->discharged);
+}
+
 /* The one-pass row function: period and trim points are known. */
 int icsi_beds_count_row(void *p, struct ics_csv_row *row)
 {
@@ -544,15 +696,31 @@ int icsi_beds_count_row(void *p, struct ics_csv_row *row)
     const struct config *c = w->cfg;
     struct spell sp;
     prefetch_hrg_slot(w->trim_cache, c, row);
-    if (read_spell(c, &w->dates, row, &sp, 1))
+    if (icsi_beds_read_spell(w, row, &sp))
         return c->strict;
-    w->used++;
-    uint32_t gi;
-    if (group_index(w, sp.key, sp.key_len, &gi)) {
+    uint32_t pi;
+    if (spell_row_used(w, &sp, &pi))
+        return 1;
+    if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp, pi))
+        return 0;
+    return count_one(w, &sp, pi);
+}
+
+int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes)
+{
+    uint32_t pi;
+    if (icsi_beds_provider_index(w, sp->provider, sp->provider_len, &pi)) {
         w->failed = 1;
         return 1;
     }
-    return count_spell(w, gi, find_trim(w, sp.hrg, sp.hrg_len), sp.cls, sp.admitted, sp.discharged);
+    struct quality_acc *q = icsi_beds_quality(w, pi);
+    w->spells_built++;
+    q->spells_built++;
+    q->episodes += episodes;
+    check_speldur(q, sp);
+    if (sp->patient_class != CLASS_OTHER && classify(w, sp, pi))
+        return 0;
+    return w->cfg->pass == 1 ? first_pass_spell(w, sp, pi) : count_one(w, sp, pi);
 }
 
 /* The index of an HRG in this worker's spill records, creating it. */
@@ -609,9 +777,10 @@ void *icsi_beds_replay_spill(void *p)
         }
         const struct spill_record *r = (const struct spill_record *)(const void *)w->spill.buf;
         for (size_t i = 0; i < want; i++) {
-            uint32_t h = r[i].hrg_cls >> 1;
+            uint32_t h = r[i].hrg_cls >> 2;
             const struct trim *t = h ? by_hrg[h - 1] : NULL;
-            if (count_spell(w, r[i].group, t, (int)(r[i].hrg_cls & 1), r[i].admitted, r[i].discharged))
+            if (count_spell(w, r[i].group, r[i].provider, t, (int)(r[i].hrg_cls & 1), (int)(r[i].hrg_cls >> 1 & 1),
+                            r[i].admitted, r[i].discharged))
                 break;
         }
         left -= want;

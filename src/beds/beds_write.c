@@ -143,6 +143,14 @@ int ics_beds_write_json(const struct ics_beds_result *r, FILE *f, struct ics_err
     ics_json_kv_int(&j, "used", (int64_t)r->s.used);
     ics_json_kv_int(&j, "rejected", (int64_t)r->s.rejected);
     ics_json_kv_int(&j, "not_priced", (int64_t)r->s.no_trimpoint);
+    if (r->s.episodes) {   /* read, used and rejected above count episodes */
+        ics_json_kv_string(&j, "input", "episodes");
+        ics_json_kv_int(&j, "spells_built", (int64_t)r->s.spells_built);
+    }
+    if (r->s.regular_attenders)
+        ics_json_kv_int(&j, "regular_attenders", (int64_t)r->s.regular_attenders);
+    if (r->s.day_cases_with_stay)
+        ics_json_kv_int(&j, "day_cases_with_stay", (int64_t)r->s.day_cases_with_stay);
     ics_json_kv_bool(&j, "trimpoints_derived", r->s.trimpoints_derived);
     ics_json_key(&j, "rows");
     ics_json_array_begin(&j);
@@ -157,6 +165,8 @@ int ics_beds_write_json(const struct ics_beds_result *r, FILE *f, struct ics_err
     ics_json_array_end(&j);
     ics_json_key(&j, "total");
     write_row_json(&j, r, "total", &r->total);
+    ics_json_key(&j, "quality");
+    icsi_beds_quality_json(r, &j);
     ics_json_object_end(&j);
     if (ics_json_finish(&j) || ferror(f))
         return ics_error_set(err, ICS_ERR_IO, "error writing the result");

@@ -70,6 +70,10 @@ static const struct cli_option beds_options[] = {
     {"strict", CLI_KEY('S'), NULL, "stop at the first bad row"},
     {"format", CLI_KEY('F'), "csv|json", "output format (default csv)"},
     {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
+    {"quality", CLI_KEY('Q'), "FILE", "write the data-quality table per provider (CSV, or JSON for a .json name)"},
+    {"strict-quality", CLI_KEY('K'), NULL, "fail (exit 1) when a provider is outside a plausible range"},
+    {"episodes", CLI_KEY('E'), NULL, "the rows are episodes: group them into provider spells (default: when there is an EPIORDER column)"},
+    {"spells", CLI_KEY('P'), NULL, "the rows are spells, even with an episode order column"},
     {"threads", 'j', "N", "worker threads, 1 to 64 (default: the cores)"},
     {"quiet", 'q', NULL, "no summary or progress on stderr"},
     {NULL, 0, NULL, NULL},
@@ -91,6 +95,9 @@ struct beds_args {
     struct ics_beds_options opt;
     const char *spells, *trim_path, *trim_out, *geo_path, *rejects_path, *out_path;
     int json, quiet;
+    int episodes_and_spells;
+    const char *quality_path;
+    int strict_quality;
 };
 
 #define ARGS_HELP (-1)   /* parse_args: --help was shown */
@@ -130,6 +137,15 @@ static int parse_option(int c, const char *arg, struct beds_args *a)
         break;
     case CLI_KEY('x'): a->rejects_path = arg; break;
     case CLI_KEY('S'): opt->strict = 1; break;
+    case CLI_KEY('Q'): a->quality_path = arg; break;
+    case CLI_KEY('K'): a->strict_quality = 1; break;
+    case CLI_KEY('E'):
+    case CLI_KEY('P'): {
+        int input = c == CLI_KEY('E') ? ICS_BEDS_INPUT_EPISODES : ICS_BEDS_INPUT_SPELLS;
+        a->episodes_and_spells |= opt->input != ICS_BEDS_INPUT_AUTO && opt->input != input;
+        opt->input = input;
+        break;
+    }
     case CLI_KEY('F'): return cli_parse_format("beds", arg, &a->json) ? ICS_ERR_USAGE : ICS_OK;
     case 'o': a->out_path = arg; break;
     case 'j':
@@ -167,6 +183,8 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
         return cli_usage_error("beds", "--from and --to go together");
     if (opt->from != ICS_DATE_NONE && opt->from > opt->to)
         return cli_usage_error("beds", "--from is after --to");
+    if (a->episodes_and_spells)
+        return cli_usage_error("beds", "--episodes and --spells cannot be used together");
     if (opt->has_flat_rate && opt->rates_path)
         return cli_usage_error("beds", "--rate and --rates cannot be used together");
     return ICS_OK;
@@ -210,6 +228,17 @@ static int write_outputs(const struct beds_args *a, const struct ics_beds_result
     int crc = cli_close_output(out, a->out_path, rc ? NULL : err);
     if (rc || crc)
         return rc ? rc : crc;
+    if (a->quality_path) {
+        size_t n = strlen(a->quality_path);
+        int json = n >= 5 && strcmp(a->quality_path + n - 5, ".json") == 0;
+        FILE *qf = cli_open_output(a->quality_path, err);
+        if (!qf)
+            return err->code;
+        rc = json ? ics_beds_write_quality_json(res, qf, err) : ics_beds_write_quality_csv(res, qf, err);
+        crc = cli_close_output(qf, a->quality_path, rc ? NULL : err);
+        if (rc || crc)
+            return rc ? rc : crc;
+    }
     if (!a->trim_out)
         return ICS_OK;
     FILE *tf = fopen(a->trim_out, "w");
@@ -230,8 +259,18 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
     ics_date_format(s->from, from);
     ics_date_format(s->to, to);
     ics_pence_format(total->m.excess_cost_pence, cost);
-    fprintf(stderr, "ics beds: read %llu, used %llu, rejected %llu\n", (unsigned long long)s->read,
-            (unsigned long long)s->used, (unsigned long long)s->rejected);
+    fprintf(stderr, "ics beds: read %llu, used %llu, rejected %llu%s\n", (unsigned long long)s->read,
+            (unsigned long long)s->used, (unsigned long long)s->rejected, s->episodes ? " episodes" : "");
+    if (s->episodes)
+        fprintf(stderr, "  episode-level input%s: %llu episodes grouped into %llu provider spells\n",
+                a->opt.input == ICS_BEDS_INPUT_EPISODES ? " (--episodes)" : " (the file has an episode order column)",
+                (unsigned long long)s->used, (unsigned long long)s->spells_built);
+    if (s->regular_attenders)
+        fprintf(stderr, "  %llu regular day or night attendances (CLASSPAT 3, 4): not counted as spells\n",
+                (unsigned long long)s->regular_attenders);
+    if (s->day_cases_with_stay)
+        fprintf(stderr, "  %llu day cases (CLASSPAT 2) have a length of stay above 0: counted as they stand\n",
+                (unsigned long long)s->day_cases_with_stay);
     fprintf(stderr, "  period %s to %s (%d days%s), by %s, %zu %s\n", from, to, s->days,
             s->period_from_data ? ", the financial year of the latest discharge" : "",
             ics_beds_level_name(s->level), s->rows, s->series ? "rows" : "codes");
@@ -261,6 +300,33 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
     }
     if (a->out_path)
         fprintf(stderr, "  result written to %s\n", a->out_path);
+}
+
+static size_t quality_flagged(const struct ics_beds_result *res)
+{
+    size_t flagged = 0, n = ics_beds_result_quality_count(res);
+    for (size_t i = 0; i < n; i++)
+        flagged += ics_beds_result_quality(res, i)->flags != 0;
+    return flagged;
+}
+
+/* One warning line per provider (and the total) and check outside its plausible range. */
+static void warn_quality(const struct ics_beds_result *res)
+{
+    size_t n = ics_beds_result_quality_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const struct ics_beds_quality_row *q = ics_beds_result_quality(res, i);
+        if (!q->flags)
+            continue;
+        for (int c = 0; c < ICS_BEDS_Q_CHECKS; c++) {
+            if (!(q->flags & (1u << c)))
+                continue;
+            char why[160], code[64];
+            ics_beds_quality_describe(res, q, c, why, sizeof why);
+            fprintf(stderr, "ics beds: warning: %s%s%s%s: %s\n", q->code[0] ? ics_text_printable(q->code, strlen(q->code), code, sizeof code) : "(no provider code)",
+                    q->name[0] ? " (" : "", q->name, q->name[0] ? ")" : "", why);
+        }
+    }
 }
 
 static int run_beds(const struct cli_command *self, int argc, char **argv)
@@ -294,14 +360,24 @@ static int run_beds(const struct cli_command *self, int argc, char **argv)
     a.opt.progress_ctx = &progress;
     rc = ics_beds_run(a.spells, &a.opt, &res, &err);
     cli_progress_finish(&progress);
-    if (!rc)
-        rc = write_outputs(&a, res, &err);
+    size_t flagged = 0;
+    if (!rc) {
+        flagged = quality_flagged(res);
+        if (flagged && a.strict_quality)
+            rc = ics_error_set(&err, ICS_ERR_FAILED,
+                               "%zu of %zu data-quality rows outside a plausible range: no result written "
+                               "(--strict-quality)", flagged, ics_beds_result_quality_count(res));
+        else
+            rc = write_outputs(&a, res, &err);
+    }
     if (a.rejects_path) {   /* closed (and checked) before the summary says it was written */
         rc = close_rejects(rejects, a.rejects_path, rc, &err);
         rejects = NULL;
     }
-    if (!rc && !a.quiet)
+    if (res && (!rc || flagged) && !a.quiet) {   /* a strict-quality failure is explained */
         print_summary(&a, res, geo, rejects);
+        warn_quality(res);
+    }
 out:
     if (rejects)
         fclose(rejects);

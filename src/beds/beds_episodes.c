@@ -1,0 +1,490 @@
+/*
+ * Episode input: HES APC / SUS APCE rows are consultant episodes, and a
+ * provider spell is one or more of them (docs/definitions.md, "Episodes and
+ * provider spells"). Extracts come in any order, so grouping is a partitioned
+ * spill: the scan validates each episode and writes a fixed-size record to one
+ * of cfg->partitions partitions chosen by a hash of the patient, and each
+ * partition (every worker's part of it) is then sorted in memory and cut into
+ * spells. A patient's episodes all land in one partition, so memory is one
+ * partition at a time per thread, whatever the file's size or order.
+ *
+ * Identity is a 128-bit hash of the patient id and a 64-bit hash of provider
+ * and provider spell number: two different patients sharing both halves has a
+ * chance of about n^2 / 2^129 (1e-24 at 20 million patients), far below any
+ * other error in the data.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "beds_internal.h"
+
+/* One validated episode. */
+struct episode_record {
+    uint64_t patient[2];        /* hash of the patient id (or of the SUS spell id, when it defines the spell) */
+    uint64_t spell;             /* hash of provider and provider spell number */
+    uint64_t epikey;            /* EPIKEY as a number when it is one, else its hash */
+    int32_t admitted;
+    int32_t start, end;         /* EPISTART, EPIEND; INT32_MIN when not known (sorts first, as SQL's NULL) */
+    int32_t discharged;         /* ICS_DATE_NONE: none on this episode */
+    int32_t order;              /* EPIORDER; INT32_MIN when not known */
+    int32_t speldur;            /* SPELDUR; INT32_MIN when none */
+    uint32_t provider, la, hrg; /* code ids in the writing worker's table; hrg 0 = empty, else id + 1 */
+    uint8_t worker;             /* which worker's table */
+    uint8_t cls;                /* 0 elective, 1 non-elective */
+    uint8_t patient_class;      /* CLASS_* */
+    uint8_t pad[1];
+};
+
+/* Records a partition gathers before they go to the file as one chunk. */
+#define CHUNK_RECORDS 256
+
+struct chunk {
+    uint64_t offset;            /* in records */
+    uint32_t partition;
+    uint32_t count;
+};
+
+struct episode_spill {
+    FILE *file;
+    int fd;
+    struct episode_record *buffers;   /* partitions x CHUNK_RECORDS */
+    uint32_t *filled;                 /* per partition */
+    struct chunk *chunks;
+    size_t nchunks, chunk_cap;
+    uint64_t records;                 /* written to the file */
+    struct ics_strmap codes;          /* provider, residence and HRG codes -> id */
+    uint64_t regular_seq;             /* makes each regular attendance its own spell */
+    int write_failed;
+};
+
+/* ---- hashing ----------------------------------------------------------------- */
+
+static uint64_t word_at(const char *s, size_t len, size_t i)
+{
+    uint64_t v = 0;
+    size_t n = len - i < 8 ? len - i : 8;
+    memcpy(&v, s + i, n);
+    return v;
+}
+
+static void hash128(const char *s, size_t len, uint64_t seed, uint64_t out[2])
+{
+    uint64_t a = ics_splitmix64_mix(seed ^ (uint64_t)len), b = ics_splitmix64_mix(~seed + (uint64_t)len * 0x9E3779B97F4A7C15u);
+    for (size_t i = 0; i < len; i += 8) {
+        uint64_t w = word_at(s, len, i);
+        a = ics_splitmix64_mix(a ^ w);
+        b = ics_splitmix64_mix(b + w * 0xD6E8FEB86659FD93u);
+    }
+    out[0] = a;
+    out[1] = b;
+}
+
+/* ---- the spill ---------------------------------------------------------------- */
+
+int icsi_beds_episodes_open(struct worker *w, struct ics_error *err)
+{
+    unsigned parts = w->cfg->partitions;
+    struct episode_spill *e = ics_calloc(1, sizeof *e);
+    if (!e)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    w->episodes = e;
+    e->fd = -1;
+    ics_strmap_init(&e->codes, 0);
+    e->buffers = ics_malloc((size_t)parts * CHUNK_RECORDS * sizeof *e->buffers);
+    e->filled = ics_calloc(parts, sizeof *e->filled);
+    if (!e->buffers || !e->filled)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    e->file = ics_tempfile(err);
+    if (!e->file)
+        return err ? err->code : ICS_ERR_IO;
+    e->fd = fileno(e->file);
+    return ICS_OK;
+}
+
+void icsi_beds_episodes_close(struct worker *w)
+{
+    struct episode_spill *e = w->episodes;
+    if (!e)
+        return;
+    if (e->file)
+        fclose(e->file);
+    ics_free(e->buffers);
+    ics_free(e->filled);
+    ics_free(e->chunks);
+    ics_strmap_release(&e->codes);
+    ics_free(e);
+    w->episodes = NULL;
+}
+
+/* Throws away what the worker wrote (the scan redoing its part). */
+void icsi_beds_episodes_reset(struct worker *w)
+{
+    struct episode_spill *e = w->episodes;
+    if (!e)
+        return;
+    memset(e->filled, 0, w->cfg->partitions * sizeof *e->filled);
+    e->nchunks = 0;
+    e->records = 0;
+    if (ftruncate(e->fd, 0))
+        e->write_failed = 1;
+}
+
+static int write_at(int fd, const void *p, size_t n, uint64_t offset)
+{
+    const unsigned char *b = p;
+    while (n > 0) {
+        ssize_t put = pwrite(fd, b, n, (off_t)offset);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        b += put;
+        n -= (size_t)put;
+        offset += (uint64_t)put;
+    }
+    return 0;
+}
+
+static int flush_partition(struct episode_spill *e, uint32_t p)
+{
+    uint32_t n = e->filled[p];
+    if (n == 0)
+        return 0;
+    if (e->nchunks == e->chunk_cap) {
+        size_t cap = e->chunk_cap ? e->chunk_cap * 2 : 1024;
+        struct chunk *c = ics_realloc(e->chunks, cap * sizeof *c);
+        if (!c)
+            return -1;
+        e->chunks = c;
+        e->chunk_cap = cap;
+    }
+    if (write_at(e->fd, e->buffers + (size_t)p * CHUNK_RECORDS, n * sizeof(struct episode_record),
+                 e->records * sizeof(struct episode_record))) {
+        e->write_failed = 1;
+        return -1;
+    }
+    e->chunks[e->nchunks++] = (struct chunk){e->records, p, n};
+    e->records += n;
+    e->filled[p] = 0;
+    return 0;
+}
+
+static int put_record(struct worker *w, const struct episode_record *r)
+{
+    struct episode_spill *e = w->episodes;
+    uint32_t p = (uint32_t)(r->patient[0] >> 32) & (w->cfg->partitions - 1);
+    if (e->filled[p] == CHUNK_RECORDS && flush_partition(e, p))
+        return -1;
+    e->buffers[(size_t)p * CHUNK_RECORDS + e->filled[p]++] = *r;
+    return 0;
+}
+
+/* ---- reading one episode -------------------------------------------------------- */
+
+static void opt_field(const struct ics_csv_row *row, int col, const char **s, size_t *n)
+{
+    if (col < 0 || col >= row->nfields) {
+        *s = "";
+        *n = 0;
+        return;
+    }
+    *s = row->fields[col].ptr;
+    *n = row->fields[col].len;
+    ics_text_trim(s, n);
+}
+
+/* An optional date: empty and HES's null and invalid dates are "not known". */
+static int32_t opt_date(struct worker *w, const struct ics_csv_row *row, int col)
+{
+    const char *s;
+    size_t n;
+    int32_t d;
+    opt_field(row, col, &s, &n);
+    if (n == 0 || ics_date_parse_cached(&w->dates, s, n, &d))
+        return INT32_MIN;   /* HES's 1800-01-01 and 1801-01-01 included */
+    return d;
+}
+
+static uint64_t epikey_value(const char *s, size_t n)
+{
+    uint64_t v = 0;
+    if (n == 0 || n > 19)
+        goto hashed;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            goto hashed;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    return v;
+hashed:
+    return ics_strmap_hash(s, n) | (1ull << 63);
+}
+
+static int code_id(struct episode_spill *e, const char *s, size_t n, uint32_t *id)
+{
+    return ics_strmap_upsert(&e->codes, s, n, id) ? 0 : -1;
+}
+
+int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
+{
+    struct worker *w = p;
+    const struct config *c = w->cfg;
+    struct episode_spill *e = w->episodes;
+    struct spell sp;
+    if (icsi_beds_read_spell(w, row, &sp))
+        return c->strict;
+    const char *s, *provider;
+    size_t n, provider_len;
+    struct episode_record r;
+    memset(&r, 0, sizeof r);
+    /* The spell: SUSSPELLID where the file has it, else patient, provider,
+     * admission date and provider spell number (NHS Digital's rule). */
+    int by_sus_id = c->opt_col[OPT_SPELL_ID] >= 0;
+    opt_field(row, by_sus_id ? c->opt_col[OPT_SPELL_ID] : c->opt_col[OPT_PATIENT], &s, &n);
+    if (n == 0) {
+        ics_csv_reject(row, (by_sus_id ? c->opt_col[OPT_SPELL_ID] : c->opt_col[OPT_PATIENT]) + 1,
+                       by_sus_id ? "missing spell id" : "missing patient id");
+        icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_PATIENT);
+        return c->strict;
+    }
+    hash128(s, n, by_sus_id ? 2 : 1, r.patient);
+    opt_field(row, c->col[COL_PROVIDER], &provider, &provider_len);
+    uint64_t spell[2];
+    hash128(provider, provider_len, 3, spell);
+    opt_field(row, c->opt_col[OPT_SPELL_NUMBER], &s, &n);
+    uint64_t number[2];
+    hash128(s, n, 4, number);
+    r.spell = spell[0] ^ ics_splitmix64_mix(number[0]);
+    r.admitted = sp.admitted;
+    r.discharged = sp.discharged;
+    r.start = opt_date(w, row, c->opt_col[OPT_START]);
+    r.end = opt_date(w, row, c->opt_col[OPT_END]);
+    opt_field(row, c->opt_col[OPT_ORDER], &s, &n);
+    int64_t order;
+    r.order = n && !ics_parse_int64(s, n, 0, 9999, &order, NULL) ? (int32_t)order : INT32_MIN;
+    opt_field(row, c->opt_col[OPT_EPIKEY], &s, &n);
+    r.epikey = epikey_value(s, n);
+    r.cls = (uint8_t)sp.cls;
+    r.patient_class = (uint8_t)sp.patient_class;
+    /* Regular day and night attenders are single-episode spells. */
+    if (sp.patient_class == CLASS_REGULAR)
+        r.spell = ics_splitmix64_mix((uint64_t)w->index << 48 ^ ++e->regular_seq);
+    r.worker = (uint8_t)w->index;
+    uint32_t id;
+    if (code_id(e, provider, provider_len, &r.provider))
+        goto nomem;
+    if (c->by_residence) {
+        if (code_id(e, sp.key, sp.key_len, &r.la))
+            goto nomem;
+    }
+    if (sp.hrg_len) {
+        if (code_id(e, sp.hrg, sp.hrg_len, &id))
+            goto nomem;
+        r.hrg = id + 1;
+    }
+    r.speldur = sp.speldur;
+    uint32_t pi;
+    if (icsi_beds_provider_index(w, provider, provider_len, &pi))
+        goto nomem;
+    icsi_beds_quality(w, pi)->rows++;
+    if (put_record(w, &r))
+        goto nomem;
+    w->used++;
+    return 0;
+nomem:
+    w->failed = 1;
+    return 1;
+}
+
+/* ---- grouping --------------------------------------------------------------------- */
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_i32(int32_t a, int32_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+/* Spell first (patient, admission date, provider and spell number), then the
+ * episodes in NHS Digital's order: EPISTART, EPIORDER, EPIEND, EPIKEY. */
+static int by_spell_then_order(const void *pa, const void *pb)
+{
+    const struct episode_record *a = pa, *b = pb;
+    int c;
+    if ((c = cmp_u64(a->patient[0], b->patient[0])) || (c = cmp_u64(a->patient[1], b->patient[1])) ||
+        (c = cmp_i32(a->admitted, b->admitted)) || (c = cmp_u64(a->spell, b->spell)) ||
+        (c = cmp_i32(a->start, b->start)) || (c = cmp_i32(a->order, b->order)) || (c = cmp_i32(a->end, b->end)))
+        return c;
+    return cmp_u64(a->epikey, b->epikey);
+}
+
+static int same_spell(const struct episode_record *a, const struct episode_record *b)
+{
+    return a->patient[0] == b->patient[0] && a->patient[1] == b->patient[1] && a->admitted == b->admitted &&
+           a->spell == b->spell;
+}
+
+struct grouper {
+    struct worker *workers;    /* all of them: the code tables are read across */
+    int n;
+    int index;                 /* this thread's worker */
+    struct episode_record *buf;
+    size_t cap;
+    int failed;                /* 1 out of memory, 2 the spill could not be read */
+};
+
+static const struct ics_strmap_key *code_of(const struct grouper *g, const struct episode_record *r, uint32_t id)
+{
+    return &g->workers[r->worker].episodes->codes.keys[id];
+}
+
+/* One spell from its episodes in order: admission details and residence from
+ * the first, the discharge from the last, the HRG the last non-empty one. */
+static int make_spell(struct grouper *g, struct worker *w, const struct episode_record *first, size_t count)
+{
+    const struct episode_record *last = first + count - 1;
+    const struct ics_strmap_key *key = code_of(g, first, w->cfg->by_residence ? first->la : first->provider);
+    const struct ics_strmap_key *provider = code_of(g, first, first->provider);
+    struct spell sp = {
+        .key = key->s, .key_len = key->len, .provider = provider->s, .provider_len = provider->len,
+        .hrg = "", .hrg_len = 0, .admitted = first->admitted, .discharged = last->discharged,
+        .cls = first->cls, .patient_class = first->patient_class, .speldur = INT32_MIN,
+    };
+    for (size_t i = count; i-- > 0;)
+        if (first[i].speldur != INT32_MIN) {
+            sp.speldur = first[i].speldur;
+            break;
+        }
+    for (size_t i = count; i-- > 0;) {
+        if (first[i].hrg) {
+            const struct ics_strmap_key *h = code_of(g, &first[i], first[i].hrg - 1);
+            sp.hrg = h->s;
+            sp.hrg_len = h->len;
+            break;
+        }
+    }
+    return icsi_beds_take_spell(w, &sp, (uint32_t)count);
+}
+
+static int read_at(int fd, void *p, size_t n, uint64_t offset)
+{
+    unsigned char *b = p;
+    while (n > 0) {
+        ssize_t got = pread(fd, b, n, (off_t)offset);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return -1;
+        b += got;
+        n -= (size_t)got;
+        offset += (uint64_t)got;
+    }
+    return 0;
+}
+
+/* Gathers partition p from every worker (file chunks and the unflushed tail). */
+static int gather(struct grouper *g, uint32_t p, size_t *count)
+{
+    size_t need = 0;
+    for (int i = 0; i < g->n; i++) {
+        const struct episode_spill *e = g->workers[i].episodes;
+        need += e->filled[p];
+        for (size_t k = 0; k < e->nchunks; k++)
+            if (e->chunks[k].partition == p)
+                need += e->chunks[k].count;
+    }
+    if (need > g->cap) {
+        struct episode_record *b = ics_realloc(g->buf, need * sizeof *b);
+        if (!b) {
+            g->failed = 1;
+            return -1;
+        }
+        g->buf = b;
+        g->cap = need;
+    }
+    size_t at = 0;
+    for (int i = 0; i < g->n; i++) {
+        const struct episode_spill *e = g->workers[i].episodes;
+        for (size_t k = 0; k < e->nchunks; k++) {
+            const struct chunk *c = &e->chunks[k];
+            if (c->partition != p)
+                continue;
+            if (read_at(e->fd, g->buf + at, c->count * sizeof *g->buf, c->offset * sizeof *g->buf)) {
+                g->failed = 2;
+                return -1;
+            }
+            at += c->count;
+        }
+        if (e->filled[p]) {   /* an empty partition may have no buffer yet */
+            memcpy(g->buf + at, e->buffers + (size_t)p * CHUNK_RECORDS, e->filled[p] * sizeof *g->buf);
+            at += e->filled[p];
+        }
+    }
+    *count = at;
+    return 0;
+}
+
+static void *group_thread(void *arg)
+{
+    struct grouper *g = arg;
+    struct worker *w = &g->workers[g->index];
+    unsigned parts = w->cfg->partitions;
+    for (uint32_t p = (uint32_t)g->index; p < parts && !g->failed && !w->failed; p += (uint32_t)g->n) {
+        size_t count;
+        if (gather(g, p, &count))
+            break;
+        if (count == 0)
+            continue;
+        qsort(g->buf, count, sizeof *g->buf, by_spell_then_order);
+        for (size_t i = 0; i < count;) {
+            size_t j = i + 1;
+            while (j < count && same_spell(&g->buf[i], &g->buf[j]))
+                j++;
+            if (make_spell(g, w, &g->buf[i], j - i))
+                return NULL;
+            i = j;
+        }
+    }
+    return NULL;
+}
+
+int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *err)
+{
+    for (int i = 0; i < n; i++) {
+        struct episode_spill *e = workers[i].episodes;
+        if (e->write_failed)
+            return ics_error_set(err, ICS_ERR_IO, "cannot write the temporary episode spill file");
+    }
+    struct grouper *g = ics_calloc((size_t)n, sizeof *g);
+    if (!g)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    pthread_t tids[64];
+    int started[64] = {0};
+    for (int i = 0; i < n; i++)
+        g[i] = (struct grouper){.workers = workers, .n = n, .index = i};
+    for (int i = 1; i < n; i++)
+        started[i] = pthread_create(&tids[i], NULL, group_thread, &g[i]) == 0;
+    group_thread(&g[0]);
+    for (int i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tids[i], NULL);
+        else
+            group_thread(&g[i]);
+    }
+    int rc = ICS_OK;
+    for (int i = 0; i < n; i++) {
+        if (g[i].failed == 2 && !rc)
+            rc = ics_error_set(err, ICS_ERR_IO, "cannot read the temporary episode spill file");
+        else if ((g[i].failed || workers[i].failed) && !rc)
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory grouping episodes into spells");
+        ics_free(g[i].buf);
+    }
+    ics_free(g);
+    return rc;
+}
