@@ -355,6 +355,7 @@ static int make_spell(struct grouper *g, struct worker *w, const struct episode_
         .key = key->s, .key_len = key->len, .provider = provider->s, .provider_len = provider->len,
         .hrg = "", .hrg_len = 0, .admitted = first->admitted, .discharged = last->discharged,
         .cls = first->cls, .patient_class = first->patient_class, .speldur = INT32_MIN,
+        .start = first->admitted, .roles = ROLE_ALL,
     };
     for (size_t i = count; i-- > 0;)
         if (first[i].speldur != INT32_MIN) {

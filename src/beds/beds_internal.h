@@ -68,6 +68,19 @@ struct spell {
     int cls;                  /* 0 elective, 1 non-elective */
     int patient_class;        /* CLASS_* */
     int32_t speldur;          /* a supplied SPELDUR; INT32_MIN when none */
+    int32_t start;            /* long stays count from here: the admission, or the CIPS's first admission */
+    int roles;                /* ROLE_*: what this spell brings to the counts */
+};
+
+/* What a counted spell brings: a provider spell everything; with continuous
+ * inpatient spells, each provider spell its excess and nights, and the CIPS
+ * its spell measures (LOS, long-stay spells) once, at its last provider. */
+enum { ROLE_SPELL = 1, ROLE_EXCESS = 2, ROLE_NIGHTS = 4, ROLE_ALL = 7 };
+
+/* One record as the counting pass takes it. */
+struct counted {
+    int32_t admitted, discharged, start;
+    uint8_t cls, day_case, roles;
 };
 
 struct config {
@@ -145,9 +158,10 @@ static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size
 struct spill_record {
     uint32_t group;            /* index in the worker's groups */
     uint32_t provider;         /* index in the worker's providers (data quality) */
-    uint32_t hrg_cls;          /* (HRG index + 1) << 2 | day case << 1 | class; HRG index + 1 = 0: no HRG */
+    uint32_t hrg_cls;          /* (HRG index + 1) << 5 | roles << 2 | day case << 1 | class; HRG index + 1 = 0: no HRG */
     int32_t admitted;
     int32_t discharged;        /* ICS_DATE_NONE: still in hospital */
+    int32_t start;             /* long stays counted from (struct spell) */
 };
 
 #define SPILL_BUFFER (1 << 20)

@@ -227,6 +227,8 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
         field(row, c->opt_col[OPT_CLASS], &s, &n);
         sp->patient_class = patient_class(s, n);
     }
+    sp->start = sp->admitted;
+    sp->roles = ROLE_ALL;
     sp->speldur = INT32_MIN;
     if (c->opt_col[OPT_SPELDUR] >= 0) {
         int64_t v;
@@ -404,8 +406,10 @@ static int spill_spell(struct worker *w, const struct spell *sp, uint32_t pi, ui
     }
     *hrg_out = hi;
     uint32_t day_case = sp->patient_class == CLASS_DAY_CASE;
-    struct spill_record r = {gi, pi, ((sp->hrg_len ? hi + 1 : 0) << 2) | day_case << 1 | (uint32_t)sp->cls,
-                             sp->admitted, sp->discharged};
+    struct spill_record r = {gi, pi,
+                             ((sp->hrg_len ? hi + 1 : 0) << 5) | (uint32_t)sp->roles << 2 | day_case << 1 |
+                                 (uint32_t)sp->cls,
+                             sp->admitted, sp->discharged, sp->start};
     if (spill_put(&w->spill, &r))
         return 1;
     return 0;
@@ -453,8 +457,8 @@ static int first_pass_spell(struct worker *w, const struct spell *sp_in, uint32_
         return 0;
     if (sp.discharged > w->max_discharge)
         w->max_discharge = sp.discharged;
-    if (!c->need_histograms || sp.hrg_len == 0)
-        return 0;
+    if (!c->need_histograms || sp.hrg_len == 0 || !(sp.roles & ROLE_EXCESS))
+        return 0;   /* trim points come from provider spells only */
     int32_t bucket;
     if (c->period_known) {
         if (sp.discharged < c->from || sp.discharged > c->to)
@@ -590,9 +594,69 @@ static int group_index(struct worker *w, const char *key, size_t len, uint32_t *
     return 0;
 }
 
-/* Adds one valid spell to its group (t: its HRG's trim points, or NULL). */
-static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct trim *t, int cls, int day_case,
-                       int32_t admitted, int32_t discharged)
+static int spell_measures(struct worker *w, struct group *g, struct quality_acc *q, const struct counted *k)
+{
+    const struct config *c = w->cfg;
+    int64_t los = k->discharged - k->start;
+    q->spells++;
+    q->bed_days += (uint64_t)los;
+    q->long_21 += los >= 21;
+    q->day_cases += k->day_case;
+    if (__builtin_expect((uint64_t)los < q->los.len, 1)) {
+        q->los.counts[los]++;
+        q->los.n++;
+    } else if (icsi_beds_histogram_add(&q->los, (int32_t)los)) {
+        w->failed = 1;
+        return 1;
+    }
+    g->m.spells++;
+    g->m.bed_days += los;
+    g->m.long_stay_7_spells += los >= 7;
+    g->m.long_stay_21_spells += los >= 21;
+    if (g->daily) {
+        int64_t *d = g->daily;
+        size_t stride = (size_t)c->series_days + 1, at = (size_t)(k->discharged - c->from);
+        d[D_SPELLS * stride + at] += 1;
+        d[D_BED_DAYS * stride + at] += los;
+        d[D_LS7_SPELLS * stride + at] += los >= 7;
+        d[D_LS21_SPELLS * stride + at] += los >= 21;
+    }
+    return 0;
+}
+
+/* Excess bed days of one provider spell discharged in the period (always
+ * per provider spell: trim points are set per provider spell). */
+static void excess_measures(struct worker *w, struct group *g, const struct trim *t, const struct counted *k)
+{
+    const struct config *c = w->cfg;
+    int64_t los = k->discharged - k->admitted, excess = 0, cost = 0;
+    if (t && t->has[k->cls]) {
+        excess = max64(0, los - t->days[k->cls]);
+        if (excess > 0) {
+            if (c->has_flat_rate)
+                cost = excess * c->flat_rate;
+            else if (t->has_rate)
+                cost = excess * t->rate_pence;
+            else
+                w->no_rate++;
+        }
+    } else {
+        w->no_trim++;
+    }
+    g->m.excess_bed_days += excess;
+    g->m.excess_cost_pence += cost;
+    if (g->daily) {
+        size_t stride = (size_t)c->series_days + 1, at = (size_t)(k->discharged - c->from);
+        g->daily[D_EXCESS * stride + at] += excess;
+        g->daily[D_COST * stride + at] += cost;
+    }
+}
+
+/* Adds one counted record to its group (t: its HRG's trim points, or NULL).
+ * A plain spell has every role; with continuous inpatient spells, each
+ * provider spell brings its excess and its nights (long-stay nights counted
+ * from the CIPS's start) and the CIPS brings the spell measures once. */
+static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct trim *t, const struct counted *k)
 {
     const struct config *c = w->cfg;
     struct group *g = ics_strmap_value(&w->groups, gi);
@@ -604,65 +668,31 @@ static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct 
             return 1;
         }
     }
-    struct spell sp = {.admitted = admitted, .discharged = discharged, .cls = cls};
-
-    int touched = 0;
-    int64_t from = c->from, to = c->to, adm = sp.admitted;
-    /* Spell measures: spells discharged in the period. */
-    if (sp.discharged == ICS_DATE_NONE) {
-        w->open++;
-        q->open++;
-    } else if (sp.discharged >= c->from && sp.discharged <= c->to) {
-        touched = 1;
-        w->in_period++;
-        int64_t los = sp.discharged - sp.admitted;
-        q->spells++;
-        q->bed_days += (uint64_t)los;
-        q->long_21 += los >= 21;
-        q->day_cases += (uint64_t)day_case;
-        if (__builtin_expect((uint64_t)los < q->los.len, 1)) {
-            q->los.counts[los]++;
-            q->los.n++;
-        } else if (icsi_beds_histogram_add(&q->los, (int32_t)los)) {
-            w->failed = 1;
-            return 1;
-        }
-        int64_t excess = 0, cost = 0;
-        if (t && t->has[sp.cls]) {
-            excess = max64(0, los - t->days[sp.cls]);
-            if (excess > 0) {
-                if (c->has_flat_rate)
-                    cost = excess * c->flat_rate;
-                else if (t->has_rate)
-                    cost = excess * t->rate_pence;
-                else
-                    w->no_rate++;
-            }
+    int64_t from = c->from, to = c->to;
+    int in_period = k->discharged != ICS_DATE_NONE && k->discharged >= from && k->discharged <= to;
+    if (k->roles & ROLE_SPELL) {
+        if (k->discharged == ICS_DATE_NONE) {
+            w->open++;
+            q->open++;
+        } else if (in_period) {
+            w->in_period++;
+            if (spell_measures(w, g, q, k))
+                return 1;
         } else {
-            w->no_trim++;
-        }
-        g->m.spells++;
-        g->m.bed_days += los;
-        g->m.excess_bed_days += excess;
-        g->m.excess_cost_pence += cost;
-        g->m.long_stay_7_spells += los >= 7;
-        g->m.long_stay_21_spells += los >= 21;
-        if (g->daily) {
-            int64_t *d = g->daily;
-            size_t stride = (size_t)c->series_days + 1, at = (size_t)(sp.discharged - c->from);
-            d[D_SPELLS * stride + at] += 1;
-            d[D_BED_DAYS * stride + at] += los;
-            d[D_EXCESS * stride + at] += excess;
-            d[D_COST * stride + at] += cost;
-            d[D_LS7_SPELLS * stride + at] += los >= 7;
-            d[D_LS21_SPELLS * stride + at] += los >= 21;
+            /* Touches the period only through its nights, or not at all. */
+            int64_t last = min64(to, (int64_t)k->discharged - 1);
+            w->outside += last < max64(k->start, from);
         }
     }
+    if ((k->roles & ROLE_EXCESS) && in_period)
+        excess_measures(w, g, t, k);
+    if (!(k->roles & ROLE_NIGHTS))
+        return 0;
     /* Occupancy: night d is occupied when admission <= d < discharge. */
-    int64_t last_night = sp.discharged == ICS_DATE_NONE ? to : min64(to, (int64_t)sp.discharged - 1);
-    int64_t lo = max64(adm, from), lo7 = max64(adm + 7, from), lo21 = max64(adm + 21, from);
+    int64_t last_night = k->discharged == ICS_DATE_NONE ? to : min64(to, (int64_t)k->discharged - 1);
+    int64_t lo = max64(k->admitted, from), lo7 = max64((int64_t)k->start + 7, lo),
+            lo21 = max64((int64_t)k->start + 21, lo);
     if (last_night >= lo) {
-        touched = 1;
         g->m.occupied_bed_days += last_night - lo + 1;
         g->m.long_stay_7_bed_days += max64(0, last_night - lo7 + 1);
         g->m.long_stay_21_bed_days += max64(0, last_night - lo21 + 1);
@@ -673,8 +703,6 @@ static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct 
             diff_range(g->daily + D_OCC21 * stride, lo21 - from, last_night - from);
         }
     }
-    if (!touched)
-        w->outside++;
     return 0;
 }
 
@@ -685,8 +713,9 @@ static int count_one(struct worker *w, const struct spell *sp, uint32_t pi)
         w->failed = 1;
         return 1;
     }
-    return count_spell(w, gi, pi, find_trim(w, sp->hrg, sp->hrg_len), sp->cls,
-                       sp->patient_class == CLASS_DAY_CASE, sp->admitted, sp->discharged);
+    struct counted k = {sp->admitted, sp->discharged, sp->start, (uint8_t)sp->cls,
+                        sp->patient_class == CLASS_DAY_CASE, (uint8_t)sp->roles};
+    return count_spell(w, gi, pi, find_trim(w, sp->hrg, sp->hrg_len), &k);
 }
 
 /* The one-pass row function: period and trim points are known. */
@@ -777,10 +806,11 @@ void *icsi_beds_replay_spill(void *p)
         }
         const struct spill_record *r = (const struct spill_record *)(const void *)w->spill.buf;
         for (size_t i = 0; i < want; i++) {
-            uint32_t h = r[i].hrg_cls >> 2;
+            uint32_t h = r[i].hrg_cls >> 5;
             const struct trim *t = h ? by_hrg[h - 1] : NULL;
-            if (count_spell(w, r[i].group, r[i].provider, t, (int)(r[i].hrg_cls & 1), (int)(r[i].hrg_cls >> 1 & 1),
-                            r[i].admitted, r[i].discharged))
+            struct counted k = {r[i].admitted, r[i].discharged, r[i].start, (uint8_t)(r[i].hrg_cls & 1),
+                                (uint8_t)(r[i].hrg_cls >> 1 & 1), (uint8_t)(r[i].hrg_cls >> 2 & 7)};
+            if (count_spell(w, r[i].group, r[i].provider, t, &k))
                 break;
         }
         left -= want;
