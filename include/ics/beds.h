@@ -75,6 +75,7 @@ void ics_trimpoints_free(struct ics_trimpoints *t);
 struct ics_beds_options {
     int level;                             /* enum ics_beds_level; default provider */
     int input;                             /* enum ics_beds_input; default auto */
+    int cips;                              /* join provider spells into continuous inpatient spells (needs a patient id) */
     int32_t from, to;                      /* ICS_DATE_NONE (default): the financial year of the latest discharge */
     struct ics_trimpoints *trimpoints;     /* NULL (default): derive from the data (the result then owns them) */
     const char *rates_path;                /* hrg,rate file; overrides the trim point file's rates */
@@ -129,6 +130,9 @@ struct ics_beds_summary {
     uint64_t spells_built;          /* episodes: provider spells they made (regular attenders included) */
     uint64_t regular_attenders;     /* CLASSPAT 3 or 4: not spells for bed days, excess or long stays */
     uint64_t day_cases_with_stay;   /* CLASSPAT 2 with a length of stay above 0 (counted; a data-quality note) */
+    int cips;                       /* spell measures count continuous inpatient spells */
+    uint64_t cips_built;            /* CIPS: every chain, one provider spell or more */
+    uint64_t cips_joined;           /* of them, joining two or more provider spells */
     uint64_t discharged_in_period;  /* spells counted in the spell measures */
     uint64_t open_spells;           /* no discharge date */
     uint64_t outside_period;        /* valid rows that touch no night and no discharge in the period */

@@ -35,7 +35,7 @@ struct episode_record {
     uint8_t worker;             /* which worker's table */
     uint8_t cls;                /* 0 elective, 1 non-elective */
     uint8_t patient_class;      /* CLASS_* */
-    uint8_t pad[1];
+    uint8_t source, destination, transfer_method, ae_method;
 };
 
 /* Records a partition gathers before they go to the file as one chunk. */
@@ -269,8 +269,13 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
     r.epikey = epikey_value(s, n);
     r.cls = (uint8_t)sp.cls;
     r.patient_class = (uint8_t)sp.patient_class;
-    /* Regular day and night attenders are single-episode spells. */
-    if (sp.patient_class == CLASS_REGULAR)
+    r.source = sp.source;
+    r.destination = sp.destination;
+    r.transfer_method = sp.transfer_method;
+    r.ae_method = sp.ae_method;
+    /* Regular day and night attenders are single-episode spells; so is each
+     * row of a spells file joined into CIPS. */
+    if (sp.patient_class == CLASS_REGULAR || !c->episodes)
         r.spell = ics_splitmix64_mix((uint64_t)w->index << 48 ^ ++e->regular_seq);
     r.worker = (uint8_t)w->index;
     uint32_t id;
@@ -336,6 +341,8 @@ struct grouper {
     int index;                 /* this thread's worker */
     struct episode_record *buf;
     size_t cap;
+    struct built *spells;      /* one patient's provider spells */
+    size_t spells_cap;
     int failed;                /* 1 out of memory, 2 the spill could not be read */
 };
 
@@ -346,7 +353,14 @@ static const struct ics_strmap_key *code_of(const struct grouper *g, const struc
 
 /* One spell from its episodes in order: admission details and residence from
  * the first, the discharge from the last, the HRG the last non-empty one. */
-static int make_spell(struct grouper *g, struct worker *w, const struct episode_record *first, size_t count)
+/* A provider spell as built, waiting for its patient's others (CIPS). */
+struct built {
+    struct spell sp;
+    uint32_t episodes;
+};
+
+static void make_spell(struct grouper *g, struct worker *w, const struct episode_record *first, size_t count,
+                      struct built *out)
 {
     const struct episode_record *last = first + count - 1;
     const struct ics_strmap_key *key = code_of(g, first, w->cfg->by_residence ? first->la : first->provider);
@@ -356,6 +370,8 @@ static int make_spell(struct grouper *g, struct worker *w, const struct episode_
         .hrg = "", .hrg_len = 0, .admitted = first->admitted, .discharged = last->discharged,
         .cls = first->cls, .patient_class = first->patient_class, .speldur = INT32_MIN,
         .start = first->admitted, .roles = ROLE_ALL,
+        .source = first->source, .destination = last->destination,
+        .transfer_method = first->transfer_method, .ae_method = first->ae_method,
     };
     for (size_t i = count; i-- > 0;)
         if (first[i].speldur != INT32_MIN) {
@@ -370,7 +386,101 @@ static int make_spell(struct grouper *g, struct worker *w, const struct episode_
             break;
         }
     }
-    return icsi_beds_take_spell(w, &sp, (uint32_t)count);
+    out->sp = sp;
+    out->episodes = (uint32_t)count;
+}
+
+/* ---- continuous inpatient spells ------------------------------------------------- */
+
+static int in_range(uint8_t code, int lo, int hi)
+{
+    return code != CODE_NONE && code >= lo && code <= hi;
+}
+
+/* NHS Digital's 2014 method (domain.md 2.2b): the next provider spell
+ * continues the previous when it starts 0 to 2 days after the previous ends
+ * and a transfer is shown on either side, except a discharge home followed by
+ * an admission through A&E; regular attenders are never joined. */
+static int continues(const struct spell *prev, const struct spell *next)
+{
+    if (prev->patient_class == CLASS_REGULAR || next->patient_class == CLASS_REGULAR)
+        return 0;
+    if (prev->discharged == ICS_DATE_NONE)
+        return 0;
+    int32_t gap = next->admitted - prev->discharged;
+    if (gap < 0 || gap > 2)
+        return 0;
+    if (prev->destination == 19 && next->source == 51 && next->ae_method)
+        return 0;
+    return in_range(prev->destination, 49, 53) || prev->destination == 84 || in_range(next->source, 49, 53) ||
+           next->source == 87 || next->transfer_method;
+}
+
+static int by_admission(const void *pa, const void *pb)
+{
+    const struct spell *a = &((const struct built *)pa)->sp, *b = &((const struct built *)pb)->sp;
+    if (a->admitted != b->admitted)
+        return a->admitted < b->admitted ? -1 : 1;
+    /* An open spell (no discharge) last; then by provider, so the order is the data's, not the hash's. */
+    uint32_t da = (uint32_t)a->discharged ^ 0x80000000u, db = (uint32_t)b->discharged ^ 0x80000000u;
+    if (a->discharged == ICS_DATE_NONE)
+        da = UINT32_MAX;
+    if (b->discharged == ICS_DATE_NONE)
+        db = UINT32_MAX;
+    if (da != db)
+        return da < db ? -1 : 1;
+    size_t n = a->provider_len < b->provider_len ? a->provider_len : b->provider_len;
+    int c = memcmp(a->provider, b->provider, n);
+    return c ? c : (a->provider_len > b->provider_len) - (a->provider_len < b->provider_len);
+}
+
+/* Counts provider spells [0, k) of one chain: alone, a plain spell; joined,
+ * each part's excess and nights (long stays from the chain's start) and the
+ * CIPS's spell measures once, at the provider the patient left from last. */
+static int take_chain(struct worker *w, struct built *chain, size_t k)
+{
+    w->cips_built++;
+    if (k == 1)
+        return icsi_beds_take_spell(w, &chain[0].sp, chain[0].episodes);
+    w->cips_joined++;
+    int32_t start = chain[0].sp.admitted;
+    for (size_t i = 0; i < k; i++) {
+        struct spell part = chain[i].sp;
+        part.roles = ROLE_EXCESS | ROLE_NIGHTS;
+        part.start = start;
+        if (icsi_beds_take_spell(w, &part, chain[i].episodes))
+            return 1;
+    }
+    struct spell cips = chain[k - 1].sp;
+    cips.admitted = cips.start = start;
+    cips.roles = ROLE_SPELL;
+    if (w->cfg->by_residence) {   /* residence from the first episode of the whole stay */
+        cips.key = chain[0].sp.key;
+        cips.key_len = chain[0].sp.key_len;
+    }
+    cips.patient_class = chain[0].sp.patient_class;
+    return icsi_beds_take_cips(w, &cips);
+}
+
+static int take_patient(struct worker *w, struct built *spells, size_t n)
+{
+    if (!w->cfg->cips) {
+        for (size_t i = 0; i < n; i++)
+            if (icsi_beds_take_spell(w, &spells[i].sp, spells[i].episodes))
+                return 1;
+        return 0;
+    }
+    if (n > 1)
+        qsort(spells, n, sizeof *spells, by_admission);
+    size_t from = 0;
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && continues(&spells[i - 1].sp, &spells[i].sp))
+            continue;
+        if (take_chain(w, spells + from, i - from))
+            return 1;
+        from = i;
+    }
+    return 0;
 }
 
 static int read_at(int fd, void *p, size_t n, uint64_t offset)
@@ -443,12 +553,29 @@ static void *group_thread(void *arg)
         if (count == 0)
             continue;
         qsort(g->buf, count, sizeof *g->buf, by_spell_then_order);
+        size_t nspells = 0;
         for (size_t i = 0; i < count;) {
             size_t j = i + 1;
             while (j < count && same_spell(&g->buf[i], &g->buf[j]))
                 j++;
-            if (make_spell(g, w, &g->buf[i], j - i))
-                return NULL;
+            if (nspells == g->spells_cap) {
+                size_t cap = g->spells_cap ? g->spells_cap * 2 : 64;
+                struct built *b = ics_realloc(g->spells, cap * sizeof *b);
+                if (!b) {
+                    g->failed = 1;
+                    return NULL;
+                }
+                g->spells = b;
+                g->spells_cap = cap;
+            }
+            make_spell(g, w, &g->buf[i], j - i, &g->spells[nspells++]);
+            /* The patient's last spell: the next record is another patient's. */
+            if (j == count || g->buf[j].patient[0] != g->buf[i].patient[0] ||
+                g->buf[j].patient[1] != g->buf[i].patient[1]) {
+                if (take_patient(w, g->spells, nspells))
+                    return NULL;
+                nspells = 0;
+            }
             i = j;
         }
     }
@@ -485,6 +612,7 @@ int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *er
         else if ((g[i].failed || workers[i].failed) && !rc)
             rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory grouping episodes into spells");
         ics_free(g[i].buf);
+        ics_free(g[i].spells);
     }
     ics_free(g);
     return rc;

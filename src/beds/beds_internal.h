@@ -44,7 +44,7 @@ extern const char *const *const icsi_beds_column_aliases[NCOLS];
 /* Columns read when present: the patient classification (both inputs) and,
  * for episodes, what groups them into spells and orders them. */
 enum { OPT_CLASS, OPT_PATIENT, OPT_SPELL_NUMBER, OPT_SPELL_ID, OPT_ORDER, OPT_START, OPT_END, OPT_EPIKEY,
-       OPT_SPELDUR, NOPT };
+       OPT_SPELDUR, OPT_SOURCE, OPT_DESTINATION, NOPT };
 extern const char *const *const icsi_beds_optional_aliases[NOPT];
 
 /* HES's "not known" dates (HES data dictionary): null and invalid. */
@@ -70,7 +70,11 @@ struct spell {
     int32_t speldur;          /* a supplied SPELDUR; INT32_MIN when none */
     int32_t start;            /* long stays count from here: the admission, or the CIPS's first admission */
     int roles;                /* ROLE_*: what this spell brings to the counts */
+    uint8_t source, destination;   /* ADMISORC, DISDEST as numbers; CODE_NONE when empty or not a number */
+    uint8_t transfer_method;  /* ADMIMETH 2B or 81: a transfer from another provider */
+    uint8_t ae_method;        /* ADMIMETH 21: an emergency admission through A&E */
 };
+#define CODE_NONE 255
 
 /* What a counted spell brings: a provider spell everything; with continuous
  * inpatient spells, each provider spell its excess and nights, and the CIPS
@@ -88,6 +92,8 @@ struct config {
     const char *col_name[NCOLS];   /* the header's names (the scan's, valid during the run) */
     int opt_col[NOPT];        /* -1: not in the file */
     int episodes;             /* the rows are episodes, grouped into spells before counting */
+    int grouped;              /* rows go through the episode spill: episodes, or spells joined into CIPS */
+    int cips;                 /* provider spells joined into continuous inpatient spells */
     unsigned partitions;      /* episodes: spill partitions, a power of two */
     int want;
     int pass;                 /* 1: find period / trim points; 2: count */
@@ -193,7 +199,7 @@ struct worker {
     struct ics_strmap groups;       /* code -> struct group */
     int32_t max_discharge, max_admission;
     uint64_t used, open, outside, in_period, no_trim, no_rate;
-    uint64_t spells_built, regular_attenders, day_cases_with_stay;
+    uint64_t spells_built, regular_attenders, day_cases_with_stay, cips_built, cips_joined;
     int failed;                     /* out of memory */
     /* Direct-mapped caches in front of the maps for codes of up to 8 bytes
      * (providers, HRGs): the code's bytes as one word decide a hit exactly. */
@@ -231,6 +237,8 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
 /* Counts one valid spell built from `episodes` episodes: in the first of two passes spills it and adds it to
  * the histograms, otherwise adds it to its group. Non-zero stops the run. */
 int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes);
+/* Counts the spell measures of a continuous inpatient spell (roles ROLE_SPELL). */
+int icsi_beds_take_cips(struct worker *w, const struct spell *cips);
 
 /* ---- data quality (beds_quality.c) -------------------------------------------- */
 

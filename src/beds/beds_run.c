@@ -210,6 +210,14 @@ static int find_columns(struct run *r, struct ics_error *err)
     }
     cfg->episodes = r->opt->input == ICS_BEDS_INPUT_EPISODES ||
                     (r->opt->input == ICS_BEDS_INPUT_AUTO && cfg->opt_col[OPT_ORDER] >= 0);
+    cfg->cips = r->opt->cips;
+    cfg->grouped = cfg->episodes || cfg->cips;
+    if (cfg->cips && cfg->opt_col[OPT_PATIENT] < 0) {
+        const char *const *a = icsi_beds_optional_aliases[OPT_PATIENT];
+        return ics_error_at(err, ICS_ERR_MISSING_COLUMN, r->label, 1, 0,
+                            "continuous inpatient spells join one patient's spells: missing column '%s' "
+                            "(also accepted: %s, %s, %s)", a[0], a[1], a[2], a[3]);
+    }
     if (cfg->episodes && cfg->opt_col[OPT_SPELL_ID] < 0 && cfg->opt_col[OPT_PATIENT] < 0) {
         const char *const *a = icsi_beds_optional_aliases[OPT_PATIENT];
         return ics_error_at(err, ICS_ERR_MISSING_COLUMN, r->label, 1, 0,
@@ -217,7 +225,8 @@ static int find_columns(struct run *r, struct ics_error *err)
                             "(also accepted: %s, %s, %s; or a SUS spell id, SUSSPELLID)", a[0], a[1], a[2], a[3]);
     }
     r->res->s.episodes = cfg->episodes;
-    if (cfg->episodes) {
+    r->res->s.cips = cfg->cips;
+    if (cfg->grouped) {
         cfg->partitions = partitions_for(r->path);
         for (int i = 0; i < r->threads; i++)
             if ((rc = icsi_beds_episodes_open(&r->workers[i], err)))
@@ -239,7 +248,7 @@ static int first_pass(struct run *r, struct ics_error *err)
     struct ics_beds_result *res = r->res;
     cfg->pass = 1;
     int rc;
-    if (cfg->episodes) {
+    if (cfg->grouped) {
         r->so.row = icsi_beds_episode_row;
         rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
         rc = worker_failure(r, rc, err);
@@ -316,10 +325,10 @@ static int count_pass(struct run *r, struct ics_error *err)
 {
     if (!r->two_passes) {
         r->res->s.passes = 1;
-        r->so.row = r->cfg.episodes ? icsi_beds_episode_row : icsi_beds_count_row;
+        r->so.row = r->cfg.grouped ? icsi_beds_episode_row : icsi_beds_count_row;
         int rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
         rc = worker_failure(r, rc, err);
-        if (!rc && r->cfg.episodes)
+        if (!rc && r->cfg.grouped)
             rc = worker_failure(r, icsi_beds_group_episodes(r->workers, r->threads, err), err);
         return rc;
     }
@@ -361,6 +370,8 @@ static int add_up(struct run *r, struct ics_error *err)
         s->spells_built += w->spells_built;
         s->regular_attenders += w->regular_attenders;
         s->day_cases_with_stay += w->day_cases_with_stay;
+        s->cips_built += w->cips_built;
+        s->cips_joined += w->cips_joined;
     }
     if (s->used == 0)
         return ics_error_set(err, ICS_ERR_EMPTY, "%s: no row used: all %llu rows were rejected", r->label,

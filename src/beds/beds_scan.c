@@ -45,6 +45,8 @@ const char *const *const icsi_beds_optional_aliases[NOPT] = {
     (const char *const[]){"episode_end", "EPIEND", NULL},
     (const char *const[]){"episode_id", "EPIKEY", NULL},
     (const char *const[]){"speldur", "SPELDUR", "length_of_stay", NULL},
+    (const char *const[]){"admission_source", "ADMISORC", NULL},
+    (const char *const[]){"discharge_destination", "DISDEST", NULL},
 };
 
 /* HES ADMIMETH codes accepted (issue 2; HES data dictionary). */
@@ -144,6 +146,18 @@ static inline int read_date(struct ics_date_cache *dates, const char *s, size_t 
     return hes == HES_NULL_DATE ? 0 : hes == HES_INVALID_DATE ? -2 : -1;
 }
 
+/* A two-digit code (ADMISORC, DISDEST) as a number; CODE_NONE when absent. */
+static uint8_t small_code(const struct ics_csv_row *row, int col)
+{
+    if (col < 0 || col >= row->nfields)
+        return CODE_NONE;
+    const char *s = row->fields[col].ptr;
+    size_t n = row->fields[col].len;
+    ics_text_trim(&s, &n);
+    int64_t v;
+    return n && n <= 2 && ics_parse_int64(s, n, 0, 99, &v, NULL) == 0 ? (uint8_t)v : CODE_NONE;
+}
+
 /* CLASSPAT (patient_class): regular day and night attenders (3, 4) and day
  * cases (2) are told apart; anything else, empty included, is an ordinary stay. */
 static int patient_class(const char *s, size_t n)
@@ -216,6 +230,8 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
     col = c->col[COL_METHOD];
     field(row, col, &s, &n);
     sp->cls = admission_class(s, n);
+    sp->transfer_method = n == 2 && ((s[0] == '2' && (s[1] == 'B' || s[1] == 'b')) || (s[0] == '8' && s[1] == '1'));
+    sp->ae_method = n == 2 && s[0] == '2' && s[1] == '1';
     if (sp->cls < 0) {
         reject_value(row, col, "unknown admission method", s, n, "");
         icsi_beds_quality_reject(w, row, ICS_BEDS_REJECT_METHOD);
@@ -229,6 +245,11 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
     }
     sp->start = sp->admitted;
     sp->roles = ROLE_ALL;
+    sp->source = sp->destination = CODE_NONE;
+    if (__builtin_expect(c->cips, 0)) {
+        sp->source = small_code(row, c->opt_col[OPT_SOURCE]);
+        sp->destination = small_code(row, c->opt_col[OPT_DESTINATION]);
+    }
     sp->speldur = INT32_MIN;
     if (c->opt_col[OPT_SPELDUR] >= 0) {
         int64_t v;
@@ -733,6 +754,16 @@ int icsi_beds_count_row(void *p, struct ics_csv_row *row)
     if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp, pi))
         return 0;
     return count_one(w, &sp, pi);
+}
+
+int icsi_beds_take_cips(struct worker *w, const struct spell *cips)
+{
+    uint32_t pi;
+    if (icsi_beds_provider_index(w, cips->provider, cips->provider_len, &pi)) {
+        w->failed = 1;
+        return 1;
+    }
+    return w->cfg->pass == 1 ? first_pass_spell(w, cips, pi) : count_one(w, cips, pi);
 }
 
 int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes)

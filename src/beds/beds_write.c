@@ -147,6 +147,10 @@ int ics_beds_write_json(const struct ics_beds_result *r, FILE *f, struct ics_err
         ics_json_kv_string(&j, "input", "episodes");
         ics_json_kv_int(&j, "spells_built", (int64_t)r->s.spells_built);
     }
+    if (r->s.cips) {
+        ics_json_kv_int(&j, "cips", (int64_t)r->s.cips_built);
+        ics_json_kv_int(&j, "cips_joined", (int64_t)r->s.cips_joined);
+    }
     if (r->s.regular_attenders)
         ics_json_kv_int(&j, "regular_attenders", (int64_t)r->s.regular_attenders);
     if (r->s.day_cases_with_stay)

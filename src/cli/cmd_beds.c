@@ -72,6 +72,7 @@ static const struct cli_option beds_options[] = {
     {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
     {"quality", CLI_KEY('Q'), "FILE", "write the data-quality table per provider (CSV, or JSON for a .json name)"},
     {"strict-quality", CLI_KEY('K'), NULL, "fail (exit 1) when a provider is outside a plausible range"},
+    {"cips", CLI_KEY('C'), NULL, "join provider spells into continuous inpatient spells (transfers) for LOS and long stays"},
     {"episodes", CLI_KEY('E'), NULL, "the rows are episodes: group them into provider spells (default: when there is an EPIORDER column)"},
     {"spells", CLI_KEY('P'), NULL, "the rows are spells, even with an episode order column"},
     {"threads", 'j', "N", "worker threads, 1 to 64 (default: the cores)"},
@@ -138,6 +139,7 @@ static int parse_option(int c, const char *arg, struct beds_args *a)
     case CLI_KEY('x'): a->rejects_path = arg; break;
     case CLI_KEY('S'): opt->strict = 1; break;
     case CLI_KEY('Q'): a->quality_path = arg; break;
+    case CLI_KEY('C'): opt->cips = 1; break;
     case CLI_KEY('K'): a->strict_quality = 1; break;
     case CLI_KEY('E'):
     case CLI_KEY('P'): {
@@ -265,6 +267,11 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
         fprintf(stderr, "  episode-level input%s: %llu episodes grouped into %llu provider spells\n",
                 a->opt.input == ICS_BEDS_INPUT_EPISODES ? " (--episodes)" : " (the file has an episode order column)",
                 (unsigned long long)s->used, (unsigned long long)s->spells_built);
+    if (s->cips)
+        fprintf(stderr, "  %llu provider spells joined into %llu continuous inpatient spells (%llu of them joining "
+                        "two or more): LOS and long stays count whole CIPS\n",
+                (unsigned long long)(s->episodes ? s->spells_built : s->used), (unsigned long long)s->cips_built,
+                (unsigned long long)s->cips_joined);
     if (s->regular_attenders)
         fprintf(stderr, "  %llu regular day or night attendances (CLASSPAT 3, 4): not counted as spells\n",
                 (unsigned long long)s->regular_attenders);
