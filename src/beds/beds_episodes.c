@@ -39,7 +39,7 @@ struct episode_record {
 };
 
 /* Records a partition gathers before they go to the file as one chunk. */
-#define CHUNK_RECORDS 256
+#define CHUNK_RECORDS 64
 
 struct chunk {
     uint64_t offset;            /* in records */
@@ -54,8 +54,11 @@ struct episode_spill {
     uint32_t *filled;                 /* per partition */
     struct chunk *chunks;
     size_t nchunks, chunk_cap;
+    size_t *first_chunk;              /* after the scan: chunks sorted by partition, partition p's from here */
+    struct chunk *by_partition;
     uint64_t records;                 /* written to the file */
     struct ics_strmap codes;          /* provider, residence and HRG codes -> id */
+    struct lookaside code_cache[TRIM_CACHE];   /* in front of codes, for codes of up to 8 bytes */
     uint64_t regular_seq;             /* makes each regular attendance its own spell */
     int write_failed;
 };
@@ -70,16 +73,20 @@ static uint64_t word_at(const char *s, size_t len, size_t i)
     return v;
 }
 
+/* Two independent 64-bit lanes, each a multiply-xorshift per 8-byte word
+ * and a full mix at the end (the keys are short ids: a few words). */
 static void hash128(const char *s, size_t len, uint64_t seed, uint64_t out[2])
 {
-    uint64_t a = ics_splitmix64_mix(seed ^ (uint64_t)len), b = ics_splitmix64_mix(~seed + (uint64_t)len * 0x9E3779B97F4A7C15u);
+    uint64_t a = seed ^ (uint64_t)len * 0x9E3779B97F4A7C15u, b = ~seed + (uint64_t)len;
     for (size_t i = 0; i < len; i += 8) {
         uint64_t w = word_at(s, len, i);
-        a = ics_splitmix64_mix(a ^ w);
-        b = ics_splitmix64_mix(b + w * 0xD6E8FEB86659FD93u);
+        a = (a ^ w) * 0xBF58476D1CE4E5B9u;
+        a ^= a >> 31;
+        b = (b + w) * 0x94D049BB133111EBu;
+        b ^= b >> 29;
     }
-    out[0] = a;
-    out[1] = b;
+    out[0] = ics_splitmix64_mix(a);
+    out[1] = ics_splitmix64_mix(b ^ 0xD6E8FEB86659FD93u);
 }
 
 /* ---- the spill ---------------------------------------------------------------- */
@@ -114,6 +121,8 @@ void icsi_beds_episodes_close(struct worker *w)
     ics_free(e->buffers);
     ics_free(e->filled);
     ics_free(e->chunks);
+    ics_free(e->first_chunk);
+    ics_free(e->by_partition);
     ics_strmap_release(&e->codes);
     ics_free(e);
     w->episodes = NULL;
@@ -126,6 +135,7 @@ void icsi_beds_episodes_reset(struct worker *w)
     if (!e)
         return;
     memset(e->filled, 0, w->cfg->partitions * sizeof *e->filled);
+    memset(e->code_cache, 0, sizeof e->code_cache);   /* the codes stay; their ids are still right */
     e->nchunks = 0;
     e->records = 0;
     if (ftruncate(e->fd, 0))
@@ -193,7 +203,22 @@ static void opt_field(const struct ics_csv_row *row, int col, const char **s, si
     }
     *s = row->fields[col].ptr;
     *n = row->fields[col].len;
-    ics_text_trim(s, n);
+    if (*n > 0 && ((unsigned char)(*s)[0] <= ' ' || (unsigned char)(*s)[*n - 1] <= ' '))
+        ics_text_trim(s, n);
+}
+
+/* EPIORDER: 1 to 4 digits ("01", "2"); INT32_MIN otherwise (HES's 99 is a number like any other). */
+static int32_t episode_order(const char *s, size_t n)
+{
+    if (n == 0 || n > 4)
+        return INT32_MIN;
+    int32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return INT32_MIN;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
 }
 
 /* An optional date: empty and HES's null and invalid dates are "not known". */
@@ -225,7 +250,21 @@ hashed:
 
 static int code_id(struct episode_spill *e, const char *s, size_t n, uint32_t *id)
 {
-    return ics_strmap_upsert(&e->codes, s, n, id) ? 0 : -1;
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (n > 0 && n <= 8) {
+        word = ics_strmap_prefix(s, n);
+        slot = &e->code_cache[lookaside_slot(word, (uint32_t)n, TRIM_CACHE)];
+        if (slot->len == n && slot->word == word) {
+            *id = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(&e->codes, s, n, id))
+        return -1;
+    if (slot)
+        *slot = (struct lookaside){word, (uint32_t)n, *id};
+    return 0;
 }
 
 int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
@@ -252,19 +291,14 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
     }
     hash128(s, n, by_sus_id ? 2 : 1, r.patient);
     opt_field(row, c->col[COL_PROVIDER], &provider, &provider_len);
-    uint64_t spell[2];
-    hash128(provider, provider_len, 3, spell);
     opt_field(row, c->opt_col[OPT_SPELL_NUMBER], &s, &n);
-    uint64_t number[2];
-    hash128(s, n, 4, number);
-    r.spell = spell[0] ^ ics_splitmix64_mix(number[0]);
+    r.spell = ics_strmap_hash(provider, provider_len) ^ ics_splitmix64_mix(ics_strmap_hash(s, n) + 0x9E3779B97F4A7C15u);
     r.admitted = sp.admitted;
     r.discharged = sp.discharged;
     r.start = opt_date(w, row, c->opt_col[OPT_START]);
     r.end = opt_date(w, row, c->opt_col[OPT_END]);
     opt_field(row, c->opt_col[OPT_ORDER], &s, &n);
-    int64_t order;
-    r.order = n && !ics_parse_int64(s, n, 0, 9999, &order, NULL) ? (int32_t)order : INT32_MIN;
+    r.order = episode_order(s, n);
     opt_field(row, c->opt_col[OPT_EPIKEY], &s, &n);
     r.epikey = epikey_value(s, n);
     r.cls = (uint8_t)sp.cls;
@@ -329,6 +363,41 @@ static int by_spell_then_order(const void *pa, const void *pb)
     return cmp_u64(a->epikey, b->epikey);
 }
 
+/* Sorting a partition: a radix sort of (first patient word, index) pairs,
+ * then the full comparison within runs of one patient (a few records). It
+ * is several times faster than qsort on the records: the pairs are small and
+ * the first word is nearly always decisive. */
+struct sort_key {
+    uint64_t key;
+    uint32_t index;
+};
+
+/* Returns the sorted array: `a` or `tmp`, whichever the last pass wrote. */
+static struct sort_key *radix_sort(struct sort_key *a, struct sort_key *tmp, size_t n)
+{
+    enum { BITS = 11, BUCKETS = 1 << BITS };
+    size_t count[BUCKETS];
+    for (int shift = 0; shift < 64; shift += BITS) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i].key >> shift) & (BUCKETS - 1)]++;
+        if (count[(a[0].key >> shift) & (BUCKETS - 1)] == n)
+            continue;   /* every key has this digit: nothing to move */
+        size_t at = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            size_t c = count[b];
+            count[b] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].key >> shift) & (BUCKETS - 1)]++] = a[i];
+        struct sort_key *swap = a;
+        a = tmp;
+        tmp = swap;
+    }
+    return a;
+}
+
 static int same_spell(const struct episode_record *a, const struct episode_record *b)
 {
     return a->patient[0] == b->patient[0] && a->patient[1] == b->patient[1] && a->admitted == b->admitted &&
@@ -339,7 +408,8 @@ struct grouper {
     struct worker *workers;    /* all of them: the code tables are read across */
     int n;
     int index;                 /* this thread's worker */
-    struct episode_record *buf;
+    struct episode_record *buf, *sorted;
+    struct sort_key *keys, *keys_tmp;
     size_t cap;
     struct built *spells;      /* one patient's provider spells */
     size_t spells_cap;
@@ -506,26 +576,32 @@ static int gather(struct grouper *g, uint32_t p, size_t *count)
     for (int i = 0; i < g->n; i++) {
         const struct episode_spill *e = g->workers[i].episodes;
         need += e->filled[p];
-        for (size_t k = 0; k < e->nchunks; k++)
-            if (e->chunks[k].partition == p)
-                need += e->chunks[k].count;
+        for (size_t k = e->first_chunk[p]; k < e->first_chunk[p + 1]; k++)
+            need += e->by_partition[k].count;
     }
     if (need > g->cap) {
         struct episode_record *b = ics_realloc(g->buf, need * sizeof *b);
-        if (!b) {
+        if (b)
+            g->buf = b;
+        struct episode_record *sorted = b ? ics_realloc(g->sorted, need * sizeof *sorted) : NULL;
+        if (sorted)
+            g->sorted = sorted;
+        struct sort_key *k = sorted ? ics_realloc(g->keys, need * sizeof *k) : NULL;
+        if (k)
+            g->keys = k;
+        struct sort_key *kt = k ? ics_realloc(g->keys_tmp, need * sizeof *kt) : NULL;
+        if (!kt) {
             g->failed = 1;
             return -1;
         }
-        g->buf = b;
+        g->keys_tmp = kt;
         g->cap = need;
     }
     size_t at = 0;
     for (int i = 0; i < g->n; i++) {
         const struct episode_spill *e = g->workers[i].episodes;
-        for (size_t k = 0; k < e->nchunks; k++) {
-            const struct chunk *c = &e->chunks[k];
-            if (c->partition != p)
-                continue;
+        for (size_t k = e->first_chunk[p]; k < e->first_chunk[p + 1]; k++) {
+            const struct chunk *c = &e->by_partition[k];
             if (read_at(e->fd, g->buf + at, c->count * sizeof *g->buf, c->offset * sizeof *g->buf)) {
                 g->failed = 2;
                 return -1;
@@ -541,6 +617,35 @@ static int gather(struct grouper *g, uint32_t p, size_t *count)
     return 0;
 }
 
+/* Sorts g->buf[0, count) into g->sorted, in by_spell_then_order's order. */
+static void sort_partition(struct grouper *g, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        g->keys[i] = (struct sort_key){g->buf[i].patient[0], (uint32_t)i};
+    struct sort_key *k = radix_sort(g->keys, g->keys_tmp, count);
+    for (size_t i = 0; i < count;) {
+        size_t j = i + 1;
+        while (j < count && k[j].key == k[i].key)
+            j++;
+        /* One patient's records (or, rarely, two patients' sharing a first word): insertion sort. */
+        for (size_t a = i + 1; a < j; a++) {
+            struct sort_key x = k[a];
+            size_t b = a;
+            while (b > i && by_spell_then_order(&g->buf[k[b - 1].index], &g->buf[x.index]) > 0) {
+                k[b] = k[b - 1];
+                b--;
+            }
+            k[b] = x;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < count; i++)
+        g->sorted[i] = g->buf[k[i].index];
+    struct episode_record *swap = g->buf;
+    g->buf = g->sorted;
+    g->sorted = swap;
+}
+
 static void *group_thread(void *arg)
 {
     struct grouper *g = arg;
@@ -552,7 +657,7 @@ static void *group_thread(void *arg)
             break;
         if (count == 0)
             continue;
-        qsort(g->buf, count, sizeof *g->buf, by_spell_then_order);
+        sort_partition(g, count);
         size_t nspells = 0;
         for (size_t i = 0; i < count;) {
             size_t j = i + 1;
@@ -582,12 +687,36 @@ static void *group_thread(void *arg)
     return NULL;
 }
 
+/* The chunks of each partition together (a counting sort), so that a
+ * partition is gathered without looking at the others'. */
+static int index_chunks(struct episode_spill *e, unsigned parts)
+{
+    e->first_chunk = ics_calloc((size_t)parts + 1, sizeof *e->first_chunk);
+    e->by_partition = ics_malloc((e->nchunks ? e->nchunks : 1) * sizeof *e->by_partition);
+    if (!e->first_chunk || !e->by_partition)
+        return -1;
+    for (size_t k = 0; k < e->nchunks; k++)
+        e->first_chunk[e->chunks[k].partition + 1]++;
+    for (unsigned p = 0; p < parts; p++)
+        e->first_chunk[p + 1] += e->first_chunk[p];
+    size_t *next = ics_malloc(((size_t)parts + 1) * sizeof *next);
+    if (!next)
+        return -1;
+    memcpy(next, e->first_chunk, ((size_t)parts + 1) * sizeof *next);
+    for (size_t k = 0; k < e->nchunks; k++)
+        e->by_partition[next[e->chunks[k].partition]++] = e->chunks[k];
+    ics_free(next);
+    return 0;
+}
+
 int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *err)
 {
     for (int i = 0; i < n; i++) {
         struct episode_spill *e = workers[i].episodes;
         if (e->write_failed)
             return ics_error_set(err, ICS_ERR_IO, "cannot write the temporary episode spill file");
+        if (index_chunks(e, workers[i].cfg->partitions))
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     }
     struct grouper *g = ics_calloc((size_t)n, sizeof *g);
     if (!g)
@@ -612,6 +741,9 @@ int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *er
         else if ((g[i].failed || workers[i].failed) && !rc)
             rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory grouping episodes into spells");
         ics_free(g[i].buf);
+        ics_free(g[i].sorted);
+        ics_free(g[i].keys);
+        ics_free(g[i].keys_tmp);
         ics_free(g[i].spells);
     }
     ics_free(g);

@@ -169,14 +169,17 @@ static int run_start(struct run *r, struct ics_error *err)
     return ICS_OK;
 }
 
-/* Episode partitions: enough that one holds about 16 MB of a file's episodes
- * (a record is at most the size of its CSV row), 16 to 4,096, a power of two. */
+/* Episode partitions: enough that one holds at most about 2 MB of a file's
+ * episodes (a record is about the size of its CSV row or less), so a
+ * partition is sorted in cache; 16 to 4,096, a power of two. A pipe's size is
+ * not known: 1,024, right up to about 2 GB of input. */
 static unsigned partitions_for(const char *path)
 {
     struct stat st;
-    uint64_t bytes = strcmp(path, "-") != 0 && stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    int known = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    uint64_t bytes = known ? (uint64_t)st.st_size : (uint64_t)2 << 30;
     unsigned parts = 16;
-    while (parts < 4096 && (uint64_t)parts * (16u << 20) < bytes)
+    while (parts < 4096 && (uint64_t)parts * (2u << 20) < bytes)
         parts *= 2;
     return parts;
 }
