@@ -162,6 +162,13 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
     }
     /* Mixing the seed spreads nearby seeds (1, 2, 3) far apart in the stream. */
     g->base = ics_splitmix64_mix(seed ^ UINT64_C(0x6A09E667F3BCC909));
+    uint64_t keys = g->base ^ UINT64_C(0xBB67AE8584CAA73B);   /* the episodes' own stream */
+    for (int i = 0; i < 4; i++) {
+        g->epikey_key[i] = ics_splitmix64_next(&keys);
+        g->spell_key[i] = ics_splitmix64_next(&keys);
+    }
+    g->patient_base = ics_splitmix64_next(&keys);
+    g->order_salt = ics_splitmix64_next(&keys);
     g->first = ics_date_from_ymd(fy_start_year, 4, 1);
     g->last = ics_date_from_ymd(fy_start_year + 1, 3, 31);
     g->ndays = (int)(g->last - g->first + 1);

@@ -35,6 +35,10 @@ struct ics_synth {
     struct synth_sampler trust;
     struct synth_sampler *catchment;   /* one per trust */
     uint16_t *guides;                  /* every sampler's guide */
+    /* Episodes: round keys of the EPIKEY and PROVSPNOPS permutations, the
+     * patient id stream and the salt of the row order (all from the seed). */
+    uint64_t epikey_key[4], spell_key[4];
+    uint64_t patient_base, order_salt;
 };
 
 /* ics_synth_spell, also saying which HRG table (H_*) and patient group
