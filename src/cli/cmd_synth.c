@@ -238,8 +238,10 @@ static int run_synth(const struct cli_command *self, int argc, char **argv)
         return cli_usage_error("synth", "with --episodes, --spells must be at most 10^11 (EPIKEY has 12 digits)");
     if (a.true_spells) {
         const char *o = a.output ? a.output : "-";
+        if (strcmp(a.true_spells, "-") == 0 && strcmp(o, "-") == 0)
+            return cli_usage_error("synth", "--true-spells and the episodes cannot both go to standard output");
         if (strcmp(a.true_spells, o) == 0)
-            return cli_usage_error("synth", "--true-spells and the episodes must go to different files");
+            return cli_usage_error("synth", "--true-spells and the episodes (-o) must be different files");
         if (a.trimpoints_out && strcmp(a.true_spells, a.trimpoints_out) == 0)
             return cli_usage_error("synth", "--true-spells and --trimpoints-out must be different files");
     }

@@ -139,6 +139,32 @@ static void first_of(const struct ics_synth *g, uint64_t index, struct first *f)
     }
 }
 
+/* The provider a patient moves to: another trust serving the patient's local
+ * authority, chosen by the number of its patients who live there; for a
+ * patient of unknown residence, or the only trust of an LA, another trust by
+ * size. One output: its high half draws, its low half is the fallback. */
+static size_t other_trust(const struct ics_synth *g, const struct icsi_synth_drawn *from, uint64_t x)
+{
+    if (from->la >= 0) {
+        const struct synth_la_trust *t = &g->la_trusts[g->la_start[from->la]];
+        size_t n = g->la_start[from->la + 1] - g->la_start[from->la];
+        uint64_t total = 0;
+        for (size_t i = 0; i < n; i++)
+            total += t[i].trust == from->trust ? 0 : t[i].weight;
+        if (total) {
+            uint64_t u = synth_scale(synth_hi(x), total);
+            for (size_t i = 0; i < n; i++) {
+                uint64_t w = t[i].trust == from->trust ? 0 : t[i].weight;
+                if (u < w)
+                    return t[i].trust;
+                u -= w;
+            }
+        }
+    }
+    size_t ti = synth_sample_x(&g->trust, synth_lo(x));
+    return ti == from->trust ? (ti + 1) % icsi_synth_trust_count : ti;
+}
+
 /* Spell k + 1 of a linked pair: the patient of spell k (same LA, age, sex),
  * admitted gap days after k's discharge, at another provider (the same one
  * for a readmission), with an adult non-elective HRG and stay. */
@@ -197,18 +223,11 @@ static void second_of(const struct ics_synth *g, uint64_t index, const struct fi
     s->trimpoint = no_hrg ? 0 : (int)t;
     int los = icsi_synth_closed_los(&r, 0, G_ADULT, t);
 
-    size_t ti = f->how.trust;
     x = synth_next(&r);
-    uint64_t y = synth_next(&r);
-    if (f->link != ICS_SYNTH_LINK_READMISSION) {
-        uint32_t tries[4] = {synth_hi(x), synth_lo(x), synth_hi(y), synth_lo(y)};
-        for (int i = 0; i < 4 && ti == f->how.trust; i++)
-            ti = synth_sample_x(&g->trust, tries[i]);
-        if (ti == f->how.trust)
-            ti = (ti + 1) % icsi_synth_trust_count;
-    }
+    size_t ti = f->link == ICS_SYNTH_LINK_READMISSION ? f->how.trust : other_trust(g, &f->how, x);
     s->provider_code = icsi_synth_trusts[ti].code;
     how->trust = ti;
+    how->la = f->how.la;
     how->group = G_ADULT;
     how->table = H_ADULT_NON_ELECTIVE;
 
@@ -637,8 +656,9 @@ int ics_synth_episodes(const struct ics_synth_options *opt, FILE *out, FILE *tru
     struct synth_writer w, tw;
     struct block blocks[2];
     memset(blocks, 0, sizeof blocks);
+    memset(&tw, 0, sizeof tw);
     int rc = icsi_synth_writer_init(&w, out, "episodes", err);
-    int trc = icsi_synth_writer_init(&tw, true_spells, "the true spells", err);
+    int trc = true_spells ? icsi_synth_writer_init(&tw, true_spells, "the true spells", err) : ICS_OK;
     size_t ndates = (size_t)LOS_CAP + (size_t)g->ndays;
     w.dates = tw.dates = ics_malloc(ndates * sizeof *w.dates);
     if (rc || trc || !w.dates) {

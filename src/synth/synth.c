@@ -131,6 +131,31 @@ static void build_day_tables(struct ics_synth *g)
     }
 }
 
+/* The catchments inverted: for each LA, the trusts whose patients live there,
+ * in trust order, each weighted by its beds times the LA's share of its
+ * patients. The episodes' transfers go to one of them. */
+static void build_la_trusts(struct ics_synth *g)
+{
+    for (size_t i = 0; i < icsi_synth_catchment_count; i++)
+        g->la_start[icsi_synth_catchment[i].index + 1]++;
+    for (size_t la = 0; la < icsi_synth_la_count; la++)
+        g->la_start[la + 1] += g->la_start[la];
+    for (size_t i = 0; i < icsi_synth_trust_count; i++) {
+        const struct synth_trust *tr = &icsi_synth_trusts[i];
+        uint32_t prev = 0;
+        for (uint32_t c = 0; c < tr->catchment_count; c++) {
+            const struct synth_weighted *row = &icsi_synth_catchment[tr->catchment_start + c];
+            struct synth_la_trust *t = &g->la_trusts[g->la_start[row->index]++];   /* the cursor moves on */
+            t->trust = (uint32_t)i;
+            t->weight = (uint32_t)((uint64_t)(row->cum - prev) / 100 * tr->beds);
+            prev = row->cum;
+        }
+    }
+    for (size_t la = icsi_synth_la_count; la > 0; la--)   /* each cursor stopped at the next LA's start */
+        g->la_start[la] = g->la_start[la - 1];
+    g->la_start[0] = 0;
+}
+
 struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_error *err)
 {
     if (fy_start_year < ICS_SYNTH_MIN_YEAR || fy_start_year > ICS_SYNTH_MAX_YEAR) {
@@ -155,7 +180,11 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
         pool += synth_guide_size(icsi_synth_trusts[i].catchment_count);
     if (g && g->catchment)
         g->guides = ics_malloc(pool * sizeof *g->guides);
-    if (!g || !g->guides) {
+    if (g && g->guides)
+        g->la_start = ics_calloc(icsi_synth_la_count + 1, sizeof *g->la_start);
+    if (g && g->la_start)
+        g->la_trusts = ics_malloc(icsi_synth_catchment_count * sizeof *g->la_trusts);
+    if (!g || !g->la_trusts) {
         ics_synth_free(g);
         ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         return NULL;
@@ -190,6 +219,7 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
         synth_sampler_init(&g->catchment[i], &icsi_synth_catchment[tr->catchment_start], tr->catchment_count, guide);
         guide += synth_guide_size(tr->catchment_count);
     }
+    build_la_trusts(g);
     return g;
 }
 
@@ -197,6 +227,8 @@ void ics_synth_free(struct ics_synth *g)
 {
     if (!g)
         return;
+    ics_free(g->la_trusts);
+    ics_free(g->la_start);
     ics_free(g->guides);
     ics_free(g->catchment);
     ics_free(g);
@@ -392,11 +424,13 @@ void icsi_synth_spell_drawn(const struct ics_synth *g, uint64_t index, struct ic
     const struct synth_trust *tr = &icsi_synth_trusts[ti];
     s->provider_code = tr->code;
     x = synth_next(&r);
+    how->la = -1;
     if (no_la) {
         s->patient_la = "";
     } else {
         const struct synth_sampler *cs = &g->catchment[ti];
-        s->patient_la = icsi_synth_la_codes[cs->t[synth_sample_x(cs, synth_hi(x))].index];
+        how->la = (int)cs->t[synth_sample_x(cs, synth_hi(x))].index;
+        s->patient_la = icsi_synth_la_codes[how->la];
     }
     if (grp == G_MATERNITY || h->code[0] == 'M')
         s->sex = 2;                 /* obstetrics, female reproductive system */

@@ -24,6 +24,13 @@ enum group { G_ADULT, G_CHILD, G_NEONATE, G_MATERNITY };
 /* The HRG popularity tables, one per patient group and class. */
 enum { H_ADULT_ELECTIVE, H_ADULT_NON_ELECTIVE, H_CHILD, H_NEONATE, H_MATERNITY, H_COUNT };
 
+/* A trust that treats patients of a local authority, and how many: its beds
+ * times the LA's share of its patients (ppm / 100). */
+struct synth_la_trust {
+    uint32_t trust;
+    uint32_t weight;
+};
+
 struct ics_synth {
     uint64_t base;               /* stream state before row 0 */
     int32_t first, last;         /* the financial year, inclusive */
@@ -39,6 +46,9 @@ struct ics_synth {
      * patient id stream and the salt of the row order (all from the seed). */
     uint64_t epikey_key[4], spell_key[4];
     uint64_t patient_base, order_salt;
+    /* The trusts serving each LA: la_trusts[la_start[la] .. la_start[la + 1]). */
+    uint32_t *la_start;
+    struct synth_la_trust *la_trusts;
 };
 
 /* ics_synth_spell, also saying which HRG table (H_*) and patient group
@@ -47,6 +57,7 @@ struct icsi_synth_drawn {
     int table;
     int group;
     size_t trust;
+    int la;                      /* index into icsi_synth_la_codes; -1: unknown residence */
 };
 void icsi_synth_spell_drawn(const struct ics_synth *g, uint64_t index, struct ics_synth_spell *s,
                             struct icsi_synth_drawn *how);
