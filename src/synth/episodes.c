@@ -139,6 +139,21 @@ static void first_of(const struct ics_synth *g, uint64_t index, struct first *f)
     }
 }
 
+/* The patient's birthdays, as days after spell `index`'s admission: STARTAGE
+ * goes up by one on an episode that starts more than `birthday` days (plus
+ * whole years) after admission. The spell's fourth draw of SLOT_EPISODES. */
+static int32_t birthday_of(const struct ics_synth *g, uint64_t index)
+{
+    struct synth_rng r;
+    slot_rng(g, index, SLOT_EPISODES + 3, &r);
+    return (int32_t)synth_scale(synth_hi(synth_next(&r)), 365);
+}
+
+static int years_after(int32_t since, int32_t birthday)
+{
+    return since > birthday ? 1 + (since - birthday - 1) / 365 : 0;
+}
+
 /* The provider a patient moves to: another trust serving the patient's local
  * authority, chosen by the number of its patients who live there; for a
  * patient of unknown residence, or the only trust of an LA, another trust by
@@ -232,9 +247,10 @@ static void second_of(const struct ics_synth *g, uint64_t index, const struct fi
     how->table = H_ADULT_NON_ELECTIVE;
 
     s->patient_la = f->s.patient_la;
-    s->age = f->s.age;
     s->sex = f->s.sex;
     s->admission_date = f->s.discharge_date + f->gap;
+    /* Older by a year if a birthday fell since the first admission. */
+    s->age = f->s.age + years_after(s->admission_date - f->s.admission_date, birthday_of(g, index - 1));
     if (s->admission_date + los > g->last) {
         s->discharge_date = ICS_DATE_NONE;      /* still there at the end of the year */
         s->discharge_destination = 0;
@@ -344,7 +360,12 @@ static void build(const struct ics_synth *g, uint64_t index, const struct first 
     ps->null_dates = open && (synth_lo(x) >> 31);
     int last_empty = synth_scale(synth_lo(x) << 1, 10000) < 400;   /* 4% of multi-episode spells */
     x = synth_next(&r);
-    int32_t birthday = (int32_t)synth_scale(synth_hi(x), 365);     /* days after admission */
+    int32_t birthday = (int32_t)synth_scale(synth_hi(x), 365);     /* birthday_of(g, index) */
+    if (second) {
+        /* The same patient's birthdays, counted from this admission. */
+        int32_t moved = s->admission_date - prev->s.admission_date;
+        birthday = ((birthday_of(g, index - 1) - moved) % 365 + 365) % 365;
+    }
 
     /* EPISTART of each episode after the first: n - 1 days drawn in the stay,
      * sorted; each episode ends the day the next starts. */
@@ -380,7 +401,7 @@ static void build(const struct ics_synth *g, uint64_t index, const struct first 
         ep->start = s->admission_date + start[e];
         ep->end = e + 1 < n ? s->admission_date + start[e + 1] : s->discharge_date;
         int32_t since = start[e];
-        ep->age = s->age + (since > birthday ? 1 + (since - birthday - 1) / 365 : 0);
+        ep->age = s->age + years_after(since, birthday);
         ep->sex = s->sex;
         memcpy(ep->admission_method, s->admission_method, 3);
         ep->admission_source = ps->admission_source;

@@ -14,7 +14,8 @@
 #    admits on 8 Oct by ADMIMETH 81 / ADMISORC 51: joined; RAE's 3 episodes 08->11->12->13 with
 #    EB14E, empty, AA52E (the spell's HRG on the last), SPELDUR 5.
 #  - destination only: RBL (Wirral) to another NHS provider (51) on 27 Jan, REM (Liverpool)
-#    admits via GP (22) from home (19) on 28 Jan: joined by the destination alone.
+#    admits via GP (22) from home (19) on 28 Jan: joined by the destination alone. STARTAGE 93 at
+#    RBL, 94 at REM: the patient's birthday fell between the two admissions.
 #  - home, then A&E with ADMISORC 51: RM1 (Norwich) discharges home on 18 Dec after 34 days
 #    (episodes 14 Nov->14 Dec->18 Dec), RGP (James Paget) admits on 19 Dec by A&E (21) with
 #    ADMISORC 51: the exception, not joined (each spell its own cips_id).
