@@ -95,7 +95,8 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
  * ISO dates, LF line ends. The rows are not in spell order: spells are taken
  * in blocks of ICS_SYNTH_EPISODE_BLOCK, each episode row may move up to
  * ICS_SYNTH_EPISODE_SHIFT spells later (so into the next block), and each
- * block is written in the order of a hash of its rows' EPIKEYs.
+ * block is written in the order of a hash of its rows' EPIKEYs (ties, which
+ * are rare, in spell order).
  *
  * Provider spell k (index from 0) depends only on the seed, the year and k.
  * It is ics_synth_spell(k) with episodes added, except for pairs (k, k + 1),

@@ -10,15 +10,15 @@
  *   slots 0-15   the spell model (it draws at most 9)
  *   slots 16-39  this file's draws for the spell and its episodes (at most 22)
  *   slots 40-55  the second provider spell of a linked pair (at most 10)
- *   slot  56     whether spell k (k even) is linked to k + 1
+ *   slots 56-57  whether spell k (k even) is linked to k + 1, and how
  *   slot  62     the free-text note of --messy
  * A pair (k, k + 1) shares one patient; spell k + 1 is drawn from spell k,
  * which is why the odd spells need their even neighbour.
  *
  * Output order: rows go into blocks of ICS_SYNTH_EPISODE_BLOCK spells by
- * position k + d (d < ICS_SYNTH_EPISODE_SHIFT, from a hash of the EPIKEY), and
- * a block is written sorted by another hash of the EPIKEY once every spell
- * that can reach it has been drawn. Two blocks are held at a time, so memory
+ * position k + d (d < ICS_SYNTH_EPISODE_SHIFT: the low bits of a hash of the
+ * EPIKEY), and a block is written sorted by the top 24 bits of that hash once
+ * every spell that can reach it has been drawn. Two blocks are held at a time, so memory
  * stays constant; and because a row's block and its place in the block depend
  * on the row alone, a shorter run is a longer run with rows deleted.
  */
