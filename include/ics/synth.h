@@ -33,9 +33,11 @@ struct ics_synth_options {
     int messy;               /* 1: write the spells the way raw extracts look (below) */
     ics_progress_fn progress;/* may be NULL; called every 2^20 rows and at the end */
     void *progress_ctx;
+    int episode_dates;       /* ics_synth_episodes only: enum ics_synth_episode_dates */
 };
 
-/* Defaults: 0 spells, seed 1, financial year 2018-19, canonical layout. */
+/* Defaults: 0 spells, seed 1, financial year 2018-19, canonical layout,
+ * episode dates on the last episode (ICS_SYNTH_EPISODE_DATES_LAST). */
 void ics_synth_options_init(struct ics_synth_options *opt);
 
 /*
@@ -79,6 +81,109 @@ void ics_synth_free(struct ics_synth *g);
 /* Spell number index + 1 of the stream (index from 0): the row that
  * ics_synth_spells writes at that position with the same seed and year. */
 void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth_spell *out);
+
+/* ---- consultant episodes: the same spells in the HES APC layout ---------- */
+
+/*
+ * A provider spell (admission to discharge at one provider) is written as its
+ * 1..ICS_SYNTH_MAX_EPISODES finished consultant episodes, in the layout of an
+ * HES APC extract (docs/commands/synth.md, "Episodes", gives every rule and
+ * the reason for it):
+ *   EPIKEY,PSEUDO_HESID,PROCODE3,PROVSPNOPS,EPIORDER,ADMIDATE,EPISTART,EPIEND,
+ *   DISDATE,ADMIMETH,ADMISORC,DISDEST,DISMETH,CLASSPAT,RESLADST_ONS,STARTAGE,
+ *   SEX,SUSHRG,SPELDUR
+ * ISO dates, LF line ends. The rows are not in spell order: spells are taken
+ * in blocks of ICS_SYNTH_EPISODE_BLOCK, each episode row may move up to
+ * ICS_SYNTH_EPISODE_SHIFT spells later (so into the next block), and each
+ * block is written in the order of a hash of its rows' EPIKEYs (ties, which
+ * are rare, in spell order).
+ *
+ * Provider spell k (index from 0) depends only on the seed, the year and k.
+ * It is ics_synth_spell(k) with episodes added, except for pairs (k, k + 1),
+ * k even: a share of the non-elective spells of patients 65 and over are
+ * followed by a second provider spell of the same patient (a transfer to
+ * another provider, joined into one continuous inpatient spell by the NHS
+ * Digital 2014 rule, or a near miss that the rule does not join); spell k + 1
+ * is then drawn for that patient instead, and spell k's discharge
+ * destination is set to fit. Because of the blocks, a run of n spells is not
+ * a byte prefix of a longer run; it is the longer run's rows with the rows of
+ * spells n + 1 and later deleted (the true spells file is a prefix).
+ */
+#define ICS_SYNTH_MAX_EPISODES 6
+#define ICS_SYNTH_MAX_EPISODE_SPELLS UINT64_C(100000000000)   /* 10^11: EPIKEY has 12 digits */
+#define ICS_SYNTH_EPISODE_BLOCK 4096
+#define ICS_SYNTH_EPISODE_SHIFT 32
+
+enum ics_synth_episode_dates {
+    ICS_SYNTH_EPISODE_DATES_LAST = 0,      /* HES: DISDATE, DISMETH, real DISDEST on the last episode only */
+    ICS_SYNTH_EPISODE_DATES_REPEATED = 1,  /* the spell's DISDATE, DISDEST, DISMETH on every episode */
+};
+
+/* How provider spell k and k + 1 (same patient) are linked; k even. */
+enum ics_synth_link {
+    ICS_SYNTH_LINK_NONE = 0,
+    ICS_SYNTH_LINK_TRANSFER,        /* DISDEST 49-53, then ADMISORC 51, ADMIMETH 81/2B, 0-2 days: joined */
+    ICS_SYNTH_LINK_DESTINATION,     /* DISDEST 49-53, then ADMIMETH 21/22 from home, 0-2 days: joined */
+    ICS_SYNTH_LINK_ADMISSION,       /* DISDEST 19, then ADMIMETH 81/2B, 0-2 days: joined */
+    ICS_SYNTH_LINK_GAP,             /* as TRANSFER but 3-5 days later: not joined */
+    ICS_SYNTH_LINK_HOME_THEN_AE,    /* DISDEST 19, then ADMISORC 51 with ADMIMETH 21, 0-2 days: not joined */
+    ICS_SYNTH_LINK_READMISSION,     /* DISDEST 19, then A&E at the same provider from home, 0-2 days: not joined */
+};
+
+struct ics_synth_episode {
+    uint64_t epikey;             /* EPIKEY, below 10^12, unique in the stream */
+    int32_t start, end;          /* EPISTART, EPIEND; end ICS_DATE_NONE: not finished (open spell) */
+    char admission_method[3];    /* ADMIMETH as written on this episode */
+    int admission_source;        /* ADMISORC */
+    const char *patient_la;      /* RESLADST_ONS, or "" */
+    int age;                     /* STARTAGE */
+    int sex;                     /* SEX: 1, 2, or 9 (not specified) */
+    const char *hrg;             /* SUSHRG, or "" */
+};
+
+struct ics_synth_provider_spell {
+    /* The spell as the true spells file gives it: admission method, LA, age
+     * and sex of the first episode, the destination of the last, the HRG
+     * that is the last non-empty SUSHRG. number = index + 1. */
+    struct ics_synth_spell spell;
+    uint64_t patient;            /* index of the patient's first provider spell */
+    char patient_id[33];         /* PSEUDO_HESID: 32 hex digits, one per patient */
+    uint64_t provspno;           /* PROVSPNOPS, below 10^12, unique per spell */
+    int admission_source;        /* ADMISORC of the first episode */
+    int discharge_method;        /* DISMETH: 1, 2, 4 (died); 0 when still in hospital */
+    int patient_class;           /* CLASSPAT: 1 ordinary, 2 day case, 3 day, 4 night attender */
+    int speldur;                 /* SPELDUR as written (a few deliberately wrong); -1 when open */
+    uint64_t cips;               /* index of the first provider spell of its continuous inpatient spell */
+    int link_next;               /* enum ics_synth_link with spell index + 1 */
+    int link_prev;               /* enum ics_synth_link with spell index - 1 */
+    int null_dates;              /* open spell: its missing dates are written 1800-01-01, not empty */
+    int episodes;                /* 1..ICS_SYNTH_MAX_EPISODES */
+    struct ics_synth_episode episode[ICS_SYNTH_MAX_EPISODES];
+};
+
+/* Provider spell `index` of the stream, with its episodes in EPIORDER. */
+void ics_synth_provider_spell(const struct ics_synth *g, uint64_t index, struct ics_synth_provider_spell *out);
+
+struct ics_synth_episodes_result {
+    uint64_t spells;             /* provider spells written (opt->spells) */
+    uint64_t episodes;           /* episode rows written */
+};
+
+/*
+ * Writes opt->spells provider spells as episodes to `out`, and, when
+ * true_spells is not NULL, the same provider spells, one a row in spell
+ * order, to true_spells:
+ *   spell_id,patient_id,provider_code,patient_la,admission_date,
+ *   discharge_date,admission_method,admission_source,discharge_destination,
+ *   patient_class,hrg,age,sex,speldur,cips_id
+ * (spell_id is PROVSPNOPS; cips_id the spell_id of the first provider spell of
+ * the continuous inpatient spell). Both files are the caller's to close.
+ * opt->messy must be 0; opt->spells at most ICS_SYNTH_MAX_EPISODE_SPELLS.
+ * result may be NULL. Returns ICS_OK, ICS_ERR_USAGE, ICS_ERR_NOMEM or
+ * ICS_ERR_IO (rows before the failure may have been written).
+ */
+int ics_synth_episodes(const struct ics_synth_options *opt, FILE *out, FILE *true_spells,
+                       struct ics_synth_episodes_result *result, struct ics_error *err);
 
 /* The embedded reference tables. */
 struct ics_synth_trust_info {

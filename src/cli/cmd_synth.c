@@ -12,6 +12,9 @@ static const struct cli_option synth_options[] = {
     {"messy", CLI_KEY('m'), NULL, "write the spells the way raw extracts look"},
     {"output", 'o', "FILE", "write the spells to FILE (default standard output)"},
     {"trimpoints-out", CLI_KEY('t'), "FILE", "write the trim points the model uses"},
+    {"episodes", CLI_KEY('e'), NULL, "write the spells as HES APC consultant episodes"},
+    {"episode-dates", CLI_KEY('d'), "MODE", "with --episodes: last (default) or repeated: discharge on every episode"},
+    {"true-spells", CLI_KEY('T'), "FILE", "with --episodes: also write the provider spells the episodes came from"},
     {"quiet", CLI_KEY('q'), NULL, "no progress or summary on stderr"},
     {"ledger", CLI_KEY('L'), "DIR", "write a synthetic ledger period to DIR instead of spells"},
     {"orgs", CLI_KEY('O'), "N", "with --ledger: organisations, 3 to 700 (default 300)"},
@@ -27,6 +30,8 @@ const struct cli_command cli_cmd_synth = {
     .summary = "write a realistic synthetic year of English spells",
     .synopsis = "ics synth --spells N [--seed S] [--year YYYY] [--messy] [-o FILE]\n"
                 "          [--trimpoints-out FILE] [--quiet]\n"
+                "ics synth --spells N --episodes [--episode-dates last|repeated] [--true-spells FILE]\n"
+                "          [--seed S] [--year YYYY] [-o FILE] [--quiet]\n"
                 "ics synth --ledger DIR [--orgs N] [--lines N] [--period 2022-23-M12] [--seed S] [--quiet]",
     .options = synth_options,
     .run = run_synth,
@@ -38,8 +43,8 @@ const struct cli_command cli_cmd_synth = {
 struct synth_args {
     struct ics_synth_options spells;
     struct ics_synth_ledger_options ledger;
-    const char *output, *trimpoints_out;
-    int have_spells, quiet;
+    const char *output, *trimpoints_out, *true_spells;
+    int have_spells, quiet, episodes, have_episode_dates;
 };
 
 /* Files and directories: an argument that looks like an option is a usage
@@ -88,6 +93,17 @@ static int parse_option(int c, const char *arg, struct synth_args *a)
     case CLI_KEY('m'): a->spells.messy = 1; return 0;
     case CLI_KEY('t'): return path_arg("--trimpoints-out", arg, &a->trimpoints_out);
     case CLI_KEY('q'): a->quiet = 1; return 0;
+    case CLI_KEY('e'): a->episodes = 1; return 0;
+    case CLI_KEY('d'):
+        if (strcmp(arg, "last") == 0)
+            a->spells.episode_dates = ICS_SYNTH_EPISODE_DATES_LAST;
+        else if (strcmp(arg, "repeated") == 0)
+            a->spells.episode_dates = ICS_SYNTH_EPISODE_DATES_REPEATED;
+        else
+            return cli_usage_error("synth", "--episode-dates must be last or repeated, not '%s'", arg);
+        a->have_episode_dates = 1;
+        return 0;
+    case CLI_KEY('T'): return path_arg("--true-spells", arg, &a->true_spells);
     case CLI_KEY('L'): return path_arg("--ledger", arg, &a->ledger.dir);
     case CLI_KEY('O'):
         if (cli_parse_long(arg, 2, 100000, &v))
@@ -120,6 +136,33 @@ static int synth_ledger(const struct ics_synth_ledger_options *o, int quiet)
     return 0;
 }
 
+/* ics synth --spells N --episodes: the spells as HES APC episodes (issue 10 item 7). */
+static int synth_episodes(const struct synth_args *a, const struct ics_synth_options *opt, FILE *out,
+                          struct cli_progress *progress)
+{
+    struct ics_error err;
+    ics_error_clear(&err);
+    FILE *truth = NULL;
+    if (a->true_spells && !(truth = cli_open_output(a->true_spells, &err))) {
+        cli_close_output(out, a->output, NULL);
+        return cli_fail("synth", &err);
+    }
+    struct ics_synth_episodes_result r;
+    int rc = ics_synth_episodes(opt, out, truth, &r, &err);
+    cli_progress_finish(progress);
+    int crc = cli_close_output(out, a->output, rc ? NULL : &err);
+    if (truth && cli_close_output(truth, a->true_spells, rc || crc ? NULL : &err))
+        crc = 1;
+    if (rc || crc)
+        return cli_fail("synth", &err);
+    if (!a->quiet)
+        fprintf(stderr, "ics synth: %llu provider spells written as %llu episodes%s%s\n",
+                (unsigned long long)r.spells, (unsigned long long)r.episodes,
+                truth ? ", the true spells to " : "", truth ? (strcmp(a->true_spells, "-") ? a->true_spells
+                                                                                    : "standard output") : "");
+    return 0;
+}
+
 static int synth_spells(const struct synth_args *a)
 {
     struct ics_error err;
@@ -145,6 +188,8 @@ static int synth_spells(const struct synth_args *a)
         opt.progress = cli_progress_update;
         opt.progress_ctx = &progress;
     }
+    if (a->episodes)
+        return synth_episodes(a, &opt, out, &progress);
     int rc = ics_synth_spells(&opt, out, &err);
     cli_progress_finish(&progress);
     int crc = cli_close_output(out, a->output, rc ? NULL : &err);
@@ -174,14 +219,32 @@ static int run_synth(const struct cli_command *self, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
     if (a.ledger.dir) {
-        if (a.have_spells || a.trimpoints_out || a.output || a.spells.messy)
+        if (a.have_spells || a.trimpoints_out || a.output || a.spells.messy || a.episodes || a.true_spells ||
+            a.have_episode_dates)
             return cli_usage_error("synth", "--ledger DIR writes a ledger period; it takes --orgs, --lines, "
                                             "--period and --seed, not the spell options");
         a.ledger.seed = a.spells.seed;
         return synth_ledger(&a.ledger, a.quiet);
     }
+    if ((a.true_spells || a.have_episode_dates) && !a.episodes)
+        return cli_usage_error("synth", "%s needs --episodes", a.true_spells ? "--true-spells" : "--episode-dates");
+    if (a.episodes && !a.have_spells)
+        return cli_usage_error("synth", "--episodes needs --spells N");
     if (!a.have_spells && !a.trimpoints_out)
         return cli_usage_error("synth", "--spells N is required");
+    if (a.episodes && a.spells.messy)
+        return cli_usage_error("synth", "--episodes and --messy cannot be used together");
+    if (a.episodes && a.spells.spells > ICS_SYNTH_MAX_EPISODE_SPELLS)
+        return cli_usage_error("synth", "with --episodes, --spells must be at most 10^11 (EPIKEY has 12 digits)");
+    if (a.true_spells) {
+        const char *o = a.output ? a.output : "-";
+        if (strcmp(a.true_spells, "-") == 0 && strcmp(o, "-") == 0)
+            return cli_usage_error("synth", "--true-spells and the episodes cannot both go to standard output");
+        if (strcmp(a.true_spells, o) == 0)
+            return cli_usage_error("synth", "--true-spells and the episodes (-o) must be different files");
+        if (a.trimpoints_out && strcmp(a.true_spells, a.trimpoints_out) == 0)
+            return cli_usage_error("synth", "--true-spells and --trimpoints-out must be different files");
+    }
     if (a.trimpoints_out && a.output && strcmp(a.trimpoints_out, a.output) == 0)
         return cli_usage_error("synth", "--trimpoints-out and -o must be different files");
     if (a.trimpoints_out && a.have_spells && strcmp(a.trimpoints_out, "-") == 0 &&

@@ -22,18 +22,10 @@
  *   destination       19 mostly; deaths, transfers, care homes by age and LOS
  */
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
-#include "ics/synth.h"
-#include "rng.h"
-#include "tables.h"
+#include "synth_internal.h"
 
-#define LOS_CAP 1095            /* longest stay written: 3 years */
-#define OUT_BUFFER (1u << 20)
-#define PROGRESS_ROWS (1u << 20)
-
-enum group { G_ADULT, G_CHILD, G_NEONATE, G_MATERNITY };
 enum method_kind { K_NORMAL, K_MATERNITY, K_NEONATE };
 
 /* HES ADMIMETH, weights per 10,000 spells. Elective 35%: 11 waiting list,
@@ -98,21 +90,6 @@ static const struct { uint8_t lo, hi; } maternity_bands[6] = {
 };
 static const uint16_t maternity_age[6] = {40, 180, 450, 760, 950, 1000};
 
-enum { H_ADULT_ELECTIVE, H_ADULT_NON_ELECTIVE, H_CHILD, H_NEONATE, H_MATERNITY, H_COUNT };
-
-struct ics_synth {
-    uint64_t base;               /* stream state before row 0 */
-    int32_t first, last;         /* the financial year, inclusive */
-    int ndays;
-    /* Discharge-day weights, [0] non-elective, [1] elective: (day offset, cum). */
-    struct synth_weighted day_table[2][366];
-    struct synth_sampler day[2];
-    struct synth_sampler hrg[H_COUNT];
-    struct synth_sampler trust;
-    struct synth_sampler *catchment;   /* one per trust */
-    uint16_t *guides;                  /* every sampler's guide */
-};
-
 /* ------------------------------------------------------------------------ */
 
 void ics_synth_options_init(struct ics_synth_options *opt)
@@ -154,6 +131,31 @@ static void build_day_tables(struct ics_synth *g)
     }
 }
 
+/* The catchments inverted: for each LA, the trusts whose patients live there,
+ * in trust order, each weighted by its beds times the LA's share of its
+ * patients. The episodes' transfers go to one of them. */
+static void build_la_trusts(struct ics_synth *g)
+{
+    for (size_t i = 0; i < icsi_synth_catchment_count; i++)
+        g->la_start[icsi_synth_catchment[i].index + 1]++;
+    for (size_t la = 0; la < icsi_synth_la_count; la++)
+        g->la_start[la + 1] += g->la_start[la];
+    for (size_t i = 0; i < icsi_synth_trust_count; i++) {
+        const struct synth_trust *tr = &icsi_synth_trusts[i];
+        uint32_t prev = 0;
+        for (uint32_t c = 0; c < tr->catchment_count; c++) {
+            const struct synth_weighted *row = &icsi_synth_catchment[tr->catchment_start + c];
+            struct synth_la_trust *t = &g->la_trusts[g->la_start[row->index]++];   /* the cursor moves on */
+            t->trust = (uint32_t)i;
+            t->weight = (uint32_t)((uint64_t)(row->cum - prev) / 100 * tr->beds);
+            prev = row->cum;
+        }
+    }
+    for (size_t la = icsi_synth_la_count; la > 0; la--)   /* each cursor stopped at the next LA's start */
+        g->la_start[la] = g->la_start[la - 1];
+    g->la_start[0] = 0;
+}
+
 struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_error *err)
 {
     if (fy_start_year < ICS_SYNTH_MIN_YEAR || fy_start_year > ICS_SYNTH_MAX_YEAR) {
@@ -178,13 +180,24 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
         pool += synth_guide_size(icsi_synth_trusts[i].catchment_count);
     if (g && g->catchment)
         g->guides = ics_malloc(pool * sizeof *g->guides);
-    if (!g || !g->guides) {
+    if (g && g->guides)
+        g->la_start = ics_calloc(icsi_synth_la_count + 1, sizeof *g->la_start);
+    if (g && g->la_start)
+        g->la_trusts = ics_malloc(icsi_synth_catchment_count * sizeof *g->la_trusts);
+    if (!g || !g->la_trusts) {
         ics_synth_free(g);
         ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         return NULL;
     }
     /* Mixing the seed spreads nearby seeds (1, 2, 3) far apart in the stream. */
     g->base = ics_splitmix64_mix(seed ^ UINT64_C(0x6A09E667F3BCC909));
+    uint64_t keys = g->base ^ UINT64_C(0xBB67AE8584CAA73B);   /* the episodes' own stream */
+    for (int i = 0; i < 4; i++) {
+        g->epikey_key[i] = ics_splitmix64_next(&keys);
+        g->spell_key[i] = ics_splitmix64_next(&keys);
+    }
+    g->patient_base = ics_splitmix64_next(&keys);
+    g->order_salt = ics_splitmix64_next(&keys);
     g->first = ics_date_from_ymd(fy_start_year, 4, 1);
     g->last = ics_date_from_ymd(fy_start_year + 1, 3, 31);
     g->ndays = (int)(g->last - g->first + 1);
@@ -206,6 +219,7 @@ struct ics_synth *ics_synth_new(uint64_t seed, int fy_start_year, struct ics_err
         synth_sampler_init(&g->catchment[i], &icsi_synth_catchment[tr->catchment_start], tr->catchment_count, guide);
         guide += synth_guide_size(tr->catchment_count);
     }
+    build_la_trusts(g);
     return g;
 }
 
@@ -213,6 +227,8 @@ void ics_synth_free(struct ics_synth *g)
 {
     if (!g)
         return;
+    ics_free(g->la_trusts);
+    ics_free(g->la_start);
     ics_free(g->guides);
     ics_free(g->catchment);
     ics_free(g);
@@ -240,7 +256,7 @@ static size_t band_of(const uint16_t *cum, size_t n, uint32_t x)
 }
 
 /* Length of stay of a closed spell with trim point t (days). */
-static int closed_los(struct synth_rng *r, int elective, enum group grp, uint32_t t)
+int icsi_synth_closed_los(struct synth_rng *r, int elective, int grp, uint32_t t)
 {
     if (grp == G_MATERNITY || t == 0)
         return span_draw(r, maternity_los, sizeof maternity_los / sizeof maternity_los[0]);
@@ -300,7 +316,7 @@ static int draw_age(struct synth_rng *r, enum group grp, int elective, int los)
  * in care homes (54 NHS-run, 65 local authority residential, 85 independent)
  * or transfers (51 another NHS hospital, 53 NHS mental health provider,
  * 87 independent hospital, 88 hospice); 29 is a temporary address. */
-static int draw_destination(struct synth_rng *r, enum group grp, int elective, int age, int los)
+int icsi_synth_destination(struct synth_rng *r, int grp, int elective, int age, int los)
 {
     uint32_t died, care, transfer;
     if (grp == G_MATERNITY || grp == G_NEONATE) {
@@ -339,7 +355,8 @@ static int draw_destination(struct synth_rng *r, enum group grp, int elective, i
     return 19;
 }
 
-void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth_spell *s)
+void icsi_synth_spell_drawn(const struct ics_synth *g, uint64_t index, struct ics_synth_spell *s,
+                            struct icsi_synth_drawn *how)
 {
     struct synth_rng r;
     synth_row_rng(&r, g->base, index);
@@ -395,20 +412,25 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
         s->admission_date = g->last - los;
         s->discharge_date = ICS_DATE_NONE;
     } else {
-        los = closed_los(&r, elective, grp, t);
+        los = icsi_synth_closed_los(&r, elective, grp, t);
         s->discharge_date = g->first + (int32_t)synth_sample_x(&g->day[elective], synth_hi(x));
         s->admission_date = s->discharge_date - los;
     }
 
     size_t ti = synth_sample_x(&g->trust, synth_lo(x));
+    how->table = table;
+    how->group = grp;
+    how->trust = ti;
     const struct synth_trust *tr = &icsi_synth_trusts[ti];
     s->provider_code = tr->code;
     x = synth_next(&r);
+    how->la = -1;
     if (no_la) {
         s->patient_la = "";
     } else {
         const struct synth_sampler *cs = &g->catchment[ti];
-        s->patient_la = icsi_synth_la_codes[cs->t[synth_sample_x(cs, synth_hi(x))].index];
+        how->la = (int)cs->t[synth_sample_x(cs, synth_hi(x))].index;
+        s->patient_la = icsi_synth_la_codes[how->la];
     }
     if (grp == G_MATERNITY || h->code[0] == 'M')
         s->sex = 2;                 /* obstetrics, female reproductive system */
@@ -416,7 +438,13 @@ void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth
         s->sex = synth_scale(synth_lo(x), 1000) < (grp == G_ADULT ? 470u : 530u) ? 1 : 2;
 
     s->age = draw_age(&r, grp, elective, los);
-    s->discharge_destination = open ? 0 : draw_destination(&r, grp, elective, s->age, los);
+    s->discharge_destination = open ? 0 : icsi_synth_destination(&r, grp, elective, s->age, los);
+}
+
+void ics_synth_spell(const struct ics_synth *g, uint64_t index, struct ics_synth_spell *s)
+{
+    struct icsi_synth_drawn how;
+    icsi_synth_spell_drawn(g, index, s, &how);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -436,157 +464,6 @@ static const struct { const char *text; uint16_t cum; } notes[] = {
     {"\"Line one\r\nline two\"", 1000},
 };
 
-/*
- * Output is double-buffered: the generator fills one buffer while a writer
- * thread hands the other to fwrite, so the kernel's copy into the page cache
- * (about as long as generating on a slow disk) overlaps generation instead of
- * adding to it. Without a thread (creation failed) writes are synchronous.
- */
-struct writer {
-    FILE *out;
-    char *buf[2];
-    int cur;                     /* the buffer being filled */
-    size_t used;                 /* bytes in buf[cur] */
-    uint64_t bytes;              /* bytes handed to the writer so far */
-    int32_t dates_first;         /* day of dates[0] */
-    char (*dates)[10];           /* formatted dates, LOS_CAP + year days */
-    /* The writer thread's job, under mu. */
-    pthread_t thread;
-    int threaded;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    const char *job;
-    size_t job_len;
-    int busy, stop, failed, failed_errno;
-};
-
-static int write_all(FILE *out, const char *p, size_t n, int *err_no)
-{
-    errno = 0;
-    if (n && fwrite(p, 1, n, out) != n) {
-        *err_no = errno;
-        return -1;
-    }
-    return 0;
-}
-
-static void *writer_main(void *arg)
-{
-    struct writer *w = arg;
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->busy && !w->stop)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->busy)
-            break;
-        const char *job = w->job;
-        size_t len = w->job_len;
-        int err_no = 0;
-        pthread_mutex_unlock(&w->mu);
-        int bad = !w->failed && write_all(w->out, job, len, &err_no);
-        pthread_mutex_lock(&w->mu);
-        if (bad) {
-            w->failed = 1;
-            w->failed_errno = err_no;
-        }
-        w->busy = 0;
-        pthread_cond_broadcast(&w->cv);
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-static int write_error(struct ics_error *err, int err_no)
-{
-    return ics_error_set(err, ICS_ERR_IO, "error writing spells: %s",
-                         err_no ? strerror(err_no) : "short write");
-}
-
-/* Waits until the writer thread is idle; returns its failure, if any. */
-static int writer_wait(struct writer *w, struct ics_error *err)
-{
-    pthread_mutex_lock(&w->mu);
-    while (w->busy)
-        pthread_cond_wait(&w->cv, &w->mu);
-    int failed = w->failed, err_no = w->failed_errno;
-    pthread_mutex_unlock(&w->mu);
-    return failed ? write_error(err, err_no) : ICS_OK;
-}
-
-/* Hands the filled buffer to the writer and switches to the other one. */
-static int flush(struct writer *w, struct ics_error *err)
-{
-    if (!w->used)
-        return ICS_OK;
-    if (!w->threaded) {
-        int err_no = 0;
-        if (write_all(w->out, w->buf[w->cur], w->used, &err_no))
-            return write_error(err, err_no);
-    } else {
-        int rc = writer_wait(w, err);
-        if (rc)
-            return rc;
-        pthread_mutex_lock(&w->mu);
-        w->job = w->buf[w->cur];
-        w->job_len = w->used;
-        w->busy = 1;
-        pthread_cond_broadcast(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        w->cur ^= 1;
-    }
-    w->bytes += w->used;
-    w->used = 0;
-    return ICS_OK;
-}
-
-static void writer_start(struct writer *w)
-{
-    if (pthread_mutex_init(&w->mu, NULL) != 0)
-        return;
-    if (pthread_cond_init(&w->cv, NULL) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        return;
-    }
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
-        return;
-    }
-    w->threaded = 1;
-}
-
-/* Waits for the last write and ends the thread; returns a write failure. */
-static int writer_stop(struct writer *w, struct ics_error *err)
-{
-    if (!w->threaded)
-        return ICS_OK;
-    int rc = writer_wait(w, err);
-    pthread_mutex_lock(&w->mu);
-    w->stop = 1;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
-    w->threaded = 0;
-    return rc;
-}
-
-static char *put_uint(char *p, uint64_t v, int min_digits)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n < min_digits)
-        tmp[n++] = '0';
-    while (n)
-        *p++ = tmp[--n];
-    return p;
-}
-
 /* Spell ids are consecutive, so the writer keeps the last one as text and
  * adds one in place: no division per row. */
 struct counter {
@@ -596,7 +473,7 @@ struct counter {
 
 static void counter_set(struct counter *c, uint64_t v)
 {
-    char *end = put_uint(c->digits, v, 10);
+    char *end = synth_put_uint(c->digits, v, 10);
     c->len = (int)(end - c->digits);
 }
 
@@ -612,19 +489,6 @@ static void counter_next(struct counter *c)
         c->digits[0] = '1';
         c->len++;
     }
-}
-
-static char *put_date(const struct writer *w, char *p, int32_t day)
-{
-    memcpy(p, w->dates[day - w->dates_first], 10);
-    return p + 10;
-}
-
-static char *put_str(char *p, const char *s)
-{
-    size_t n = strlen(s);
-    memcpy(p, s, n);
-    return p + n;
 }
 
 static void format_uk(int32_t day, char *out)
@@ -643,15 +507,11 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
     struct ics_synth *g = ics_synth_new(opt->seed, opt->fy_start_year, err);
     if (!g)
         return err ? err->code : ICS_ERR_FAILED;
-    int rc = ICS_OK;
-    struct writer w;
-    memset(&w, 0, sizeof w);
-    w.out = out;
+    struct synth_writer w;
+    int rc = icsi_synth_writer_init(&w, out, "spells", err);
     size_t ndates = (size_t)LOS_CAP + (size_t)g->ndays;
-    w.buf[0] = ics_malloc(OUT_BUFFER);
-    w.buf[1] = ics_malloc(OUT_BUFFER);
     w.dates = ics_malloc(ndates * sizeof *w.dates);
-    if (!w.buf[0] || !w.buf[1] || !w.dates) {
+    if (rc || !w.dates) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -669,22 +529,22 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
     const char *eol = opt->messy ? "\r\n" : "\n";
     char *p = w.buf[0];
     if (opt->messy)
-        p = put_str(p, "\xEF\xBB\xBF" "EPIKEY,PROCODE3,RESLADST_ONS,ADMIDATE,DISDATE,ADMIMETH,NOTES,"
-                       "SUSHRG,STARTAGE,SEX,DISDEST");
+        p = synth_put_str(p, "\xEF\xBB\xBF" "EPIKEY,PROCODE3,RESLADST_ONS,ADMIDATE,DISDATE,ADMIMETH,NOTES,"
+                             "SUSHRG,STARTAGE,SEX,DISDEST");
     else
-        p = put_str(p, "spell_id,provider_code,patient_la,admission_date,discharge_date,"
-                       "admission_method,hrg,age,sex,discharge_destination");
-    p = put_str(p, eol);
+        p = synth_put_str(p, "spell_id,provider_code,patient_la,admission_date,discharge_date,"
+                             "admission_method,hrg,age,sex,discharge_destination");
+    p = synth_put_str(p, eol);
     w.used = (size_t)(p - w.buf[0]);
     /* A short run is not worth a thread. */
     if (opt->spells > 100000)
-        writer_start(&w);
+        icsi_synth_writer_start(&w);
 
     struct counter id;
     counter_set(&id, 0);
     for (uint64_t i = 0; i < opt->spells; i++) {
         /* A row is at most ~160 bytes (the longest note); keep room for two. */
-        if (OUT_BUFFER - w.used < 512 && (rc = flush(&w, err)) != ICS_OK)
+        if (OUT_BUFFER - w.used < 512 && (rc = icsi_synth_writer_flush(&w, err)) != ICS_OK)
             goto out;
         struct ics_synth_spell s;
         ics_synth_spell(g, i, &s);
@@ -701,10 +561,10 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
             p += 9;
         }
         *p++ = ',';
-        p = put_date(&w, p, s.admission_date);
+        p = synth_put_date(&w, p, s.admission_date);
         *p++ = ',';
         if (s.discharge_date != ICS_DATE_NONE)
-            p = put_date(&w, p, s.discharge_date);
+            p = synth_put_date(&w, p, s.discharge_date);
         *p++ = ',';
         *p++ = s.admission_method[0];
         *p++ = s.admission_method[1];
@@ -719,7 +579,7 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
             size_t k = 0;
             while (notes[k].cum <= u)
                 k++;
-            p = put_str(p, notes[k].text);
+            p = synth_put_str(p, notes[k].text);
             *p++ = ',';
         }
         if (s.hrg[0]) {
@@ -746,22 +606,13 @@ int ics_synth_spells(const struct ics_synth_options *opt, FILE *out, struct ics_
         if (opt->progress && ((i + 1) & (PROGRESS_ROWS - 1)) == 0)
             opt->progress(opt->progress_ctx, w.bytes + w.used, 0, i + 1);
     }
-    if ((rc = flush(&w, err)) != ICS_OK || (rc = writer_stop(&w, err)) != ICS_OK)
+    if ((rc = icsi_synth_writer_finish(&w, err)) != ICS_OK)
         goto out;
-    if (fflush(out) != 0) {
-        rc = ics_error_set(err, ICS_ERR_IO, "error writing spells: %s", strerror(errno));
-        goto out;
-    }
     if (opt->progress)
         opt->progress(opt->progress_ctx, w.bytes, 0, opt->spells);
 out:
-    if (w.threaded) {
-        struct ics_error ignored;   /* the first error is already in err */
-        writer_stop(&w, &ignored);
-    }
+    icsi_synth_writer_release(&w);
     ics_free(w.dates);
-    ics_free(w.buf[1]);
-    ics_free(w.buf[0]);
     ics_synth_free(g);
     return rc;
 }

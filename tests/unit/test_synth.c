@@ -7,6 +7,7 @@
 #include "ics/csv.h"
 #include "ics/synth.h"
 #include "synth/rng.h"
+#include "synth/synth_internal.h"
 #include "synth/tables.h"
 
 /* SplitMix64 reference outputs for state 1234567 (Vigna's splitmix64.c; the
@@ -600,6 +601,606 @@ static void test_synth_ledger(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* The catchments inverted for the transfers: every (trust, LA) row of the
+ * catchment table once, under its LA, weighted by beds x share / 100. */
+static void test_la_trusts(void)
+{
+    struct ics_error err;
+    struct ics_synth *g = ics_synth_new(1, 2018, &err);
+    CHECK(g != NULL);
+    if (!g)
+        return;
+    size_t total = 0;
+    int bad = 0, wight = 0;
+    for (size_t la = 0; la < icsi_synth_la_count; la++) {
+        for (uint32_t i = g->la_start[la]; i < g->la_start[la + 1]; i++) {
+            const struct synth_la_trust *t = &g->la_trusts[i];
+            if (!in_catchment(icsi_synth_trusts[t->trust].code, icsi_synth_la_codes[la]) || t->weight == 0)
+                bad++;
+            if (strcmp(icsi_synth_la_codes[la], "E06000046") == 0 && strcmp(icsi_synth_trusts[t->trust].code, "R1F") == 0) {
+                /* Isle of Wight: all of R1F's patients live there (one catchment row). */
+                const struct synth_trust *r1f = find_trust("R1F");
+                uint32_t share = icsi_synth_catchment[r1f->catchment_start].cum;
+                wight = t->weight == share / 100 * r1f->beds;
+            }
+        }
+        total += g->la_start[la + 1] - g->la_start[la];
+    }
+    CHECK_INT(total, icsi_synth_catchment_count);
+    CHECK_INT(bad, 0);
+    CHECK_INT(wight, 1);
+    ics_synth_free(g);
+}
+
+/* ---- episodes ------------------------------------------------------------ */
+
+struct text {
+    char *buf;
+    size_t len;
+};
+
+static int run_episodes(uint64_t spells, uint64_t seed, int dates, struct text *ep, struct text *truth)
+{
+    struct ics_synth_options opt;
+    ics_synth_options_init(&opt);
+    opt.spells = spells;
+    opt.seed = seed;
+    opt.episode_dates = dates;
+    ep->buf = truth->buf = NULL;
+    FILE *f = open_memstream(&ep->buf, &ep->len);
+    FILE *t = open_memstream(&truth->buf, &truth->len);
+    struct ics_error err;
+    ics_error_clear(&err);
+    int rc = ics_synth_episodes(&opt, f, t, NULL, &err);
+    fclose(f);
+    fclose(t);
+    return rc;
+}
+
+/* A CSV file without quotes split in place: rows of `nf` fields. */
+struct table {
+    char *text;
+    size_t rows, nf;
+    char **f;                    /* rows * nf field pointers, header excluded */
+    char *header;
+};
+
+static int table_split(struct table *t, char *text, size_t nf)
+{
+    t->text = text;
+    t->nf = nf;
+    t->rows = 0;
+    for (char *p = text; *p; p++)
+        t->rows += *p == '\n';
+    t->rows -= 1;
+    t->f = malloc((t->rows + 1) * nf * sizeof *t->f);
+    char *p = text;
+    t->header = p;
+    p = strchr(p, '\n');
+    *p++ = '\0';
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t k = 0; k < nf; k++) {
+            t->f[r * nf + k] = p;
+            while (*p != ',' && *p != '\n')
+                p++;
+            int end = *p == '\n';
+            *p++ = '\0';
+            if (end != (k == nf - 1))
+                return -1;       /* wrong number of fields */
+        }
+    }
+    return 0;
+}
+
+enum { E_EPIKEY, E_HESID, E_PROCODE, E_PROVSPNO, E_EPIORDER, E_ADMIDATE, E_EPISTART, E_EPIEND, E_DISDATE,
+       E_ADMIMETH, E_ADMISORC, E_DISDEST, E_DISMETH, E_CLASSPAT, E_RESLA, E_AGE, E_SEX, E_HRG, E_SPELDUR, E_NF };
+enum { T_ID, T_PATIENT, T_PROVIDER, T_LA, T_ADM, T_DIS, T_METHOD, T_SOURCE, T_DEST, T_CLASS, T_HRG, T_AGE, T_SEX,
+       T_SPELDUR, T_CIPS, T_NF };
+
+static const struct table *sort_table;   /* for qsort's comparator */
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Episodes in spell-key order: PSEUDO_HESID, PROCODE3, ADMIDATE, PROVSPNOPS, then EPIORDER. */
+static int episode_key_cmp(const void *a, const void *b)
+{
+    char *const *x = &sort_table->f[*(const size_t *)a * E_NF];
+    char *const *y = &sort_table->f[*(const size_t *)b * E_NF];
+    static const int keys[] = {E_HESID, E_PROCODE, E_ADMIDATE, E_PROVSPNO, E_EPIORDER};
+    for (int i = 0; i < 5; i++) {
+        int c = strcmp(x[keys[i]], y[keys[i]]);
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+static int32_t iso_day(const char *s)
+{
+    int32_t d;
+    return ics_date_parse(s, strlen(s), &d) == ICS_OK ? d : ICS_DATE_NONE;
+}
+
+/* What a reader derives from a provider spell's episodes. */
+struct derived {
+    const char *hesid, *procode, *admidate, *provspno;
+    const char *la, *method, *source, *age, *sex, *cls;   /* first episode */
+    const char *disdate, *disdest, *speldur;              /* last episode */
+    const char *hrg;                                      /* last non-empty SUSHRG */
+    const char *cips;                                     /* by the 2014 rule, computed here */
+};
+
+static int derived_cmp(const void *a, const void *b)
+{
+    const struct derived *x = a, *y = b;
+    int c = strcmp(x->hesid, y->hesid);
+    if (!c)
+        c = strcmp(x->admidate, y->admidate);
+    if (!c)
+        c = strcmp(x->procode, y->procode);
+    if (!c)
+        c = strcmp(x->provspno, y->provspno);
+    return c;
+}
+
+static int atoi_ok(const char *s)
+{
+    return (int)strtol(s, NULL, 10);
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * The rules of docs/commands/synth.md ("Episodes") checked on 20,000 spells
+ * from the text alone: the episodes are grouped into provider spells by
+ * PSEUDO_HESID + PROCODE3 + ADMIDATE + PROVSPNOPS, each group's episodes are
+ * checked, the spell a reader would derive (first episode, last episode, the
+ * last non-empty SUSHRG) is compared with the true spells file, and the
+ * continuous inpatient spells are computed here by the 2014 rule
+ * (shared/docs/domain.md 2.2b) and compared with cips_id.
+ */
+static void check_episode_rules(int dates)
+{
+    struct text ep, tr;
+    CHECK_INT(run_episodes(20000, 17, dates, &ep, &tr), ICS_OK);
+    struct table e, t;
+    CHECK_INT(table_split(&e, ep.buf, E_NF), 0);
+    CHECK_INT(table_split(&t, tr.buf, T_NF), 0);
+    CHECK_STR(e.header, "EPIKEY,PSEUDO_HESID,PROCODE3,PROVSPNOPS,EPIORDER,ADMIDATE,EPISTART,EPIEND,DISDATE,"
+                        "ADMIMETH,ADMISORC,DISDEST,DISMETH,CLASSPAT,RESLADST_ONS,STARTAGE,SEX,SUSHRG,SPELDUR");
+    CHECK_STR(t.header, "spell_id,patient_id,provider_code,patient_la,admission_date,discharge_date,"
+                        "admission_method,admission_source,discharge_destination,patient_class,hrg,age,sex,"
+                        "speldur,cips_id");
+    CHECK_INT(t.rows, 20000);
+    CHECK(e.rows > 20000 * 13 / 10 && e.rows < 20000 * 14 / 10);   /* about 1.35 episodes a spell */
+
+    size_t *order = malloc(e.rows * sizeof *order);
+    for (size_t i = 0; i < e.rows; i++)
+        order[i] = i;
+    sort_table = &e;
+    qsort(order, e.rows, sizeof *order, episode_key_cmp);
+    struct derived *spells = calloc(e.rows, sizeof *spells);
+    size_t nspells = 0;
+    int bad_order = 0, bad_start = 0, bad_chain = 0, bad_end = 0, bad_disdate = 0, bad_dest = 0, bad_dismeth = 0,
+        bad_speldur = 0, bad_regular = 0, rejects = 0;
+    int out_of_order = 0, null_dates = 0, regular = 0, multi = 0, hrg_earlier = 0, later_differs = 0;
+    for (size_t i = 0; i < e.rows;) {
+        size_t j = i;
+        while (j < e.rows && strcmp(e.f[order[j] * E_NF + E_HESID], e.f[order[i] * E_NF + E_HESID]) == 0 &&
+               strcmp(e.f[order[j] * E_NF + E_PROCODE], e.f[order[i] * E_NF + E_PROCODE]) == 0 &&
+               strcmp(e.f[order[j] * E_NF + E_ADMIDATE], e.f[order[i] * E_NF + E_ADMIDATE]) == 0 &&
+               strcmp(e.f[order[j] * E_NF + E_PROVSPNO], e.f[order[i] * E_NF + E_PROVSPNO]) == 0)
+            j++;
+        size_t n = j - i;
+        char **first = &e.f[order[i] * E_NF], **last = &e.f[order[j - 1] * E_NF];
+        int open = strcmp(last[E_DISDATE], "") == 0 || strcmp(last[E_DISDATE], "1800-01-01") == 0;
+        if (n > 1)
+            multi++;
+        const char *hrg = "";
+        for (size_t k = 0; k < n; k++) {
+            char **x = &e.f[order[i + k] * E_NF];
+            char want[3];
+            snprintf(want, sizeof want, "%02d", (int)(k + 1));
+            if (strcmp(x[E_EPIORDER], want) != 0)
+                bad_order++;
+            if (k && order[i + k] < order[i + k - 1])
+                out_of_order += k == 1;
+            int is_last = k == n - 1;
+            if (k == 0 && strcmp(x[E_EPISTART], x[E_ADMIDATE]) != 0)
+                bad_start++;
+            if (!is_last && (strcmp(x[E_EPIEND], e.f[order[i + k + 1] * E_NF + E_EPISTART]) != 0 ||
+                             iso_day(x[E_EPIEND]) < iso_day(x[E_EPISTART])))
+                bad_chain++;
+            if (is_last && open && x[E_EPIEND][0] && strcmp(x[E_EPIEND], "1800-01-01") != 0)
+                bad_end++;
+            if (is_last && !open && strcmp(x[E_EPIEND], x[E_DISDATE]) != 0)
+                bad_end++;
+            const char *want_dis = dates == ICS_SYNTH_EPISODE_DATES_REPEATED || is_last ? last[E_DISDATE] : "";
+            if (strcmp(x[E_DISDATE], want_dis) != 0)
+                bad_disdate++;
+            int discharge_here = !open && (is_last || dates == ICS_SYNTH_EPISODE_DATES_REPEATED);
+            if (discharge_here == (strcmp(x[E_DISDEST], "98") == 0))
+                bad_dest++;
+            if (discharge_here != (x[E_DISMETH][0] != '\0'))
+                bad_dismeth++;
+            if ((x[E_SPELDUR][0] != '\0') != (is_last && !open))
+                bad_speldur++;
+            for (int c = 0; c < E_NF; c++)
+                if (strcmp(x[c], "1801-01-01") == 0)
+                    rejects++;
+            if (strcmp(x[E_EPIEND], "1800-01-01") == 0 || strcmp(x[E_DISDATE], "1800-01-01") == 0)
+                null_dates += is_last;
+            if (x[E_HRG][0])
+                hrg = x[E_HRG];
+            if (k && (strcmp(x[E_AGE], first[E_AGE]) || strcmp(x[E_ADMIMETH], first[E_ADMIMETH]) ||
+                      strcmp(x[E_ADMISORC], first[E_ADMISORC])))
+                later_differs++;
+        }
+        if (n > 1 && !last[E_HRG][0] && hrg[0])
+            hrg_earlier++;
+        if (strcmp(first[E_CLASSPAT], "3") == 0 || strcmp(first[E_CLASSPAT], "4") == 0) {
+            regular++;
+            if (n != 1 || strcmp(first[E_ADMIDATE], last[E_DISDATE]) != 0)
+                bad_regular++;
+        }
+        struct derived *d = &spells[nspells++];
+        d->hesid = first[E_HESID];
+        d->procode = first[E_PROCODE];
+        d->admidate = first[E_ADMIDATE];
+        d->provspno = first[E_PROVSPNO];
+        d->la = first[E_RESLA];
+        d->method = first[E_ADMIMETH];
+        d->source = first[E_ADMISORC];
+        d->age = first[E_AGE];
+        d->sex = first[E_SEX];
+        d->cls = first[E_CLASSPAT];
+        d->disdate = open ? "" : last[E_DISDATE];
+        d->disdest = open ? "" : last[E_DISDEST];
+        d->speldur = last[E_SPELDUR];
+        d->hrg = hrg;
+        i = j;
+    }
+    CHECK_INT(bad_order, 0);
+    CHECK_INT(bad_start, 0);
+    CHECK_INT(bad_chain, 0);
+    CHECK_INT(bad_end, 0);
+    CHECK_INT(bad_disdate, 0);
+    CHECK_INT(bad_dest, 0);
+    CHECK_INT(bad_dismeth, 0);
+    CHECK_INT(bad_speldur, 0);
+    CHECK_INT(bad_regular, 0);
+    CHECK_INT(rejects, 0);
+    CHECK_INT(nspells, 20000);
+    CHECK(out_of_order > multi / 4);    /* about 6 in 10 multi-episode spells */
+    CHECK(null_dates > 10);            /* half of 0.4% of 20,000 */
+    CHECK(regular > 100);              /* about 1% */
+    CHECK(hrg_earlier > 50);           /* 4% of about 4,700 */
+    CHECK(later_differs > 200);
+
+    /* Continuous inpatient spells, in each patient's admission order. */
+    qsort(spells, nspells, sizeof *spells, derived_cmp);
+    static const char *const dest_transfer[] = {"49", "50", "51", "52", "53", "84", NULL};
+    static const char *const source_transfer[] = {"49", "50", "51", "52", "53", "87", NULL};
+    static const char *const method_transfer[] = {"2B", "81", NULL};
+    int joins = 0, near_misses = 0, same_day = 0;
+    for (size_t i = 0; i < nspells; i++) {
+        struct derived *d = &spells[i];
+        d->cips = d->provspno;
+        if (i == 0 || strcmp(d->hesid, spells[i - 1].hesid) != 0)
+            continue;
+        const struct derived *p = &spells[i - 1];
+        same_day += strcmp(p->admidate, d->admidate) == 0;
+        int ok = 0;
+        if (p->disdate[0]) {
+            int32_t gap = iso_day(d->admidate) - iso_day(p->disdate);
+            int transfer = in_list(p->disdest, dest_transfer) || in_list(d->source, source_transfer) ||
+                           in_list(d->method, method_transfer);
+            int exclude = strcmp(p->disdest, "19") == 0 && strcmp(d->source, "51") == 0 &&
+                          strcmp(d->method, "21") == 0;
+            int reg = p->cls[0] == '3' || p->cls[0] == '4' || d->cls[0] == '3' || d->cls[0] == '4';
+            ok = gap >= 0 && gap <= 2 && transfer && !exclude && !reg;
+        }
+        if (ok) {
+            d->cips = p->cips;
+            joins++;
+        } else {
+            near_misses++;
+        }
+    }
+    CHECK_INT(same_day, 0);
+    CHECK(joins > 40);                 /* about 0.6% of 20,000 */
+    CHECK(near_misses > 20);
+
+    /* The true spells: one per provider spell, every field as derived. */
+    int missing = 0, differ = 0, cips_differ = 0, cips_shared = 0;
+    for (size_t r = 0; r < t.rows; r++) {
+        char **x = &t.f[r * T_NF];
+        struct derived key = {.hesid = x[T_PATIENT], .procode = x[T_PROVIDER], .admidate = x[T_ADM],
+                              .provspno = x[T_ID]};
+        const struct derived *d = bsearch(&key, spells, nspells, sizeof *spells, derived_cmp);
+        if (!d) {
+            missing++;
+            continue;
+        }
+        const char *pairs[][2] = {
+            {x[T_LA], d->la}, {x[T_DIS], d->disdate}, {x[T_METHOD], d->method}, {x[T_SOURCE], d->source},
+            {x[T_DEST], d->disdest}, {x[T_CLASS], d->cls}, {x[T_HRG], d->hrg}, {x[T_AGE], d->age},
+            {x[T_SEX], d->sex}, {x[T_SPELDUR], d->speldur},
+        };
+        for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+            if (strcmp(pairs[k][0], pairs[k][1]) != 0)
+                differ++;
+        if (strcmp(x[T_CIPS], d->cips) != 0)
+            cips_differ++;
+        cips_shared += strcmp(x[T_CIPS], x[T_ID]) != 0;
+    }
+    CHECK_INT(missing, 0);
+    CHECK_INT(differ, 0);
+    CHECK_INT(cips_differ, 0);
+    CHECK_INT(cips_shared, joins);
+
+    /* EPIKEY: 12 digits, unique. */
+    int bad_keys = 0;
+    char **keys = malloc(e.rows * sizeof *keys);
+    for (size_t r = 0; r < e.rows; r++) {
+        keys[r] = e.f[r * E_NF + E_EPIKEY];
+        if (strlen(keys[r]) != 12 || strspn(keys[r], "0123456789") != 12)
+            bad_keys++;
+    }
+    qsort(keys, e.rows, sizeof *keys, str_ptr_cmp);
+    for (size_t r = 1; r < e.rows; r++)
+        bad_keys += strcmp(keys[r - 1], keys[r]) == 0;
+    CHECK_INT(bad_keys, 0);
+    free(keys);
+    free(spells);
+    free(order);
+    free(e.f);
+    free(t.f);
+    free(ep.buf);
+    free(tr.buf);
+}
+
+static void test_episode_rules_last(void)
+{
+    check_episode_rules(ICS_SYNTH_EPISODE_DATES_LAST);
+}
+
+static void test_episode_rules_repeated(void)
+{
+    check_episode_rules(ICS_SYNTH_EPISODE_DATES_REPEATED);
+}
+
+/* The provider spell numbers (PROVSPNOPS, the true spells' spell_id) of a
+ * true spells text, sorted, for lookups. */
+static char **spell_ids(struct table *t, size_t *n)
+{
+    char **ids = malloc((t->rows + 1) * sizeof *ids);
+    for (size_t r = 0; r < t->rows; r++)
+        ids[r] = t->f[r * T_NF + T_ID];
+    qsort(ids, t->rows, sizeof *ids, str_ptr_cmp);
+    *n = t->rows;
+    return ids;
+}
+
+/* A run of `small` spells is the run of `big` spells with the rows of spells
+ * small + 1 .. big deleted (blocks make a byte prefix impossible: a block's
+ * rows are written in hash order once it is complete); its true spells are a
+ * byte prefix. */
+static void check_subsequence(uint64_t small, uint64_t big, uint64_t seed)
+{
+    struct text se, st, be, bt;
+    CHECK_INT(run_episodes(small, seed, 0, &se, &st), ICS_OK);
+    CHECK_INT(run_episodes(big, seed, 0, &be, &bt), ICS_OK);
+    CHECK(st.len < bt.len && memcmp(st.buf, bt.buf, st.len) == 0);
+    struct table t;
+    CHECK_INT(table_split(&t, st.buf, T_NF), 0);
+    size_t nids;
+    char **ids = spell_ids(&t, &nids);
+    /* Keep the big run's rows whose PROVSPNOPS (4th field) is a small-run spell. */
+    char *kept = malloc(be.len + 1);
+    size_t klen = 0;
+    const char *p = be.buf, *end = be.buf + be.len;
+    int header = 1;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)(nl - p) + 1;
+        int keep = header;
+        if (!header) {
+            const char *f = p;
+            for (int c = 0; c < 3; c++)
+                f = memchr(f, ',', len) + 1;
+            char id[13];
+            memcpy(id, f, 12);
+            id[12] = '\0';
+            const char *key = id;
+            keep = bsearch(&key, ids, nids, sizeof *ids, str_ptr_cmp) != NULL;
+        }
+        if (keep) {
+            memcpy(kept + klen, p, len);
+            klen += len;
+        }
+        header = 0;
+        p = nl + 1;
+    }
+    CHECK_INT(klen, se.len);
+    CHECK(klen == se.len && memcmp(kept, se.buf, klen) == 0);
+    /* and the rows are not simply in spell order */
+    CHECK(se.len > 0 && memcmp(se.buf, be.buf, se.len) != 0);
+    free(kept);
+    free(ids);
+    free(t.f);
+    free(se.buf);
+    free(st.buf);
+    free(be.buf);
+    free(bt.buf);
+}
+
+static void test_episodes_determinism(void)
+{
+    struct text a, at, b, bt;
+    CHECK_INT(run_episodes(9000, 4, 0, &a, &at), ICS_OK);
+    CHECK_INT(run_episodes(9000, 4, 0, &b, &bt), ICS_OK);
+    CHECK(a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0);
+    CHECK(at.len == bt.len && memcmp(at.buf, bt.buf, at.len) == 0);
+    free(b.buf);
+    free(bt.buf);
+    CHECK_INT(run_episodes(9000, 5, 0, &b, &bt), ICS_OK);   /* another seed */
+    CHECK(b.len > 300 && a.len > 300 && memcmp(b.buf + 200, a.buf + 200, 100) != 0);
+    free(a.buf);
+    free(at.buf);
+    free(b.buf);
+    free(bt.buf);
+    check_subsequence(100, 1000, 3);
+    check_subsequence(4097, 9000, 3);     /* past a block boundary (4,096 spells) */
+    check_subsequence(9000, 110000, 3);   /* the long run goes through the writer threads */
+}
+
+/* ics_synth_provider_spell(k), called for k alone, is what the writer wrote
+ * for spell k; a spell outside a pair is ics_synth_spell(k) itself, and the
+ * first spell of a pair differs from it only in its destination. */
+static void test_provider_spell_api(void)
+{
+    struct text ep, tr;
+    CHECK_INT(run_episodes(3000, 21, 0, &ep, &tr), ICS_OK);
+    struct table t;
+    CHECK_INT(table_split(&t, tr.buf, T_NF), 0);
+    struct ics_error err;
+    struct ics_synth *g = ics_synth_new(21, 2018, &err);
+    CHECK(g != NULL);
+    int differ = 0, plain_differ = 0, pairs = 0, episodes = 0, moved = 0, local = 0, aged = 0;
+    for (uint64_t k = 3000; g && k-- > 0;) {   /* backwards: no spell sees its neighbour first */
+        struct ics_synth_provider_spell ps;
+        ics_synth_provider_spell(g, k, &ps);
+        char **x = &t.f[k * T_NF];
+        char id[13], day[11];
+        snprintf(id, sizeof id, "%012llu", (unsigned long long)ps.provspno);
+        differ += strcmp(x[T_ID], id) != 0 || strcmp(x[T_PATIENT], ps.patient_id) != 0 ||
+                  strcmp(x[T_PROVIDER], ps.spell.provider_code) != 0 || strcmp(x[T_HRG], ps.spell.hrg) != 0 ||
+                  strcmp(x[T_LA], ps.spell.patient_la) != 0 || strcmp(x[T_METHOD], ps.spell.admission_method);
+        ics_date_format(ps.spell.admission_date, day);
+        differ += strcmp(x[T_ADM], day) != 0;
+        differ += atoi_ok(x[T_AGE]) != ps.spell.age || atoi_ok(x[T_CLASS]) != ps.patient_class ||
+                  atoi_ok(x[T_SOURCE]) != ps.admission_source;
+        differ += ps.spell.number != k + 1 || ps.episodes < 1 || ps.episodes > ICS_SYNTH_MAX_EPISODES;
+        differ += ps.episode[0].start != ps.spell.admission_date ||
+                  ps.episode[ps.episodes - 1].end != ps.spell.discharge_date;
+        episodes += ps.episodes;
+        struct ics_synth_spell s;
+        ics_synth_spell(g, k, &s);
+        if (ps.link_prev) {
+            pairs++;
+            struct ics_synth_provider_spell f;
+            ics_synth_provider_spell(g, k - 1, &f);
+            /* a transfer goes to another trust serving the patient's LA */
+            if (ps.link_prev != ICS_SYNTH_LINK_READMISSION && ps.spell.patient_la[0]) {
+                moved++;
+                local += strcmp(f.spell.provider_code, ps.spell.provider_code) != 0 &&
+                         in_catchment(ps.spell.provider_code, ps.spell.patient_la);
+            } else if (ps.link_prev == ICS_SYNTH_LINK_READMISSION) {
+                differ += strcmp(f.spell.provider_code, ps.spell.provider_code) != 0;
+            }
+            differ += (k & 1) == 0 || f.link_next != ps.link_prev || strcmp(f.patient_id, ps.patient_id) != 0 ||
+                      ps.patient != k - 1 || ps.spell.admission_date < f.spell.discharge_date ||
+                      strcmp(f.spell.patient_la, ps.spell.patient_la) != 0;
+            /* One patient: STARTAGE never goes down across the two spells' episodes (in date order,
+             * the second spell's after the first's), and goes up at most once a year. */
+            int32_t day0 = f.spell.admission_date;
+            int prev_age = f.spell.age;
+            for (int i = 0; i < f.episodes + ps.episodes; i++) {
+                const struct ics_synth_episode *ee = i < f.episodes ? &f.episode[i] : &ps.episode[i - f.episodes];
+                differ += ee->age < prev_age || ee->age > f.spell.age + 1 + (ee->start - day0) / 365;
+                prev_age = ee->age;
+            }
+            aged += ps.spell.age > f.spell.age;
+        } else {
+            int dest = s.discharge_destination;
+            if (ps.link_next)
+                s.discharge_destination = ps.spell.discharge_destination;
+            plain_differ += memcmp(&s, &ps.spell, sizeof s) != 0;
+            s.discharge_destination = dest;
+        }
+    }
+    CHECK_INT(differ, 0);
+    CHECK_INT(plain_differ, 0);
+    CHECK(pairs > 5);                        /* about 0.9% of 3,000 are second spells */
+    CHECK(local >= moved * 9 / 10 && moved > 3);
+    CHECK(aged <= pairs / 4);
+    size_t lines = 0;
+    for (size_t i = 0; i < ep.len; i++)
+        lines += ep.buf[i] == '\n';
+    CHECK_INT(lines, 1 + (size_t)episodes);
+    ics_synth_free(g);
+    free(t.f);
+    free(ep.buf);
+    free(tr.buf);
+}
+
+static void test_episodes_errors(void)
+{
+    struct ics_synth_options opt;
+    ics_synth_options_init(&opt);
+    CHECK_INT(opt.episode_dates, ICS_SYNTH_EPISODE_DATES_LAST);
+    struct ics_error err;
+    ics_error_clear(&err);
+    struct ics_synth_episodes_result r = {7, 7};
+    opt.messy = 1;
+    CHECK_INT(ics_synth_episodes(&opt, stdout, NULL, &r, &err), ICS_ERR_USAGE);
+    CHECK_INT(r.spells, 0);
+    opt.messy = 0;
+    opt.spells = ICS_SYNTH_MAX_EPISODE_SPELLS + 1;
+    CHECK_INT(ics_synth_episodes(&opt, stdout, NULL, &r, &err), ICS_ERR_USAGE);
+    opt.spells = 5;
+    opt.episode_dates = 2;
+    CHECK_INT(ics_synth_episodes(&opt, stdout, NULL, &r, &err), ICS_ERR_USAGE);
+    opt.episode_dates = ICS_SYNTH_EPISODE_DATES_LAST;
+    opt.fy_start_year = 1800;
+    CHECK_INT(ics_synth_episodes(&opt, stdout, NULL, &r, &err), ICS_ERR_USAGE);
+    /* No true spells file: the episodes alone, and the counts. */
+    opt.fy_start_year = 2018;
+    opt.spells = 40;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_INT(ics_synth_episodes(&opt, f, NULL, &r, &err), ICS_OK);
+    fclose(f);
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += buf[i] == '\n';
+    CHECK_INT(r.spells, 40);
+    CHECK_INT(lines, 1 + r.episodes);
+    CHECK(r.episodes >= 40 && r.episodes < 80);
+    free(buf);
+}
+
+/* Every allocation failing in turn: a clean ICS_ERR_NOMEM, nothing leaked. */
+static void test_episodes_allocation_failures(void)
+{
+    int nomem = 0, ok_at = -1;
+    for (int n = 0; n < 30 && ok_at < 0; n++) {
+        ics_alloc_fail_after(n);
+        struct text ep, tr;
+        int rc = run_episodes(10, 1, 0, &ep, &tr);
+        ics_alloc_fail_after(-1);
+        if (rc == ICS_ERR_NOMEM)
+            nomem++;
+        else if (rc == ICS_OK)
+            ok_at = n;
+        free(ep.buf);
+        free(tr.buf);
+    }
+    CHECK(nomem >= 8);
+    CHECK_INT(ok_at, nomem);
+}
+
 int main(void)
 {
     RUN(test_splitmix_known_answers);
@@ -618,5 +1219,12 @@ int main(void)
     RUN(test_allocation_failures);
     RUN(test_trimpoints_out);
     RUN(test_synth_ledger);
+    RUN(test_la_trusts);
+    RUN(test_episode_rules_last);
+    RUN(test_episode_rules_repeated);
+    RUN(test_episodes_determinism);
+    RUN(test_provider_spell_api);
+    RUN(test_episodes_errors);
+    RUN(test_episodes_allocation_failures);
     return TEST_SUMMARY("synth");
 }
