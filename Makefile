@@ -46,7 +46,8 @@ help:
 	@echo "make check    build with ASan/UBSan and run every test; ends 'N passed, N failed'"
 	@echo "              (tests/run.sh BUILD NAME runs one test, e.g. tests/run.sh build/asan beds/provider)"
 	@echo "make gen      regenerate every generated source from data/ (tools/gen/NAME.py build)"
-	@echo "make bench    time ics beds (20 million spells) against wc -l and DuckDB, and ics ledger at national scale"
+	@echo "make bench    time ics beds (20 million spells) against wc -l and DuckDB, episodes against spells"
+	@echo "              (20 million episodes), and ics ledger at national scale"
 	@echo "make fuzz     run each fuzz target under clang's libFuzzer (FUZZ_SECONDS=60 each)"
 	@echo "make install  install ics, libics.a, the headers and ics.pc under PREFIX (default /usr/local)"
 
@@ -127,6 +128,7 @@ demo: deps all
 
 bench: deps all
 	@bench/run.sh $(BUILD)/ics
+	@bench/episodes_bench.sh $(BUILD)/ics
 	@bench/ledger_bench.sh $(BUILD)/ics
 
 FUZZ_SECONDS ?= 60
