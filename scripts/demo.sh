@@ -30,7 +30,7 @@ say "2. Bed days, excess bed days and long stays by provider (trim points derive
 say "Largest excess bed days by provider"
 {
     echo "code,name,spells,excess_bed_days,excess_cost,long_stay_21_spells,avg_long_stay_21_beds"
-    plain "$out/beds_by_provider.csv" | tail -n +2 | grep -v '^total,' | sort -t, -k6,6nr | head -5 | \
+    plain "$out/beds_by_provider.csv" | tail -n +2 | grep -v '^total,' | sort -t, -k6,6nr | awk "NR <= 5" | \
         awk -F, -v OFS=, '{print $2,$3,$4,$6,$7,$9,$14}'
 } | align
 echo
@@ -55,7 +55,7 @@ plain "$out/beds_weekly_by_provider.csv" |
     --improvement decrease --svg "$out/spc" --summary "$out/spc_summary.csv" -o "$out/spc_points.csv" --quiet
 echo "$top: average 21+ day beds per week, $(($(wc -l < "$out/long_stay_21_weekly_$top.csv") - 1)) weeks"
 align < "$out/spc_summary.csv"
-echo "chart: $(ls "$out"/spc/*.svg | head -1)"
+echo "chart: $(ls "$out"/spc/*.svg | awk "NR == 1")"
 
 say "5. Money between organisations: a small system's agreement of balances and its squabble board (ics ledger)"
 "$(dirname "$0")/demo_ledger.sh" "$ics"
