@@ -26,3 +26,7 @@ rows = list(csv.DictReader(open("true.csv")))
 ids = {r["cips_id"] for r in rows if r["patient_class"] not in ("3", "4")}
 regular = sum(r["patient_class"] in ("3", "4") for r in rows)
 print("true spells:", len(rows), "CIPS:", len(ids) + regular)'
+# The same joining from a spells file with a patient id (each row one provider spell): equal to the episodes'.
+"$ICS" beds true.csv --spells --cips --quiet > from_spells.csv
+"$ICS" beds episodes.csv --cips --quiet > from_episodes.csv
+cmp -s from_spells.csv from_episodes.csv && echo "spells file --cips: equal to the episodes'" || echo "spells file --cips: DIFFERENT"
