@@ -540,22 +540,33 @@ static inline int spell_row_used(struct worker *w, const struct spell *sp, uint3
     return 0;
 }
 
+/* What a row function does with a row: count its spell, skip it (rejected,
+ * or a regular attendance, counted apart), or stop the scan (--strict, out of
+ * memory). `cache` is the HRG cache the spell is about to be looked up in. */
+enum { ROW_COUNT, ROW_SKIP, ROW_STOP };
+
+static inline int row_spell(struct worker *w, struct ics_csv_row *row, const struct lookaside *cache,
+                            struct spell *sp, uint32_t *pi)
+{
+    prefetch_hrg_slot(cache, w->cfg, row);
+    if (icsi_beds_read_spell(w, row, sp))
+        return w->cfg->strict ? ROW_STOP : ROW_SKIP;
+    if (spell_row_used(w, sp, pi))
+        return ROW_STOP;
+    if (__builtin_expect(sp->patient_class != CLASS_OTHER, 0) && classify(w, sp, *pi))
+        return ROW_SKIP;
+    return ROW_COUNT;
+}
+
 /* The first pass: the period and the trim points' histograms; it is the only
  * reading of the CSV (the spill feeds the second), so it rejects bad rows. */
 int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row)
 {
     struct worker *w = p;
-    const struct config *c = w->cfg;
     struct spell sp;
-    prefetch_hrg_slot(w->hrg_cache, c, row);
-    if (icsi_beds_read_spell(w, row, &sp))
-        return c->strict;
     uint32_t pi;
-    if (spell_row_used(w, &sp, &pi))
-        return 1;
-    if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp, pi))
-        return 0;
-    return first_pass_spell(w, &sp, pi);
+    int go = row_spell(w, row, w->hrg_cache, &sp, &pi);
+    return go == ROW_COUNT ? first_pass_spell(w, &sp, pi) : go == ROW_STOP;
 }
 
 static int64_t max64(int64_t a, int64_t b)
@@ -743,17 +754,10 @@ static int count_one(struct worker *w, const struct spell *sp, uint32_t pi)
 int icsi_beds_count_row(void *p, struct ics_csv_row *row)
 {
     struct worker *w = p;
-    const struct config *c = w->cfg;
     struct spell sp;
-    prefetch_hrg_slot(w->trim_cache, c, row);
-    if (icsi_beds_read_spell(w, row, &sp))
-        return c->strict;
     uint32_t pi;
-    if (spell_row_used(w, &sp, &pi))
-        return 1;
-    if (__builtin_expect(sp.patient_class != CLASS_OTHER, 0) && classify(w, &sp, pi))
-        return 0;
-    return count_one(w, &sp, pi);
+    int go = row_spell(w, row, w->trim_cache, &sp, &pi);
+    return go == ROW_COUNT ? count_one(w, &sp, pi) : go == ROW_STOP;
 }
 
 int icsi_beds_take_cips(struct worker *w, const struct spell *cips)
