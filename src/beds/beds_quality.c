@@ -35,7 +35,7 @@ static const struct {
     {"share_open", "share of spells still open", 1, 0.0, 0.05},
     {"episodes_per_spell", "episodes per spell", 0, 1.0, 2.0},
     {"share_rejected", "share of rows rejected", 1, 0.0, 0.01},
-    {"share_speldur_disagree", "share of spells whose dates disagree with SPELDUR", 1, 0.0, 0.01},
+    {"share_speldur_disagree", "share of spells whose dates disagree with SPELDUR", 1, 0.0, 0.02},
 };
 
 const char *ics_beds_quality_check_name(int check)
@@ -141,7 +141,7 @@ void ics_beds_quality_describe(const struct ics_beds_result *r, const struct ics
     if (check < 0 || check >= ICS_BEDS_Q_CHECKS) {
         snprintf(buf, size, "?");
     } else if (checks[check].share) {
-        snprintf(buf, size, "%s %.1f%%, plausible %.0f%% to %.0f%%", checks[check].words, v * 100,
+        snprintf(buf, size, "%s %.2f%%, plausible %.0f%% to %.0f%%", checks[check].words, v * 100,
                  checks[check].low * 100, checks[check].high * 100);
     } else {
         snprintf(buf, size, "%s %.1f%s, plausible %.1f to %.1f", checks[check].words, v,
