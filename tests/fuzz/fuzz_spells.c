@@ -1,7 +1,8 @@
 /*
- * The spells reader and the bed-day measures (ics beds): any file must run
- * without a memory fault or a leak, every row must be counted as used or
- * rejected, and one thread and two must give the same figures.
+ * The spells reader and the bed-day measures (ics beds), spells or episodes,
+ * with or without continuous inpatient spells: any file must run without a
+ * memory fault or a leak, every row must be counted as used or rejected, and
+ * one thread and two must give the same figures.
  */
 #include "fuzz_input.h"
 
@@ -15,11 +16,12 @@ struct run {
     struct ics_beds_measures total;
 };
 
-static void run_beds(const char *path, int level, int threads, FILE *rejects, struct run *out)
+static void run_beds(const char *path, int level, int cips, int threads, FILE *rejects, struct run *out)
 {
     struct ics_beds_options opt;
     ics_beds_options_init(&opt);
     opt.level = level;
+    opt.cips = cips;
     opt.threads = threads;
     opt.rejects = rejects;
     struct ics_beds_result *res = NULL;
@@ -59,12 +61,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fuzz_input_file(data, size, path, sizeof path);
     if (!f)
         return 0;
-    /* The first byte picks the level, so residence-level code paths are reached too. */
+    /* The first byte picks the level and continuous inpatient spells, so those code paths are reached too. */
     int level = size > 0 && (data[0] & 1) ? ICS_BEDS_RESIDENCE : ICS_BEDS_PROVIDER;
+    int cips = size > 0 && (data[0] & 2);
     FILE *rejects = fopen("/dev/null", "w");
     struct run one, two;
-    run_beds(path, level, 1, rejects, &one);
-    run_beds(path, level, 2, NULL, &two);
+    run_beds(path, level, cips, 1, rejects, &one);
+    run_beds(path, level, cips, 2, NULL, &two);
     if (rejects)
         fclose(rejects);
     fclose(f);
@@ -74,6 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(one.summary.read == two.summary.read);
         FUZZ_ASSERT(one.summary.rejected == two.summary.rejected);
         FUZZ_ASSERT(one.summary.rows == two.summary.rows);
+        FUZZ_ASSERT(one.summary.spells_built == two.summary.spells_built);
+        FUZZ_ASSERT(one.summary.cips_built == two.summary.cips_built);
         FUZZ_ASSERT(memcmp(&one.total, &two.total, sizeof one.total) == 0);
     }
     return 0;
