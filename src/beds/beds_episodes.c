@@ -21,22 +21,38 @@
 
 #include "beds_internal.h"
 
-/* One validated episode. */
+/* One validated episode: 64 bytes, so that a chunk of 64 is one page of the
+ * spill file (whole pages are written and read; the kernel zeroes no partial
+ * page) and the spill is as small as the grouping allows. */
 struct episode_record {
     uint64_t patient[2];        /* hash of the patient id (or of the SUS spell id, when it defines the spell) */
-    uint64_t spell;             /* hash of provider and provider spell number */
     uint64_t epikey;            /* EPIKEY as a number when it is one, else its hash */
+    uint32_t spell;             /* hash of provider and provider spell number (within one patient and day) */
     int32_t admitted;
-    int32_t start, end;         /* EPISTART, EPIEND; INT32_MIN when not known (sorts first, as SQL's NULL) */
     int32_t discharged;         /* ICS_DATE_NONE: none on this episode */
-    int32_t order;              /* EPIORDER; INT32_MIN when not known */
     int32_t speldur;            /* SPELDUR; INT32_MIN when none */
     uint32_t provider, la, hrg; /* code ids in the writing worker's table; hrg 0 = empty, else id + 1 */
+    int16_t start, end;         /* EPISTART, EPIEND in days from ADMIDATE; OFFSET_NONE when not known
+                                   (sorts first, as SQL's NULL) */
+    int16_t order;              /* EPIORDER; OFFSET_NONE when not known */
     uint8_t worker;             /* which worker's table */
     uint8_t cls;                /* 0 elective, 1 non-elective */
     uint8_t patient_class;      /* CLASS_* */
-    uint8_t source, destination, transfer_method, ae_method;
+    uint8_t source, destination;
+    uint8_t methods;            /* 1: ADMIMETH 2B or 81 (a transfer); 2: ADMIMETH 21 (A&E) */
 };
+_Static_assert(sizeof(struct episode_record) == 64, "an episode record is 64 bytes");
+#define OFFSET_NONE INT16_MIN
+
+/* A date as days from the admission, for ordering within a spell: out of
+ * range (a keying error decades away) is held at the end of the range. */
+static int16_t day_offset(int32_t day, int32_t admitted)
+{
+    if (day == INT32_MIN)
+        return OFFSET_NONE;
+    int64_t d = (int64_t)day - admitted;
+    return (int16_t)(d < -32767 ? -32767 : d > 32767 ? 32767 : d);
+}
 
 /* Records a partition gathers before they go to the file as one chunk. */
 #define CHUNK_RECORDS 64
@@ -207,16 +223,16 @@ static void opt_field(const struct ics_csv_row *row, int col, const char **s, si
         ics_text_trim(s, n);
 }
 
-/* EPIORDER: 1 to 4 digits ("01", "2"); INT32_MIN otherwise (HES's 99 is a number like any other). */
-static int32_t episode_order(const char *s, size_t n)
+/* EPIORDER: 1 to 4 digits ("01", "2"); OFFSET_NONE otherwise (HES's 99 is a number like any other). */
+static int16_t episode_order(const char *s, size_t n)
 {
     if (n == 0 || n > 4)
-        return INT32_MIN;
-    int32_t v = 0;
+        return OFFSET_NONE;
+    int16_t v = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return INT32_MIN;
-        v = v * 10 + (s[i] - '0');
+            return OFFSET_NONE;
+        v = (int16_t)(v * 10 + (s[i] - '0'));
     }
     return v;
 }
@@ -292,11 +308,12 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
     hash128(s, n, by_sus_id ? 2 : 1, r.patient);
     opt_field(row, c->col[COL_PROVIDER], &provider, &provider_len);
     opt_field(row, c->opt_col[OPT_SPELL_NUMBER], &s, &n);
-    r.spell = ics_strmap_hash(provider, provider_len) ^ ics_splitmix64_mix(ics_strmap_hash(s, n) + 0x9E3779B97F4A7C15u);
+    r.spell = (uint32_t)(ics_strmap_hash(provider, provider_len) ^
+                         ics_splitmix64_mix(ics_strmap_hash(s, n) + 0x9E3779B97F4A7C15u));
     r.admitted = sp.admitted;
     r.discharged = sp.discharged;
-    r.start = opt_date(w, row, c->opt_col[OPT_START]);
-    r.end = opt_date(w, row, c->opt_col[OPT_END]);
+    r.start = day_offset(opt_date(w, row, c->opt_col[OPT_START]), sp.admitted);
+    r.end = day_offset(opt_date(w, row, c->opt_col[OPT_END]), sp.admitted);
     opt_field(row, c->opt_col[OPT_ORDER], &s, &n);
     r.order = episode_order(s, n);
     opt_field(row, c->opt_col[OPT_EPIKEY], &s, &n);
@@ -305,12 +322,11 @@ int icsi_beds_episode_row(void *p, struct ics_csv_row *row)
     r.patient_class = (uint8_t)sp.patient_class;
     r.source = sp.source;
     r.destination = sp.destination;
-    r.transfer_method = sp.transfer_method;
-    r.ae_method = sp.ae_method;
+    r.methods = (uint8_t)(sp.transfer_method | sp.ae_method << 1);
     /* Regular day and night attenders are single-episode spells; so is each
      * row of a spells file joined into CIPS. */
     if (sp.patient_class == CLASS_REGULAR || !c->episodes)
-        r.spell = ics_splitmix64_mix((uint64_t)w->index << 48 ^ ++e->regular_seq);
+        r.spell = (uint32_t)ics_splitmix64_mix((uint64_t)w->index << 48 ^ ++e->regular_seq);
     r.worker = (uint8_t)w->index;
     uint32_t id;
     if (code_id(e, provider, provider_len, &r.provider))
@@ -441,7 +457,7 @@ static void make_spell(struct grouper *g, struct worker *w, const struct episode
         .cls = first->cls, .patient_class = first->patient_class, .speldur = INT32_MIN,
         .start = first->admitted, .roles = ROLE_ALL,
         .source = first->source, .destination = last->destination,
-        .transfer_method = first->transfer_method, .ae_method = first->ae_method,
+        .transfer_method = first->methods & 1, .ae_method = first->methods >> 1 & 1,
     };
     for (size_t i = count; i-- > 0;)
         if (first[i].speldur != INT32_MIN) {

@@ -252,10 +252,14 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
     }
     sp->speldur = INT32_MIN;
     if (c->opt_col[OPT_SPELDUR] >= 0) {
-        int64_t v;
+        /* Whole days, 0 to 999,999; anything else is no SPELDUR (not a reject: the measures do not use it). */
         field(row, c->opt_col[OPT_SPELDUR], &s, &n);
-        if (n && ics_parse_int64(s, n, 0, 100000, &v, NULL) == 0)
-            sp->speldur = (int32_t)v;
+        int32_t v = 0;
+        size_t i = 0;
+        while (i < n && i < 6 && s[i] >= '0' && s[i] <= '9')
+            v = v * 10 + (s[i++] - '0');
+        if (n > 0 && i == n)
+            sp->speldur = v;
     }
     return 0;
 }
