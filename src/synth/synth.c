@@ -67,12 +67,13 @@ static const struct {
 #define DAY_CASE_T40 400
 #define DAY_CASE_LONG 100
 #define SAME_DAY_T5 650
-#define SAME_DAY_T15 500
+#define SAME_DAY_T15 550
 #define SAME_DAY_T40 200
 #define SAME_DAY_LONG 50
 #define DAY_CASE_CHILD 400
+#define ELECTIVE_SPAN 250
 #define TAIL_ELECTIVE 100
-#define TAIL_NON_ELECTIVE 300
+#define TAIL_NON_ELECTIVE 450
 #define TAIL_CHILD 300
 #define TAIL_MAX 3000
 
@@ -305,8 +306,12 @@ int icsi_synth_closed_los(struct synth_rng *r, int elective, int grp, uint32_t t
         uint64_t h = synth_shape(icsi_synth_shape_tail, synth_hi(y));
         los = t + 1 + (((uint64_t)t * h + round) >> 16);
     } else {
+        /* Planned stays are compact: they spread over the first ELECTIVE_SPAN
+         * per mille of the range only (most planned overnight stays are a night
+         * or two, whatever the HRG's trim point). */
+        uint64_t span = elective ? (uint64_t)(t - 1) * ELECTIVE_SPAN / 1000 : (uint64_t)(t - 1);
         uint64_t f = synth_shape(elective ? icsi_synth_shape_elective : icsi_synth_shape_non_elective, synth_hi(y));
-        los = 1 + (((uint64_t)(t - 1) * f + round) >> 16);
+        los = 1 + ((span * f + round) >> 16);
     }
     return los > LOS_CAP ? LOS_CAP : (int)los;
 }
