@@ -267,7 +267,7 @@ def hrg_tables():
 # trim point a stay is T + 1 + T h with h exponential of mean 0.5, cut at the
 # 511/512 quantile. Tabulated here so the C code needs no floating point.
 SHAPE_ELECTIVE_A = 2.5
-SHAPE_NON_ELECTIVE_A = 2.5
+SHAPE_NON_ELECTIVE_A = 2.3
 TAIL_MEAN = 0.5
 
 
