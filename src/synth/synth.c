@@ -66,14 +66,14 @@ static const struct {
 #define DAY_CASE_T15 650
 #define DAY_CASE_T40 400
 #define DAY_CASE_LONG 100
-#define SAME_DAY_T5 650
-#define SAME_DAY_T15 550
+#define SAME_DAY_T5 700
+#define SAME_DAY_T15 600
 #define SAME_DAY_T40 200
 #define SAME_DAY_LONG 50
 #define DAY_CASE_CHILD 400
-#define ELECTIVE_SPAN 250
+#define ELECTIVE_SPAN 200
 #define TAIL_ELECTIVE 100
-#define TAIL_NON_ELECTIVE 450
+#define TAIL_NON_ELECTIVE 480
 #define TAIL_CHILD 300
 #define TAIL_MAX 3000
 
