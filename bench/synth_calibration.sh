@@ -71,11 +71,11 @@ report() {   # report BEDS BENCHMARK JUDGE
         d = (v - target) / target
         ok = (d >= -0.10 && d <= 0.10)
         if (judge) {
-            printf "  %-38s %12s%s  target %10s%s  %+6.1f%%  within 10%%: %s\n", name, fmt(v), unit,
-                fmt(target), unit, 100 * d, ok ? "yes" : "no"
+            printf "  %-38s %12s  target %10s  %+6.1f%%  within 10%%: %s\n", name, fmt(v) unit,
+                fmt(target) unit, 100 * d, ok ? "yes" : "no"
             if (!ok) bad++
         } else {
-            printf "  %-38s %12s%s  (target %s%s, %+.1f%%)\n", name, fmt(v), unit, fmt(target), unit, 100 * d
+            printf "  %-38s %12s  (target %s, %+.1f%%)\n", name, fmt(v) unit, fmt(target) unit, 100 * d
         }
     }
     function fmt(v,   s, n) {   # thousands separators, no decimals
@@ -91,7 +91,7 @@ report() {   # report BEDS BENCHMARK JUDGE
         row("excess beds", ex, 7000, "")
         row("excess cost (£m at £234.83 a day)", cost / 1e6, 600, "m")
         row("beds from closing 1/3 of the gap", gap, 1000, "")
-        printf "  %-38s %12s    (not judged: the speech says £70m)\n", "money from closing 1/3 of the gap (£m)", sprintf("%.1f", gapm / 1e6)
+        printf "  %-38s %12s  (not judged: the speech says £70m)\n", "money from closing 1/3 of the gap (£m)", sprintf("%.1f", gapm / 1e6)
         exit bad ? 1 : 0
     }'
 }
