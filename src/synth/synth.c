@@ -7,12 +7,14 @@
  * table, two discharge-day tables and one output buffer.
  *
  * The model (docs/commands/synth.md says why each number is what it is):
- *   admission method  HES ADMIMETH mix, 35% elective (11, 12, 13)
+ *   admission method  HES ADMIMETH mix, 58% elective (11, 12, 13)
  *   patient group     adult / child (0-18, paediatric HRGs) / neonate
  *                     (ADMIMETH 82, 83, 2C) / maternity (31, 32, NZ HRGs)
  *   hrg               group's popularity table (tables.c), 1% left empty
- *   length of stay    day-case share falling with the trim point, a short-
- *                     skewed shape up to the trim point, and a tail past it
+ *   length of stay    day-case and same-day shares falling with the trim
+ *                     point, a skewed shape up to the trim point (compact for
+ *                     planned stays), and a tail past it whose chance is the
+ *                     trust's stay factor times the place's (tables.c)
  *   discharge date    inside the year, weekday and month weights by class;
  *                     admission = discharge - LOS (may fall before the year)
  *   open spells       0.4%: admitted inside the year, still in at its end
@@ -28,7 +30,7 @@
 
 enum method_kind { K_NORMAL, K_MATERNITY, K_NEONATE };
 
-/* HES ADMIMETH, weights per 10,000 spells. Elective 35%: 11 waiting list,
+/* HES ADMIMETH, weights per 10,000 spells. Elective 58%: 11 waiting list,
  * 12 booked, 13 planned. Non-elective: 21 via A&E, 22 GP, 23 bed bureau,
  * 24 consultant clinic, 25 mental health crisis team, 28 other, 2A A&E of
  * another provider, 2B transfer from another provider, 2C baby born at home,

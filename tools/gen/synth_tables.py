@@ -31,8 +31,11 @@ What goes in, and why (see data/synth/SOURCE.md for sources and licences):
              model: chapter share (below, illustrative of HES shares) x a
              Zipf 1/rank^1.2 weight over the HRG roots of the chapter (rank by a
              fixed hash, so it is stable) x a weight rising with the CC split
-             letter (less complex splits are more common) x 40/(trim point+30)
-             (long trim points mark rare, complex groups).
+             letter (less complex splits are more common) x (40/(trim point+30))^p
+             (long trim points mark rare, complex groups; p is TPOW, larger for
+             planned care, smaller for emergencies).
+  factors    per trust and per local authority, the stay factor on long stays
+             (TRUST_SIGMA, PLACE_SIGMA below; docs/commands/synth.md, Calibration).
 """
 import sys
 
