@@ -130,6 +130,7 @@ bench: deps all
 	@bench/run.sh $(BUILD)/ics
 	@bench/episodes_bench.sh $(BUILD)/ics
 	@bench/ledger_bench.sh $(BUILD)/ics
+	@bench/synth_calibration.sh $(BUILD)/ics
 
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude $(TEST_INC) -O1 -g -fsanitize=fuzzer,address,undefined

@@ -5,8 +5,8 @@
 #   bench/episodes_bench.sh build/ics
 #
 # Environment:
-#   BENCH_EPISODES=N   about this many episodes (default 20000000; ics synth --episodes writes about 1.35
-#                      episodes per spell, so it is asked for N / 1.349 spells and the real count is used)
+#   BENCH_EPISODES=N   about this many episodes (default 20000000; ics synth --episodes writes about 1.22
+#                      episodes per spell, so it is asked for N / 1.224 spells and the real count is used)
 #   BENCH_RUNS=N       timed runs of each; the median is reported (default 3)
 #
 # Files go to bench/work/ (git-ignored) and are reused. Each round runs the spell path, then the episode
@@ -24,7 +24,7 @@ case $ICS in /*) ;; *) ICS=$ROOT/$ICS ;; esac
 say() { printf 'bench: %s\n' "$*" >&2; }
 mkdir -p "$WORK"
 
-SPELLS=$(awk -v n="$N" 'BEGIN { printf "%d", n / 1.349 }')
+SPELLS=$(awk -v n="$N" 'BEGIN { printf "%d", n / 1.224 }')
 EPISODES_FILE=$WORK/episodes-$SPELLS.csv
 STAMP=$("$ICS" synth --spells 1000 --episodes --quiet | cksum)
 if [ ! -s "$EPISODES_FILE" ] || [ "$(cat "$EPISODES_FILE.stamp" 2>/dev/null)" != "$STAMP" ]; then

@@ -14,7 +14,9 @@ plain() { sed -E ':a;s/"([^",]*),([^"]*)"/"\1;\2"/;ta;s/"//g' "$@"; }
 
 say "1. A realistic year of English spells (ics synth: 200,000 spells, FY 2018-19, real trusts, HRGs, places)"
 "$ics" synth --spells 200000 --seed 2018 -o "$out/spells.csv"
-echo "wrote $out/spells.csv ($(($(wc -l < "$out/spells.csv") - 1)) spells)"
+n=$(($(wc -l < "$out/spells.csv") - 1))
+# ics synth is calibrated on a national year of 17 million spells (docs/commands/synth.md, "Calibration").
+echo "wrote $out/spells.csv ($n spells: $(awk -v n="$n" 'BEGIN { printf "%.1f", 100 * n / 17000000 }')% of a synthetic England year of 17 million)"
 
 # No per-HRG excess bed day payments ship with ics (their licence is unclear), so the demo prices every
 # excess day at £234.83: the national average implied by "7,000 beds = £600m" (docs/commands/benchmark.md).

@@ -236,10 +236,9 @@ static void second_of(const struct ics_synth *g, uint64_t index, const struct fi
     uint32_t t = h->trimpoint;
     s->hrg = no_hrg ? "" : h->code;
     s->trimpoint = no_hrg ? 0 : (int)t;
-    int los = icsi_synth_closed_los(&r, 0, G_ADULT, t);
-
     x = synth_next(&r);
     size_t ti = f->link == ICS_SYNTH_LINK_READMISSION ? f->how.trust : other_trust(g, &f->how, x);
+    int los = icsi_synth_closed_los(&r, 0, G_ADULT, t, icsi_synth_stay_factor(ti, f->how.la));
     s->provider_code = icsi_synth_trusts[ti].code;
     how->trust = ti;
     how->la = f->how.la;

@@ -7,12 +7,14 @@
  * table, two discharge-day tables and one output buffer.
  *
  * The model (docs/commands/synth.md says why each number is what it is):
- *   admission method  HES ADMIMETH mix, 35% elective (11, 12, 13)
+ *   admission method  HES ADMIMETH mix, 58% elective (11, 12, 13)
  *   patient group     adult / child (0-18, paediatric HRGs) / neonate
  *                     (ADMIMETH 82, 83, 2C) / maternity (31, 32, NZ HRGs)
  *   hrg               group's popularity table (tables.c), 1% left empty
- *   length of stay    day-case share falling with the trim point, a short-
- *                     skewed shape up to the trim point, and a tail past it
+ *   length of stay    day-case and same-day shares falling with the trim
+ *                     point, a skewed shape up to the trim point (compact for
+ *                     planned stays), and a tail past it whose chance is the
+ *                     trust's stay factor times the place's (tables.c)
  *   discharge date    inside the year, weekday and month weights by class;
  *                     admission = discharge - LOS (may fall before the year)
  *   open spells       0.4%: admitted inside the year, still in at its end
@@ -28,7 +30,7 @@
 
 enum method_kind { K_NORMAL, K_MATERNITY, K_NEONATE };
 
-/* HES ADMIMETH, weights per 10,000 spells. Elective 35%: 11 waiting list,
+/* HES ADMIMETH, weights per 10,000 spells. Elective 58%: 11 waiting list,
  * 12 booked, 13 planned. Non-elective: 21 via A&E, 22 GP, 23 bed bureau,
  * 24 consultant clinic, 25 mental health crisis team, 28 other, 2A A&E of
  * another provider, 2B transfer from another provider, 2C baby born at home,
@@ -42,13 +44,13 @@ static const struct {
     uint8_t elective;
     uint8_t kind;
 } methods[] = {
-    {"11", 2750, 1, K_NORMAL}, {"12", 3300, 1, K_NORMAL}, {"13", 3500, 1, K_NORMAL},
-    {"21", 7800, 0, K_NORMAL}, {"22", 8450, 0, K_NORMAL}, {"23", 8480, 0, K_NORMAL},
-    {"24", 8700, 0, K_NORMAL}, {"25", 8720, 0, K_NORMAL}, {"28", 8940, 0, K_NORMAL},
-    {"2A", 8960, 0, K_NORMAL}, {"2B", 9040, 0, K_NORMAL}, {"2C", 9045, 0, K_NEONATE},
-    {"2D", 9115, 0, K_NORMAL}, {"31", 9565, 0, K_MATERNITY}, {"32", 9625, 0, K_MATERNITY},
-    {"81", 9875, 0, K_NORMAL}, {"82", 9975, 0, K_NEONATE}, {"83", 9990, 0, K_NEONATE},
-    {"84", 9995, 0, K_NORMAL}, {"89", 10000, 0, K_NORMAL},
+    {"11", 4700, 1, K_NORMAL}, {"12", 5550, 1, K_NORMAL}, {"13", 5800, 1, K_NORMAL},
+    {"21", 8100, 0, K_NORMAL}, {"22", 8540, 0, K_NORMAL}, {"23", 8560, 0, K_NORMAL},
+    {"24", 8710, 0, K_NORMAL}, {"25", 8725, 0, K_NORMAL}, {"28", 8875, 0, K_NORMAL},
+    {"2A", 8890, 0, K_NORMAL}, {"2B", 8945, 0, K_NORMAL}, {"2C", 8950, 0, K_NEONATE},
+    {"2D", 9000, 0, K_NORMAL}, {"31", 9450, 0, K_MATERNITY}, {"32", 9510, 0, K_MATERNITY},
+    {"81", 9870, 0, K_NORMAL}, {"82", 9970, 0, K_NEONATE}, {"83", 9985, 0, K_NEONATE},
+    {"84", 9993, 0, K_NORMAL}, {"89", 10000, 0, K_NORMAL},
 };
 #define METHOD_COUNT (sizeof methods / sizeof methods[0])
 
@@ -58,6 +60,24 @@ static const struct {
 #define OPEN_PER_10000 40       /* still in hospital at the end of the year */
 #define NO_HRG_PER_1000 10      /* ungrouped: empty hrg */
 #define NO_LA_PER_1000 5        /* unknown residence: empty patient_la */
+/* Length of stay (docs/commands/synth.md, "Calibration"): day cases per
+ * mille, elective by trim point and non-elective by group; runs past the
+ * trim point per 10,000 overnight stays before the provider and place
+ * factors, and at most TAIL_MAX. */
+#define DAY_CASE_T5 740
+#define DAY_CASE_T15 650
+#define DAY_CASE_T40 400
+#define DAY_CASE_LONG 100
+#define SAME_DAY_T5 700
+#define SAME_DAY_T15 600
+#define SAME_DAY_T40 200
+#define SAME_DAY_LONG 50
+#define DAY_CASE_CHILD 400
+#define ELECTIVE_SPAN 200
+#define TAIL_ELECTIVE 100
+#define TAIL_NON_ELECTIVE 480
+#define TAIL_CHILD 300
+#define TAIL_MAX 3000
 
 /* Days since admission of spells still open at the end of the year: the
  * census of a ward at midnight, about 45% stranded (7+), 17% 21+. */
@@ -255,25 +275,32 @@ static size_t band_of(const uint16_t *cum, size_t n, uint32_t x)
     return k;
 }
 
-/* Length of stay of a closed spell with trim point t (days). */
-int icsi_synth_closed_los(struct synth_rng *r, int elective, int grp, uint32_t t)
+/* Length of stay of a closed spell with trim point t (days); factor (per
+ * mille, about 1000 on average) is the provider's and the place's factor on
+ * long stays (tables.c). */
+int icsi_synth_closed_los(struct synth_rng *r, int elective, int grp, uint32_t t, uint32_t factor)
 {
     if (grp == G_MATERNITY || t == 0)
         return span_draw(r, maternity_los, sizeof maternity_los / sizeof maternity_los[0]);
     /* Day cases (per mille): most planned work on short-trim HRGs is day
-     * surgery, complex groups rarely are; about 60% of electives overall.
-     * Same-day emergency care is about a fifth of non-elective spells. */
+     * surgery, complex groups rarely are; same-day emergency care likewise
+     * treats the simple conditions and rarely the complex ones. */
     uint32_t day_case;
     if (elective)
-        day_case = t <= 5 ? 720 : t <= 15 ? 600 : t <= 40 ? 420 : 250;
+        day_case = t <= 5 ? DAY_CASE_T5 : t <= 15 ? DAY_CASE_T15 : t <= 40 ? DAY_CASE_T40 : DAY_CASE_LONG;
     else
-        day_case = grp == G_ADULT ? 200 : grp == G_CHILD ? 330 : 300;
+        day_case = grp != G_ADULT ? (grp == G_CHILD ? DAY_CASE_CHILD : 300)
+                   : t <= 5 ? SAME_DAY_T5 : t <= 15 ? SAME_DAY_T15 : t <= 40 ? SAME_DAY_T40 : SAME_DAY_LONG;
     uint64_t x = synth_next(r);
     if (synth_scale(synth_hi(x), 1000) < day_case)
         return 0;
-    /* Of overnight stays, this many per mille run past the trim point. */
-    uint32_t tail = elective ? 80 : grp == G_ADULT ? 65 : 40;
-    int past = synth_scale(synth_lo(x), 1000) < tail;
+    /* Of overnight stays, this many per 10,000 run past the trim point, times
+     * the provider's and place's factor. */
+    uint64_t tail = elective ? TAIL_ELECTIVE : grp == G_ADULT ? TAIL_NON_ELECTIVE : TAIL_CHILD;
+    tail = tail * factor / 1000;
+    if (tail > TAIL_MAX)
+        tail = TAIL_MAX;
+    int past = synth_scale(synth_lo(x), 10000) < tail;
     uint64_t y = synth_next(r);
     uint32_t round = synth_lo(y) & 0xFFFF;    /* stochastic rounding */
     uint64_t los;
@@ -281,8 +308,12 @@ int icsi_synth_closed_los(struct synth_rng *r, int elective, int grp, uint32_t t
         uint64_t h = synth_shape(icsi_synth_shape_tail, synth_hi(y));
         los = t + 1 + (((uint64_t)t * h + round) >> 16);
     } else {
+        /* Planned stays are compact: they spread over the first ELECTIVE_SPAN
+         * per mille of the range only (most planned overnight stays are a night
+         * or two, whatever the HRG's trim point). */
+        uint64_t span = elective ? (uint64_t)(t - 1) * ELECTIVE_SPAN / 1000 : (uint64_t)(t - 1);
         uint64_t f = synth_shape(elective ? icsi_synth_shape_elective : icsi_synth_shape_non_elective, synth_hi(y));
-        los = 1 + (((uint64_t)(t - 1) * f + round) >> 16);
+        los = 1 + ((span * f + round) >> 16);
     }
     return los > LOS_CAP ? LOS_CAP : (int)los;
 }
@@ -405,37 +436,38 @@ void icsi_synth_spell_drawn(const struct ics_synth *g, uint64_t index, struct ic
         s->trimpoint = (int)t;
     }
 
-    int los;
     x = synth_next(&r);
-    if (open) {
-        los = span_draw(&r, open_elapsed, sizeof open_elapsed / sizeof open_elapsed[0]);
-        s->admission_date = g->last - los;
-        s->discharge_date = ICS_DATE_NONE;
-    } else {
-        los = icsi_synth_closed_los(&r, elective, grp, t);
-        s->discharge_date = g->first + (int32_t)synth_sample_x(&g->day[elective], synth_hi(x));
-        s->admission_date = s->discharge_date - los;
-    }
-
     size_t ti = synth_sample_x(&g->trust, synth_lo(x));
+    uint32_t day = synth_sample_x(&g->day[elective], synth_hi(x));
     how->table = table;
     how->group = grp;
     how->trust = ti;
     const struct synth_trust *tr = &icsi_synth_trusts[ti];
     s->provider_code = tr->code;
-    x = synth_next(&r);
+    uint64_t y = synth_next(&r);
     how->la = -1;
     if (no_la) {
         s->patient_la = "";
     } else {
         const struct synth_sampler *cs = &g->catchment[ti];
-        how->la = (int)cs->t[synth_sample_x(cs, synth_hi(x))].index;
+        how->la = (int)cs->t[synth_sample_x(cs, synth_hi(y))].index;
         s->patient_la = icsi_synth_la_codes[how->la];
+    }
+
+    int los;
+    if (open) {
+        los = span_draw(&r, open_elapsed, sizeof open_elapsed / sizeof open_elapsed[0]);
+        s->admission_date = g->last - los;
+        s->discharge_date = ICS_DATE_NONE;
+    } else {
+        los = icsi_synth_closed_los(&r, elective, grp, t, icsi_synth_stay_factor(ti, how->la));
+        s->discharge_date = g->first + (int32_t)day;
+        s->admission_date = s->discharge_date - los;
     }
     if (grp == G_MATERNITY || h->code[0] == 'M')
         s->sex = 2;                 /* obstetrics, female reproductive system */
     else
-        s->sex = synth_scale(synth_lo(x), 1000) < (grp == G_ADULT ? 470u : 530u) ? 1 : 2;
+        s->sex = synth_scale(synth_lo(y), 1000) < (grp == G_ADULT ? 470u : 530u) ? 1 : 2;
 
     s->age = draw_age(&r, grp, elective, los);
     s->discharge_destination = open ? 0 : icsi_synth_destination(&r, grp, elective, s->age, los);

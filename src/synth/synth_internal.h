@@ -65,7 +65,17 @@ void icsi_synth_spell_drawn(const struct ics_synth *g, uint64_t index, struct ic
 /* The spell model's draws (docs/commands/synth.md): length of stay of a
  * closed spell with trim point t, and the discharge destination. Each uses a
  * fixed number of outputs of r. */
-int icsi_synth_closed_los(struct synth_rng *r, int elective, int group, uint32_t t);
+int icsi_synth_closed_los(struct synth_rng *r, int elective, int group, uint32_t t, uint32_t factor);
+
+/* The factor on long stays of a spell at trust ti by a resident of LA la (-1:
+ * unknown residence), per mille: the trust's times the place's. */
+static inline uint32_t icsi_synth_stay_factor(size_t ti, int la)
+{
+    uint64_t f = icsi_synth_trusts[ti].stay_factor;
+    if (la >= 0)
+        f = f * icsi_synth_la_factor[la] / 1000;
+    return (uint32_t)f;
+}
 int icsi_synth_destination(struct synth_rng *r, int group, int elective, int age, int los);
 
 /*

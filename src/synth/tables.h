@@ -16,6 +16,7 @@ struct synth_trust {
     uint32_t beds;            /* KH03 Q3 2019-20 G&A overnight + day beds: the size weight */
     uint32_t catchment_start; /* first row in icsi_synth_catchment */
     uint32_t catchment_count;
+    uint32_t stay_factor;     /* per mille: the trust's factor on long stays (mean about 1000) */
 };
 
 /* An index into another table with the running total of integer weights up
@@ -32,6 +33,7 @@ struct synth_hrg {
 
 extern const char icsi_synth_la_codes[][10];          /* 2022 English LAD codes */
 extern const struct synth_trust icsi_synth_trusts[];
+extern const uint16_t icsi_synth_la_factor[];         /* per LA: the place factor on long stays, per mille */
 extern const struct synth_weighted icsi_synth_trust_weights[];   /* index into icsi_synth_trusts, cum beds */
 extern const struct synth_weighted icsi_synth_catchment[];   /* index into icsi_synth_la_codes, cum ppm */
 extern const struct synth_hrg icsi_synth_hrgs[];

@@ -240,18 +240,18 @@ def main():
     n = max(len(derived), 1)
     classes = collections.Counter(d['patient_class'] for d in derived.values())
     shares = [
-        ('episodes per spell', rows / n, 1.30, 1.40),
-        ('spells with 2+ episodes, %', 100 * multi / n, 15, 30),
+        ('episodes per spell', rows / n, 1.18, 1.27),
+        ('spells with 2+ episodes, %', 100 * multi / n, 12, 20),
         ('multi-episode spells not in EPIORDER order in the file, %', 100 * out_of_order / max(multi, 1), 30, 70),
         ('multi-episode spells not on adjacent rows, %', 100 * not_adjacent / max(multi, 1), 90, 100),
-        ('spells joined to the previous one by the 2014 rule, %', 100 * joins / n, 0.3, 1.0),
+        ('spells joined to the previous one by the 2014 rule, %', 100 * joins / n, 0.2, 0.6),
         ('non-elective spells of patients 65+ continued at another provider, %',
          100 * older_ne_joined / max(older_ne, 1), 1.5, 3.5),
-        ('near misses (same patient, not joined), %', 100 * near_misses / n, 0.15, 0.6),
+        ('near misses (same patient, not joined), %', 100 * near_misses / n, 0.08, 0.3),
         ('open spells, %', 100 * open_spells / n, 0.2, 0.8),
         ('open spells with 1800-01-01 dates, %', 100 * null_dates / max(open_spells, 1), 30, 70),
-        ('regular attenders (CLASSPAT 3, 4), %', 100 * (classes['3'] + classes['4']) / n, 0.6, 1.5),
-        ('day cases (CLASSPAT 2), %', 100 * classes['2'] / n, 15, 25),
+        ('regular attenders (CLASSPAT 3, 4), %', 100 * (classes['3'] + classes['4']) / n, 1.3, 2.4),
+        ('day cases (CLASSPAT 2), %', 100 * classes['2'] / n, 29, 38),
         ('SPELDUR disagreeing with the dates, %', 100 * speldur_wrong / max(closed, 1), 0.2, 0.9),
         ('spells whose HRG is not on the last episode, % of multi', 100 * hrg_not_last / max(multi, 1), 2, 7),
     ]

@@ -144,9 +144,47 @@ static void test_shape(void)
     }
     CHECK_INT(icsi_synth_shape_elective[0], 0);
     CHECK_INT(icsi_synth_shape_elective[256], 65536);
-    CHECK_INT(icsi_synth_shape_non_elective[128], 9410);   /* 0.5^2.8 * 65536 = 9410.1 */
-    CHECK_INT(icsi_synth_shape_elective[128], 5793);       /* 0.5^3.5 * 65536 = 5792.6 */
+    CHECK_INT(icsi_synth_shape_non_elective[128], 13308);  /* 0.5^2.3 * 65536 = 13307.9 */
+    CHECK_INT(icsi_synth_shape_elective[128], 11585);      /* 0.5^2.5 * 65536 = 11585.2 */
     CHECK_INT(icsi_synth_shape_tail[128], 22649);          /* -0.5 ln(1 - 511/1024) * 65536 = 22649.1 */
+}
+
+/* The provider and place factors on long stays (tools/gen/synth_tables.py):
+ * lognormal quantiles with mean 1 (per mille), sigma 0.30 for trusts and 0.62
+ * for places, so the unweighted mean is about 1000 and the spread is that of
+ * the quantiles (i + 0.5) / n: for 309 places the smallest is the 0.16th
+ * centile, exp(0.62 x -2.94 - 0.62^2 / 2) = 0.133, the largest
+ * exp(0.62 x 2.94 - 0.192) = 5.11; for 121 trusts exp(0.30 x -2.64 - 0.045) =
+ * 0.43 and exp(0.30 x 2.64 - 0.045) = 2.11. */
+static void test_stay_factors(void)
+{
+    uint64_t sum = 0;
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (size_t i = 0; i < icsi_synth_la_count; i++) {
+        uint32_t f = icsi_synth_la_factor[i];
+        sum += f;
+        lo = f < lo ? f : lo;
+        hi = f > hi ? f : hi;
+    }
+    CHECK(sum / icsi_synth_la_count >= 980 && sum / icsi_synth_la_count <= 1010);
+    CHECK(lo >= 125 && lo <= 145);
+    CHECK(hi >= 4950 && hi <= 5200);
+    sum = 0;
+    lo = UINT32_MAX;
+    hi = 0;
+    for (size_t i = 0; i < icsi_synth_trust_count; i++) {
+        uint32_t f = icsi_synth_trusts[i].stay_factor;
+        sum += f;
+        lo = f < lo ? f : lo;
+        hi = f > hi ? f : hi;
+    }
+    CHECK(sum / icsi_synth_trust_count >= 990 && sum / icsi_synth_trust_count <= 1010);
+    CHECK(lo >= 420 && lo <= 445);
+    CHECK(hi >= 2080 && hi <= 2140);
+    /* a spell's factor is the trust's times the place's; unknown residence: the trust's */
+    CHECK_INT(icsi_synth_stay_factor(0, -1), icsi_synth_trusts[0].stay_factor);
+    CHECK_INT(icsi_synth_stay_factor(0, 0),
+              (uint64_t)icsi_synth_trusts[0].stay_factor * icsi_synth_la_factor[0] / 1000);
 }
 
 static const struct synth_hrg *find_hrg(const char *code)
@@ -781,7 +819,11 @@ static void check_episode_rules(int dates)
                         "admission_method,admission_source,discharge_destination,patient_class,hrg,age,sex,"
                         "speldur,cips_id");
     CHECK_INT(t.rows, 20000);
-    CHECK(e.rows > 20000 * 13 / 10 && e.rows < 20000 * 14 / 10);   /* about 1.35 episodes a spell */
+    /* About 1.22 episodes a spell: the episode mix by LOS (docs/commands/synth.md,
+     * "Episodes") gives 1.035, 1.245, 1.537, 2.03 and 2.61 episodes for stays of
+     * 0, 1-2, 3-6, 7-20 and 21+ days; over the LOS mix of 1,000,000 true spells
+     * that is 1.2229 (computed from the true spells file, not the episodes). */
+    CHECK(e.rows > 20000 * 118 / 100 && e.rows < 20000 * 127 / 100);
 
     size_t *order = malloc(e.rows * sizeof *order);
     for (size_t i = 0; i < e.rows; i++)
@@ -1211,6 +1253,7 @@ int main(void)
     RUN(test_sampling_frequencies);
     RUN(test_shape);
     RUN(test_tables);
+    RUN(test_stay_factors);
     RUN(test_spells_valid);
     RUN(test_determinism);
     RUN(test_prefix_and_repeat);

@@ -31,8 +31,11 @@ What goes in, and why (see data/synth/SOURCE.md for sources and licences):
              model: chapter share (below, illustrative of HES shares) x a
              Zipf 1/rank^1.2 weight over the HRG roots of the chapter (rank by a
              fixed hash, so it is stable) x a weight rising with the CC split
-             letter (less complex splits are more common) x 40/(trim point+30)
-             (long trim points mark rare, complex groups).
+             letter (less complex splits are more common) x (40/(trim point+30))^p
+             (long trim points mark rare, complex groups; p is TPOW, larger for
+             planned care, smaller for emergencies).
+  factors    per trust and per local authority, the stay factor on long stays
+             (TRUST_SIGMA, PLACE_SIGMA below; docs/commands/synth.md, Calibration).
 """
 import sys
 
@@ -40,6 +43,7 @@ sys.dont_write_bytecode = True
 
 import io
 import math
+import statistics
 import zlib
 
 import genlib
@@ -56,6 +60,8 @@ MIN_PPM = 200          # drop catchment shares under 0.02%
 TABLE_TOTAL = 1 << 30  # each popularity table's weights sum to about this
 ZIPF = 1.2             # exponent of the rank weight of HRG roots within a chapter
 TPOW = 1.5             # power of the 40/(trim point + 30) weight
+TPOW_ELECTIVE = 4.0    # the same for adult electives: planned work is mostly short-stay
+TPOW_NON_ELECTIVE = 0.7  # and for adult non-electives: more of the long-stay groups
 
 # 2022 trusts in the catchment file that are not general acute providers.
 SPECIALIST = {
@@ -93,6 +99,31 @@ CHILD_SUBCHAPTERS = {
 }
 # Neonatal groups for babies admitted at birth (ADMIMETH 82/83).
 NEONATE = {'PB03Z': 80}
+
+# How long stays run, by provider and by place (docs/commands/synth.md,
+# "Calibration"): each trust and each local authority gets a factor on the
+# chance that a stay runs long (past the trim point) and on its length, a
+# lognormal quantile of sigma TRUST_SIGMA / PLACE_SIGMA with mean 1, assigned
+# by the rank of a fixed hash of the code (stable, seed-independent: a place's
+# discharge delays are a property of the place, not of the run). The place
+# factor stands for what keeps patients in after they are ready to leave
+# (social care, community beds), which varies far more between areas than
+# between hospitals' clinical practice.
+TRUST_SIGMA = 0.30
+PLACE_SIGMA = 0.62
+
+
+def factors(codes, sigma, salt):
+    """Per mille factors, lognormal quantiles with mean 1, in the order of codes."""
+    order = sorted(codes, key=lambda c: (zlib.crc32((salt + c).encode()), c))
+    n = len(order)
+    nd = statistics.NormalDist()
+    out = {}
+    for i, c in enumerate(order):
+        z = nd.inv_cdf((i + 0.5) / n)
+        out[c] = int(round(1000 * math.exp(sigma * z - sigma * sigma / 2)))
+    return [out[c] for c in codes]
+
 
 GROUPS = ['ADULT_ELECTIVE', 'ADULT_NON_ELECTIVE', 'CHILD', 'NEONATE', 'MATERNITY']
 
@@ -192,7 +223,7 @@ def hrg_tables():
             return 1.0
         return 1.0 + letters.index(code[4])   # A (most complex) 1, B 2, ...
 
-    def popularity(chapters, pick, key_len=1):
+    def popularity(chapters, pick, key_len=1, tpow=TPOW):
         sel = [(c, t) for c, t in hrgs if pick(c)]
         roots = {}
         for c, _ in sel:
@@ -211,15 +242,15 @@ def hrg_tables():
             if share <= 0:
                 continue
             members = [(c, t) for c, t in sel if c[:key_len] == ch]
-            ws = [letter_weight(c, roots) / (rank[c[:4]] + 1) ** ZIPF * (40.0 / (t + 30)) ** TPOW for c, t in members]
+            ws = [letter_weight(c, roots) / (rank[c[:4]] + 1) ** ZIPF * (40.0 / (t + 30)) ** tpow for c, t in members]
             s = sum(ws)
             raw += [(c, share * w / s) for (c, _), w in zip(members, ws)]
         return raw
 
     adult = lambda c: c[0] not in 'PN'
     groups = {
-        'ADULT_ELECTIVE': popularity(ELECTIVE_CHAPTERS, adult),
-        'ADULT_NON_ELECTIVE': popularity(NON_ELECTIVE_CHAPTERS, adult),
+        'ADULT_ELECTIVE': popularity(ELECTIVE_CHAPTERS, adult, tpow=TPOW_ELECTIVE),
+        'ADULT_NON_ELECTIVE': popularity(NON_ELECTIVE_CHAPTERS, adult, tpow=TPOW_NON_ELECTIVE),
         'CHILD': popularity(CHILD_SUBCHAPTERS, lambda c: c[0] == 'P' and not c.startswith('PB'), 2),
         'NEONATE': [(c, w) for c, w in NEONATE.items()] +
                    [(c, 1) for c, _ in hrgs if c.startswith('PB') and c not in NEONATE],
@@ -238,8 +269,8 @@ def hrg_tables():
 # A is larger for electives (planned stays are short and predictable). Past the
 # trim point a stay is T + 1 + T h with h exponential of mean 0.5, cut at the
 # 511/512 quantile. Tabulated here so the C code needs no floating point.
-SHAPE_ELECTIVE_A = 3.5
-SHAPE_NON_ELECTIVE_A = 2.8
+SHAPE_ELECTIVE_A = 2.5
+SHAPE_NON_ELECTIVE_A = 2.3
 TAIL_MEAN = 0.5
 
 
@@ -262,11 +293,21 @@ def emit(out, trusts, hrgs, groups, src_note):
     for i in range(0, len(las), 6):
         w('    ' + ' '.join(c_str(la) + ',' for la in las[i:i + 6]) + '\n')
     w('};\n\n')
+    w('/* ODS code, name, beds, first catchment row, catchment rows, stay factor\n')
+    w(' * (per mille; TRUST_SIGMA in tools/gen/synth_tables.py). */\n')
     w('const struct synth_trust icsi_synth_trusts[] = {\n')
     start = 0
-    for code, name, beds, ppm in trusts:
-        w('    {%s, %s, %d, %d, %d},\n' % (c_str(code), c_str(name), beds, start, len(ppm)))
+    tf = factors([t[0] for t in trusts], TRUST_SIGMA, 'trust:')
+    for (code, name, beds, ppm), f in zip(trusts, tf):
+        w('    {%s, %s, %d, %d, %d, %d},\n' % (c_str(code), c_str(name), beds, start, len(ppm), f))
         start += len(ppm)
+    w('};\n\n')
+    w('/* Per local authority (icsi_synth_la_codes order), the place factor on long\n')
+    w(' * stays, per mille (PLACE_SIGMA in tools/gen/synth_tables.py). */\n')
+    w('const uint16_t icsi_synth_la_factor[] = {\n')
+    lf = factors(las, PLACE_SIGMA, 'place:')
+    for i in range(0, len(lf), 12):
+        w('    ' + ' '.join('%d,' % v for v in lf[i:i + 12]) + '\n')
     w('};\n\n')
     w('/* Trusts drawn by size: (trust index, running total of beds). */\n')
     w('const struct synth_weighted icsi_synth_trust_weights[] = {\n')

@@ -7,29 +7,30 @@
 #    both REF's and RK9's spells (a transfer), every other patient has one spell. PROVSPNOPS: 12
 #    digits, one per provider spell, the same on every episode of a spell. EPIORDER 01..n.
 #  - Spell 1 (REF Royal Cornwall, E06000052 Cornwall: 99% of REF's patients in the shared
-#    geographr trust-LTLA lookup): a woman of 78 admitted via A&E (21) from home (ADMISORC 19) and
+#    geographr trust-LTLA lookup): a man of 78 admitted via A&E (21) from home (ADMISORC 19) and
 #    discharged the same day (SPELDUR 0) to another NHS provider (DISDEST 51; --spells alone gives
-#    this spell DISDEST 19: a transfer pair sets the first spell's destination). Spell 2 is her
+#    this spell DISDEST 19: a transfer pair sets the first spell's destination). Spell 2 is his
 #    continuation at RK9 (University Hospitals Plymouth, 25% of whose patients live in Cornwall):
 #    admitted 2019-03-17, one day after the 0-night stay (a pair never starts on the day the first
-#    was admitted), ADMIMETH 81 (transfer) and ADMISORC 51 (from another NHS provider), with her
-#    LA, age and sex. Its 4 episodes run 17->17 (a same-day move between consultants), 17->20,
-#    20->24, 24->24: each EPISTART is the previous EPIEND, the first is ADMIDATE and the last
-#    EPIEND is DISDATE 2019-03-24. Only the last has DISDATE, DISMETH 1 (clinical advice) and a
-#    real DISDEST (54, an NHS care home) and SPELDUR 7 (24 - 17); the others have DISDEST 98 (spell
-#    not finished) and empty DISDATE/DISMETH/SPELDUR. SUSHRG: empty, empty, JA13B (another
-#    consultant's HRG), GC17K on the last: the spell's HRG is the last non-empty one. In the true
+#    was admitted), ADMIMETH 81 (transfer) and ADMISORC 51 (from another NHS provider), with his
+#    LA, age and sex. Its 4 episodes run 17->18, 18->21, 21->27, 27->27 (a same-day move between
+#    consultants): each EPISTART is the previous EPIEND, the first is ADMIDATE and the last
+#    EPIEND is DISDATE 2019-03-27. Only the last has DISDATE, DISMETH 1 (clinical advice) and a
+#    real DISDEST (54, an NHS care home) and SPELDUR 10 (27 - 17); the others have DISDEST 98
+#    (spell not finished) and empty DISDATE/DISMETH/SPELDUR. SUSHRG: empty, empty, JA13B (another
+#    consultant's HRG), GC17J on the last: the spell's HRG is the last non-empty one. In the true
 #    spells both carry cips_id 857936044890 (spell 1's): 1 day apart and a transfer shown, so the
 #    NHS Digital 2014 rule joins them.
-#  - Spell 3 (RRK Birmingham, residence unknown: empty RESLADST_ONS): a man of 103, died (DISDEST
-#    79 with DISMETH 4), one night (SPELDUR 1).
-#  - Spell 4 (RHQ Sheffield, E08000019 Sheffield): GP admission (22), two episodes 23->23 and
-#    23->28, DZ23M then DZ26N, discharged 28 July to another NHS provider (51) whose spell is not
-#    in the file; SPELDUR 5.
+#  - Spell 3 (RRK Birmingham, residence unknown: empty RESLADST_ONS): a woman of 25 via A&E (21),
+#    home the same day (SPELDUR 0, DISDEST 19).
+#  - Spell 4 (RHQ Sheffield, E08000018 Rotherham: 6% of RHQ's patients): a man of 67 via A&E (21),
+#    two episodes 17->17 and 17->28 July, DZ23L then DZ26M, died (DISDEST 79 with DISMETH 4) on
+#    28 July; SPELDUR 11.
 #  - Spell 5 (RAE Bradford, E08000032 Bradford): a waiting-list (11) day case: LOS 0 elective,
-#    CLASSPAT 2; SPELDUR 0. Spell 6 (RM3 Salford): waiting list, one night, CLASSPAT 1.
-#  - Trim points of the HRGs (nhp_hrg_trimpoints.csv): FF41D 5, GC17K 9, FD11F 16, DZ26N 11,
-#    SA05J 5, WH53B 5: every stay is inside its trim point.
+#    CLASSPAT 2; SPELDUR 0. Spell 6 (RM3 Salford, E08000009 Trafford: 4%): a waiting-list day
+#    case too, a woman of 92 (WH16B).
+#  - Trim points of the HRGs (nhp_hrg_trimpoints.csv): FF41D 5, GC17J 12, FD10M 5, DZ26M 22,
+#    SA05J 5, WH16B 5: every stay is inside its trim point.
 # The true spells are the same six spells, in spell order, from the first and last episodes (see
 # the column rules); with --episode-dates repeated every episode of a discharged spell carries
 # its DISDATE, DISDEST and DISMETH (sorted here by PROVSPNOPS and EPIORDER to read them

@@ -6,28 +6,33 @@
 # Checked by eye against the rule (shared/docs/domain.md 2.2b: joined when the next spell starts 0-2
 # days after the previous ends and a transfer is shown: DISDEST 49-53 or 84, or ADMISORC 49-53 or 87,
 # or ADMIMETH 2B or 81; except DISDEST 19 followed by ADMISORC 51 with ADMIMETH 21):
-#  - transfer shown on both sides: R0A (Manchester University) 0-night stay 31 Aug,
-#    DISDEST 51; RM3 (Salford Royal) the next day (the first stay had 0 nights, so gap 1), ADMIMETH
-#    81, ADMISORC 51;
-#    both carry cips_id 554111917964. Same patient id, LA E08000003, age 68, sex 2 on both.
-#  - admission only: RWY discharged home (19) on 7 Oct, RAE (Bradford, same LA E08000033 Calderdale)
-#    admits on 8 Oct by ADMIMETH 81 / ADMISORC 51: joined; RAE's 3 episodes 08->11->12->13 with
-#    EB14E, empty, AA52E (the spell's HRG on the last), SPELDUR 5.
-#  - destination only: RBL (Wirral) to another NHS provider (51) on 27 Jan, REM (Liverpool)
-#    admits via GP (22) from home (19) on 28 Jan: joined by the destination alone. STARTAGE 93 at
-#    RBL, 94 at REM: the patient's birthday fell between the two admissions.
-#  - home, then A&E with ADMISORC 51: RM1 (Norwich) discharges home on 18 Dec after 34 days
-#    (episodes 14 Nov->14 Dec->18 Dec), RGP (James Paget) admits on 19 Dec by A&E (21) with
-#    ADMISORC 51: the exception, not joined (each spell its own cips_id).
-#  - readmission: RNZ discharges home (19) on 24 Oct and readmits the same day via A&E from home:
-#    no transfer shown, not joined; the two spells differ in ADMIDATE and PROVSPNOPS only.
-#  - 3 or more days apart: RYJ to another NHS provider (51) on 9 May, RDU admits by transfer (81,
-#    ADMISORC 51) on 14 May, 5 days later: not joined.
-#  - open spells: RKB admitted 18 Mar 2019 (13 days before the year ends), 3 episodes 18->20->25->
-#    (still there): EPIEND of the last and every DISDATE empty, DISDEST 98 on all, no DISMETH or
-#    SPELDUR, the true spell with empty discharge_date, discharge_destination and speldur. RJ1: the
-#    same with the two missing dates of the last episode written 1800-01-01 (its earlier episodes'
-#    DISDATE stays empty: not applicable, as on any spell's earlier episodes).
+#  - transfer shown on both sides: R1K (London North West) 0-night stay 14 Apr 2018 (ADMIMETH 28),
+#    DISDEST 51; RYJ (Imperial) the next day (the first stay had 0 nights, so gap 1), ADMIMETH 81,
+#    ADMISORC 51; both carry cips_id 020727606472. Same patient id, LA E09000005 Brent, age 93,
+#    sex 2 on both.
+#  - home, then A&E with ADMISORC 51: RM1 (Norwich) discharges home (19) on 18 Dec after 2 days,
+#    RRV (UCLH, another trust with Norwich patients) admits on 19 Dec by A&E (21) with ADMISORC 51:
+#    the exception, not joined (each spell its own cips_id).
+#  - destination only: RWW (Warrington) to another NHS provider (51) on 7 Jun after 0 nights, REM
+#    (Liverpool) admits via GP (22) from home (19) on 8 Jun: joined by the destination alone; REM's
+#    3 episodes 08->08->13->18 Jun with FD10J, empty, WJ06F (the spell's HRG on the last),
+#    SPELDUR 10.
+#  - readmission: RTR discharges home (19) on 16 Feb 2019 and readmits the same day via A&E (21)
+#    from home (19): no transfer shown, not joined; RTR's first spell has 2 episodes 14->15->16 Feb,
+#    the first with no SUSHRG, FF41B on the last.
+#  - 3 or more days apart: RTR to another NHS provider (51) on 24 Jan 2019, RXP (County Durham and
+#    Darlington) admits by transfer (81, ADMISORC 51) on 27 Jan, 3 days later: not joined.
+#  - admission only: RFS (Chesterfield) discharges home (19) on 10 Feb 2019 after 0 nights, RTG
+#    (Derby and Burton, same LA E07000035 Derbyshire Dales) admits on 11 Feb by ADMIMETH 81 with
+#    ADMISORC 19: joined by the admission method alone; RTG's 2 episodes 11->20 Feb->1 Mar, empty
+#    then FE10B, SPELDUR 18.
+#  - open spells: RH5 (Somerset) admitted 22 Mar 2019 (9 days before the year ends), 3 episodes
+#    22->22->31-> (still there): EPIEND of the last and every DISDATE empty, DISDEST 98 on all, no
+#    DISMETH or SPELDUR, the true spell with empty discharge_date, discharge_destination and
+#    speldur; STARTAGE 71, then 72 on the episode that starts after the birthday. RXP: the same
+#    (admitted 29 Mar, ungrouped: no SUSHRG on any episode) with the two missing dates of the last
+#    episode written 1800-01-01 (its earlier episodes' DISDATE stays empty: not applicable, as on
+#    any spell's earlier episodes).
 set -u
 "$ICS" synth --spells 5000 --episodes --seed 8 --true-spells t.csv -o e.csv --quiet
 awk -F, '

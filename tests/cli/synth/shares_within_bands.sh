@@ -7,10 +7,10 @@
 # Bands (docs/commands/synth.md) are wide enough for sampling noise at
 # n = 20,000 (a 4% share has a standard error of 0.14 points) and narrow
 # enough to catch a broken model:
-#   elective share 33-37%; elective day cases 55-65% of closed electives;
-#   non-elective median LOS 2-3 days; past the trim point 3-6% of closed
-#   spells; LOS >= 7 12-15%; LOS >= 21 2-4%; open spells 0.2-0.7%; unknown LA
-#   0.2-0.9%; empty HRG 0.6-1.5%; deaths 1.4-2.6%; women 50-60%; over 100
+#   elective share 56-60%; elective day cases 64-70% of closed electives;
+#   non-elective median LOS 1-2 days; past the trim point 0.8-1.6% of closed
+#   spells; LOS >= 7 6.3-8.3%; LOS >= 21 1.6-2.8%; open spells 0.2-0.7%; unknown LA
+#   0.2-0.9%; empty HRG 0.6-1.5%; deaths 0.8-1.4%; women 50-60%; over 100
 #   providers; the 80% most common activity in 150-600 HRGs; long stays
 #   (21+) at least 10 years older on average than short ones (< 7).
 set -u
@@ -95,16 +95,16 @@ END {
     for (i = 2; i <= m; i++) { x = hc[i]; for (j = i - 1; j >= 1 && hc[j] < x; j--) hc[j + 1] = hc[j]; hc[j + 1] = x }
     c = 0; for (k = 1; c < 0.8 * tot; k++) c += hc[k]; top = k - 1
     np = 0; for (p in provider) np++
-    band("elective share", 100 * nel / n, 33, 37)
-    band("elective day cases", 100 * daycase / elc, 55, 65)
-    band("non-elective median LOS", median, 2, 3)
-    band("past the trim point", 100 * past / closed, 3, 6)
-    band("LOS >= 7", 100 * ls7 / closed, 12, 15)
-    band("LOS >= 21", 100 * ls21 / closed, 2, 4)
+    band("elective share", 100 * nel / n, 56, 60)
+    band("elective day cases", 100 * daycase / elc, 64, 70)
+    band("non-elective median LOS", median, 1, 2)
+    band("past the trim point", 100 * past / closed, 0.8, 1.6)
+    band("LOS >= 7", 100 * ls7 / closed, 6.3, 8.3)
+    band("LOS >= 21", 100 * ls21 / closed, 1.6, 2.8)
     band("open spells", 100 * open / n, 0.2, 0.7)
     band("unknown LA", 100 * nola / n, 0.2, 0.9)
     band("empty HRG", 100 * nohrg / n, 0.6, 1.5)
-    band("deaths", 100 * died / closed, 1.4, 2.6)
+    band("deaths", 100 * died / closed, 0.8, 1.4)
     band("women", 100 * women / n, 50, 60)
     band("providers", np, 101, 200)
     band("HRGs holding 80% of activity", top, 150, 600)
