@@ -169,17 +169,19 @@ static int run_start(struct run *r, struct ics_error *err)
     return ICS_OK;
 }
 
-/* Episode partitions: enough that one holds at most about 2 MB of a file's
- * episodes (a record is about the size of its CSV row or less), so a
- * partition is sorted in cache; 16 to 4,096, a power of two. A pipe's size is
- * not known: 1,024, right up to about 2 GB of input. */
+/* Episode partitions: enough that one holds at most about 8 MB of a file's
+ * episodes (a record is about the size of its CSV row or less): few enough
+ * that the scan's per-partition buffers stay in cache, small enough to sort
+ * in cache (measured at 20 million episodes: 2 MB and 32 MB partitions were
+ * both slower); 16 to 4,096, a power of two. A pipe's size is not known: it
+ * is taken as 2 GB. */
 static unsigned partitions_for(const char *path)
 {
     struct stat st;
     int known = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
     uint64_t bytes = known ? (uint64_t)st.st_size : (uint64_t)2 << 30;
     unsigned parts = 16;
-    while (parts < 4096 && (uint64_t)parts * (2u << 20) < bytes)
+    while (parts < 4096 && (uint64_t)parts * (8u << 20) < bytes)
         parts *= 2;
     return parts;
 }
