@@ -266,21 +266,7 @@ hashed:
 
 static int code_id(struct episode_spill *e, const char *s, size_t n, uint32_t *id)
 {
-    struct lookaside *slot = NULL;
-    uint64_t word = 0;
-    if (n > 0 && n <= 8) {
-        word = ics_strmap_prefix(s, n);
-        slot = &e->code_cache[lookaside_slot(word, (uint32_t)n, TRIM_CACHE)];
-        if (slot->len == n && slot->word == word) {
-            *id = slot->value;
-            return 0;
-        }
-    }
-    if (!ics_strmap_upsert(&e->codes, s, n, id))
-        return -1;
-    if (slot)
-        *slot = (struct lookaside){word, (uint32_t)n, *id};
-    return 0;
+    return cached_index(&e->codes, e->code_cache, TRIM_CACHE, s, n, id);
 }
 
 int icsi_beds_episode_row(void *p, struct ics_csv_row *row)

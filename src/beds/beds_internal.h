@@ -143,6 +143,29 @@ static inline unsigned lookaside_slot(uint64_t word, uint32_t len, unsigned size
     return (unsigned)(((word ^ len) * 0x9E3779B97F4A7C15ULL) >> 40) & (size - 1);
 }
 
+/* A code's entry index in a map, creating it, through a direct-mapped cache
+ * of `size` slots for codes of 1 to 8 bytes (the code's bytes as one word
+ * decide a hit exactly); -1 when out of memory. */
+static inline int cached_index(struct ics_strmap *m, struct lookaside *cache, unsigned size, const char *key,
+                               size_t len, uint32_t *index)
+{
+    struct lookaside *slot = NULL;
+    uint64_t word = 0;
+    if (len > 0 && len <= 8) {
+        word = ics_strmap_prefix(key, len);
+        slot = &cache[lookaside_slot(word, (uint32_t)len, size)];
+        if (slot->len == len && slot->word == word) {
+            *index = slot->value;
+            return 0;
+        }
+    }
+    if (!ics_strmap_upsert(m, key, len, index))
+        return -1;
+    if (slot)
+        *slot = (struct lookaside){word, (uint32_t)len, *index};
+    return 0;
+}
+
 /*
  * Derived trim points need, per HRG and class, the length-of-stay histogram
  * of the spells discharged in the period. The period is the financial year
@@ -246,21 +269,7 @@ int icsi_beds_take_cips(struct worker *w, const struct spell *cips);
  * Inline: it runs on every row. */
 static inline int icsi_beds_provider_index(struct worker *w, const char *code, size_t len, uint32_t *pi)
 {
-    struct lookaside *slot = NULL;
-    uint64_t word = 0;
-    if (len <= 8) {
-        word = ics_strmap_prefix(code, len);
-        slot = &w->provider_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
-        if (slot->len == len && slot->word == word && len > 0) {
-            *pi = slot->value;
-            return 0;
-        }
-    }
-    if (!ics_strmap_upsert(&w->providers, code, len, pi))
-        return -1;
-    if (slot && len > 0)
-        *slot = (struct lookaside){word, (uint32_t)len, *pi};
-    return 0;
+    return cached_index(&w->providers, w->provider_cache, GROUP_CACHE, code, len, pi);
 }
 
 static inline struct quality_acc *icsi_beds_quality(struct worker *w, uint32_t pi)

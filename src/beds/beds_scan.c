@@ -613,21 +613,7 @@ static const struct trim *find_trim(struct worker *w, const char *hrg, size_t le
 /* The index of a code's group, creating it; -1 when out of memory. */
 static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi)
 {
-    struct lookaside *slot = NULL;
-    uint64_t word = 0;
-    if (len > 0 && len <= 8) {
-        word = ics_strmap_prefix(key, len);
-        slot = &w->group_cache[lookaside_slot(word, (uint32_t)len, GROUP_CACHE)];
-        if (slot->len == len && slot->word == word) {
-            *gi = slot->value;
-            return 0;
-        }
-    }
-    if (!ics_strmap_upsert(&w->groups, key, len, gi))
-        return -1;
-    if (slot)
-        *slot = (struct lookaside){word, (uint32_t)len, *gi};
-    return 0;
+    return cached_index(&w->groups, w->group_cache, GROUP_CACHE, key, len, gi);
 }
 
 static int spell_measures(struct worker *w, struct group *g, struct quality_acc *q, const struct counted *k)
@@ -794,21 +780,7 @@ int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t epis
 /* The index of an HRG in this worker's spill records, creating it. */
 static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index)
 {
-    struct lookaside *slot = NULL;
-    uint64_t word = 0;
-    if (len <= 8) {
-        word = ics_strmap_prefix(hrg, len);
-        slot = &w->hrg_cache[lookaside_slot(word, (uint32_t)len, TRIM_CACHE)];
-        if (slot->len == len && slot->word == word) {
-            *index = slot->value;
-            return 0;
-        }
-    }
-    if (!ics_strmap_upsert(&w->hrgs, hrg, len, index))
-        return -1;
-    if (slot)
-        *slot = (struct lookaside){word, (uint32_t)len, *index};
-    return 0;
+    return cached_index(&w->hrgs, w->hrg_cache, TRIM_CACHE, hrg, len, index);
 }
 
 /* Replays a worker's spill: the second pass without the CSV. */
