@@ -374,12 +374,17 @@ struct sort_key {
     uint32_t index;
 };
 
+/* The low 33 bits of the patient word: within a partition (chosen by bits
+ * 32 up) they separate nearly every patient, and the few that share them are
+ * put in order by the full comparison afterwards. Three passes of 11 bits. */
+#define SORT_BITS 33
+
 /* Returns the sorted array: `a` or `tmp`, whichever the last pass wrote. */
 static struct sort_key *radix_sort(struct sort_key *a, struct sort_key *tmp, size_t n)
 {
     enum { BITS = 11, BUCKETS = 1 << BITS };
     size_t count[BUCKETS];
-    for (int shift = 0; shift < 64; shift += BITS) {
+    for (int shift = 0; shift < SORT_BITS; shift += BITS) {
         memset(count, 0, sizeof count);
         for (size_t i = 0; i < n; i++)
             count[(a[i].key >> shift) & (BUCKETS - 1)]++;
@@ -623,13 +628,13 @@ static int gather(struct grouper *g, uint32_t p, size_t *count)
 static void sort_partition(struct grouper *g, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        g->keys[i] = (struct sort_key){g->buf[i].patient[0], (uint32_t)i};
+        g->keys[i] = (struct sort_key){g->buf[i].patient[0] & ((UINT64_C(1) << SORT_BITS) - 1), (uint32_t)i};
     struct sort_key *k = radix_sort(g->keys, g->keys_tmp, count);
     for (size_t i = 0; i < count;) {
         size_t j = i + 1;
         while (j < count && k[j].key == k[i].key)
             j++;
-        /* One patient's records (or, rarely, two patients' sharing a first word): insertion sort. */
+        /* One patient's records (or, rarely, two patients' sharing the sorted bits): insertion sort. */
         for (size_t a = i + 1; a < j; a++) {
             struct sort_key x = k[a];
             size_t b = a;
