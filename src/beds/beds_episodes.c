@@ -160,21 +160,6 @@ void icsi_beds_episodes_reset(struct worker *w)
         e->write_failed = 1;
 }
 
-static int write_at(int fd, const void *p, size_t n, uint64_t offset)
-{
-    const unsigned char *b = p;
-    while (n > 0) {
-        ssize_t put = pwrite(fd, b, n, (off_t)offset);
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            return -1;
-        b += put;
-        n -= (size_t)put;
-        offset += (uint64_t)put;
-    }
-    return 0;
-}
 
 static int flush_partition(struct episode_spill *e, uint32_t p)
 {
@@ -189,7 +174,7 @@ static int flush_partition(struct episode_spill *e, uint32_t p)
         e->chunks = c;
         e->chunk_cap = cap;
     }
-    if (write_at(e->fd, e->buffers + (size_t)p * CHUNK_RECORDS, n * sizeof(struct episode_record),
+    if (icsi_beds_write_at(e->fd, e->buffers + (size_t)p * CHUNK_RECORDS, n * sizeof(struct episode_record),
                  e->records * sizeof(struct episode_record))) {
         e->write_failed = 1;
         return -1;
@@ -562,21 +547,6 @@ static int take_patient(struct worker *w, struct built *spells, size_t n)
     return 0;
 }
 
-static int read_at(int fd, void *p, size_t n, uint64_t offset)
-{
-    unsigned char *b = p;
-    while (n > 0) {
-        ssize_t got = pread(fd, b, n, (off_t)offset);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return -1;
-        b += got;
-        n -= (size_t)got;
-        offset += (uint64_t)got;
-    }
-    return 0;
-}
 
 /* Gathers partition p from every worker (file chunks and the unflushed tail). */
 static int gather(struct grouper *g, uint32_t p, size_t *count)
@@ -611,7 +581,7 @@ static int gather(struct grouper *g, uint32_t p, size_t *count)
         const struct episode_spill *e = g->workers[i].episodes;
         for (size_t k = e->first_chunk[p]; k < e->first_chunk[p + 1]; k++) {
             const struct chunk *c = &e->by_partition[k];
-            if (read_at(e->fd, g->buf + at, c->count * sizeof *g->buf, c->offset * sizeof *g->buf)) {
+            if (icsi_beds_read_at(e->fd, g->buf + at, c->count * sizeof *g->buf, c->offset * sizeof *g->buf)) {
                 g->failed = 2;
                 return -1;
             }

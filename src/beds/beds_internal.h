@@ -304,6 +304,9 @@ void icsi_beds_worker_release(struct worker *w);
  * spill file is kept and emptied. An ics_csv_reset_fn. */
 void icsi_beds_worker_reset(void *p);
 void icsi_beds_spill_close(struct spill *sp);
+/* Whole-buffer pwrite/pread (the spill files); 0, or -1 on an error or a short file. */
+int icsi_beds_write_at(int fd, const void *p, size_t n, uint64_t offset);
+int icsi_beds_read_at(int fd, void *p, size_t n, uint64_t offset);
 /* The row functions (ics_csv_row_fn): the first pass of two, and the one pass. */
 int icsi_beds_first_pass_row(void *p, struct ics_csv_row *row);
 int icsi_beds_count_row(void *p, struct ics_csv_row *row);

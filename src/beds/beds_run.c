@@ -259,8 +259,6 @@ static int first_pass(struct run *r, struct ics_error *err)
         rc = worker_failure(r, rc, err);
         if (!rc)
             rc = icsi_beds_group_episodes(r->workers, r->threads, err);
-        for (int i = 0; i < r->threads; i++)
-            hist_settle(&r->workers[i]);
     } else {
         r->so.row = icsi_beds_first_pass_row;
         rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);

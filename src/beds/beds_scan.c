@@ -316,28 +316,50 @@ void icsi_beds_worker_reset(void *p)
     if (w->spill.fd >= 0) {
         w->spill.len = 0;
         w->spill.records = 0;
-        if (ftruncate(w->spill.fd, 0) || lseek(w->spill.fd, 0, SEEK_SET) < 0)
+        if (ftruncate(w->spill.fd, 0))
             w->spill.write_failed = 1;
     }
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
+/* Whole-buffer positional I/O for the spill files (a short write or read, or
+ * the end of the file before n bytes, is -1). */
+int icsi_beds_write_at(int fd, const void *p, size_t n, uint64_t offset)
 {
+    const unsigned char *b = p;
     while (n > 0) {
-        ssize_t put = write(fd, p, n);
+        ssize_t put = pwrite(fd, b, n, (off_t)offset);
         if (put < 0 && errno == EINTR)
             continue;
         if (put <= 0)
             return -1;
-        p += put;
+        b += put;
         n -= (size_t)put;
+        offset += (uint64_t)put;
+    }
+    return 0;
+}
+
+int icsi_beds_read_at(int fd, void *p, size_t n, uint64_t offset)
+{
+    unsigned char *b = p;
+    while (n > 0) {
+        ssize_t got = pread(fd, b, n, (off_t)offset);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return -1;
+        b += got;
+        n -= (size_t)got;
+        offset += (uint64_t)got;
     }
     return 0;
 }
 
 static int spill_flush(struct spill *sp)
 {
-    if (sp->len && write_all(sp->fd, sp->buf, sp->len))
+    /* The buffer holds the last len bytes of the records put so far. */
+    uint64_t offset = sp->records * sizeof(struct spill_record) - sp->len;
+    if (sp->len && icsi_beds_write_at(sp->fd, sp->buf, sp->len, offset))
         sp->write_failed = 1;
     sp->len = 0;
     return sp->write_failed ? -1 : 0;
@@ -790,7 +812,7 @@ void *icsi_beds_replay_spill(void *p)
     const struct ics_strmap *trims = &w->cfg->trim->map;
     /* each of this worker's HRGs looked up once */
     const struct trim **by_hrg = ics_calloc(w->hrgs.count ? w->hrgs.count : 1, sizeof *by_hrg);
-    if (!by_hrg || spill_flush(&w->spill) || lseek(w->spill.fd, 0, SEEK_SET) < 0) {
+    if (!by_hrg || spill_flush(&w->spill)) {
         ics_free(by_hrg);
         w->failed = 1;
         return NULL;
@@ -802,16 +824,9 @@ void *icsi_beds_replay_spill(void *p)
         size_t want = SPILL_BUFFER / sizeof(struct spill_record);
         if (want > left)
             want = (size_t)left;
-        size_t bytes = want * sizeof(struct spill_record), got = 0;
-        while (got < bytes) {
-            ssize_t n = read(w->spill.fd, w->spill.buf + got, bytes - got);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            got += (size_t)n;
-        }
-        if (got != bytes) {
+        size_t bytes = want * sizeof(struct spill_record);
+        if (icsi_beds_read_at(w->spill.fd, w->spill.buf, bytes,
+                              (w->spill.records - left) * sizeof(struct spill_record))) {
             w->spill.write_failed = 1;
             break;
         }
