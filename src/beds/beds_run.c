@@ -245,6 +245,17 @@ static int find_columns(struct run *r, struct ics_error *err)
     return ICS_OK;
 }
 
+/* The one reading of the CSV: rows to spell_row (spells), or episodes to the
+ * spill and then grouped into spells, which go where cfg->pass says. */
+static int read_rows(struct run *r, ics_csv_row_fn spell_row, struct ics_error *err)
+{
+    r->so.row = r->cfg.grouped ? icsi_beds_episode_row : spell_row;
+    int rc = worker_failure(r, ics_csv_scan_run(r->scan, &r->so, &r->sr, err), err);
+    if (!rc && r->cfg.grouped)
+        rc = worker_failure(r, icsi_beds_group_episodes(r->workers, r->threads, err), err);
+    return rc;
+}
+
 /* The first of two passes: reads the CSV, spills every valid spell, and finds
  * the period and (when derived) the trim points. */
 static int first_pass(struct run *r, struct ics_error *err)
@@ -252,18 +263,7 @@ static int first_pass(struct run *r, struct ics_error *err)
     struct config *cfg = &r->cfg;
     struct ics_beds_result *res = r->res;
     cfg->pass = 1;
-    int rc;
-    if (cfg->grouped) {
-        r->so.row = icsi_beds_episode_row;
-        rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
-        rc = worker_failure(r, rc, err);
-        if (!rc)
-            rc = icsi_beds_group_episodes(r->workers, r->threads, err);
-    } else {
-        r->so.row = icsi_beds_first_pass_row;
-        rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
-    }
-    rc = worker_failure(r, rc, err);
+    int rc = read_rows(r, icsi_beds_first_pass_row, err);
     if (rc)
         return rc;
     int32_t max_disc = INT32_MIN, max_adm = INT32_MIN;
@@ -328,12 +328,7 @@ static int count_pass(struct run *r, struct ics_error *err)
 {
     if (!r->two_passes) {
         r->res->s.passes = 1;
-        r->so.row = r->cfg.grouped ? icsi_beds_episode_row : icsi_beds_count_row;
-        int rc = ics_csv_scan_run(r->scan, &r->so, &r->sr, err);
-        rc = worker_failure(r, rc, err);
-        if (!rc && r->cfg.grouped)
-            rc = worker_failure(r, icsi_beds_group_episodes(r->workers, r->threads, err), err);
-        return rc;
+        return read_rows(r, icsi_beds_count_row, err);
     }
     pthread_t tids[64];
     int started[64] = {0};

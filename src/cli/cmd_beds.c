@@ -270,7 +270,7 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
     if (s->cips)
         fprintf(stderr, "  %llu provider spells joined into %llu continuous inpatient spells (%llu of them joining "
                         "two or more): LOS and long stays count whole CIPS\n",
-                (unsigned long long)(s->episodes ? s->spells_built : s->used), (unsigned long long)s->cips_built,
+                (unsigned long long)s->spells_built, (unsigned long long)s->cips_built,
                 (unsigned long long)s->cips_joined);
     if (s->regular_attenders)
         fprintf(stderr, "  %llu regular day or night attendances (CLASSPAT 3, 4): not counted as spells\n",
