@@ -236,16 +236,54 @@ static int32_t opt_date(struct worker *w, const struct ics_csv_row *row, int col
     return d;
 }
 
+/* Eight ASCII digits, the first in the low byte, as their number (the
+ * multiply-and-add of fast_float's parse_eight_digits); -1 when a byte is not
+ * a digit. EPIKEY is parsed on every episode, and digit by digit it was a
+ * fifth of the episode's reading. */
+static int eight_digits(uint64_t v, uint64_t *out)
+{
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0u;
+    if (((v & high) | ((v + 0x0606060606060606u) & high) >> 4) != 0x3333333333333333u)
+        return -1;
+    v -= 0x3030303030303030u;
+    v = v * 10 + (v >> 8);
+    *out = ((v & 0x000000FF000000FFu) * (100 + (UINT64_C(1000000) << 32)) +
+            ((v >> 16) & 0x000000FF000000FFu) * (1 + (UINT64_C(10000) << 32))) >> 32;
+    return 0;
+}
+
+/* EPIKEY as a number when it is 1 to 19 digits, else its hash (top bit set). */
 static uint64_t epikey_value(const char *s, size_t n)
 {
-    uint64_t v = 0;
+    uint64_t v = 0, part;
     if (n == 0 || n > 19)
         goto hashed;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, 8);
+        if (eight_digits(word, &part))
+            goto hashed;
+        v = v * 100000000u + part;
+    }
+    if (i < n) {   /* the last 1 to 7 digits, after leading '0's */
+        size_t r = n - i;
+        uint64_t word = 0x3030303030303030u, scale = 1;
+        memcpy((char *)&word + (8 - r), s + i, r);
+        if (eight_digits(word, &part))
+            goto hashed;
+        for (size_t k = 0; k < r; k++)
+            scale *= 10;
+        v = v * scale + part;
+    }
+#else
     for (size_t i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
             goto hashed;
         v = v * 10 + (uint64_t)(s[i] - '0');
     }
+#endif
     return v;
 hashed:
     return ics_strmap_hash(s, n) | (1ull << 63);
@@ -398,6 +436,8 @@ static int same_spell(const struct episode_record *a, const struct episode_recor
            a->spell == b->spell;
 }
 
+enum { XLAT_GROUP, XLAT_PROVIDER, XLAT_HRG, XLAT_KINDS };
+
 struct grouper {
     struct worker *workers;    /* all of them: the code tables are read across */
     int n;
@@ -407,6 +447,9 @@ struct grouper {
     size_t cap;
     struct built *spells;      /* one patient's provider spells */
     size_t spells_cap;
+    /* Per writing worker, per code id: its index in this worker's groups,
+     * providers and HRGs (UINT32_MAX: not looked up yet). */
+    uint32_t *indexes[64][XLAT_KINDS];
     int failed;                /* 1 out of memory, 2 the spill could not be read */
 };
 
@@ -423,7 +466,26 @@ struct built {
     uint32_t episodes;
 };
 
-static void make_spell(struct grouper *g, struct worker *w, const struct episode_record *first, size_t count,
+/* Code `id` of the worker that wrote r, as this worker's index of `kind`; -1 out of memory. */
+static int code_index(struct grouper *g, struct worker *w, const struct episode_record *r, uint32_t id, int kind,
+                      uint32_t *out)
+{
+    uint32_t *slot = &g->indexes[r->worker][kind][id];
+    if (*slot == UINT32_MAX) {
+        const struct ics_strmap_key *k = code_of(g, r, id);
+        int rc = kind == XLAT_GROUP      ? icsi_beds_group_index(w, k->s, k->len, slot)
+                 : kind == XLAT_PROVIDER ? icsi_beds_provider_index(w, k->s, k->len, slot)
+                                         : icsi_beds_hrg_index(w, k->s, k->len, slot);
+        if (rc) {
+            *slot = UINT32_MAX;
+            return -1;
+        }
+    }
+    *out = *slot;
+    return 0;
+}
+
+static int make_spell(struct grouper *g, struct worker *w, const struct episode_record *first, size_t count,
                       struct built *out)
 {
     const struct episode_record *last = first + count - 1;
@@ -442,16 +504,24 @@ static void make_spell(struct grouper *g, struct worker *w, const struct episode
             sp.speldur = first[i].speldur;
             break;
         }
+    sp.indexed = 1;
+    if (code_index(g, w, first, w->cfg->by_residence ? first->la : first->provider, XLAT_GROUP, &sp.group) ||
+        code_index(g, w, first, first->provider, XLAT_PROVIDER, &sp.provider_index))
+        return -1;
+    sp.hrg_index = 0;
     for (size_t i = count; i-- > 0;) {
         if (first[i].hrg) {
             const struct ics_strmap_key *h = code_of(g, &first[i], first[i].hrg - 1);
             sp.hrg = h->s;
             sp.hrg_len = h->len;
+            if (code_index(g, w, &first[i], first[i].hrg - 1, XLAT_HRG, &sp.hrg_index))
+                return -1;
             break;
         }
     }
     out->sp = sp;
     out->episodes = (uint32_t)count;
+    return 0;
 }
 
 /* ---- continuous inpatient spells ------------------------------------------------- */
@@ -521,6 +591,7 @@ static int take_chain(struct worker *w, struct built *chain, size_t k)
     if (w->cfg->by_residence) {   /* residence from the first episode of the whole stay */
         cips.key = chain[0].sp.key;
         cips.key_len = chain[0].sp.key_len;
+        cips.group = chain[0].sp.group;
     }
     cips.patient_class = chain[0].sp.patient_class;
     return icsi_beds_take_cips(w, &cips);
@@ -652,7 +723,10 @@ static void *group_thread(void *arg)
                 g->spells = b;
                 g->spells_cap = cap;
             }
-            make_spell(g, w, &g->buf[i], j - i, &g->spells[nspells++]);
+            if (make_spell(g, w, &g->buf[i], j - i, &g->spells[nspells++])) {
+                g->failed = 1;
+                return NULL;
+            }
             /* The patient's last spell: the next record is another patient's. */
             if (j == count || g->buf[j].patient[0] != g->buf[i].patient[0] ||
                 g->buf[j].patient[1] != g->buf[i].patient[1]) {
@@ -702,8 +776,22 @@ int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *er
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     pthread_t tids[64];
     int started[64] = {0};
-    for (int i = 0; i < n; i++)
+    int rc = ICS_OK;
+    for (int i = 0; i < n && !rc; i++) {
         g[i] = (struct grouper){.workers = workers, .n = n, .index = i};
+        for (int s = 0; s < n && !rc; s++) {
+            size_t codes = workers[s].episodes->codes.count;
+            for (int k = 0; k < XLAT_KINDS && !rc; k++) {
+                g[i].indexes[s][k] = ics_malloc((codes ? codes : 1) * sizeof(uint32_t));
+                if (!g[i].indexes[s][k])
+                    rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+                else
+                    memset(g[i].indexes[s][k], 0xFF, codes * sizeof(uint32_t));
+            }
+        }
+    }
+    if (rc)
+        goto done;
     for (int i = 1; i < n; i++)
         started[i] = pthread_create(&tids[i], NULL, group_thread, &g[i]) == 0;
     group_thread(&g[0]);
@@ -713,8 +801,11 @@ int icsi_beds_group_episodes(struct worker *workers, int n, struct ics_error *er
         else
             group_thread(&g[i]);
     }
-    int rc = ICS_OK;
+done:
     for (int i = 0; i < n; i++) {
+        for (int s = 0; s < n; s++)
+            for (int k = 0; k < XLAT_KINDS; k++)
+                ics_free(g[i].indexes[s][k]);
         if (g[i].failed == 2 && !rc)
             rc = ics_error_set(err, ICS_ERR_IO, "cannot read the temporary episode spill file");
         else if ((g[i].failed || workers[i].failed) && !rc)

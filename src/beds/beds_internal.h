@@ -73,6 +73,11 @@ struct spell {
     uint8_t source, destination;   /* ADMISORC, DISDEST as numbers; CODE_NONE when empty or not a number */
     uint8_t transfer_method;  /* ADMIMETH 2B or 81: a transfer from another provider */
     uint8_t ae_method;        /* ADMIMETH 21: an emergency admission through A&E */
+    /* Set by the episode grouping, which keeps them per code: the counting
+     * worker's group, provider and (hrg_len > 0) HRG indexes, so that a built
+     * spell is not looked up by its codes again. */
+    uint8_t indexed;
+    uint32_t group, provider_index, hrg_index;
 };
 #define CODE_NONE 255
 
@@ -260,6 +265,9 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
 /* Counts one valid spell built from `episodes` episodes: in the first of two passes spills it and adds it to
  * the histograms, otherwise adds it to its group. Non-zero stops the run. */
 int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes);
+/* A code's index in the worker's groups and in its HRGs (the spill records'), creating it; -1 out of memory. */
+int icsi_beds_group_index(struct worker *w, const char *key, size_t len, uint32_t *gi);
+int icsi_beds_hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index);
 /* Counts the spell measures of a continuous inpatient spell (roles ROLE_SPELL). */
 int icsi_beds_take_cips(struct worker *w, const struct spell *cips);
 

@@ -245,6 +245,7 @@ int icsi_beds_read_spell(struct worker *w, struct ics_csv_row *row, struct spell
     }
     sp->start = sp->admitted;
     sp->roles = ROLE_ALL;
+    sp->indexed = 0;
     sp->source = sp->destination = CODE_NONE;
     if (__builtin_expect(c->cips, 0)) {
         sp->source = small_code(row, c->opt_col[OPT_SOURCE]);
@@ -441,13 +442,11 @@ static void hist_restart(struct worker *w, int32_t bucket)
     w->hist_bucket = bucket;
 }
 
-static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi);
-static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index);
-
 static int spill_spell(struct worker *w, const struct spell *sp, uint32_t pi, uint32_t *hrg_out)
 {
-    uint32_t gi, hi = 0;
-    if (group_index(w, sp->key, sp->key_len, &gi) || (sp->hrg_len && hrg_index(w, sp->hrg, sp->hrg_len, &hi))) {
+    uint32_t gi = sp->group, hi = sp->hrg_index;
+    if (!sp->indexed && (icsi_beds_group_index(w, sp->key, sp->key_len, &gi) ||
+                         (sp->hrg_len && icsi_beds_hrg_index(w, sp->hrg, sp->hrg_len, &hi)))) {
         w->failed = 1;
         return 1;
     }
@@ -632,8 +631,7 @@ static const struct trim *find_trim(struct worker *w, const char *hrg, size_t le
     return slot->value ? ics_strmap_value(map, slot->value - 1) : NULL;
 }
 
-/* The index of a code's group, creating it; -1 when out of memory. */
-static int group_index(struct worker *w, const char *key, size_t len, uint32_t *gi)
+int icsi_beds_group_index(struct worker *w, const char *key, size_t len, uint32_t *gi)
 {
     return cached_index(&w->groups, w->group_cache, GROUP_CACHE, key, len, gi);
 }
@@ -752,8 +750,8 @@ static int count_spell(struct worker *w, uint32_t gi, uint32_t pi, const struct 
 
 static int count_one(struct worker *w, const struct spell *sp, uint32_t pi)
 {
-    uint32_t gi;
-    if (group_index(w, sp->key, sp->key_len, &gi)) {
+    uint32_t gi = sp->group;
+    if (!sp->indexed && icsi_beds_group_index(w, sp->key, sp->key_len, &gi)) {
         w->failed = 1;
         return 1;
     }
@@ -774,8 +772,8 @@ int icsi_beds_count_row(void *p, struct ics_csv_row *row)
 
 int icsi_beds_take_cips(struct worker *w, const struct spell *cips)
 {
-    uint32_t pi;
-    if (icsi_beds_provider_index(w, cips->provider, cips->provider_len, &pi)) {
+    uint32_t pi = cips->provider_index;
+    if (!cips->indexed && icsi_beds_provider_index(w, cips->provider, cips->provider_len, &pi)) {
         w->failed = 1;
         return 1;
     }
@@ -784,8 +782,8 @@ int icsi_beds_take_cips(struct worker *w, const struct spell *cips)
 
 int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t episodes)
 {
-    uint32_t pi;
-    if (icsi_beds_provider_index(w, sp->provider, sp->provider_len, &pi)) {
+    uint32_t pi = sp->provider_index;
+    if (!sp->indexed && icsi_beds_provider_index(w, sp->provider, sp->provider_len, &pi)) {
         w->failed = 1;
         return 1;
     }
@@ -799,8 +797,7 @@ int icsi_beds_take_spell(struct worker *w, const struct spell *sp, uint32_t epis
     return w->cfg->pass == 1 ? first_pass_spell(w, sp, pi) : count_one(w, sp, pi);
 }
 
-/* The index of an HRG in this worker's spill records, creating it. */
-static int hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index)
+int icsi_beds_hrg_index(struct worker *w, const char *hrg, size_t len, uint32_t *index)
 {
     return cached_index(&w->hrgs, w->hrg_cache, TRIM_CACHE, hrg, len, index);
 }
