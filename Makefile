@@ -15,10 +15,11 @@ ASAN_CFLAGS    = $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undef
                  $(CPPFLAGS) $(CFLAGS)
 # Unit tests may look inside a module (its private header): they get -Isrc, the library does not.
 TEST_INC = -Isrc -Itests
-LIBS     = -lsqlite3 -lsodium -lpthread -lm
+LIBS     = -lsqlite3 -lsodium -lxlsxwriter -lpthread -lm
 
 # Debian packages the build, the tests and the demo need.
-DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev python3 pkg-config
+DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev python3 pkg-config \
+               python3-openpyxl python3-html5lib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  = $(filter-out src/cli/%,$(wildcard src/*/*.c))

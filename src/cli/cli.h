@@ -93,4 +93,40 @@ void cli_progress_init(struct cli_progress *p);
 void cli_progress_update(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows_done);
 void cli_progress_finish(struct cli_progress *p);
 
+/* ---- table outputs: --xlsx and disclosure control (src/cli/tables.c) ---- */
+
+/* The options every table command takes, to put in its option table. */
+#define CLI_TABLE_XLSX CLI_KEY(1001)
+#define CLI_TABLE_CONTROL CLI_KEY(1002)
+#define CLI_TABLE_NO_CONTROL CLI_KEY(1003)
+#define CLI_TABLE_OPTIONS                                                                                   \
+    {"xlsx", CLI_TABLE_XLSX, "FILE", "also write the table as an XLSX workbook"},                           \
+    {"disclosure-control", CLI_TABLE_CONTROL, NULL,                                                         \
+     "NHS disclosure control on patient counts (docs/disclosure.md)"},                                      \
+    {"no-disclosure-control", CLI_TABLE_NO_CONTROL, NULL,                                                   \
+     "none, and the XLSX marked \"internal use - not for publication\""}
+
+enum { CLI_CONTROL_UNSET, CLI_CONTROL_ON, CLI_CONTROL_OFF };
+
+struct cli_table_output {
+    const char *xlsx;   /* --xlsx FILE, or NULL */
+    int control;        /* CLI_CONTROL_* */
+};
+
+/* Takes one of CLI_TABLE_OPTIONS: 1 when `key` was one (0 or a usage error in *status), else 0. */
+int cli_table_option(struct cli_table_output *t, const char *command, int key, const char *arg, int *status);
+/* Whether the command must hand its CSV to cli_table_write (rather than write it straight out). */
+int cli_table_wanted(const struct cli_table_output *t);
+/* Checks the options against the output format: disclosure control is for CSV and XLSX. */
+int cli_table_check(const struct cli_table_output *t, const char *command, int json);
+/* A table the command wrote as CSV (`csv`, `len` bytes) to its outputs: to `out` (may be NULL: it went
+ * elsewhere, e.g. as JSON) as CSV, controlled when asked, and to the XLSX file. */
+int cli_table_write(const struct cli_table_output *t, const char *schema, const char *csv, size_t len,
+                    FILE *out, struct ics_error *err);
+/* A command's result to `out` and the table outputs: `csv` writes it as CSV, `json` (NULL when the output
+ * is CSV) as JSON. Without --xlsx or --disclosure-control this is just the one writer. */
+typedef int (*cli_result_writer)(const void *result, FILE *out, struct ics_error *err);
+int cli_table_emit(const struct cli_table_output *t, const char *schema, const void *result, cli_result_writer csv,
+                   cli_result_writer json, FILE *out, struct ics_error *err);
+
 #endif

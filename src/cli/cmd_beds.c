@@ -77,6 +77,7 @@ static const struct cli_option beds_options[] = {
     {"spells", CLI_KEY('P'), NULL, "the rows are spells, even with an episode order column"},
     {"threads", 'j', "N", "worker threads, 1 to 64 (default: the cores)"},
     {"quiet", 'q', NULL, "no summary or progress on stderr"},
+    CLI_TABLE_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -96,6 +97,7 @@ struct beds_args {
     struct ics_beds_options opt;
     const char *spells, *trim_path, *trim_out, *geo_path, *rejects_path, *out_path;
     int json, quiet;
+    struct cli_table_output table;   /* --xlsx, --disclosure-control */
     int episodes_and_spells;
     const char *quality_path;
     int strict_quality;
@@ -156,7 +158,12 @@ static int parse_option(int c, const char *arg, struct beds_args *a)
         opt->threads = (int)threads;
         break;
     case 'q': a->quiet = 1; break;
-    default: return cli_usage_error("beds", "unknown option");
+    default: {
+        int status;
+        if (cli_table_option(&a->table, "beds", c, arg, &status))
+            return status;
+        return cli_usage_error("beds", "unknown option");
+    }
     }
     return ICS_OK;
 }
@@ -189,7 +196,7 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
         return cli_usage_error("beds", "--episodes and --spells cannot be used together");
     if (opt->has_flat_rate && opt->rates_path)
         return cli_usage_error("beds", "--rate and --rates cannot be used together");
-    return ICS_OK;
+    return cli_table_check(&a->table, "beds", a->json);
 }
 
 /* The rejects file, or (when a summary is shown) a temporary spool to show a
@@ -221,12 +228,22 @@ static int close_rejects(FILE *rejects, const char *path, int rc, struct ics_err
     return rc;
 }
 
+static int write_csv(const void *res, FILE *out, struct ics_error *err)
+{
+    return ics_beds_write_csv(res, out, err);
+}
+
+static int write_json(const void *res, FILE *out, struct ics_error *err)
+{
+    return ics_beds_write_json(res, out, err);
+}
+
 static int write_outputs(const struct beds_args *a, const struct ics_beds_result *res, struct ics_error *err)
 {
     FILE *out = cli_open_output(a->out_path, err);
     if (!out)
         return err->code;
-    int rc = a->json ? ics_beds_write_json(res, out, err) : ics_beds_write_csv(res, out, err);
+    int rc = cli_table_emit(&a->table, "beds", res, write_csv, a->json ? write_json : NULL, out, err);
     int crc = cli_close_output(out, a->out_path, rc ? NULL : err);
     if (rc || crc)
         return rc ? rc : crc;

@@ -33,6 +33,7 @@ static const struct cli_option benchmark_options[] = {
     {"output", 'o', "FILE", "write the result to FILE (default standard output)"},
     {"totals", CLI_KEY('T'), "FILE", "write the totals by group, ICB and region to FILE as CSV"},
     {"quiet", 'q', NULL, "no summary on stderr"},
+    CLI_TABLE_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -58,6 +59,7 @@ struct args {
     const char *output;
     const char *totals;
     int json;
+    struct cli_table_output table_out;   /* --xlsx, --disclosure-control */
     int quiet;
     int population_embedded;
     struct ics_benchmark_options opt;
@@ -174,6 +176,11 @@ static int parse_option(int c, const char *arg, struct args *a)
     case 'o': a->output = arg; break;
     case CLI_KEY('T'): a->totals = arg; break;
     case 'q': a->quiet = 1; break;
+    default: {
+        int status;
+        cli_table_option(&a->table_out, CMD, c, arg, &status);
+        return status;
+    }
     }
     return ICS_OK;
 }
@@ -209,7 +216,7 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
         return cli_usage_error(CMD, "--target best5of10 needs --peers FILE (code,peer rows)");
     if (a->peers && a->opt.target != ICS_TARGET_BEST5OF10)
         return cli_usage_error(CMD, "--peers is used only with --target best5of10");
-    return ICS_OK;
+    return cli_table_check(&a->table_out, CMD, a->json);
 }
 
 /* ---- the options named in what the library reports --------------------------------- */
@@ -627,21 +634,42 @@ static int load_and_run(const struct args *a, struct ics_benchmark *b, struct ic
     return ics_benchmark_run(b, err);
 }
 
+/* What the writers below are given (cli_table_emit's result). */
+struct written {
+    const struct args *a;
+    const struct ics_benchmark *b;
+    const char *summary;
+};
+
+static int write_csv(const void *p, FILE *out, struct ics_error *err)
+{
+    (void)err;
+    const struct ics_benchmark *b = ((const struct written *)p)->b;
+    fprintf(out, "%s\n", columns);
+    for (size_t i = 0; i < ics_benchmark_count(b); i++)
+        csv_row(out, ics_benchmark_row(b, i));
+    csv_row(out, ics_benchmark_total(b));
+    return ICS_OK;
+}
+
+static int write_json_result(const void *p, FILE *out, struct ics_error *err)
+{
+    (void)err;
+    const struct written *w = p;
+    write_json(out, w->a, w->b, w->summary);
+    return ICS_OK;
+}
+
 static int write_result(const struct args *a, const struct ics_benchmark *b, const char *summary,
                         struct ics_error *err)
 {
     FILE *out = cli_open_output(a->output, err);
     if (!out)
         return err->code;
-    if (a->json) {
-        write_json(out, a, b, summary);
-    } else {
-        fprintf(out, "%s\n", columns);
-        for (size_t i = 0; i < ics_benchmark_count(b); i++)
-            csv_row(out, ics_benchmark_row(b, i));
-        csv_row(out, ics_benchmark_total(b));
-    }
-    return cli_close_output(out, a->output, err);
+    struct written w = {a, b, summary};
+    int rc = cli_table_emit(&a->table_out, "benchmark", &w, write_csv, a->json ? write_json_result : NULL, out, err);
+    int crc = cli_close_output(out, a->output, rc ? NULL : err);
+    return rc ? rc : crc;
 }
 
 static int run_benchmark(const struct cli_command *self, int argc, char **argv)

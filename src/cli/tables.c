@@ -1,0 +1,103 @@
+/* Table outputs shared by the table commands: the XLSX workbook and NHS
+ * disclosure control (docs/disclosure.md), both over the CSV the command
+ * wrote, read back as a table with the command's schema (ics/report.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ics/csv.h"
+#include "ics/report.h"
+
+#define INTERNAL_USE "internal use - not for publication"
+
+int cli_table_option(struct cli_table_output *t, const char *command, int key, const char *arg, int *status)
+{
+    *status = 0;
+    switch (key) {
+    case CLI_TABLE_XLSX: t->xlsx = arg; return 1;
+    case CLI_TABLE_CONTROL:
+    case CLI_TABLE_NO_CONTROL: {
+        int want = key == CLI_TABLE_CONTROL ? CLI_CONTROL_ON : CLI_CONTROL_OFF;
+        if (t->control != CLI_CONTROL_UNSET && t->control != want)
+            *status = cli_usage_error(command, "--disclosure-control and --no-disclosure-control together");
+        t->control = want;
+        return 1;
+    }
+    default: return 0;
+    }
+}
+
+int cli_table_wanted(const struct cli_table_output *t)
+{
+    return t->xlsx || t->control == CLI_CONTROL_ON;
+}
+
+int cli_table_check(const struct cli_table_output *t, const char *command, int json)
+{
+    if (json && t->control == CLI_CONTROL_ON)
+        return cli_usage_error(command, "--disclosure-control applies to CSV and XLSX output, not JSON");
+    return 0;
+}
+
+static void write_csv(FILE *out, const struct ics_table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c)
+            fputc(',', out);
+        ics_csv_write_field(out, t->header[c], strlen(t->header[c]));
+    }
+    fputc('\n', out);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[r * t->ncols + c];
+            if (c)
+                fputc(',', out);
+            ics_csv_write_field(out, cell, strlen(cell));
+        }
+        fputc('\n', out);
+    }
+}
+
+int cli_table_write(const struct cli_table_output *t, const char *schema, const char *csv, size_t len,
+                    FILE *out, struct ics_error *err)
+{
+    struct ics_table *table;
+    int rc = ics_table_read_memory(csv, len, schema, ics_table_schema_find(schema), &table, err);
+    if (rc)
+        return rc;
+    if (t->control == CLI_CONTROL_ON)
+        rc = ics_disclosure_apply(table, err);
+    if (!rc && out)
+        write_csv(out, table);
+    if (!rc && t->xlsx) {
+        const struct ics_table *one = table;
+        rc = ics_xlsx_write(t->xlsx, &one, 1, t->control == CLI_CONTROL_OFF ? INTERNAL_USE : NULL, err);
+    }
+    ics_table_free(table);
+    return rc;
+}
+
+int cli_table_emit(const struct cli_table_output *t, const char *schema, const void *result, cli_result_writer csv,
+                   cli_result_writer json, FILE *out, struct ics_error *err)
+{
+    if (!cli_table_wanted(t))
+        return json ? json(result, out, err) : csv(result, out, err);
+    if (json) {
+        int rc = json(result, out, err);
+        if (rc)
+            return rc;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = csv(result, mem, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = cli_table_write(t, schema, buf, len, json ? NULL : out, err);
+    free(buf);   /* open_memstream's buffer comes from malloc */
+    return rc;
+}
