@@ -1,4 +1,4 @@
-/* SVG primitives: fixed-format numbers and escaped text (see svg_internal.h). */
+/* SVG primitives: fixed-format coordinates, escaped text, markers (see svg_internal.h). */
 #include "svg_internal.h"
 
 #include <math.h>
@@ -34,15 +34,19 @@ void icsi_svg_text_escaped(FILE *out, const char *s)
     }
 }
 
-void icsi_svg_begin(FILE *out, int width, int height, const char *title)
+void icsi_svg_begin(FILE *out, int width, int height, const char *title, const char *desc)
 {
+    /* role="img" with <title> and <desc> as the first children is what screen
+     * readers announce; no ids, so that several charts can sit in one HTML page */
     fprintf(out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-            "font-family=\"Arial, Helvetica, sans-serif\">\n",
+            "role=\"img\" style=\"max-width:100%%;height:auto\" font-family=\"Arial, Helvetica, sans-serif\">\n",
             width, height, width, height);
     fputs("<title>", out);
-    icsi_svg_text_escaped(out, title);
-    fputs("</title>\n", out);
+    icsi_svg_text_escaped(out, title ? title : "");
+    fputs("</title>\n<desc>", out);
+    icsi_svg_text_escaped(out, desc ? desc : "");
+    fputs("</desc>\n", out);
     fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width, height);
 }
 
@@ -52,9 +56,12 @@ void icsi_svg_end(FILE *out)
 }
 
 void icsi_svg_line(FILE *out, double x1, double y1, double x2, double y2, const char *stroke, double width,
-              const char *dash)
+                   const char *dash, const char *cls)
 {
-    fputs("<line x1=\"", out);
+    fputs("<line", out);
+    if (cls)
+        fprintf(out, " class=\"%s\"", cls);
+    fputs(" x1=\"", out);
     icsi_svg_num(out, x1);
     fputs("\" y1=\"", out);
     icsi_svg_num(out, y1);
@@ -82,7 +89,7 @@ void icsi_svg_circle(FILE *out, double cx, double cy, double r, const char *fill
 }
 
 void icsi_svg_text(FILE *out, double x, double y, const char *anchor, int size, const char *weight,
-              const char *fill, const char *text)
+                   const char *fill, const char *text)
 {
     fputs("<text x=\"", out);
     icsi_svg_num(out, x);
@@ -96,39 +103,73 @@ void icsi_svg_text(FILE *out, double x, double y, const char *anchor, int size, 
     fputs("</text>\n", out);
 }
 
-double icsi_svg_nice_axis(double *lo, double *hi, int target, int *decimals)
+static void vertex(FILE *out, double x, double y, int first)
 {
-    double a = *lo, b = *hi;
-    if (!isfinite(a) || !isfinite(b)) {
-        a = 0;
-        b = 1;
-    }
-    if (b < a) {
-        double t = a;
-        a = b;
-        b = t;
-    }
-    if (b - a < 1e-12 * (fabs(a) + fabs(b)) || b == a) {
-        double pad = a == 0 ? 1 : fabs(a) * 0.1;
-        a -= pad;
-        b += pad;
-    }
-    double raw = (b - a) / (target > 0 ? target : 5);
-    double mag = pow(10, floor(log10(raw)));
-    double f = raw / mag;
-    double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-    *lo = floor(a / step) * step;
-    *hi = ceil(b / step) * step;
-    int d = (int)-floor(log10(step) + 1e-9);
-    *decimals = d > 0 ? d : 0;
-    return step;
+    if (!first)
+        fputc(' ', out);
+    icsi_svg_num(out, x);
+    fputc(',', out);
+    icsi_svg_num(out, y);
 }
 
-void icsi_svg_format_tick(double v, int decimals, char *buf, size_t size)
+static void tooltip_close(FILE *out, const char *element, const char *tooltip)
 {
-    double scale = pow(10, decimals);
-    double r = round(v * scale) / scale;
-    if (r == 0)
-        r = 0;
-    snprintf(buf, size, "%.*f", decimals, r);
+    if (!tooltip) {
+        fputs("/>\n", out);
+        return;
+    }
+    fputs("><title>", out);
+    icsi_svg_text_escaped(out, tooltip);
+    fprintf(out, "</title></%s>\n", element);
+}
+
+void icsi_svg_marker(FILE *out, int marker, double x, double y, double r, const char *fill, const char *tooltip)
+{
+    /* a thin white edge keeps neighbouring markers apart where they overlap */
+    const char *edge = " stroke=\"#ffffff\" stroke-width=\"0.8\"";
+    switch (marker) {
+    case ICSI_MARK_DIAMOND:
+    case ICSI_MARK_TRIANGLE_UP:
+    case ICSI_MARK_TRIANGLE_DOWN: {
+        double s = r * 1.3;   /* the same visual weight as a circle of radius r */
+        fputs("<polygon points=\"", out);
+        if (marker == ICSI_MARK_DIAMOND) {
+            vertex(out, x, y - s, 1);
+            vertex(out, x + s, y, 0);
+            vertex(out, x, y + s, 0);
+            vertex(out, x - s, y, 0);
+        } else {
+            double d = marker == ICSI_MARK_TRIANGLE_UP ? 1 : -1;
+            vertex(out, x, y - d * s, 1);
+            vertex(out, x + s * 0.95, y + d * s * 0.7, 0);
+            vertex(out, x - s * 0.95, y + d * s * 0.7, 0);
+        }
+        fprintf(out, "\" fill=\"%s\"%s", fill, edge);
+        tooltip_close(out, "polygon", tooltip);
+        return;
+    }
+    case ICSI_MARK_SQUARE: {
+        double s = r * 0.9;
+        fputs("<rect x=\"", out);
+        icsi_svg_num(out, x - s);
+        fputs("\" y=\"", out);
+        icsi_svg_num(out, y - s);
+        fputs("\" width=\"", out);
+        icsi_svg_num(out, 2 * s);
+        fputs("\" height=\"", out);
+        icsi_svg_num(out, 2 * s);
+        fprintf(out, "\" fill=\"%s\"%s", fill, edge);
+        tooltip_close(out, "rect", tooltip);
+        return;
+    }
+    default:
+        fputs("<circle cx=\"", out);
+        icsi_svg_num(out, x);
+        fputs("\" cy=\"", out);
+        icsi_svg_num(out, y);
+        fputs("\" r=\"", out);
+        icsi_svg_num(out, r);
+        fprintf(out, "\" fill=\"%s\"%s", fill, edge);
+        tooltip_close(out, "circle", tooltip);
+    }
 }

@@ -27,6 +27,8 @@ static const struct cli_option funnel_options[] = {
     {"no-shmi-rounding", CLI_KEY('R'), NULL, "keep expected counts unrounded under SHMI"},
     {"exact-z", CLI_KEY('z'), NULL, "full-precision normal quantiles instead of the package's 1.959964 and 3.090232"},
     {"svg", CLI_KEY('G'), "FILE", "a funnel plot"},
+    {"title", CLI_KEY('H'), "TEXT", "the plot's title (default: NUMERATOR / DENOMINATOR by GROUP)"},
+    {"subtitle", CLI_KEY('U'), "TEXT", "the plot's subtitle (default: the kind of value, groups and limits)"},
     {"summary", CLI_KEY('s'), "FILE", "key,value rows: phi, tau2, groups, adjusted, target"},
     {"format", CLI_KEY('F'), "csv|json", "output and summary format (default csv)"},
     {"output", 'o', "FILE", "write the groups to FILE (default standard output)"},
@@ -42,7 +44,8 @@ const struct cli_command cli_cmd_funnel = {
     .synopsis = "ics funnel DATA.csv --group COL --numerator COL --denominator COL --type sr|proportion|ratio\n"
                 "           [--sr-method shmi|cqc|cqc-corrected] [--overdispersion auto|on|off] [--trim F]\n"
                 "           [--limit 95|99.8] [--multiplier N] [--no-shmi-rounding] [--exact-z]\n"
-                "           [--svg FILE] [--summary FILE] [--format csv|json] [-o FILE] [--quiet]",
+                "           [--svg FILE [--title TEXT] [--subtitle TEXT]] [--summary FILE] [--format csv|json]\n"
+                "           [-o FILE] [--quiet]",
     .options = funnel_options,
     .run = run_funnel,
     .notes = "DATA.csv may be - for standard input. See docs/commands/funnel.md.\n",
@@ -52,6 +55,7 @@ struct funnel_args {
     struct ics_funnel_table_options cols;
     struct ics_funnel_options opt;
     const char *svg_path, *summary_path, *out_path, *path;
+    struct ics_svg_titles titles;
     int json, quiet, have_type;
 };
 
@@ -102,6 +106,8 @@ static int take_option(const struct cli_command *self, int c, const char *arg, s
     case CLI_KEY('R'): opt->shmi_rounding = 0; return 0;
     case CLI_KEY('z'): opt->exact_z = 1; return 0;
     case CLI_KEY('G'): a->svg_path = arg; return 0;
+    case CLI_KEY('H'): a->titles.title = arg; return 0;
+    case CLI_KEY('U'): a->titles.subtitle = arg; return 0;
     case CLI_KEY('s'): a->summary_path = arg; return 0;
     case CLI_KEY('F'): return cli_parse_format(CMD, arg, &a->json) ? ICS_ERR_USAGE : 0;
     case 'o': a->out_path = arg; return 0;
@@ -129,6 +135,8 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
         return cli_usage_error(CMD, "--group, --numerator and --denominator are required");
     if (!a->have_type)
         return cli_usage_error(CMD, "--type sr|proportion|ratio is required");
+    if ((a->titles.title || a->titles.subtitle) && !a->svg_path)
+        return cli_usage_error(CMD, "--title and --subtitle need --svg FILE");
     a->path = argv[optind];
     return 0;
 }
@@ -144,7 +152,7 @@ static int write_outputs(const struct ics_funnel_result *res, const struct funne
     if (!rc && a->summary_path)
         rc = ics_output_open(&summary, a->summary_path, err);
     if (!rc && a->svg_path && !(rc = ics_output_open(&svg, a->svg_path, err)) &&
-        (rc = ics_svg_funnel_result(svg.f, res)))
+        (rc = ics_svg_funnel_result_titled(svg.f, res, &a->titles)))
         ics_error_set(err, rc, "out of memory");
     /* the groups before the summary, as both may be standard output */
     if (!rc)

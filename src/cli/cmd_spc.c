@@ -29,6 +29,8 @@ static const struct cli_option spc_options[] = {
     {"screen-outliers", CLI_KEY('S'), "on|off", "drop moving ranges >= 3.267 mR-bar first (default on)"},
     {"two-in-three", CLI_KEY('2'), "band|mdc2023", "the two-in-three rule's variant (default band)"},
     {"svg", CLI_KEY('g'), "DIR", "one SVG chart per series, DIR/<series>.svg"},
+    {"title", CLI_KEY('H'), "TEXT", "each chart's title; {name}, {series} and {measure} are filled in (default {name})"},
+    {"subtitle", CLI_KEY('U'), "TEXT", "each chart's subtitle, as --title (default: the measure and the period)"},
     {"summary", CLI_KEY('m'), "FILE", "one row per series: limits and icons"},
     {"format", CLI_KEY('F'), "csv|json", "output and summary format (default csv)"},
     {"output", 'o', "FILE", "write the points to FILE (default standard output)"},
@@ -44,8 +46,8 @@ const struct cli_command cli_cmd_spc = {
     .synopsis = "ics spc SERIES.csv --value COL [--date COL] [--series COL]\n"
                 "        [--improvement increase|decrease|neutral] [--target X | --target-col COL]\n"
                 "        [--rebase DATE,...] [--fix-after N] [--screen-outliers on|off]\n"
-                "        [--two-in-three band|mdc2023] [--svg DIR] [--summary FILE]\n"
-                "        [--format csv|json] [-o FILE] [--quiet]",
+                "        [--two-in-three band|mdc2023] [--svg DIR [--title TEXT] [--subtitle TEXT]]\n"
+                "        [--summary FILE] [--format csv|json] [-o FILE] [--quiet]",
     .options = spc_options,
     .run = run_spc,
     .notes = "SERIES.csv may be - for standard input. See docs/commands/spc.md.\n",
@@ -55,6 +57,7 @@ struct spc_args {
     struct ics_spc_table_options cols;
     struct ics_spc_run_options run;
     const char *rebase, *svg_dir, *summary_path, *out_path, *path;
+    struct ics_svg_titles titles;
     int json, quiet;
 };
 
@@ -104,6 +107,8 @@ static int take_option(const struct cli_command *self, int c, const char *arg, s
     case CLI_KEY('S'): return parse_word("screen-outliers", arg, on_off, on_off_values, "on or off", &opt->screen_outliers);
     case CLI_KEY('2'): return parse_word("two-in-three", arg, rules, rule_values, "band or mdc2023", &opt->two_in_three);
     case CLI_KEY('g'): a->svg_dir = arg; return 0;
+    case CLI_KEY('H'): a->titles.title = arg; return 0;
+    case CLI_KEY('U'): a->titles.subtitle = arg; return 0;
     case CLI_KEY('m'): a->summary_path = arg; return 0;
     case CLI_KEY('F'): return cli_parse_format(CMD, arg, &a->json) ? ICS_ERR_USAGE : 0;
     case 'o': a->out_path = arg; return 0;
@@ -131,6 +136,8 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
         return cli_usage_error(CMD, "--value COL is required");
     if (a->run.spc.has_target && a->cols.target)
         return cli_usage_error(CMD, "--target and --target-col cannot be used together");
+    if ((a->titles.title || a->titles.subtitle) && !a->svg_dir)
+        return cli_usage_error(CMD, "--title and --subtitle need --svg DIR");
     a->path = argv[optind];
     return 0;
 }
@@ -172,7 +179,8 @@ struct outputs {
     int made_dir;                /* the --svg directory was created by this run */
 };
 
-static int write_charts(const struct ics_spc_result *res, const char *dir, struct outputs *o, struct ics_error *err)
+static int write_charts(const struct ics_spc_result *res, const char *dir, const struct ics_svg_titles *titles,
+                        struct outputs *o, struct ics_error *err)
 {
     if (mkdir(dir, 0777) == 0)
         o->made_dir = 1;
@@ -192,7 +200,8 @@ static int write_charts(const struct ics_spc_result *res, const char *dir, struc
         int rc = ics_output_open(&o->charts[i], file, err);
         if (rc)
             return rc;
-        ics_svg_spc_series(o->charts[i].f, res, i);
+        if ((rc = ics_svg_spc_series_titled(o->charts[i].f, res, i, titles)))
+            return ics_error_set(err, rc, "out of memory");
     }
     return ICS_OK;
 }
@@ -240,7 +249,7 @@ static int write_outputs(const struct ics_spc_result *res, const struct spc_args
     if (!rc && a->summary_path)
         rc = ics_output_open(&o.summary, a->summary_path, err);
     if (!rc && a->svg_dir)
-        rc = write_charts(res, a->svg_dir, &o, err);
+        rc = write_charts(res, a->svg_dir, &a->titles, &o, err);
     /* the points before the summary, as both may be standard output */
     if (!rc)
         rc = a->json ? ics_spc_write_json(res, o.out.f, err) : ics_spc_write_csv(res, o.out.f, err);
