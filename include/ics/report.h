@@ -65,6 +65,7 @@ const struct ics_table_schema *ics_table_schema_find(const char *name);
  * never NULL ("" when empty). */
 struct ics_table {
     const struct ics_table_schema *schema;
+    const char *name;             /* the table's own name (an XLSX sheet, unique in a workbook); NULL: the schema's */
     size_t ncols, nrows;
     const char **header;          /* ncols names */
     const struct ics_column **col;/* ncols: each column's meaning (a TEXT column when the schema lacks it) */
@@ -108,5 +109,35 @@ int64_t ics_disclosure_count(int64_t n);
  * publication"). */
 int ics_xlsx_write(const char *path, const struct ics_table *const *tables, size_t n, const char *note,
                    struct ics_error *err);
+
+/* A native line chart on a table's sheet: `y_columns` (NULL-terminated) against `x_column`. */
+struct ics_xlsx_chart {
+    size_t table;              /* index into the tables */
+    const char *title;
+    const char *x_column;
+    const char *const *y_columns;
+};
+/* As ics_xlsx_write, with charts placed to the right of their tables. */
+int ics_xlsx_write_charts(const char *path, const struct ics_table *const *tables, size_t n,
+                          const struct ics_xlsx_chart *charts, size_t ncharts, const char *note,
+                          struct ics_error *err);
+
+/* ---- the HTML report (docs/commands/report.md) ------------------------------ */
+
+struct ics_report_options {
+    int disclosure;            /* 1 (default): NHS disclosure control; 0: none, and the page says
+                                  "internal use - not for publication" */
+    const char *xlsx;          /* also write the report's tables as a workbook; NULL: none */
+    const char *version;       /* the ics version, for the methods section */
+    int threads;               /* for ics beds; 0: the cores */
+};
+void ics_report_options_init(struct ics_report_options *opt);
+
+/* Runs the pack a SPEC file names (its inputs relative to the SPEC's folder)
+ * and writes one self-contained HTML page to `html`: bed days and long stays
+ * by provider and by place, the top-quartile opportunity, SPC of 21+ day beds,
+ * a funnel plot, the squabble board when a ledger is named, and methods and
+ * sources with the SHA-256 of every input. */
+int ics_report_run(const char *spec_path, const struct ics_report_options *opt, FILE *html, struct ics_error *err);
 
 #endif

@@ -352,21 +352,66 @@ static void points(FILE *out, const struct ics_svg_funnel_chart *c, const struct
 }
 
 /* Outliers are named beside their points, on the side with room. */
+/* Where a name has gone: later names move up or down out of its way. */
+struct placed {
+    double x0, x1, y;
+};
+
+static int clashes(const struct placed *p, size_t n, double x0, double x1, double y)
+{
+    for (size_t k = 0; k < n; k++)
+        if (x0 < p[k].x1 + 4 && p[k].x0 < x1 + 4 && y > p[k].y - 12 && y < p[k].y + 12)
+            return 1;
+    return 0;
+}
+
 static void outlier_names(FILE *out, const struct ics_svg_funnel_chart *c, const struct frame *f)
 {
     const struct ics_funnel_group *g = c->groups;
+    struct placed done[64];
+    size_t ndone = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (!g[i].valid || !outlier(c, &g[i]))
             continue;
         double x = fx(f, g[i].denominator), y = fy(f, g[i].value);
         double w = icsi_svg_text_width(g[i].name, 11, 0);
-        int left = x + 7 + w > f->right;
+        double room_right = f->right - (x + 7), room_left = (x - 7) - f->left;
+        int left = w > room_right && (w <= room_left || room_left > room_right);
         double ty = y + 4;
         if (ty < f->top + 10)
             ty = f->top + 10;
         if (ty > f->bottom - 3)
             ty = f->bottom - 3;
-        icsi_svg_text(out, left ? x - 7 : x + 7, ty, left ? "end" : "start", 11, NULL, C_OUT, g[i].name);
+        /* A name longer than the room on either side is cut, with an ellipsis, rather than run off the chart. */
+        char name[256];
+        snprintf(name, sizeof name, "%s", g[i].name);
+        double room = left ? room_left : room_right;
+        size_t len = strlen(name);
+        while (len > 1 && icsi_svg_text_width(name, 11, 0) > room) {
+            do
+                len--;
+            while (len > 1 && ((unsigned char)name[len] & 0xC0) == 0x80);   /* whole UTF-8 characters */
+            while (len > 1 && name[len - 1] == ' ')
+                len--;
+            snprintf(name + len, sizeof name - len, "\xE2\x80\xA6");
+        }
+        double tx = left ? x - 7 : x + 7, tw = icsi_svg_text_width(name, 11, 0);
+        double x0 = left ? tx - tw : tx, x1 = left ? tx : tx + tw;
+        /* Nearest free line, alternating below and above; a name with no room is left to the point's tooltip
+         * and the chart's description, which name every outlier. */
+        int found = 0;
+        for (int step = 0; step < 7 && !found; step++) {
+            double dy = (step + 1) / 2 * 12.0 * (step % 2 ? 1 : -1);
+            double y_try = ty + dy;
+            if (y_try < f->top + 10 || y_try > f->bottom - 3 || clashes(done, ndone, x0, x1, y_try))
+                continue;
+            ty = y_try;
+            found = 1;
+        }
+        if (!found || ndone == sizeof done / sizeof done[0])
+            continue;
+        done[ndone++] = (struct placed){x0, x1, ty};
+        icsi_svg_text(out, tx, ty, left ? "end" : "start", 11, NULL, C_OUT, name);
     }
 }
 

@@ -4,10 +4,8 @@
 
 #include "cli.h"
 
-#define ICS_VERSION "0.1.0"
-
 const struct cli_command *const cli_commands[] = {
-    &cli_cmd_beds, &cli_cmd_synth, &cli_cmd_benchmark, &cli_cmd_spc, &cli_cmd_funnel, &cli_cmd_ledger, NULL,
+    &cli_cmd_beds, &cli_cmd_synth, &cli_cmd_benchmark, &cli_cmd_spc, &cli_cmd_funnel, &cli_cmd_ledger, &cli_cmd_report, NULL,
 };
 
 static void print_overview(FILE *out)

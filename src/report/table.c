@@ -78,6 +78,16 @@ static const struct ics_column trimpoints_columns[] = {
     INTEGER("non_elective_trimpoint_days", "Non-elective trim point (days)"),
 };
 
+/* ics ledger report (the squabble board): money between organisations, not about patients. */
+static const struct ics_column ledger_board_columns[] = {
+    INTEGER("rank", "Rank"), TEXT("period"), TEXT("org_a"), TEXT("org_b"),
+    POUNDS("unresolved", "Unresolved (£)"), INTEGER("to_agree", "Items to agree"),
+    POUNDS("below_threshold", "Below threshold (£)"), INTEGER("open_disputes", "Open disputes"),
+    INTEGER("overdue_disputes", "Overdue disputes"), POUNDS("disputed_value", "Disputed (£)"),
+    DATE("oldest_open_item"), INTEGER("oldest_open_days", "Oldest open item (days)"),
+    INTEGER("prior_year_invoices", "Prior-year invoices"), POUNDS("prior_year_value", "Prior-year value (£)"),
+};
+
 #define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv}
 
 static const struct ics_table_schema schemas[] = {
@@ -87,6 +97,7 @@ static const struct ics_table_schema schemas[] = {
     SCHEMA("spc-summary", spc_summary_columns, NULL, NULL),
     SCHEMA("funnel", funnel_columns, NULL, NULL),
     SCHEMA("trimpoints", trimpoints_columns, NULL, NULL),
+    SCHEMA("ledger-board", ledger_board_columns, NULL, NULL),
 };
 
 const struct ics_table_schema *ics_table_schema_find(const char *name)

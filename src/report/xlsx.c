@@ -51,7 +51,7 @@ static lxw_format *number_format(const struct formats *f, const struct ics_colum
 /* A sheet name Excel accepts: at most 31 characters, none of []:*?/\, unique in the workbook. */
 static void sheet_name(const struct ics_table *t, size_t index, char *buf, size_t size)
 {
-    const char *base = t->schema ? t->schema->name : NULL;
+    const char *base = t->name ? t->name : t->schema ? t->schema->name : NULL;
     char raw[32];
     if (base)
         snprintf(raw, sizeof raw, "%s", base);
@@ -60,7 +60,7 @@ static void sheet_name(const struct ics_table *t, size_t index, char *buf, size_
     for (char *p = raw; *p; p++)
         if (strchr("[]:*?/\\", *p))
             *p = '_';
-    if (index == 0)
+    if (t->name || index == 0)
         snprintf(buf, size, "%s", raw);
     else
         snprintf(buf, size, "%.24s (%u)", raw, (unsigned)((index + 1) % 10000));   /* no two sheets share a name */
@@ -91,8 +91,37 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const c
     return worksheet_write_string(ws, r, c, text, NULL);
 }
 
+/* A line chart of a sheet's columns, beside the table. */
+static lxw_error add_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet, const struct ics_table *t,
+                           lxw_row_t header_row, const struct ics_xlsx_chart *c)
+{
+    int x = ics_table_column(t, c->x_column);
+    if (x < 0 || t->nrows == 0)
+        return LXW_NO_ERROR;
+    lxw_chart *chart = workbook_add_chart(wb, LXW_CHART_LINE);
+    if (!chart)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    lxw_row_t first = header_row + 1, last = header_row + (lxw_row_t)t->nrows;
+    for (size_t k = 0; c->y_columns[k]; k++) {
+        int y = ics_table_column(t, c->y_columns[k]);
+        if (y < 0)
+            continue;
+        lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
+        if (!s)
+            return LXW_ERROR_MEMORY_MALLOC_FAILED;
+        chart_series_set_categories(s, sheet, first, (lxw_col_t)x, last, (lxw_col_t)x);
+        chart_series_set_values(s, sheet, first, (lxw_col_t)y, last, (lxw_col_t)y);
+        chart_series_set_name_range(s, sheet, header_row, (lxw_col_t)y);
+    }
+    if (c->title)
+        chart_title_set_name(chart, c->title);
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options place = {.x_scale = 2.0, .y_scale = 1.5};
+    return worksheet_insert_chart_opt(ws, header_row, (lxw_col_t)(t->ncols + 1), chart, &place);
+}
+
 static lxw_error write_sheet(lxw_workbook *wb, const struct ics_table *t, size_t index, const char *note,
-                             const struct formats *f)
+                             const struct formats *f, const struct ics_xlsx_chart *charts, size_t ncharts)
 {
     char name[64];
     sheet_name(t, index, name, sizeof name);
@@ -111,8 +140,11 @@ static lxw_error write_sheet(lxw_workbook *wb, const struct ics_table *t, size_t
         if ((e = worksheet_write_string(ws, row, (lxw_col_t)c, t->header[c], f->header)))
             return e;
     }
-    row++;
+    lxw_row_t header_row = row++;
     worksheet_freeze_panes(ws, row, 0);
+    for (size_t k = 0; k < ncharts; k++)
+        if (charts[k].table == index && (e = add_chart(wb, ws, name, t, header_row, &charts[k])))
+            return e;
     for (size_t r = 0; r < t->nrows; r++, row++)
         for (size_t c = 0; c < t->ncols; c++)
             if ((e = write_cell(ws, row, (lxw_col_t)c, t->cells[r * t->ncols + c], t->col[c], f)))
@@ -122,6 +154,13 @@ static lxw_error write_sheet(lxw_workbook *wb, const struct ics_table *t, size_t
 
 int ics_xlsx_write(const char *path, const struct ics_table *const *tables, size_t n, const char *note,
                    struct ics_error *err)
+{
+    return ics_xlsx_write_charts(path, tables, n, NULL, 0, note, err);
+}
+
+int ics_xlsx_write_charts(const char *path, const struct ics_table *const *tables, size_t n,
+                          const struct ics_xlsx_chart *charts, size_t ncharts, const char *note,
+                          struct ics_error *err)
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp)
@@ -134,7 +173,7 @@ int ics_xlsx_write(const char *path, const struct ics_table *const *tables, size
     make_formats(wb, &f);
     lxw_error e = LXW_NO_ERROR;
     for (size_t i = 0; i < n && !e; i++)
-        e = write_sheet(wb, tables[i], i, note, &f);
+        e = write_sheet(wb, tables[i], i, note, &f, charts, ncharts);
     lxw_error closed = workbook_close(wb);   /* frees the workbook whatever happened */
     if (!e)
         e = closed;

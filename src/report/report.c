@@ -1,0 +1,960 @@
+/* ics report: a board pack from a SPEC (docs/commands/report.md). Each
+ * section is a capability's library call (beds, benchmark, spc, funnel,
+ * ledger), its table read back with the table's schema, put through
+ * disclosure control, and shown; the charts are the chart module's SVG,
+ * inline. The page references nothing outside itself. */
+#include <errno.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ics/beds.h"
+#include "ics/benchmark.h"
+#include "ics/chart.h"
+#include "ics/csv.h"
+#include "ics/funnel.h"
+#include "ics/ledger.h"
+#include "ics/refdata.h"
+#include "ics/spc.h"
+#include "report_internal.h"
+
+#define INTERNAL_USE "Internal use - not for publication: NHS disclosure control has not been applied."
+#define MAX_TABLES 8
+#define MAX_INPUTS 4
+
+void ics_report_options_init(struct ics_report_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->disclosure = 1;
+    opt->version = "";
+}
+
+struct input {
+    const char *role;
+    const char *path;
+    char sha256[65];
+    long long bytes;
+};
+
+/* One run of the pack. */
+struct pack {
+    const struct report_spec *spec;
+    const struct ics_report_options *opt;
+    FILE *html;
+    struct ics_table *tables[MAX_TABLES];   /* for the workbook, in section order */
+    size_t ntables;
+    struct ics_xlsx_chart charts[2];
+    size_t ncharts;
+    struct input inputs[MAX_INPUTS];
+    size_t ninputs;
+    char provider_csv[SPEC_PATH_MAX];        /* the unrounded provider table, for the opportunity */
+    struct ics_beds_summary provider_summary;
+    size_t trimpoint_hrgs;
+    int have_provider;
+    char opportunity[512];                   /* the sentence, for the methods too */
+};
+
+/* ---- inputs and temporary files ------------------------------------------------ */
+
+static int sha256_file(const char *path, char hex[65], long long *bytes, struct ics_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ics_error_set(err, ICS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char buf[1 << 16];
+    size_t n;
+    *bytes = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        crypto_hash_sha256_update(&h, buf, n);
+        *bytes += (long long)n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return ics_error_set(err, ICS_ERR_IO, "cannot read '%s'", path);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(hex, 65, digest, sizeof digest);
+    return ICS_OK;
+}
+
+static int add_input(struct pack *p, const char *role, const char *path, struct ics_error *err)
+{
+    for (size_t i = 0; i < p->ninputs; i++)
+        if (strcmp(p->inputs[i].path, path) == 0)
+            return ICS_OK;
+    if (p->ninputs == MAX_INPUTS)
+        return ics_error_set(err, ICS_ERR_INTERNAL, "too many inputs");
+    struct input *in = &p->inputs[p->ninputs];
+    in->role = role;
+    in->path = path;
+    int rc = sha256_file(path, in->sha256, &in->bytes, err);
+    if (!rc)
+        p->ninputs++;
+    return rc;
+}
+
+/* A temporary file for a capability that reads its table from a path. */
+static FILE *temp_csv(char *path, size_t size, struct ics_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, size, "%s/ics-report-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        ics_error_set(err, ICS_ERR_IO, "cannot make a temporary file in %s", dir && *dir ? dir : "/tmp");
+        path[0] = '\0';
+    }
+    return f;
+}
+
+static int close_temp(FILE *f, const char *path, struct ics_error *err)
+{
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    return bad ? ics_error_set(err, ICS_ERR_IO, "cannot write the temporary file %s", path) : ICS_OK;
+}
+
+/* What a writer printed, as a table with the schema named. */
+typedef int (*table_writer)(const void *result, FILE *out, struct ics_error *err);
+
+static int table_of(const void *result, table_writer write, const char *schema, const char *name,
+                    struct ics_table **out, struct ics_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = write(result, mem, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = ics_table_read_memory(buf, len, name, ics_table_schema_find(schema), out, err);
+    free(buf);   /* open_memstream's buffer is malloc's */
+    if (!rc)
+        (*out)->name = name;
+    return rc;
+}
+
+static int keep_table(struct pack *p, struct ics_table *t)
+{
+    if (p->ntables == MAX_TABLES) {
+        ics_table_free(t);
+        return -1;
+    }
+    p->tables[p->ntables++] = t;
+    return 0;
+}
+
+static int control(struct pack *p, struct ics_table *t, struct ics_error *err)
+{
+    return p->opt->disclosure ? ics_disclosure_apply(t, err) : ICS_OK;
+}
+
+/* ---- the writers the sections use ------------------------------------------------ */
+
+static int write_beds(const void *r, FILE *out, struct ics_error *err)
+{
+    return ics_beds_write_csv(r, out, err);
+}
+
+static int write_spc_points(const void *r, FILE *out, struct ics_error *err)
+{
+    return ics_spc_write_csv(r, out, err);
+}
+
+static int write_funnel(const void *r, FILE *out, struct ics_error *err)
+{
+    return ics_funnel_write_csv(r, out, err);
+}
+
+static int write_board(const void *r, FILE *out, struct ics_error *err)
+{
+    (void)err;
+    return ics_ledger_report_write(r, out, 0, 0);
+}
+
+/* ---- sections ---------------------------------------------------------------------- */
+
+static void section_begin(struct pack *p, const char *id, const char *heading)
+{
+    /* A chart's section is kept on one printed page. */
+    int chart = strcmp(id, "spc") == 0 || strcmp(id, "funnel") == 0;
+    fprintf(p->html, "<section id=\"%s\"%s>\n<h2>", id, chart ? " class=\"chart\"" : "");
+    icsi_html_text(p->html, heading);
+    fputs("</h2>\n", p->html);
+}
+
+static void section_end(struct pack *p)
+{
+    fputs("</section>\n", p->html);
+}
+
+static void paragraph(struct pack *p, const char *cls, const char *text)
+{
+    fprintf(p->html, cls ? "<p class=\"%s\">" : "<p>", cls);
+    icsi_html_text(p->html, text);
+    fputs("</p>\n", p->html);
+}
+
+static void beds_options(const struct pack *p, struct ics_beds_options *o, int level)
+{
+    ics_beds_options_init(o);
+    o->level = level;
+    o->threads = p->opt->threads;
+    if (p->spec->has_rate) {
+        o->has_flat_rate = 1;
+        o->flat_rate_pence = p->spec->rate_pence;
+    }
+}
+
+static const char *const beds_shown[] = {
+    "name", "spells", "bed_days", "excess_bed_days", "excess_cost", "long_stay_21_spells", "avg_occupied_beds",
+    "avg_long_stay_21_beds", NULL,
+};
+static const char *const provider_labels[] = {
+    "Trust", "Spells", "Bed days", "Excess bed days", "Excess bed day cost", "Spells of 21+ days",
+    "Occupied beds (average)", "Beds of 21+ day patients (average)",
+};
+static const char *const place_labels[] = {
+    "Place (local authority of residence)", "Spells", "Bed days", "Excess bed days", "Excess bed day cost",
+    "Spells of 21+ days", "Occupied beds (average)", "Beds of 21+ day patients (average)",
+};
+
+/* ---- the system's rows and their total ------------------------------------------- */
+
+/* Whether a row of a beds table is the system's: its trusts, or its places
+ * (listed, or in its ICB); with no list, every row. */
+struct system_filter {
+    const char *list;
+    const char *icb;
+    const struct ics_geography *geo;
+};
+
+static int in_system(const struct system_filter *f, const char *code)
+{
+    if (f->list && *f->list)
+        return icsi_report_listed(f->list, code);
+    if (f->icb && *f->icb && f->geo) {
+        const struct ics_geography_area *a = ics_geography_la(f->geo, code, strlen(code));
+        return a && strcmp(a->icb_code, f->icb) == 0;
+    }
+    return 1;
+}
+
+static double cell_number(const struct ics_table *t, size_t r, int c)
+{
+    double v = 0;
+    const char *why;
+    const char *s = t->cells[r * t->ncols + (size_t)c];
+    if (c < 0 || ics_parse_double(s, strlen(s), &v, &why))
+        return 0;
+    return v;
+}
+
+/* Average beds are a period's bed days over its days: recomputed for a total, not summed from rounded rows. */
+static const char *average_of(const char *column)
+{
+    if (strcmp(column, "avg_occupied_beds") == 0)
+        return "occupied_bed_days";
+    if (strcmp(column, "avg_long_stay_21_beds") == 0)
+        return "long_stay_21_bed_days";
+    if (strcmp(column, "excess_beds") == 0)
+        return "excess_bed_days";
+    return NULL;
+}
+
+static int cmp_spells_desc(const void *pa, const void *pb, void *ctx)
+{
+    const struct ics_table *t = ctx;
+    int c = ics_table_column(t, "spells");
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    double x = cell_number(t, a, c), y = cell_number(t, b, c);
+    if (x != y)
+        return x > y ? -1 : 1;
+    return a < b ? -1 : a > b;   /* ties in the table's (code) order */
+}
+
+/* Keeps the system's rows of a beds table, largest first, and a total of
+ * them made from their unrounded values (disclosure control comes after). */
+static int system_rows(struct ics_table *t, const struct system_filter *f, struct ics_error *err)
+{
+    int level = ics_table_column(t, "level"), code = ics_table_column(t, "code");
+    int days = ics_table_column(t, "days");
+    if (level < 0 || code < 0)
+        return ics_error_set(err, ICS_ERR_INTERNAL, "the beds table has no level or code column");
+    size_t *keep = ics_malloc((t->nrows + 1) * sizeof *keep);
+    const char **cells = ics_malloc((t->nrows + 1) * t->ncols * sizeof *cells);
+    if (!keep || !cells) {
+        ics_free(keep);
+        ics_free(cells);
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    size_t n = 0, total_row = t->nrows;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *lv = t->cells[r * t->ncols + (size_t)level];
+        if (strcmp(lv, "total") == 0)
+            total_row = r;
+        else if (in_system(f, t->cells[r * t->ncols + (size_t)code]))
+            keep[n++] = r;
+    }
+    qsort_r(keep, n, sizeof *keep, cmp_spells_desc, t);
+    for (size_t i = 0; i < n; i++)
+        memcpy(cells + i * t->ncols, t->cells + keep[i] * t->ncols, t->ncols * sizeof *cells);
+    /* The total: text and dates from the file's total row, sums of the kept rows' counts and measures. */
+    const char **total = cells + n * t->ncols;
+    int rc = ICS_OK;
+    for (size_t c = 0; c < t->ncols && !rc; c++) {
+        const struct ics_column *col = t->col[c];
+        total[c] = total_row < t->nrows ? t->cells[total_row * t->ncols + c] : "";
+        if (col->kind != ICS_COL_COUNT && col->kind != ICS_COL_MEASURE)
+            continue;
+        char buf[64];
+        const char *avg = average_of(t->header[c]);
+        if (avg) {
+            int from = ics_table_column(t, avg);
+            double sum = 0;
+            for (size_t i = 0; i < n; i++)
+                sum += cell_number(t, keep[i], from);
+            double d = days >= 0 && total_row < t->nrows ? cell_number(t, total_row, days) : 0;
+            snprintf(buf, sizeof buf, "%.6f", d > 0 ? sum / d : 0);
+        } else if (col->money) {
+            int64_t pence = 0, v;
+            const char *why;
+            for (size_t i = 0; i < n; i++) {
+                const char *cell = t->cells[keep[i] * t->ncols + c];
+                if (*cell && ics_pence_parse(cell, strlen(cell), &v, &why) == 0)
+                    pence += v;
+            }
+            ics_pence_format(pence, buf);
+        } else {
+            long long sum = 0;
+            for (size_t i = 0; i < n; i++)
+                sum += (long long)cell_number(t, keep[i], (int)c);
+            snprintf(buf, sizeof buf, "%lld", sum);
+        }
+        total[c] = ics_arena_strndup(&t->arena, buf, strlen(buf));
+        if (!total[c])
+            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    }
+    total[level] = "total";
+    total[code] = "total";
+    ics_free(keep);
+    if (rc) {
+        ics_free(cells);
+        return rc;
+    }
+    ics_free(t->cells);
+    t->cells = cells;
+    t->nrows = n + 1;
+    return ICS_OK;
+}
+
+static int run_beds_table(struct pack *p, int level, const char *name, struct ics_beds_result **res,
+                          struct ics_table **t, struct ics_error *err)
+{
+    struct ics_beds_options o;
+    beds_options(p, &o, level);
+    int rc = ics_beds_run(p->spec->spells, &o, res, err);
+    if (!rc)
+        rc = table_of(*res, write_beds, "beds", name, t, err);
+    return rc;
+}
+
+/* The name column is empty for a code without a name: show the code. */
+static void names_or_codes(struct ics_table *t)
+{
+    int name = ics_table_column(t, "name"), code = ics_table_column(t, "code");
+    if (name < 0 || code < 0)
+        return;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char **cell = &t->cells[r * t->ncols + (size_t)name];
+        const char *c = t->cells[r * t->ncols + (size_t)code];
+        if (!**cell)
+            *cell = strcmp(c, "total") == 0 ? "Total" : c;
+    }
+}
+
+static int section_beds_by_provider(struct pack *p, struct ics_error *err)
+{
+    struct ics_beds_result *res = NULL;
+    struct ics_table *t = NULL;
+    int rc = run_beds_table(p, ICS_BEDS_PROVIDER, "beds by provider", &res, &t, err);
+    if (!rc) {
+        p->provider_summary = *ics_beds_result_summary(res);
+        p->trimpoint_hrgs = ics_trimpoints_count(ics_beds_result_trimpoints(res));
+        p->have_provider = 1;
+    }
+    if (!rc && !p->provider_csv[0]) {   /* unrounded, for the benchmark */
+        FILE *f = temp_csv(p->provider_csv, sizeof p->provider_csv, err);
+        rc = f ? ics_beds_write_csv(res, f, err) : err->code;
+        if (f) {
+            int crc = close_temp(f, p->provider_csv, err);
+            rc = rc ? rc : crc;
+        }
+    }
+    ics_beds_result_free(res);
+    struct system_filter trusts = {p->spec->providers, NULL, NULL};
+    if (!rc)
+        rc = system_rows(t, &trusts, err);
+    if (!rc)
+        rc = control(p, t, err);
+    if (rc) {
+        ics_table_free(t);
+        return rc;
+    }
+    names_or_codes(t);
+    section_begin(p, "beds-by-provider", "Bed days and long stays by provider");
+    paragraph(p, NULL, "Spells discharged in the period, their bed days and excess bed days beyond the trim "
+                       "point of their HRG, and the beds occupied on an average night, by the trust that "
+                       "provided the care.");
+    icsi_html_table(p->html, t, beds_shown, provider_labels, NULL);
+    section_end(p);
+    return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
+}
+
+/* A local authority's name from the built-in geography where the table has none. */
+static void place_names(struct ics_table *t, const struct ics_geography *geo)
+{
+    int name = ics_table_column(t, "name"), code = ics_table_column(t, "code");
+    if (name < 0 || code < 0)
+        return;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char **cell = &t->cells[r * t->ncols + (size_t)name];
+        const char *c = t->cells[r * t->ncols + (size_t)code];
+        const struct ics_geography_area *a = **cell ? NULL : ics_geography_la(geo, c, strlen(c));
+        if (a && a->la_name[0])
+            *cell = a->la_name;   /* static built-in data, outlives the table */
+    }
+}
+
+static int section_beds_by_place(struct pack *p, struct ics_error *err)
+{
+    struct ics_beds_result *res = NULL;
+    struct ics_table *t = NULL;
+    int rc = run_beds_table(p, ICS_BEDS_RESIDENCE, "beds by place", &res, &t, err);
+    ics_beds_result_free(res);
+    struct ics_geography *geo = NULL;
+    if (!rc)
+        rc = ics_geography_default(&geo, err);
+    struct system_filter places = {p->spec->places, p->spec->icb, geo};
+    if (!rc)
+        rc = system_rows(t, &places, err);
+    if (!rc)
+        place_names(t, geo);
+    ics_geography_free(geo);
+    if (!rc)
+        rc = control(p, t, err);
+    if (rc) {
+        ics_table_free(t);
+        return rc;
+    }
+    names_or_codes(t);
+    section_begin(p, "beds-by-place", "Bed days and long stays by place of residence");
+    paragraph(p, NULL, "The same measures by the local authority the patient lives in, wherever they were treated.");
+    icsi_html_table(p->html, t, beds_shown, place_labels, NULL);
+    section_end(p);
+    return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
+}
+
+static int ensure_provider_csv(struct pack *p, struct ics_error *err)
+{
+    if (p->provider_csv[0])
+        return ICS_OK;
+    struct ics_beds_result *res = NULL;
+    struct ics_beds_options o;
+    beds_options(p, &o, ICS_BEDS_PROVIDER);
+    int rc = ics_beds_run(p->spec->spells, &o, &res, err);
+    FILE *f = rc ? NULL : temp_csv(p->provider_csv, sizeof p->provider_csv, err);
+    if (!rc && !f)
+        rc = err->code;
+    if (!rc) {
+        p->provider_summary = *ics_beds_result_summary(res);
+        p->trimpoint_hrgs = ics_trimpoints_count(ics_beds_result_trimpoints(res));
+        p->have_provider = 1;
+        rc = ics_beds_write_csv(res, f, err);
+    }
+    if (f) {
+        int crc = close_temp(f, p->provider_csv, err);
+        rc = rc ? rc : crc;
+    }
+    ics_beds_result_free(res);
+    return rc;
+}
+
+/* A row's money: the benchmark's pounds field (NAN when not priced). */
+static double row_pounds(const struct ics_benchmark_row *r)
+{
+    return r->opportunity_pounds;
+}
+
+/* "a third", "a quarter", "half", or the fraction as written. */
+static const char *fraction_words(const char *text)
+{
+    static const struct { const char *text, *words; } known[] = {
+        {"1/3", "a third"}, {"1/4", "a quarter"}, {"1/2", "half"}, {"1", "all"}, {"2/3", "two thirds"},
+        {"0.25", "a quarter"}, {"25%", "a quarter"}, {"0.5", "half"}, {"50%", "half"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i].text, text) == 0)
+            return known[i].words;
+    return text;
+}
+
+static void grouped_number(double v, int decimals, char *buf, size_t size)
+{
+    char cell[64];
+    snprintf(cell, sizeof cell, "%.*f", decimals, v);
+    const struct ics_column col = {.name = "", .kind = ICS_COL_NUMBER, .decimals = decimals};
+    icsi_html_cell_text(cell, &col, buf, size);
+}
+
+/* The system's share of the opportunity: its trusts' gaps to the top quartile of every trust in the file. */
+static int opportunity_words(struct pack *p, const struct ics_benchmark *b, struct ics_error *err)
+{
+    (void)err;
+    const struct ics_benchmark_info *info = ics_benchmark_info(b);
+    double bed_days = 0, pounds = 0;
+    size_t trusts = 0, priced = 0;
+    for (size_t i = 0; i < ics_benchmark_count(b); i++) {
+        const struct ics_benchmark_row *r = ics_benchmark_row(b, i);
+        if (p->spec->providers[0] && !icsi_report_listed(p->spec->providers, r->code))
+            continue;
+        trusts++;
+        if (isnan(r->opportunity))
+            continue;
+        bed_days += r->opportunity;
+        double money = row_pounds(r);
+        if (!isnan(money)) {
+            pounds += money;
+            priced++;
+        }
+    }
+    double beds = info->days > 0 ? bed_days / (double)info->days : 0;
+    char beds_text[64], days_text[64], pounds_text[64];
+    grouped_number(beds, beds < 100 ? 1 : 0, beds_text, sizeof beds_text);
+    grouped_number(bed_days, 0, days_text, sizeof days_text);
+    const struct ics_column money = {.name = "", .kind = ICS_COL_POUNDS, .money = 1};
+    char cell[64];
+    snprintf(cell, sizeof cell, "%.2f", pounds);
+    icsi_html_cell_text(cell, &money, pounds_text, sizeof pounds_text);
+    const char *who = p->spec->providers[0] ? "the system's trusts" : "every trust";
+    snprintf(p->opportunity, sizeof p->opportunity,
+             "Closing %s of the gap to the top quartile releases %s beds and %s%s: %s excess bed days "
+             "across %s (%zu), against the top quartile of the %zu trusts benchmarked.",
+             fraction_words(p->spec->close_gap), beds_text, priced ? pounds_text : "an unknown sum",
+             info->days == 365 || info->days == 366 ? " a year" : " over the period", days_text, who, trusts,
+             info->benchmarked);
+    section_begin(p, "opportunity", "The gap to the top quartile");
+    paragraph(p, "lead", p->opportunity);
+    char text[600];
+    snprintf(text, sizeof text,
+             "As the 2018 speech put it, with this system's own numbers. Each trust's rate is its excess bed days per "
+             "1,000 spells; the top quartile is the rate that a quarter of the %zu trusts in the file do better "
+             "than (lower is better); a trust's gap is the excess bed days it would not have at that rate, and a "
+             "bed is %ld nights of them (the period's days). Money is each trust's own cost per excess bed day.",
+             info->benchmarked, info->days);
+    paragraph(p, NULL, text);
+    section_end(p);
+    return ICS_OK;
+}
+
+/* The 2018 speech's sentence with the system's own numbers: "closing a third
+ * of the gap to the top quartile releases N beds and £M". */
+static int section_opportunity(struct pack *p, struct ics_error *err)
+{
+    int rc = ensure_provider_csv(p, err);
+    if (rc)
+        return rc;
+    struct ics_benchmark_options o;
+    ics_benchmark_options_init(&o);
+    const char *why = NULL;
+    if (ics_fraction_parse(p->spec->close_gap, &o.close_gap, &why))
+        return ics_error_set(err, ICS_ERR_PARSE, "close_gap '%s': %s", p->spec->close_gap, why);
+    if (p->spec->occupancy[0] && ics_fraction_parse(p->spec->occupancy, &o.occupancy, &why))
+        return ics_error_set(err, ICS_ERR_PARSE, "occupancy '%s': %s", p->spec->occupancy, why);
+    o.denominator = ICS_DEN_COLUMN;
+    struct ics_benchmark *b = NULL;
+    rc = ics_benchmark_new(&o, &b, err);
+    if (!rc)
+        rc = ics_benchmark_read_table(b, p->provider_csv, "the provider table", "excess_bed_days/spells", err);
+    if (!rc)
+        rc = ics_benchmark_run(b, err);
+    if (!rc)
+        rc = opportunity_words(p, b, err);
+    ics_benchmark_free(b);
+    return rc;
+}
+
+/* The Making Data Count icons in words, for the sentence under the heading. */
+static const char *variation_words(int icon)
+{
+    const char *name = ics_spc_variation_name(icon);
+    if (strncmp(name, "improvement", 11) == 0)
+        return "special cause variation, an improvement";
+    if (strncmp(name, "concern", 7) == 0)
+        return "special cause variation, a concern";
+    if (strncmp(name, "neutral", 7) == 0)
+        return "special cause variation, neither better nor worse";
+    return "common cause variation only, no significant change";
+}
+
+static const char *assurance_words(int icon)
+{
+    switch (icon) {
+    case ICS_SPC_ASSURANCE_PASS: return "the target is consistently met";
+    case ICS_SPC_ASSURANCE_FAIL: return "the target is consistently missed";
+    case ICS_SPC_ASSURANCE_NONE: return "no target set, so no assurance icon";
+    default: return "the target is met some weeks and missed others";
+    }
+}
+
+/* SPC of the beds occupied by 21+ day patients, week by week, for the whole file. */
+static int section_spc(struct pack *p, struct ics_error *err)
+{
+    struct ics_beds_options o;
+    beds_options(p, &o, ICS_BEDS_PROVIDER);
+    o.series = ICS_SERIES_WEEK;
+    struct ics_beds_result *res = NULL;
+    int rc = ics_beds_run(p->spec->spells, &o, &res, err);
+    char path[SPEC_PATH_MAX] = "";
+    FILE *f = rc ? NULL : temp_csv(path, sizeof path, err);
+    if (!rc && !f)
+        rc = err->code;
+    size_t weeks = 0;
+    if (!rc) {
+        /* Whole weeks only: the period's first and last weeks are partial. */
+        fputs("week,Beds occupied by patients in hospital 21+ days\n", f);
+        const struct ics_beds_summary *s = ics_beds_result_summary(res);
+        for (size_t i = 0; i < s->periods; i++) {   /* the whole file's total of each week */
+            const struct ics_beds_row *row = ics_beds_result_period_total(res, i);
+            if (row->period_days != 7)
+                continue;
+            char day[11];
+            ics_date_format(row->period_start, day);
+            fprintf(f, "%s,%.6f\n", day, (double)row->m.long_stay_21_bed_days / 7.0);
+            weeks++;
+        }
+        rc = close_temp(f, path, err);
+    } else if (f) {
+        fclose(f);
+    }
+    ics_beds_result_free(res);
+    struct ics_spc_result *spc = NULL;
+    if (!rc && weeks < 2)
+        rc = ics_error_set(err, ICS_ERR_EMPTY, "the SPC section needs at least two whole weeks of data");
+    if (!rc) {
+        struct ics_spc_table_options cols;
+        ics_spc_table_options_init(&cols);
+        cols.value = "Beds occupied by patients in hospital 21+ days";
+        cols.date = "week";
+        struct ics_spc_input *in = NULL;
+        rc = ics_spc_read_table(path, &cols, &in, err);
+        struct ics_spc_run_options ro;
+        ics_spc_run_options_init(&ro);
+        ro.spc.direction = ICS_SPC_DECREASE;
+        if (!rc)
+            rc = ics_spc_run(in, &ro, &spc, err);
+    }
+    if (path[0])
+        unlink(path);
+    struct ics_table *t = NULL;
+    if (!rc)
+        rc = table_of(spc, write_spc_points, "spc-points", "spc 21+ day beds", &t, err);
+    if (!rc) {
+        section_begin(p, "spc", "Is the number of long-stay patients changing?");
+        const struct ics_spc_series *s = ics_spc_result_series(spc, 0);
+        char text[512];
+        snprintf(text, sizeof text,
+                 "Average beds occupied each night by patients who had been in hospital 21 days or more, week by "
+                 "week (%zu whole weeks), as a Making Data Count XmR chart: a fall is an improvement. "
+                 "Latest point: %s; %s.",
+                 s->n, variation_words(s->summary.variation), assurance_words(s->summary.assurance));
+        paragraph(p, NULL, text);
+        fputs("<figure>\n", p->html);
+        struct ics_svg_titles titles = {"Beds occupied by patients in hospital 21+ days", NULL};
+        int drawn = ics_svg_spc_series_titled(p->html, spc, 0, &titles);
+        fputs("<figcaption>Weekly average of beds occupied by patients in hospital 21+ days, with the mean and "
+              "process limits.</figcaption>\n</figure>\n", p->html);
+        section_end(p);
+        if (keep_table(p, t)) {
+            rc = ics_error_set(err, ICS_ERR_INTERNAL, "too many tables");
+        } else {
+            static const char *const ys[] = {"value", "mean", "lpl", "upl", NULL};
+            p->charts[p->ncharts++] = (struct ics_xlsx_chart){p->ntables - 1, "Beds of 21+ day patients, weekly",
+                                                              "date", ys};
+        }
+        if (!rc && drawn)
+            rc = ics_error_set(err, drawn, "out of memory drawing the SPC chart");
+    } else {
+        ics_table_free(t);
+    }
+    ics_spc_result_free(spc);
+    return rc;
+}
+
+/* A funnel plot of the share of spells that were 21+ days, by provider; from
+ * the published (controlled) counts when disclosure control is on. */
+static int section_funnel(struct pack *p, struct ics_error *err)
+{
+    struct ics_beds_result *res = NULL;
+    struct ics_table *t = NULL;
+    int rc = run_beds_table(p, ICS_BEDS_PROVIDER, "funnel input", &res, &t, err);
+    ics_beds_result_free(res);
+    if (!rc)
+        rc = control(p, t, err);
+    char path[SPEC_PATH_MAX] = "";
+    FILE *f = rc ? NULL : temp_csv(path, sizeof path, err);
+    if (!rc && !f)
+        rc = err->code;
+    size_t left_out = 0, used = 0;
+    if (!rc) {
+        names_or_codes(t);
+        int level = ics_table_column(t, "level"), name = ics_table_column(t, "name"),
+            num = ics_table_column(t, "long_stay_21_spells"), den = ics_table_column(t, "spells");
+        fputs("provider,spells of 21+ days,spells\n", f);
+        for (size_t r = 0; r < t->nrows; r++) {
+            const char *const *row = &t->cells[r * t->ncols];
+            if (strcmp(row[level], "provider") != 0)
+                continue;
+            if (strcmp(row[num], ICS_SUPPRESSED) == 0 || strcmp(row[den], ICS_SUPPRESSED) == 0 ||
+                strcmp(row[den], "0") == 0) {
+                left_out++;
+                continue;
+            }
+            ics_csv_write_field(f, row[name], strlen(row[name]));
+            fprintf(f, ",%s,%s\n", row[num], row[den]);
+            used++;
+        }
+        rc = close_temp(f, path, err);
+    } else if (f) {
+        fclose(f);
+    }
+    ics_table_free(t);
+    t = NULL;
+    struct ics_funnel_result *fr = NULL;
+    if (!rc && used < 2)
+        rc = ics_error_set(err, ICS_ERR_EMPTY, "the funnel section needs at least two providers");
+    if (!rc) {
+        struct ics_funnel_table_options cols;
+        ics_funnel_table_options_init(&cols);
+        cols.group = "provider";
+        cols.numerator = "spells of 21+ days";
+        cols.denominator = "spells";
+        struct ics_funnel_options fo;
+        ics_funnel_options_init(&fo);
+        fo.type = ICS_FUNNEL_PROPORTION;
+        fo.multiplier = 100;
+        struct ics_funnel_input *in = NULL;
+        rc = ics_funnel_read_table(path, &cols, &in, err);
+        if (!rc)
+            rc = ics_funnel_run(in, &fo, &fr, err);
+    }
+    if (path[0])
+        unlink(path);
+    if (!rc)
+        rc = table_of(fr, write_funnel, "funnel", "funnel 21+ day share", &t, err);
+    if (!rc) {
+        section_begin(p, "funnel", "Which trusts differ from the rest?");
+        char text[512];
+        snprintf(text, sizeof text,
+                 "The share of each trust's spells that lasted 21 days or more, against its number of spells, "
+                 "with 95%% and 99.8%% control limits around the overall share. A trust outside the limits "
+                 "differs by more than chance.%s",
+                 left_out ? " Trusts whose counts are withheld by disclosure control are left out." : "");
+        paragraph(p, NULL, text);
+        fputs("<figure>\n", p->html);
+        struct ics_svg_titles titles = {"Share of spells that lasted 21 days or more, by trust", NULL};
+        int drawn = ics_svg_funnel_result_titled(p->html, fr, &titles);
+        if (drawn)
+            rc = ics_error_set(err, drawn, "out of memory drawing the funnel plot");
+        fputs("<figcaption>Funnel plot: share of spells of 21+ days by trust (%).</figcaption>\n</figure>\n",
+              p->html);
+        section_end(p);
+        if (!rc && keep_table(p, t))
+            rc = ics_error_set(err, ICS_ERR_INTERNAL, "too many tables");
+        else if (rc)
+            ics_table_free(t);
+    } else {
+        ics_table_free(t);
+    }
+    ics_funnel_result_free(fr);
+    return rc;
+}
+
+static int section_ledger(struct pack *p, struct ics_error *err)
+{
+    int rc = add_input(p, "ledger", p->spec->ledger, err);
+    if (rc)
+        return rc;
+    struct ics_ledger *l = NULL;
+    rc = ics_ledger_open(p->spec->ledger, 0, &l, err);
+    struct ics_ledger_report_options o;
+    ics_ledger_report_options_init(&o);
+    o.period = p->spec->ledger_period;
+    o.as_of = p->spec->ledger_as_of;
+    struct ics_ledger_report *r = NULL;
+    if (!rc)
+        rc = ics_ledger_report(l, &o, &r, err);
+    struct ics_table *t = NULL;
+    if (!rc)
+        rc = table_of(r, write_board, "ledger-board", "squabble board", &t, err);
+    ics_ledger_report_free(r);
+    ics_ledger_close(l);
+    if (rc) {
+        ics_table_free(t);
+        return rc;
+    }
+    section_begin(p, "ledger", "Money between organisations: the squabble board");
+    char text[256];
+    snprintf(text, sizeof text, "Agreement of balances for %s: each pair of organisations, ranked by the value "
+                                "they have still to agree.", p->spec->ledger_period);
+    paragraph(p, NULL, text);
+    static const char *const shown[] = {"rank", "org_a", "org_b", "unresolved", "to_agree", "open_disputes",
+                                        "overdue_disputes", "disputed_value", "oldest_open_days", NULL};
+    icsi_html_table(p->html, t, shown, NULL, NULL);
+    section_end(p);
+    return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
+}
+
+/* ---- methods and sources ------------------------------------------------------------ */
+
+static void term(FILE *f, const char *dt, const char *dd)
+{
+    fputs("<dt>", f);
+    icsi_html_text(f, dt);
+    fputs("</dt><dd>", f);
+    icsi_html_text(f, dd);
+    fputs("</dd>\n", f);
+}
+
+static void section_methods(struct pack *p)
+{
+    FILE *f = p->html;
+    char text[1024], a[11], b[11];
+    section_begin(p, "methods", "Methods and sources");
+    fputs("<dl>\n", f);
+    if (p->have_provider) {
+        const struct ics_beds_summary *s = &p->provider_summary;
+        ics_date_format(s->from, a);
+        ics_date_format(s->to, b);
+        snprintf(text, sizeof text, "%s to %s (%d days)%s", a, b, s->days,
+                 s->period_from_data ? ", the financial year of the latest discharge" : "");
+        term(f, "Period", text);
+        snprintf(text, sizeof text, "%llu %s read, %llu used, %llu rejected%s", (unsigned long long)s->read,
+                 s->episodes ? "episodes" : "spells", (unsigned long long)s->used,
+                 (unsigned long long)s->rejected, s->episodes ? " (grouped into provider spells)" : "");
+        term(f, "Rows", text);
+        snprintf(text, sizeof text, "%s, %zu HRGs",
+                 s->trimpoints_derived ? "derived from the data (upper quartile + 1.5 x the interquartile range "
+                                         "of length of stay, per HRG and admission class)"
+                                       : "given",
+                 p->trimpoint_hrgs);
+        term(f, "Trim points", text);
+    }
+    if (p->spec->has_rate) {
+        char pounds[24];
+        ics_pence_format(p->spec->rate_pence, pounds);
+        snprintf(text, sizeof text, "£%s for every excess bed day", pounds);
+        term(f, "Excess bed day price", text);
+    }
+    term(f, "Gap closed", p->spec->close_gap);
+    if (p->spec->occupancy[0])
+        term(f, "Occupancy of beds to open", p->spec->occupancy);
+    term(f, "Populations", "none used: rates are per 1,000 spells");
+    term(f, "Definitions", "Bed days are nights in hospital (discharge date minus admission date); a long stay is "
+                           "7 or 21 days and more; occupied beds count the nights of the period each patient was "
+                           "in, over its days; excess bed days are the nights beyond the HRG's trim point. "
+                           "ics docs/definitions.md has the rules and their sources.");
+    term(f, "Disclosure control",
+         p->opt->disclosure ? "NHS Digital's HES rule: counts of spells below national level of 1 to 7 are shown as "
+                              "*, others rounded to the nearest 5; measures from 1 to 7 spells are *; totals are "
+                              "rounded from unrounded values (ics docs/disclosure.md)"
+                            : "not applied: internal use, not for publication");
+    snprintf(text, sizeof text, "ics %s", p->opt->version && *p->opt->version ? p->opt->version : "(unknown)");
+    term(f, "Made by", text);
+    fputs("</dl>\n<h3>Input files</h3>\n<table>\n<thead><tr><th scope=\"col\">Input</th><th scope=\"col\">File"
+          "</th><th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n",
+          f);
+    for (size_t i = 0; i < p->ninputs; i++) {
+        const struct input *in = &p->inputs[i];
+        const char *base = strrchr(in->path, '/');
+        fputs("<tr><th scope=\"row\">", f);
+        icsi_html_text(f, in->role);
+        fputs("</th><td>", f);
+        icsi_html_text(f, base ? base + 1 : in->path);
+        fprintf(f, "</td><td class=\"num\">%lld</td><td><code>%s</code></td></tr>\n", in->bytes, in->sha256);
+    }
+    fputs("</tbody>\n</table>\n", f);
+    section_end(p);
+}
+
+/* ---- the run -------------------------------------------------------------------------- */
+
+int ics_report_run(const char *spec_path, const struct ics_report_options *opt, FILE *html, struct ics_error *err)
+{
+    struct report_spec *spec = ics_calloc(1, sizeof *spec);
+    struct pack *p = ics_calloc(1, sizeof *p);
+    int rc = ICS_OK;
+    if (!spec || !p) {
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (sodium_init() < 0) {
+        rc = ics_error_set(err, ICS_ERR_INTERNAL, "libsodium did not start");
+        goto out;
+    }
+    if ((rc = icsi_report_spec_read(spec_path, spec, err)))
+        goto out;
+    p->spec = spec;
+    p->opt = opt;
+    p->html = html;
+    if ((rc = add_input(p, "report spec", spec_path, err)) || (rc = add_input(p, "spells", spec->spells, err)))
+        goto out;
+    icsi_html_begin(html, spec->title, spec->subtitle, opt->disclosure ? NULL : INTERNAL_USE);
+    for (int i = 0; i < spec->nsections && !rc; i++) {
+        switch (spec->sections[i]) {
+        case SECTION_BEDS_BY_PROVIDER: rc = section_beds_by_provider(p, err); break;
+        case SECTION_BEDS_BY_PLACE: rc = section_beds_by_place(p, err); break;
+        case SECTION_OPPORTUNITY: rc = section_opportunity(p, err); break;
+        case SECTION_SPC: rc = section_spc(p, err); break;
+        case SECTION_FUNNEL: rc = section_funnel(p, err); break;
+        case SECTION_LEDGER: rc = section_ledger(p, err); break;
+        }
+        if (rc && err) {   /* say which section failed */
+            char why[ICS_ERROR_MESSAGE_MAX];
+            snprintf(why, sizeof why, "%s", err->message);
+            ics_error_set(err, rc, "section %s: %s", icsi_report_section_name(spec->sections[i]), why);
+        }
+    }
+    if (!rc && !p->have_provider)
+        rc = ensure_provider_csv(p, err);
+    if (!rc) {
+        section_methods(p);
+        icsi_html_end(html);
+        if (ferror(html))
+            rc = ics_error_set(err, ICS_ERR_IO, "cannot write the report");
+    }
+    if (!rc && opt->xlsx)
+        rc = ics_xlsx_write_charts(opt->xlsx, (const struct ics_table *const *)p->tables, p->ntables, p->charts,
+                                   p->ncharts, opt->disclosure ? NULL : "internal use - not for publication", err);
+out:
+    if (p) {
+        if (p->provider_csv[0])
+            unlink(p->provider_csv);
+        for (size_t i = 0; i < p->ntables; i++)
+            ics_table_free(p->tables[i]);
+    }
+    ics_free(p);
+    ics_free(spec);
+    return rc;
+}
