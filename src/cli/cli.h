@@ -128,6 +128,15 @@ int cli_table_write(const struct cli_table_output *t, const char *schema, const 
 /* A command's result to `out` and the table outputs: `csv` writes it as CSV, `json` (NULL when the output
  * is CSV) as JSON. Without --xlsx or --disclosure-control this is just the one writer. */
 typedef int (*cli_result_writer)(const void *result, FILE *out, struct ics_error *err);
+/* One sheet of a command's workbook: a table the command writes as CSV. */
+struct cli_sheet {
+    const char *schema, *name;
+    cli_result_writer csv;
+    const void *result;
+};
+/* --xlsx for a command with several tables (points and summary): one sheet each, controlled when asked. */
+int cli_table_workbook(const struct cli_table_output *t, const struct cli_sheet *sheets, size_t n,
+                       struct ics_error *err);
 int cli_table_emit(const struct cli_table_output *t, const char *schema, const void *result, cli_result_writer csv,
                    cli_result_writer json, FILE *out, struct ics_error *err);
 

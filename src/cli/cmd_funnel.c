@@ -33,6 +33,7 @@ static const struct cli_option funnel_options[] = {
     {"format", CLI_KEY('F'), "csv|json", "output and summary format (default csv)"},
     {"output", 'o', "FILE", "write the groups to FILE (default standard output)"},
     {"quiet", 'q', NULL, "no messages on stderr"},
+    CLI_TABLE_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -56,6 +57,7 @@ struct funnel_args {
     struct ics_funnel_options opt;
     const char *svg_path, *summary_path, *out_path, *path;
     struct ics_svg_titles titles;
+    struct cli_table_output table;   /* --xlsx, --disclosure-control */
     int json, quiet, have_type;
 };
 
@@ -113,7 +115,12 @@ static int take_option(const struct cli_command *self, int c, const char *arg, s
     case 'o': a->out_path = arg; return 0;
     case 'q': a->quiet = 1; return 0;
     case CLI_HELP: cli_help(self); return -1;
-    default: return cli_usage_error(CMD, "unknown option");
+    default: {
+        int status;
+        if (cli_table_option(&a->table, CMD, c, arg, &status))
+            return status;
+        return cli_usage_error(CMD, "unknown option");
+    }
     }
 }
 
@@ -141,6 +148,26 @@ static int parse_args(const struct cli_command *self, int argc, char **argv, str
     return 0;
 }
 
+static int write_points(const void *r, FILE *f, struct ics_error *err)
+{
+    return ics_funnel_write_csv(r, f, err);
+}
+
+static int write_summary(const void *r, FILE *f, struct ics_error *err)
+{
+    return ics_funnel_write_summary_csv(r, f, err);
+}
+
+/* --xlsx: the groups and the summary, a sheet each. */
+static int write_workbook(const void *res, const struct funnel_args *a, struct ics_error *err)
+{
+    const struct cli_sheet sheets[] = {
+        {"funnel", "funnel groups", write_points, res},
+        {"funnel-summary", "funnel summary", write_summary, res},
+    };
+    return cli_table_workbook(&a->table, sheets, 2, err);
+}
+
 /* Opens every output, writes them all, then flushes all (a full disk shows
  * before anything is renamed) and commits them, standard output last; on any
  * failure none is left. */
@@ -160,6 +187,8 @@ static int write_outputs(const struct ics_funnel_result *res, const struct funne
     if (!rc && a->summary_path)
         rc = a->json ? ics_funnel_write_summary_json(res, summary.f, err)
                      : ics_funnel_write_summary_csv(res, summary.f, err);
+    if (!rc)
+        rc = write_workbook(res, a, err);
     if (!rc)
         return ics_outputs_commit(all, 3, err);
     ics_outputs_abort(all, 3);

@@ -35,6 +35,7 @@ static const struct cli_option spc_options[] = {
     {"format", CLI_KEY('F'), "csv|json", "output and summary format (default csv)"},
     {"output", 'o', "FILE", "write the points to FILE (default standard output)"},
     {"quiet", 'q', NULL, "no messages on stderr"},
+    CLI_TABLE_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -58,6 +59,7 @@ struct spc_args {
     struct ics_spc_run_options run;
     const char *rebase, *svg_dir, *summary_path, *out_path, *path;
     struct ics_svg_titles titles;
+    struct cli_table_output table;   /* --xlsx, --disclosure-control */
     int json, quiet;
 };
 
@@ -114,7 +116,12 @@ static int take_option(const struct cli_command *self, int c, const char *arg, s
     case 'o': a->out_path = arg; return 0;
     case 'q': a->quiet = 1; return 0;
     case CLI_HELP: cli_help(self); return -1;
-    default: return cli_usage_error(CMD, "unknown option");
+    default: {
+        int status;
+        if (cli_table_option(&a->table, CMD, c, arg, &status))
+            return status;
+        return cli_usage_error(CMD, "unknown option");
+    }
     }
 }
 
@@ -241,6 +248,26 @@ static void abort_all(struct outputs *o, const char *dir)
         rmdir(dir);
 }
 
+static int write_points(const void *r, FILE *f, struct ics_error *err)
+{
+    return ics_spc_write_csv(r, f, err);
+}
+
+static int write_summary(const void *r, FILE *f, struct ics_error *err)
+{
+    return ics_spc_write_summary_csv(r, f, err);
+}
+
+/* --xlsx: the points and the summary, a sheet each. */
+static int write_workbook(const void *res, const struct spc_args *a, struct ics_error *err)
+{
+    const struct cli_sheet sheets[] = {
+        {"spc-points", "spc points", write_points, res},
+        {"spc-summary", "spc summary", write_summary, res},
+    };
+    return cli_table_workbook(&a->table, sheets, 2, err);
+}
+
 static int write_outputs(const struct ics_spc_result *res, const struct spc_args *a, struct ics_error *err)
 {
     struct outputs o;
@@ -256,6 +283,8 @@ static int write_outputs(const struct ics_spc_result *res, const struct spc_args
     if (!rc && a->summary_path)
         rc = a->json ? ics_spc_write_summary_json(res, o.summary.f, err)
                      : ics_spc_write_summary_csv(res, o.summary.f, err);
+    if (!rc)
+        rc = write_workbook(res, a, err);
     if (!rc)
         rc = commit_all(&o, err);
     if (rc)

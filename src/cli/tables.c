@@ -78,6 +78,46 @@ int cli_table_write(const struct cli_table_output *t, const char *schema, const 
     return rc;
 }
 
+/* A table written as CSV into memory and read back with its schema. */
+static int table_of(const char *schema, const char *name, cli_result_writer csv, const void *result,
+                    struct ics_table **out, struct ics_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = csv(result, mem, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = ics_table_read_memory(buf, len, name, ics_table_schema_find(schema), out, err);
+    free(buf);   /* open_memstream's buffer comes from malloc */
+    if (!rc)
+        (*out)->name = name;
+    return rc;
+}
+
+int cli_table_workbook(const struct cli_table_output *t, const struct cli_sheet *sheets, size_t n,
+                       struct ics_error *err)
+{
+    if (!t->xlsx)
+        return ICS_OK;
+    struct ics_table *tables[8] = {NULL};
+    int rc = n > 8 ? ics_error_set(err, ICS_ERR_INTERNAL, "too many sheets") : ICS_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = table_of(sheets[i].schema, sheets[i].name, sheets[i].csv, sheets[i].result, &tables[i], err);
+        if (!rc && t->control == CLI_CONTROL_ON)
+            rc = ics_disclosure_apply(tables[i], err);
+    }
+    if (!rc)
+        rc = ics_xlsx_write(t->xlsx, (const struct ics_table *const *)tables, n,
+                            t->control == CLI_CONTROL_OFF ? INTERNAL_USE : NULL, err);
+    for (size_t i = 0; i < n && i < 8; i++)
+        ics_table_free(tables[i]);
+    return rc;
+}
+
 int cli_table_emit(const struct cli_table_output *t, const char *schema, const void *result, cli_result_writer csv,
                    cli_result_writer json, FILE *out, struct ics_error *err)
 {

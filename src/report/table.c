@@ -73,6 +73,10 @@ static const struct ics_column funnel_columns[] = {
     NUMBER("unadj_ucl998", 3, "99.8% upper limit, unadjusted"), INTEGER("outlier", "Outlier"),
 };
 
+static const struct ics_column funnel_summary_columns[] = {
+    TEXT("key"), NUMBER("value", 3, "Value"),
+};
+
 static const struct ics_column trimpoints_columns[] = {
     TEXT("hrg"), INTEGER("elective_trimpoint_days", "Elective trim point (days)"),
     INTEGER("non_elective_trimpoint_days", "Non-elective trim point (days)"),
@@ -96,6 +100,7 @@ static const struct ics_table_schema schemas[] = {
     SCHEMA("spc-points", spc_points_columns, NULL, NULL),
     SCHEMA("spc-summary", spc_summary_columns, NULL, NULL),
     SCHEMA("funnel", funnel_columns, NULL, NULL),
+    SCHEMA("funnel-summary", funnel_summary_columns, NULL, NULL),
     SCHEMA("trimpoints", trimpoints_columns, NULL, NULL),
     SCHEMA("ledger-board", ledger_board_columns, NULL, NULL),
 };
