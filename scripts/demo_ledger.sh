@@ -3,12 +3,13 @@
 # from tests/data/ledger_system, a corrected resubmission, disputes at several stages) in a
 # temporary database and prints the squabble board. Nothing is left behind.
 # usage: scripts/demo_ledger.sh [ICS_BINARY]
+# With DEMO_LEDGER_DB=FILE the database is kept there (make demo's board pack shows its squabble board).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ics=${1:-$root/build/ics}
 data=$root/tests/data/ledger_system
 work=$(mktemp -d "${TMPDIR:-/tmp}/ics_ledger_demo.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'if [ -n "${DEMO_LEDGER_DB:-}" ] && [ -s "$work/demo.db" ]; then cp "$work/demo.db" "$DEMO_LEDGER_DB"; fi; rm -rf "$work"' EXIT
 db=$work/demo.db
 P=2018-19-M12
 "$ics" ledger init --db "$db" >/dev/null

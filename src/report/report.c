@@ -791,6 +791,31 @@ static int section_funnel(struct pack *p, struct ics_error *err)
     return rc;
 }
 
+/* "Name (CODE)" for the organisations of the board, from the ledger's reference data. */
+static int org_names(struct ics_table *t, struct ics_error *err)
+{
+    static const char *const columns[] = {"org_a", "org_b"};
+    for (size_t k = 0; k < 2; k++) {
+        int c = ics_table_column(t, columns[k]);
+        for (size_t r = 0; c >= 0 && r < t->nrows; r++) {
+            const char **cell = &t->cells[r * t->ncols + (size_t)c];
+            const char *type, *name, *code;
+            for (size_t i = 0, n = ics_ledger_org_count(); i < n; i++) {
+                code = ics_ledger_org_code(i, &type, &name);
+                if (!code || strcmp(code, *cell) != 0 || !name || !*name)
+                    continue;
+                char buf[300];
+                snprintf(buf, sizeof buf, "%s (%s)", name, code);
+                *cell = ics_arena_strndup(&t->arena, buf, strlen(buf));
+                if (!*cell)
+                    return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+                break;
+            }
+        }
+    }
+    return ICS_OK;
+}
+
 static int section_ledger(struct pack *p, struct ics_error *err)
 {
     int rc = add_input(p, "ledger", p->spec->ledger, err);
@@ -810,6 +835,8 @@ static int section_ledger(struct pack *p, struct ics_error *err)
         rc = table_of(r, write_board, "ledger-board", "squabble board", &t, err);
     ics_ledger_report_free(r);
     ics_ledger_close(l);
+    if (!rc)
+        rc = org_names(t, err);
     if (rc) {
         ics_table_free(t);
         return rc;
@@ -821,7 +848,9 @@ static int section_ledger(struct pack *p, struct ics_error *err)
     paragraph(p, NULL, text);
     static const char *const shown[] = {"rank", "org_a", "org_b", "unresolved", "to_agree", "open_disputes",
                                         "overdue_disputes", "disputed_value", "oldest_open_days", NULL};
-    icsi_html_table(p->html, t, shown, NULL, NULL);
+    static const char *const labels[] = {"Rank", "Organisation", "and organisation", "Unresolved", "Items to agree",
+                                         "Open disputes", "Overdue disputes", "Disputed", "Oldest open item (days)"};
+    icsi_html_table(p->html, t, shown, labels, NULL);
     section_end(p);
     return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
 }

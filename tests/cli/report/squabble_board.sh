@@ -1,0 +1,20 @@
+# The ledger section of ics report shows the same squabble board as `ics ledger report`, with organisation
+# names from the reference data, pounds to the pound, and the ledger's SHA-256 among the inputs.
+DEMO_LEDGER_DB=$PWD/ledger.db bash "$ROOT/scripts/demo_ledger.sh" "$ICS" >/dev/null 2>&1
+"$ICS" synth --spells 2000 --seed 1 -o spells.csv --quiet
+printf 'spells = spells.csv\nledger = ledger.db\nledger_period = 2018-19-M12\nledger_as_of = 2019-05-31\nsections = ledger\n' > board.spec
+"$ICS" report board.spec -o board.html -q
+echo "exit $?"
+"$ICS" ledger report --db ledger.db --period 2018-19-M12 --as-of 2019-05-31 > board.csv
+/usr/bin/python3 - <<'PY'
+import csv, hashlib, re
+page = open('board.html', encoding='utf-8').read()
+rows = list(csv.DictReader(open('board.csv')))
+shown = re.findall(r'<tr><th scope="row">(\d+)</th><td>([^<]*)</td><td>([^<]*)</td><td class="num">([^<]*)</td>', page)
+print('pairs on the board:', len(shown), 'in ics ledger report:', len(rows))
+for (rank, a, b, unresolved), r in zip(shown, rows):
+    want = '£{:,}'.format(round(float(r['unresolved'])))
+    print(rank, a.replace('&#39;', "'"), '|', b.replace('&#39;', "'"), '|', unresolved,
+          'ok' if rank == r['rank'] and a.endswith('(%s)' % r['org_a']) and unresolved == want else 'WRONG')
+print('ledger SHA-256 listed:', hashlib.sha256(open('ledger.db', 'rb').read()).hexdigest() in page)
+PY
