@@ -40,7 +40,7 @@ static int write_output(const char *path, int (*fn)(const void *obj, FILE *out, 
 /* ---- match and report --------------------------------------------------------- */
 
 static const struct cli_option match_options[] = {
-    OPT_DB, OPT_PERIOD, OPT_THRESHOLDS, OPT_FORMAT, OPT_OUTPUT, OPT_END,
+    OPT_DB, OPT_PERIOD, OPT_THRESHOLDS, OPT_FORMAT, OPT_OUTPUT, CLI_TABLE_OPTIONS, OPT_END,
 };
 
 static const struct cli_option report_options[] = {
@@ -52,6 +52,7 @@ static const struct cli_option report_options[] = {
     OPT_THRESHOLDS,
     OPT_FORMAT,
     OPT_OUTPUT,
+    CLI_TABLE_OPTIONS,
     OPT_END,
 };
 
@@ -60,7 +61,44 @@ struct board_args {
     const char *db, *period, *org, *thresholds, *output;
     int32_t as_of;
     int json, by_org;
+    struct cli_table_output table;   /* --xlsx, --disclosure-control */
 };
+
+/* The same, through the table outputs (--xlsx, --disclosure-control) under `schema`. */
+struct board_table {
+    int (*fn)(const void *obj, FILE *out, int json, int view);
+    const void *obj;
+    int view;
+};
+
+static int board_csv(const void *p, FILE *out, struct ics_error *err)
+{
+    const struct board_table *b = p;
+    int rc = b->fn(b->obj, out, 0, b->view);
+    return rc ? ics_error_set(err, rc, "error writing the output") : ICS_OK;
+}
+
+static int board_json(const void *p, FILE *out, struct ics_error *err)
+{
+    const struct board_table *b = p;
+    int rc = b->fn(b->obj, out, 1, b->view);
+    return rc ? ics_error_set(err, rc, "error writing the output") : ICS_OK;
+}
+
+static int write_board_output(const struct board_args *a, const char *schema,
+                              int (*fn)(const void *obj, FILE *out, int json, int view), const void *obj, int view,
+                              struct ics_error *err)
+{
+    if (!cli_table_wanted(&a->table))
+        return write_output(a->output, fn, obj, a->json, view, err);
+    FILE *out = cli_open_output(a->output, err);
+    if (!out)
+        return err->code;
+    struct board_table b = {fn, obj, view};
+    int rc = cli_table_emit(&a->table, schema, &b, board_csv, a->json ? board_json : NULL, out, err);
+    int rc2 = cli_close_output(out, a->output, rc ? NULL : err);
+    return rc ? rc : rc2;
+}
 
 static int parse_board_option(int c, const char *arg, struct board_args *a)
 {
@@ -80,7 +118,10 @@ static int parse_board_option(int c, const char *arg, struct board_args *a)
     case CLI_KEY('t'): return ledger_cli_path_arg("--thresholds", arg, &a->thresholds);
     case CLI_KEY('f'): return cli_parse_format(CMD, arg, &a->json);
     case 'o': return ledger_cli_path_arg("-o", arg, &a->output);
-    default: return ICS_ERR_INTERNAL;
+    default: {
+        int status;
+        return cli_table_option(&a->table, CMD, c, arg, &status) ? status : ICS_ERR_INTERNAL;
+    }
     }
 }
 
@@ -107,7 +148,7 @@ static int parse_board(const struct cli_command *self, int argc, char **argv, st
         return cli_usage_error(CMD, "%s takes no file arguments", self->name);
     if (!a->period || ics_ledger_period_parse(a->period, NULL, NULL, NULL) != 0)
         return cli_usage_error(CMD, "%s needs --period YYYY-YY-Mnn", self->name);
-    return 0;
+    return cli_table_check(&a->table, CMD, a->json);
 }
 
 /* The thresholds file (if any) and the ledger. */
@@ -152,7 +193,7 @@ static int run_match(const struct cli_command *self, int argc, char **argv)
     struct ics_ledger_match *m = NULL;
     rc = ics_ledger_match(l, a.period, t, &m, &err);
     if (!rc)
-        rc = write_output(a.output, write_match, m, a.json, 0, &err);
+        rc = write_board_output(&a, "ledger-match", write_match, m, 0, &err);
     ics_ledger_match_free(m);
     ics_ledger_thresholds_free(t);
     ics_ledger_close(l);
@@ -180,7 +221,7 @@ static int run_report(const struct cli_command *self, int argc, char **argv)
     struct ics_ledger_report *r = NULL;
     rc = ics_ledger_report(l, &o, &r, &err);
     if (!rc)
-        rc = write_output(a.output, write_report, r, a.json, a.by_org, &err);
+        rc = write_board_output(&a, a.by_org ? "ledger-orgs" : "ledger-board", write_report, r, a.by_org, &err);
     ics_ledger_report_free(r);
     ics_ledger_thresholds_free(t);
     ics_ledger_close(l);

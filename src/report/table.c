@@ -92,6 +92,21 @@ static const struct ics_column ledger_board_columns[] = {
     INTEGER("prior_year_invoices", "Prior-year invoices"), POUNDS("prior_year_value", "Prior-year value (£)"),
 };
 
+static const struct ics_column ledger_orgs_columns[] = {
+    TEXT("period"), TEXT("org"), INTEGER("must_agree", "Items to agree"),
+    POUNDS("must_agree_value", "Value to agree (£)"), TEXT("counterparties"),
+    INTEGER("statements_required", "Statements required"), INTEGER("open_disputes", "Open disputes"),
+    INTEGER("overdue_disputes", "Overdue disputes"),
+};
+
+static const struct ics_column ledger_match_columns[] = {
+    TEXT("period"), TEXT("supplier"), TEXT("purchaser"), TEXT("kind"),
+    POUNDS("supplier_total", "Supplier's total (£)"), POUNDS("purchaser_total", "Purchaser's total (£)"),
+    POUNDS("mismatch", "Mismatch (£)"), TEXT("status"), TEXT("statement_required"), INTEGER("matched", "Matched"),
+    INTEGER("amount_differs", "Amount differs"), INTEGER("only_supplier", "Supplier only"),
+    INTEGER("only_purchaser", "Purchaser only"),
+};
+
 #define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv}
 
 static const struct ics_table_schema schemas[] = {
@@ -103,6 +118,8 @@ static const struct ics_table_schema schemas[] = {
     SCHEMA("funnel-summary", funnel_summary_columns, NULL, NULL),
     SCHEMA("trimpoints", trimpoints_columns, NULL, NULL),
     SCHEMA("ledger-board", ledger_board_columns, NULL, NULL),
+    SCHEMA("ledger-orgs", ledger_orgs_columns, NULL, NULL),
+    SCHEMA("ledger-match", ledger_match_columns, NULL, NULL),
 };
 
 const struct ics_table_schema *ics_table_schema_find(const char *name)

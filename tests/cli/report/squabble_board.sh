@@ -18,3 +18,15 @@ for (rank, a, b, unresolved), r in zip(shown, rows):
           'ok' if rank == r['rank'] and a.endswith('(%s)' % r['org_a']) and unresolved == want else 'WRONG')
 print('ledger SHA-256 listed:', hashlib.sha256(open('ledger.db', 'rb').read()).hexdigest() in page)
 PY
+# The same board as a workbook from ics ledger report --xlsx: pounds as numbers in a £ format.
+"$ICS" ledger report --db ledger.db --period 2018-19-M12 --as-of 2019-05-31 -o board2.csv --xlsx board.xlsx
+echo "exit $?"
+/usr/bin/python3 - <<'PY'
+import csv, openpyxl
+rows = list(csv.DictReader(open('board2.csv')))
+ws = openpyxl.load_workbook('board.xlsx').active
+head = [c.value for c in ws[1]]
+col = head.index('unresolved') + 1
+got = [ws.cell(r + 2, col).value for r in range(len(rows))]
+print('unresolved as numbers:', got, got == [float(r['unresolved']) for r in rows], ws.cell(2, col).number_format)
+PY
