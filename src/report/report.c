@@ -56,7 +56,35 @@ struct pack {
     size_t trimpoint_hrgs;
     int have_provider;
     char opportunity[512];                   /* the sentence, for the methods too */
+    char quality[2048];                      /* the data-quality flags of the system's trusts, one a line */
+    size_t quality_flags;
 };
+
+/* The plausibility checks of ics beds (docs/commands/beds.md) that the system's trusts fail, for the methods. */
+static void note_quality(struct pack *p, const struct ics_beds_result *res)
+{
+    p->quality[0] = '\0';
+    p->quality_flags = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < ics_beds_result_quality_count(res); i++) {
+        const struct ics_beds_quality_row *q = ics_beds_result_quality(res, i);
+        if (!q->flags || (p->spec->providers[0] && !icsi_report_listed(p->spec->providers, q->code)))
+            continue;
+        for (int check = 0; check < ICS_BEDS_Q_CHECKS; check++) {
+            if (!(q->flags & (1u << check)))
+                continue;
+            char what[256];
+            ics_beds_quality_describe(res, q, check, what, sizeof what);
+            p->quality_flags++;
+            if (at + 1 < sizeof p->quality)
+                at += (size_t)snprintf(p->quality + at, sizeof p->quality - at, "%s%s: %s", at ? "\n" : "",
+                                       q->name && *q->name ? q->name : *q->code ? q->code : "rows with no provider",
+                                       what);
+            if (at >= sizeof p->quality)
+                at = sizeof p->quality - 1;
+        }
+    }
+}
 
 /* ---- inputs and temporary files ------------------------------------------------ */
 
@@ -393,6 +421,7 @@ static int section_beds_by_provider(struct pack *p, struct ics_error *err)
         p->provider_summary = *ics_beds_result_summary(res);
         p->trimpoint_hrgs = ics_trimpoints_count(ics_beds_result_trimpoints(res));
         p->have_provider = 1;
+        note_quality(p, res);
     }
     if (!rc && !p->provider_csv[0]) {   /* unrounded, for the benchmark */
         FILE *f = temp_csv(p->provider_csv, sizeof p->provider_csv, err);
@@ -481,6 +510,7 @@ static int ensure_provider_csv(struct pack *p, struct ics_error *err)
         p->provider_summary = *ics_beds_result_summary(res);
         p->trimpoint_hrgs = ics_trimpoints_count(ics_beds_result_trimpoints(res));
         p->have_provider = 1;
+        note_quality(p, res);
         rc = ics_beds_write_csv(res, f, err);
     }
     if (f) {
@@ -857,6 +887,15 @@ static int section_ledger(struct pack *p, struct ics_error *err)
 
 /* ---- methods and sources ------------------------------------------------------------ */
 
+static const char *grouped_count(uint64_t n, char *buf, size_t size)
+{
+    char cell[32];
+    snprintf(cell, sizeof cell, "%llu", (unsigned long long)n);
+    const struct ics_column col = {.name = "", .kind = ICS_COL_INTEGER};
+    icsi_html_cell_text(cell, &col, buf, size);
+    return buf;
+}
+
 static void term(FILE *f, const char *dt, const char *dd)
 {
     fputs("<dt>", f);
@@ -879,9 +918,10 @@ static void section_methods(struct pack *p)
         snprintf(text, sizeof text, "%s to %s (%d days)%s", a, b, s->days,
                  s->period_from_data ? ", the financial year of the latest discharge" : "");
         term(f, "Period", text);
-        snprintf(text, sizeof text, "%llu %s read, %llu used, %llu rejected%s", (unsigned long long)s->read,
-                 s->episodes ? "episodes" : "spells", (unsigned long long)s->used,
-                 (unsigned long long)s->rejected, s->episodes ? " (grouped into provider spells)" : "");
+        char n1[32], n2[32], n3[32];
+        snprintf(text, sizeof text, "%s %s read, %s used, %s rejected%s", grouped_count(s->read, n1, sizeof n1),
+                 s->episodes ? "episodes" : "spells", grouped_count(s->used, n2, sizeof n2),
+                 grouped_count(s->rejected, n3, sizeof n3), s->episodes ? " (grouped into provider spells)" : "");
         term(f, "Rows", text);
         snprintf(text, sizeof text, "%s, %zu HRGs",
                  s->trimpoints_derived ? "derived from the data (upper quartile + 1.5 x the interquartile range "
@@ -889,6 +929,38 @@ static void section_methods(struct pack *p)
                                        : "given",
                  p->trimpoint_hrgs);
         term(f, "Trim points", text);
+        if (s->no_trimpoint) {
+            snprintf(text, sizeof text, "%s spells discharged in the period have no HRG or no trim point for "
+                     "theirs: they have no excess bed days and no excess cost",
+                     grouped_count(s->no_trimpoint, n1, sizeof n1));
+            term(f, "Not priced", text);
+        }
+        if (s->open_spells) {
+            snprintf(text, sizeof text, "%s spells with no discharge date count as still in hospital (occupied "
+                     "beds to the period's end)", grouped_count(s->open_spells, n1, sizeof n1));
+            term(f, "Open spells", text);
+        }
+        fputs("<dt>Data quality</dt><dd>", f);
+        if (!p->quality_flags) {
+            icsi_html_text(f, "every trust shown is within the plausible ranges of ics beds' data-quality checks");
+        } else {
+            snprintf(text, sizeof text, "%zu check%s outside the plausible ranges (ics docs/commands/beds.md); read the "
+                     "figures above with them in mind:", p->quality_flags, p->quality_flags == 1 ? "" : "s");
+            icsi_html_text(f, text);
+            fputs("<ul>", f);
+            for (const char *line = p->quality; *line;) {
+                const char *end = strchr(line, '\n');
+                size_t n = end ? (size_t)(end - line) : strlen(line);
+                char one[400];
+                snprintf(one, sizeof one, "%.*s", (int)n, line);
+                fputs("<li>", f);
+                icsi_html_text(f, one);
+                fputs("</li>", f);
+                line += n + (end ? 1 : 0);
+            }
+            fputs("</ul>", f);
+        }
+        fputs("</dd>\n", f);
     }
     if (p->spec->has_rate) {
         char pounds[24];
