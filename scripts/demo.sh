@@ -36,7 +36,31 @@ say "Largest excess bed days by provider"
         awk -F, -v OFS=, '{print $2,$3,$4,$6,$7,$9,$14}'
 } | align
 echo
-awk -F, '$1 == "total" {printf "System total: %d spells, %d excess bed days (%.0f beds), £%s; %d spells of 21+ days, %.0f beds occupied by 21+ day patients on an average night\n", $4, $6, $15, $7, $9, $14}' "$out/beds_by_provider.csv"
+# Pounds for people, as ics writes them on standard error (ics_pounds_human): "20271934.58" is
+# "£20,271,935", to the pound, half away from zero, grouped. The table keeps the pence.
+pounds_awk='
+function pounds(s,   negative, whole, frac, dot, grouped) {
+    negative = sub(/^-/, "", s)
+    whole = s
+    frac = ""
+    dot = index(s, ".")
+    if (dot) {
+        whole = substr(s, 1, dot - 1)
+        frac = substr(s, dot + 1)
+    }
+    if (whole == "")
+        whole = "0"
+    if (substr(frac, 1, 1) + 0 >= 5)
+        whole = sprintf("%.0f", whole + 1)
+    grouped = ""
+    while (length(whole) > 3) {
+        grouped = "," substr(whole, length(whole) - 2) grouped
+        whole = substr(whole, 1, length(whole) - 3)
+    }
+    return (negative && whole grouped != "0" ? "-" : "") "\302\243" whole grouped
+}'
+awk -F, "$pounds_awk"'
+$1 == "total" {printf "System total: %d spells, %d excess bed days (%.0f beds), %s; %d spells of 21+ days, %.0f beds occupied by 21+ day patients on an average night\n", $4, $6, $15, pounds($7), $9, $14}' "$out/beds_by_provider.csv"
 
 say "3. The gap to the top quartile: what closing a third of it would release (ics benchmark)"
 echo "by provider, excess bed days per spell:"

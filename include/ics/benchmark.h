@@ -21,6 +21,13 @@
  * numerator units is computed as |NUM - target x DEN / scale| in long double,
  * and the fraction closed is kept as an exact ratio p/q that is applied after
  * summing, so that totals such as 1/3 of 1,095,000 bed days come out exactly.
+ * Money is int64 pence (core.h): each figure of pounds is rounded half away
+ * from zero to the penny from its exact value, once, so a total is the
+ * rounded sum of the codes' exact pounds, not the sum of their rounded pence.
+ *
+ * Beds and pounds are worked out only when the numerator is bed days (see
+ * ics_benchmark_bed_days); otherwise the opportunity is in the numerator's
+ * own units and the beds and pounds are unknown.
  */
 #ifndef ICS_BENCHMARK_H
 #define ICS_BENCHMARK_H
@@ -64,6 +71,13 @@ enum ics_benchmark_denominator {
     ICS_DEN_POPULATION       /* a population list (file or embedded) */
 };
 
+/* Whether the numerator counts bed days, and so can be turned into beds and pounds. */
+enum ics_benchmark_bed_days {
+    ICS_BED_DAYS_AUTO = 0,   /* from its column's name: see ics_benchmark_bed_days */
+    ICS_BED_DAYS_YES,
+    ICS_BED_DAYS_NO
+};
+
 /* How codes are grouped for quartiles, bands, ranks and group targets. */
 enum ics_benchmark_within {
     ICS_WITHIN_ALL = 0,      /* one group, "all" */
@@ -84,6 +98,9 @@ struct ics_benchmark_options {
     struct ics_fraction occupancy;  /* 0/0 = none (beds to open left empty) */
     int has_cost_per_day;           /* 1: cost_per_day_pence prices every code; 0: the table's costs */
     int64_t cost_per_day_pence;     /* >= 0 */
+    /* Days, occupancy and a cost per day convert bed days: with a numerator
+     * that is not bed days, any of them set makes ics_benchmark_run fail. */
+    enum ics_benchmark_bed_days bed_days;
 };
 
 /* Fills the defaults above (lower is better, top quartile, close all of the
@@ -145,6 +162,18 @@ struct ics_benchmark_table {
     long other_days, other_days_line;   /* with days_state 2: the first different one */
 };
 const struct ics_benchmark_table *ics_benchmark_table(const struct ics_benchmark *b);
+
+/*
+ * Whether the numerator is treated as bed days (1) or not (0): options.bed_days
+ * when YES or NO; with AUTO, when the numerator's column name ends in
+ * "bed_days" (case-insensitive: excess_bed_days, occupied_bed_days,
+ * long_stay_21_bed_days), and for codes given by ics_benchmark_add without a
+ * table, whose input carries excess bed days and their cost. Valid as soon as
+ * the table is read, so a caller can check its settings against it.
+ */
+int ics_benchmark_bed_days(const struct ics_benchmark *b);
+/* The AUTO rule for one column name: 1 when it ends in "bed_days", any case. */
+int ics_benchmark_bed_days_name(const char *column);
 
 /* True once the table read had excess_cost and excess_bed_days columns. */
 int ics_benchmark_table_has_cost(const struct ics_benchmark *b);
@@ -223,9 +252,13 @@ struct ics_benchmark_row {
     double target;
     double gap;              /* >= 0, in rate units */
     double opportunity;      /* fraction x gap x DEN / scale, numerator units */
-    double opportunity_beds; /* opportunity / days */
+    double opportunity_beds; /* opportunity / days; NAN when not bed days */
     double opportunity_beds_to_open;  /* beds / occupancy; NAN without occupancy */
-    double opportunity_pounds;        /* NAN when no cost is known */
+    int has_pounds;                   /* 0 when no cost is known, or not bed days */
+    int64_t opportunity_pence;        /* opportunity x cost per bed day; 0 when !has_pounds */
+    /* opportunity_pence / 100 for arithmetic (NAN when !has_pounds); writers
+     * print the pence, so that money is written from integers. */
+    double opportunity_pounds;
     const char *problem;     /* why the code was not (fully) benchmarked, or NULL */
 };
 
@@ -246,6 +279,8 @@ struct ics_benchmark_rollup {
     double opportunity;      /* sum of the members' positive opportunities */
     double opportunity_beds;
     double opportunity_beds_to_open;
+    int has_pounds;          /* as in struct ics_benchmark_row */
+    int64_t opportunity_pence;
     double opportunity_pounds;
 };
 size_t ics_benchmark_rollup_count(const struct ics_benchmark *b);
@@ -267,7 +302,8 @@ enum ics_benchmark_cost_from {
     ICS_COST_NONE = 0,           /* no cost columns and no options.cost_per_day_pence */
     ICS_COST_FROM_OPTIONS,       /* options.cost_per_day_pence for every code */
     ICS_COST_FROM_TABLE,         /* each code's own excess_cost / excess_bed_days */
-    ICS_COST_UNPRICED            /* cost columns, but excess_cost 0 wherever there are excess bed days */
+    ICS_COST_UNPRICED,           /* cost columns, but excess_cost 0 wherever there are excess bed days */
+    ICS_COST_NOT_BED_DAYS        /* the numerator is not bed days: nothing to price */
 };
 
 /* What was used, for the summary and JSON. A front end words days_from and
@@ -275,6 +311,19 @@ enum ics_benchmark_cost_from {
 struct ics_benchmark_info {
     const char *numerator;       /* column names ("" when not from a table) */
     const char *denominator;     /* column, "population" or "" */
+    int bed_days;                /* ics_benchmark_bed_days */
+    /* The numerator in words: its column name with '_' as spaces
+     * ("long stay 21 spells"); "bed days" or "units of the numerator" without one. */
+    const char *numerator_words;
+    /*
+     * The rate's unit in words, from NUM x scale / DEN:
+     *   DEN a column:      "excess bed days per 1,000 spells"; with scale 1
+     *                      "per spell" (a final 's' of the column's name dropped)
+     *   DEN population:    "excess bed days per 1,000 population"; scale 1 "per head"
+     *   no DEN:            "excess bed days" (scale 1) or "excess bed days x 1,000"
+     * The scale is written grouped when whole, else as the CSV writes numbers.
+     */
+    const char *rate_unit;
     double scale;
     long days;
     enum ics_benchmark_days_from days_from;
@@ -287,16 +336,20 @@ struct ics_benchmark_info {
     size_t groups;
     long double gap_days;        /* sum of gap x DEN / scale over codes (the whole gap) */
     long double opportunity;     /* fraction of it */
-    long double pounds;          /* NAN when no cost */
+    int has_pounds;              /* 0 when no cost, not bed days, or beyond int64 pence */
+    int64_t pence;               /* the pounds of the whole opportunity */
 };
 const struct ics_benchmark_info *ics_benchmark_info(const struct ics_benchmark *b);
 
 /*
  * The summary line, like the seed: "Closing 1/3 of the gap to the top quartile
- * releases 365,000 bed days = 1,000 beds, £70.0m". close_gap_text is the
- * fraction as the user wrote it (NULL: from the ratio). Without a cost per bed
- * day the line ends "; no cost per bed day", for the caller to add how to give
- * one. Returns the length of the whole line, as snprintf does; when that is
+ * releases 365,000 bed days = 1,000 beds, £70.0m" (pounds in millions to one
+ * decimal from £1m, else to the pound, grouped: "£13,688"). close_gap_text is
+ * the fraction as the user wrote it (NULL: from the ratio). Without a cost per
+ * bed day the line ends "; no cost per bed day", for the caller to add how to
+ * give one (or "; pounds too large to hold in pence" past int64 pence). When
+ * the numerator is not bed days the line names it and stops:
+ * "... releases 1,234 long stay 21 spells". Returns the length of the whole line, as snprintf does; when that is
  * `size` or more nothing is cut: buf holds "" (if size > 0) and the caller asks
  * again with return + 1 bytes (buf may be NULL when size is 0).
  */

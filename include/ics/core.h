@@ -132,6 +132,19 @@ int ics_pence_parse(const char *s, size_t len, int64_t *out, const char **why);
 int ics_pence_format(int64_t pence, char *buf);
 
 /*
+ * Pounds for people to read (summaries on standard error, the demo), not for
+ * tables: rounded half away from zero to the whole pound, thousands grouped
+ * with commas, "-" before the "£" of a negative amount: 123456789 pence is
+ * "£1,234,568", -150 "-£2". Amounts below 50p either way are "£0" (never
+ * "-£0"): the exact figure belongs in a table, with ics_pence_format. "£" is
+ * the two UTF-8 bytes C2 A3. Writes the whole text or nothing: returns its
+ * length in bytes, or -1 with buf "" (when size > 0) if it does not fit.
+ * ICS_POUNDS_HUMAN_MAX bytes hold any int64 ("-£92,233,720,368,547,758").
+ */
+#define ICS_POUNDS_HUMAN_MAX 32
+int ics_pounds_human(int64_t pence, char *buf, size_t size);
+
+/*
  * Exact decimal output of a ratio of integers, rounded half away from zero:
  * writes num/den with `decimals` places. den must be > 0. Returns the length.
  */

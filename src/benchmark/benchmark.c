@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "benchmark_internal.h"
 #include "ics/refdata.h"
@@ -121,6 +122,8 @@ int ics_benchmark_new(const struct ics_benchmark_options *opt, struct ics_benchm
         return ics_error_set(err, ICS_ERR_USAGE, "days must be a positive whole number");
     if (o.target == ICS_TARGET_VALUE && !isfinite(o.target_value))
         return ics_error_set(err, ICS_ERR_USAGE, "the target value must be a number");
+    if (o.bed_days != ICS_BED_DAYS_AUTO && o.bed_days != ICS_BED_DAYS_YES && o.bed_days != ICS_BED_DAYS_NO)
+        return ics_error_set(err, ICS_ERR_USAGE, "bed days must be auto, yes or no");
     if (o.has_cost_per_day && o.cost_per_day_pence < 0)
         return ics_error_set(err, ICS_ERR_USAGE, "the cost per day must not be negative");
     struct ics_benchmark *b = ics_calloc(1, sizeof *b);
@@ -341,6 +344,21 @@ const char *ics_benchmark_note(const struct ics_benchmark *b, size_t i)
 const struct ics_benchmark_info *ics_benchmark_info(const struct ics_benchmark *b)
 {
     return &b->info;
+}
+
+int ics_benchmark_bed_days(const struct ics_benchmark *b)
+{
+    if (b->opt.bed_days != ICS_BED_DAYS_AUTO)
+        return b->opt.bed_days == ICS_BED_DAYS_YES;
+    /* Codes added one by one carry excess bed days and their cost: the input is bed days. */
+    return !b->table.numerator[0] || ics_benchmark_bed_days_name(b->table.numerator);
+}
+
+int ics_benchmark_bed_days_name(const char *column)
+{
+    static const char suffix[] = "bed_days";
+    size_t n = strlen(column), k = sizeof suffix - 1;
+    return n >= k && strcasecmp(column + n - k, suffix) == 0;
 }
 
 int ics_benchmark_table_has_cost(const struct ics_benchmark *b)

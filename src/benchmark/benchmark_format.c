@@ -224,15 +224,18 @@ static void put_grouped(struct line *l, long double v)
     put(l, "%s", num);
 }
 
-static void put_pounds(struct line *l, long double pounds)
+/* Millions to one decimal from the amount that rounds to £1,000,000, like the
+ * seed's "£70m"; below, to the pound and grouped. */
+static void put_pounds(struct line *l, int64_t pence)
 {
-    char num[ICS_BENCHMARK_NUMBER_MAX];
-    if (fabsl(pounds) >= 1e6L) {
-        ics_benchmark_format_grouped(pounds / 1e6L, 1, num, sizeof num);
+    if (fabsl((long double)pence) >= 99999950.0L) {
+        char num[ICS_BENCHMARK_NUMBER_MAX];
+        ics_benchmark_format_grouped((long double)pence / 1e8L, 1, num, sizeof num);
         put(l, "\xc2\xa3%sm", num);
     } else {
-        ics_benchmark_format_grouped(pounds, 0, num, sizeof num);
-        put(l, "\xc2\xa3%s", num);
+        char num[ICS_POUNDS_HUMAN_MAX];
+        ics_pounds_human(pence, num, sizeof num);
+        put(l, "%s", num);
     }
 }
 
@@ -281,6 +284,10 @@ int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_
         long double nbeds = info->days > 0 ? opp / (long double)info->days : 0;
         put(&l, " releases ");
         put_grouped(&l, opp);
+        if (!info->bed_days) {
+            put(&l, " %s", info->numerator_words);
+            goto done;
+        }
         put(&l, " bed days = ");
         put_grouped(&l, nbeds);
         put(&l, " beds");
@@ -291,14 +298,86 @@ int ics_benchmark_summary_line(const struct ics_benchmark *b, const char *close_
             ics_benchmark_format_number(100.0 * (double)o->occupancy.num / (double)o->occupancy.den, pct, sizeof pct);
             put(&l, " beds to open at %s%% occupancy)", pct);
         }
-        if (isnan(info->pounds)) {
+        int priced = info->cost_from == ICS_COST_FROM_OPTIONS || info->cost_from == ICS_COST_FROM_TABLE;
+        if (!info->has_pounds && priced) {
+            put(&l, "; pounds too large to hold in pence");   /* see the notes */
+        } else if (!info->has_pounds) {
             put(&l, "; no cost per bed day");
         } else {
             put(&l, ", ");
-            put_pounds(&l, info->pounds);
+            put_pounds(&l, info->pence);
         }
     }
+done:
     if (l.len >= l.size && l.size > 0)
         buf[0] = '\0';
     return (int)l.len;
+}
+
+/* ---- units in words ------------------------------------------------------------ */
+
+static const char *format_in_arena(struct ics_benchmark *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static const char *format_in_arena(struct ics_benchmark *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = icsi_bm_vformat(b, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* A column's name in words: '_' as spaces; singular drops a final 's' ("spells"
+ * -> "spell", not "class" -> "clas") for "per spell". NULL when out of memory. */
+static const char *words_of(struct ics_benchmark *b, const char *column, int singular)
+{
+    size_t n = strlen(column);
+    if (singular && n > 1 && column[n - 1] == 's' && column[n - 2] != 's')
+        n--;
+    char *w = ics_arena_alloc(&b->arena, n + 1);
+    if (!w)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        w[i] = column[i] == '_' ? ' ' : column[i];
+    w[n] = '\0';
+    return w;
+}
+
+int icsi_bm_units(struct ics_benchmark *b, struct ics_error *err)
+{
+    struct ics_benchmark_info *info = &b->info;
+    const char *num = b->table.numerator[0] ? words_of(b, b->table.numerator, 0)
+                    : info->bed_days ? "bed days" : "units of the numerator";
+    if (!num)
+        return icsi_bm_nomem(err);
+    info->numerator_words = num;
+    char scale[ICS_BENCHMARK_NUMBER_MAX];
+    if (info->scale == floor(info->scale) && info->scale < 1e15)
+        ics_benchmark_format_grouped((long double)info->scale, 0, scale, sizeof scale);
+    else
+        ics_benchmark_format_number(info->scale, scale, sizeof scale);
+    int per_one = info->scale == 1;
+    const char *unit = NULL;
+    switch (b->opt.denominator) {
+    case ICS_DEN_COLUMN: {
+        const char *den = b->table.denominator[0] ? words_of(b, b->table.denominator, per_one)
+                                                  : "units of the denominator";
+        if (!den)
+            return icsi_bm_nomem(err);
+        unit = per_one ? format_in_arena(b, "%s per %s", num, den)
+                       : format_in_arena(b, "%s per %s %s", num, scale, den);
+        break;
+    }
+    case ICS_DEN_POPULATION:
+        unit = per_one ? format_in_arena(b, "%s per head", num)
+                       : format_in_arena(b, "%s per %s population", num, scale);
+        break;
+    case ICS_DEN_NONE:
+        unit = per_one ? num : format_in_arena(b, "%s x %s", num, scale);
+        break;
+    }
+    if (!unit)
+        return icsi_bm_nomem(err);
+    info->rate_unit = unit;
+    return ICS_OK;
 }

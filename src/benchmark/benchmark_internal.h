@@ -39,7 +39,10 @@ struct bm_item {
     int64_t cost_pence;
     double ebd;
     long double gap_days;           /* gap x DEN / scale: the whole gap, numerator units */
-    long double cost_per_unit;      /* pence per numerator unit; NAN when unknown */
+    /* Pence per numerator unit as a ratio, cost / days, so that pounds are
+     * gap x cost / days: one division, and a half penny stays a half penny. */
+    int has_unit_cost;
+    long double unit_cost_pence, unit_cost_days;
     int has_target;
     const struct bm_area *area;
 };
@@ -113,6 +116,12 @@ int icsi_bm_note(struct ics_benchmark *b, struct ics_error *err, const char *fmt
 int icsi_bm_problem(struct ics_benchmark *b, struct bm_item *it, struct ics_error *err,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int icsi_bm_nomem(struct ics_error *err);
+
+/* ---- benchmark_format.c ------------------------------------------------- */
+
+/* info.numerator_words and info.rate_unit (in the arena), once the scale and
+ * bed_days are known. ICS_OK or ICS_ERR_NOMEM. */
+int icsi_bm_units(struct ics_benchmark *b, struct ics_error *err);
 
 /* ---- benchmark_run.c: lookups ------------------------------------------- */
 

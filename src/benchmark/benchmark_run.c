@@ -199,19 +199,35 @@ static int cost_usable(const struct bm_item *it)
     return it->has_cost && it->ebd > 0 && it->cost_pence > 0;
 }
 
-/* Cost per numerator unit in pence (pounds = opportunity x cost / 100: pence
- * are divided out once, at the end, so a whole-pence cost adds up exactly).
- * *avg_out is the table's average over the codes priced, NAN when none. */
-static void resolve_costs(struct ics_benchmark *b, long double *avg_out)
+/* The table's average cost per bed day over the codes priced (pence / days). */
+struct avg_cost {
+    int known;
+    long double pence, days;
+};
+
+static void set_unit_cost(struct bm_item *it, int known, long double pence, long double days)
 {
-    *avg_out = NAN;
-    if (b->opt.has_cost_per_day) {
+    it->has_unit_cost = known;
+    it->unit_cost_pence = known ? pence : 0;
+    it->unit_cost_days = known ? days : 1;
+}
+
+/* Each code's cost per numerator unit as pence / days, so that its pounds are
+ * opportunity x pence / days / 100 with pence divided out once, at the end,
+ * and a whole-pence cost adds up exactly. Only bed days have a cost. */
+static void resolve_costs(struct ics_benchmark *b, struct avg_cost *avg)
+{
+    avg->known = 0;
+    avg->pence = 0;
+    avg->days = 1;
+    int bed_days = ics_benchmark_bed_days(b);
+    if (bed_days && b->opt.has_cost_per_day) {
         for (size_t i = 0; i < b->n; i++)
-            b->items[i].cost_per_unit = (long double)b->opt.cost_per_day_pence;
+            set_unit_cost(&b->items[i], 1, (long double)b->opt.cost_per_day_pence, 1);
         return;
     }
     long double cost = 0, days = 0;
-    if (b->table_has_cost) {
+    if (bed_days && b->table_has_cost) {
         for (size_t i = 0; i < b->n; i++) {
             const struct bm_item *it = &b->items[i];
             if (cost_usable(it)) {
@@ -219,28 +235,50 @@ static void resolve_costs(struct ics_benchmark *b, long double *avg_out)
                 days += (long double)it->ebd;
             }
         }
-        if (days > 0)
-            *avg_out = cost / days;
-        else
+        if (days > 0) {
+            avg->known = 1;
+            avg->pence = cost;
+            avg->days = days;
+        } else {
             b->table_unpriced = 1;   /* a cost column with nothing priced: as if none */
+        }
     }
     for (size_t i = 0; i < b->n; i++) {
         struct bm_item *it = &b->items[i];
-        if (b->table_has_cost && !b->table_unpriced && cost_usable(it))
-            it->cost_per_unit = (long double)it->cost_pence / (long double)it->ebd;
+        if (bed_days && b->table_has_cost && !b->table_unpriced && cost_usable(it))
+            set_unit_cost(it, 1, (long double)it->cost_pence, (long double)it->ebd);
         else
-            it->cost_per_unit = *avg_out;
+            set_unit_cost(it, avg->known, avg->pence, avg->days);
     }
 }
 
-/* True when pounds can be known at all: a cost per day, or a table that prices something. */
+/* True when pounds can be known at all: bed days, and a cost per day or a table that prices something. */
 static int costs_known(const struct ics_benchmark *b)
 {
-    return b->opt.has_cost_per_day || (b->table_has_cost && !b->table_unpriced);
+    return ics_benchmark_bed_days(b) && (b->opt.has_cost_per_day || (b->table_has_cost && !b->table_unpriced));
+}
+
+static double pounds_of(int known, int64_t pence)
+{
+    return known ? (double)pence / 100 : NAN;
+}
+
+/* Pence rounded half away from zero (roundl) from the exact figure; 0 when it
+ * does not fit in int64 (above £92 million million), so that it is left unknown. */
+static int to_pence(long double exact, int64_t *out)
+{
+    long double r = roundl(exact);
+    *out = 0;
+    if (!(r >= -9223372036854775808.0L && r < 9223372036854775808.0L))
+        return 0;
+    *out = (int64_t)r;
+    return 1;
 }
 
 static enum ics_benchmark_cost_from cost_from(const struct ics_benchmark *b)
 {
+    if (!ics_benchmark_bed_days(b))
+        return ICS_COST_NOT_BED_DAYS;
     if (b->opt.has_cost_per_day)
         return ICS_COST_FROM_OPTIONS;
     if (b->table_has_cost)
@@ -255,12 +293,14 @@ static long double apply_fraction(const struct ics_benchmark *b, long double v)
 
 static double beds_of(const struct ics_benchmark *b, long double opp)
 {
+    if (!b->info.bed_days)
+        return NAN;
     return (double)(opp / (long double)b->info.days);
 }
 
 static double open_beds_of(const struct ics_benchmark *b, long double opp)
 {
-    if (b->opt.occupancy.num == 0)
+    if (b->opt.occupancy.num == 0 || !b->info.bed_days)
         return NAN;
     return (double)(opp * (long double)b->opt.occupancy.den /
                     ((long double)b->info.days * (long double)b->opt.occupancy.num));
@@ -332,8 +372,8 @@ static size_t rollup_members(const struct ics_benchmark *b, struct rollup_acc *a
             /* Only positive opportunities count (the RightCare roll-up rule). */
             a->contributing = it->gap_days > 0;
             a->gap_days = it->gap_days > 0 ? it->gap_days : 0;
-            a->pounds_known = !isnan(it->cost_per_unit);
-            a->gap_pounds = a->pounds_known ? a->gap_days * it->cost_per_unit : 0;
+            a->pounds_known = it->has_unit_cost;
+            a->gap_pounds = a->pounds_known ? a->gap_days * it->unit_cost_pence / it->unit_cost_days : 0;
         }
     }
     return na;
@@ -391,7 +431,9 @@ static int build_rollups(struct ics_benchmark *b, struct ics_error *err)
         r->opportunity = (double)opp;
         r->opportunity_beds = beds_of(b, opp);
         r->opportunity_beds_to_open = open_beds_of(b, opp);
-        r->opportunity_pounds = acc[i].pounds_known ? (double)(apply_fraction(b, acc[i].gap_pounds) / 100) : NAN;
+        r->has_pounds = acc[i].pounds_known && costs_known(b) &&
+                        to_pence(apply_fraction(b, acc[i].gap_pounds), &r->opportunity_pence);
+        r->opportunity_pounds = pounds_of(r->has_pounds, r->opportunity_pence);
     }
     b->nrollups = nu;
     ics_free(acc);
@@ -403,7 +445,11 @@ static int build_rollups(struct ics_benchmark *b, struct ics_error *err)
 static int resolve_days(struct ics_benchmark *b, struct ics_error *err)
 {
     const struct ics_benchmark_table *t = &b->table;
-    if (b->opt.days > 0) {
+    if (!b->info.bed_days) {
+        /* No beds to count, so the period length is not read for anything. */
+        b->info.days = 365;
+        b->info.days_from = ICS_DAYS_DEFAULT;
+    } else if (b->opt.days > 0) {
         b->info.days = b->opt.days;
         b->info.days_from = ICS_DAYS_FROM_OPTIONS;
     } else if (t->days_state == 1) {
@@ -421,6 +467,19 @@ static int resolve_days(struct ics_benchmark *b, struct ics_error *err)
     return ICS_OK;
 }
 
+/* Days, occupancy and a cost per day only convert bed days: set with another
+ * numerator they would be silently ignored, so they are refused. */
+static int check_bed_day_settings(const struct ics_benchmark *b, struct ics_error *err)
+{
+    const struct ics_benchmark_options *o = &b->opt;
+    if (b->info.bed_days || (o->days <= 0 && o->occupancy.num == 0 && !o->has_cost_per_day))
+        return ICS_OK;
+    const char *what = o->days > 0 ? "a number of days" : o->occupancy.num ? "an occupancy" : "a cost per bed day";
+    return ics_error_set(err, ICS_ERR_USAGE,
+                         "%s: %s was given, but the numerator '%s' is not bed days, so it has no beds or pounds",
+                         b->table.label, what, b->table.numerator);
+}
+
 static int check_denominator(const struct ics_benchmark *b, struct ics_error *err)
 {
     if (b->opt.denominator == ICS_DEN_POPULATION && b->table.denominator[0])
@@ -433,8 +492,9 @@ static int check_denominator(const struct ics_benchmark *b, struct ics_error *er
 /* ---- gaps, totals and notes -------------------------------------------------------- */
 
 struct sums {
-    long double num, den, gap, pounds;
+    long double num, den, gap, pounds;   /* pounds: in pence, before the fraction */
     int pounds_known;
+    int pence_overflow;          /* a figure of pounds too large for int64 pence */
     size_t avg_used;             /* codes priced at the table's average cost */
     const char *avg_example;
 };
@@ -461,14 +521,23 @@ static void gap_of(struct ics_benchmark *b, struct bm_item *it, struct sums *s)
     r->opportunity = (double)opp;
     r->opportunity_beds = beds_of(b, opp);
     r->opportunity_beds_to_open = open_beds_of(b, opp);
+    r->has_pounds = 0;
+    r->opportunity_pence = 0;
     if (gd == 0) {
         /* nothing to price; still empty when no cost is known at all */
-        r->opportunity_pounds = costs_known(b) ? 0 : NAN;
-    } else if (isnan(it->cost_per_unit)) {
+        r->has_pounds = costs_known(b);
+        r->opportunity_pounds = pounds_of(r->has_pounds, 0);
+    } else if (!it->has_unit_cost) {
         s->pounds_known = 0;
     } else {
-        r->opportunity_pounds = (double)(opp * it->cost_per_unit / 100);
-        s->pounds += gd * it->cost_per_unit;
+        /* gap x cost x p / (days x q): one division, then one rounding to the penny */
+        long double exact = gd * it->unit_cost_pence * (long double)b->opt.close_gap.num /
+                            (it->unit_cost_days * (long double)b->opt.close_gap.den);
+        r->has_pounds = to_pence(exact, &r->opportunity_pence);
+        if (!r->has_pounds)
+            s->pence_overflow = 1;
+        s->pounds += gd * it->unit_cost_pence / it->unit_cost_days;
+        r->opportunity_pounds = pounds_of(r->has_pounds, r->opportunity_pence);
         if (!b->opt.has_cost_per_day && !cost_usable(it)) {
             s->avg_used++;
             if (!s->avg_example)
@@ -494,13 +563,19 @@ static void total_row(struct ics_benchmark *b, const struct sums *s)
     t->opportunity = (double)info->opportunity;
     t->opportunity_beds = beds_of(b, info->opportunity);
     t->opportunity_beds_to_open = open_beds_of(b, info->opportunity);
-    t->opportunity_pounds = (double)info->pounds;
-    if (info->with_target == 0)   /* nothing was measured: unknown, not zero */
-        t->opportunity = t->opportunity_beds = t->opportunity_beds_to_open = t->opportunity_pounds = NAN;
+    t->has_pounds = info->has_pounds;
+    t->opportunity_pence = info->pence;
+    if (info->with_target == 0) {   /* nothing was measured: unknown, not zero */
+        t->opportunity = t->opportunity_beds = t->opportunity_beds_to_open = NAN;
+        t->has_pounds = 0;
+        t->opportunity_pence = 0;
+    }
+    t->opportunity_pounds = pounds_of(t->has_pounds, t->opportunity_pence);
 }
 
 /* Notes: every code with a problem, in table order, then the codes priced at the average. */
-static int code_notes(struct ics_benchmark *b, const struct sums *s, long double avg_cost, struct ics_error *err)
+static int code_notes(struct ics_benchmark *b, const struct sums *s, const struct avg_cost *avg,
+                      struct ics_error *err)
 {
     int rc;
     for (size_t i = 0; i < b->n; i++) {
@@ -518,9 +593,15 @@ static int code_notes(struct ics_benchmark *b, const struct sums *s, long double
         if (rc)
             return rc;
     }
+    if (s->pence_overflow &&
+        (rc = icsi_bm_note(b, err, "pounds too large to hold in pence (above \xc2\xa3" "92,233,720,368,547,758) "
+                           "are left empty")))
+        return rc;
     if (s->avg_used) {
-        char p[ICS_BENCHMARK_NUMBER_MAX];
-        ics_benchmark_format_number((double)(avg_cost / 100), p, sizeof p);
+        char p[24];
+        int64_t avg_pence = 0;
+        to_pence(avg->pence / avg->days, &avg_pence);
+        ics_pence_format(avg_pence, p);
         size_t n = s->avg_used;
         if ((rc = icsi_bm_note(b, err, "%zu code%s with an opportunity (first '%s') %s no usable excess_cost and "
                                "excess_bed_days; %s pounds use the table's average cost of \xc2\xa3%s per bed day",
@@ -532,11 +613,11 @@ static int code_notes(struct ics_benchmark *b, const struct sums *s, long double
 }
 
 /* Gaps, opportunities, totals, notes and roll-ups, once every target is known. */
-static int finish(struct ics_benchmark *b, size_t ng, long double avg_cost, struct ics_error *err)
+static int finish(struct ics_benchmark *b, size_t ng, const struct avg_cost *avg, struct ics_error *err)
 {
     int rc;
     struct ics_benchmark_info *info = &b->info;
-    struct sums s = {0, 0, 0, 0, 1, 0, NULL};
+    struct sums s = {0, 0, 0, 0, 1, 0, 0, NULL};
     for (size_t i = 0; i < b->n; i++) {
         struct bm_item *it = &b->items[i];
         if (isnan(it->row.rate))
@@ -556,10 +637,16 @@ static int finish(struct ics_benchmark *b, size_t ng, long double avg_cost, stru
     info->groups = ng;
     info->gap_days = s.gap;
     info->opportunity = apply_fraction(b, s.gap);
-    info->pounds = s.pounds_known && costs_known(b) ? apply_fraction(b, s.pounds) / 100 : (long double)NAN;
+    info->has_pounds = 0;
+    info->pence = 0;
+    if (s.pounds_known && costs_known(b)) {
+        info->has_pounds = to_pence(apply_fraction(b, s.pounds), &info->pence);
+        if (!info->has_pounds)
+            s.pence_overflow = 1;
+    }
     info->cost_from = cost_from(b);
     total_row(b, &s);
-    if ((rc = code_notes(b, &s, avg_cost, err)))
+    if ((rc = code_notes(b, &s, avg, err)))
         return rc;
     if (info->benchmarked == 0)
         return ics_error_set(err, ICS_ERR_EMPTY, "%s: no code could be benchmarked (%zu excluded: %s)",
@@ -569,20 +656,26 @@ static int finish(struct ics_benchmark *b, size_t ng, long double avg_cost, stru
 
 /* ---- the run ------------------------------------------------------------------------- */
 
-static void start_run(struct ics_benchmark *b)
+static int start_run(struct ics_benchmark *b, struct ics_error *err)
 {
     struct ics_benchmark_info *info = &b->info;
     info->numerator = b->table.numerator;
     info->denominator = b->opt.denominator == ICS_DEN_POPULATION ? "population" : b->table.denominator;
     info->scale = b->opt.scale > 0 ? b->opt.scale : b->opt.denominator == ICS_DEN_NONE ? 1 : 1000;
-    info->pounds = NAN;
+    info->bed_days = ics_benchmark_bed_days(b);
+    info->has_pounds = 0;
+    info->pence = 0;
     for (size_t i = 0; i < b->n; i++) {
         struct ics_benchmark_row *r = &b->items[i].row;
         r->band = 0;
         r->rank = 0;
         r->target = r->gap = r->opportunity = r->opportunity_beds = NAN;
-        r->opportunity_beds_to_open = r->opportunity_pounds = NAN;
+        r->opportunity_beds_to_open = NAN;
+        r->has_pounds = 0;
+        r->opportunity_pence = 0;
+        r->opportunity_pounds = NAN;
     }
+    return icsi_bm_units(b, err);
 }
 
 int ics_benchmark_run(struct ics_benchmark *b, struct ics_error *err)
@@ -593,8 +686,8 @@ int ics_benchmark_run(struct ics_benchmark *b, struct ics_error *err)
     b->ran = 1;
     if (b->n == 0)
         return ics_error_set(err, ICS_ERR_EMPTY, "%s: no codes to benchmark", b->table.label);
-    start_run(b);
-    if ((rc = check_denominator(b, err)) || (rc = resolve_days(b, err)))
+    if ((rc = start_run(b, err)) || (rc = check_bed_day_settings(b, err)) || (rc = check_denominator(b, err)) ||
+        (rc = resolve_days(b, err)))
         return rc;
     struct bm_index ix = {NULL, 0};
     struct bm_group *groups = NULL;
@@ -617,9 +710,9 @@ int ics_benchmark_run(struct ics_benchmark *b, struct ics_error *err)
                 b->items[i].row.target = b->opt.target_value;
                 b->items[i].has_target = 1;
             }
-    long double avg_cost;
-    resolve_costs(b, &avg_cost);
-    rc = finish(b, ng, avg_cost, err);
+    struct avg_cost avg;
+    resolve_costs(b, &avg);
+    rc = finish(b, ng, &avg, err);
 out:
     icsi_bm_free_groups(groups, ng);
     ics_free(ix.by_code);

@@ -274,10 +274,10 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
 {
     const struct ics_beds_summary *s = ics_beds_result_summary(res);
     const struct ics_beds_row *total = ics_beds_result_total(res);
-    char from[11], to[11], cost[32];
+    char from[11], to[11], cost[ICS_POUNDS_HUMAN_MAX];
     ics_date_format(s->from, from);
     ics_date_format(s->to, to);
-    ics_pence_format(total->m.excess_cost_pence, cost);
+    ics_pounds_human(total->m.excess_cost_pence, cost, sizeof cost);
     fprintf(stderr, "ics beds: read %llu, used %llu, rejected %llu%s\n", (unsigned long long)s->read,
             (unsigned long long)s->used, (unsigned long long)s->rejected, s->episodes ? " episodes" : "");
     if (s->episodes)
@@ -301,7 +301,7 @@ static void print_summary(const struct beds_args *a, const struct ics_beds_resul
     fprintf(stderr, "  %llu spells discharged in the period, %llu still in hospital, %llu outside the period\n",
             (unsigned long long)s->discharged_in_period, (unsigned long long)s->open_spells,
             (unsigned long long)s->outside_period);
-    fprintf(stderr, "  excess bed days %lld, cost £%s; trim points %s (%zu HRGs)\n",
+    fprintf(stderr, "  excess bed days %lld, cost %s; trim points %s (%zu HRGs)\n",
             (long long)total->m.excess_bed_days, cost,
             s->trimpoints_derived ? "derived from the data" : a->trim_path,
             ics_trimpoints_count(ics_beds_result_trimpoints(res)));

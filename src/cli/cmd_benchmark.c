@@ -24,6 +24,8 @@ static const struct cli_option benchmark_options[] = {
     {"peers", CLI_KEY('P'), "FILE", "code,peer rows: each code's peers for --target best5of10"},
     {"within", CLI_KEY('w'), "GROUPS", "peer groups: all (default), icb, region, or a FILE of code,group rows"},
     {"geography", CLI_KEY('g'), "FILE", "local authority to ICB and region lookup (default built in)"},
+    {"bed-days", CLI_KEY('B'), "yes|no", "whether the numerator is bed days, to turn into beds and pounds (default: "
+                                         "yes when its column name ends in bed_days)"},
     {"close-gap", CLI_KEY('c'), "FRACTION", "the part of the gap to close: 1/3, 0.25 or 25% (default 1, all of it)"},
     {"days", CLI_KEY('d'), "N", "days in the period, for beds (default the table's days column, else 365)"},
     {"occupancy", CLI_KEY('O'), "FRACTION", "occupancy of the beds to open: 0.92 or 92% (default none)"},
@@ -152,6 +154,14 @@ static int parse_option(int c, const char *arg, struct args *a)
             return cli_usage_error(CMD, "--better '%s': expected lower or higher", arg);
         break;
     case CLI_KEY('t'): return parse_target(arg, &a->opt);
+    case CLI_KEY('B'):
+        if (strcmp(arg, "yes") == 0)
+            a->opt.bed_days = ICS_BED_DAYS_YES;
+        else if (strcmp(arg, "no") == 0)
+            a->opt.bed_days = ICS_BED_DAYS_NO;
+        else
+            return cli_usage_error(CMD, "--bed-days '%s': expected yes or no", arg);
+        break;
     case CLI_KEY('P'): a->peers = arg; break;
     case CLI_KEY('w'): parse_within(arg, a); break;
     case CLI_KEY('g'): a->geography = arg; break;
@@ -246,6 +256,8 @@ static const char *cost_words(const struct args *a, const struct ics_benchmark_i
         return "each code's own cost per bed day (excess_cost / excess_bed_days)";
     case ICS_COST_NONE:
         return "none: the table has no excess_cost column and no --cost-per-day was given";
+    case ICS_COST_NOT_BED_DAYS:
+        return "none: the numerator is not bed days";
     }
     return "";
 }
@@ -254,7 +266,8 @@ static const char *cost_words(const struct args *a, const struct ics_benchmark_i
 static char *summary_text(const struct args *a, const struct ics_benchmark *b)
 {
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
-    const char *hint = info->with_target && isnan(info->pounds) ? " (give --cost-per-day)" : "";
+    int unpriced = info->cost_from == ICS_COST_NONE || info->cost_from == ICS_COST_UNPRICED;
+    const char *hint = info->with_target && unpriced ? " (give --cost-per-day)" : "";
     int n = ics_benchmark_summary_line(b, a->close_gap_text, NULL, 0);
     size_t size = (size_t)n + strlen(hint) + 1;
     char *s = n < 0 ? NULL : ics_malloc(size);
@@ -275,10 +288,30 @@ static int check_metric(const struct args *a, const struct ics_benchmark *b, str
     return ICS_OK;
 }
 
+/* --days, --occupancy and --cost-per-day convert bed days; with another numerator they would mean
+ * nothing, so they are refused with the way out. */
+static int check_bed_days(const struct args *a, const struct ics_benchmark *b, struct ics_error *err)
+{
+    if (ics_benchmark_bed_days(b))
+        return ICS_OK;
+    const char *given = a->opt.days > 0 ? "--days" : a->opt.occupancy.num ? "--occupancy"
+                      : a->opt.has_cost_per_day ? "--cost-per-day" : NULL;
+    if (!given)
+        return ICS_OK;
+    const char *numerator = ics_benchmark_table(b)->numerator;
+    if (a->opt.bed_days == ICS_BED_DAYS_NO)
+        return ics_error_set(err, ICS_ERR_USAGE,
+                             "%s converts bed days to beds and pounds, and --bed-days no says the numerator '%s' "
+                             "is not bed days", given, numerator);
+    return ics_error_set(err, ICS_ERR_USAGE,
+                         "%s converts bed days to beds and pounds, and the numerator '%s' is not bed days (its name "
+                         "does not end in bed_days); give --bed-days yes if it counts bed days", given, numerator);
+}
+
 static int check_days(const struct args *a, const struct ics_benchmark *b, struct ics_error *err)
 {
     const struct ics_benchmark_table *t = ics_benchmark_table(b);
-    if (a->opt.days == 0 && t->days_state == 2)
+    if (a->opt.days == 0 && t->days_state == 2 && ics_benchmark_bed_days(b))
         return ics_error_set(err, ICS_ERR_USAGE,
                              "%s: the days column differs between rows (%ld on line %ld, %ld on line %ld); "
                              "give --days", t->label, t->days, t->days_line, t->other_days, t->other_days_line);
@@ -294,6 +327,16 @@ static void csv_number(FILE *f, double v)
 {
     char buf[ICS_BENCHMARK_NUMBER_MAX];
     ics_benchmark_format_number(v, buf, sizeof buf);
+    fputs(buf, f);
+}
+
+/* Pounds and pence, "13688.44", from integer pence; empty when unknown. */
+static void csv_pence(FILE *f, int known, int64_t pence)
+{
+    char buf[24];
+    if (!known)
+        return;
+    ics_pence_format(pence, buf);
     fputs(buf, f);
 }
 
@@ -315,12 +358,13 @@ static void csv_row(FILE *f, const struct ics_benchmark_row *r)
     fputc(',', f);
     if (r->rank)
         fprintf(f, "%d", r->rank);
-    const double b[] = {r->target, r->gap, r->opportunity, r->opportunity_beds, r->opportunity_beds_to_open,
-                        r->opportunity_pounds};
-    for (int i = 0; i < 6; i++) {
+    const double b[] = {r->target, r->gap, r->opportunity, r->opportunity_beds, r->opportunity_beds_to_open};
+    for (int i = 0; i < 5; i++) {
         fputc(',', f);
         csv_number(f, b[i]);
     }
+    fputc(',', f);
+    csv_pence(f, r->has_pounds, r->opportunity_pence);
     fputc('\n', f);
 }
 
@@ -333,6 +377,18 @@ static void json_number(struct ics_json *j, const char *key, double v)
         return;
     }
     ics_benchmark_format_number(v, buf, sizeof buf);
+    ics_json_raw_number(j, buf);
+}
+
+static void json_pence(struct ics_json *j, const char *key, int known, int64_t pence)
+{
+    char buf[24];
+    ics_json_key(j, key);
+    if (!known) {
+        ics_json_null(j);
+        return;
+    }
+    ics_pence_format(pence, buf);
     ics_json_raw_number(j, buf);
 }
 
@@ -358,7 +414,7 @@ static void json_row(struct ics_json *j, const struct ics_benchmark_row *r)
     json_number(j, "opportunity", r->opportunity);
     json_number(j, "opportunity_beds", r->opportunity_beds);
     json_number(j, "opportunity_beds_to_open", r->opportunity_beds_to_open);
-    json_number(j, "opportunity_pounds", r->opportunity_pounds);
+    json_pence(j, "opportunity_pounds", r->has_pounds, r->opportunity_pence);
     ics_json_object_end(j);
 }
 
@@ -373,7 +429,7 @@ static void json_rollup(struct ics_json *j, const struct ics_benchmark_rollup *u
     json_number(j, "opportunity", u->opportunity);
     json_number(j, "opportunity_beds", u->opportunity_beds);
     json_number(j, "opportunity_beds_to_open", u->opportunity_beds_to_open);
-    json_number(j, "opportunity_pounds", u->opportunity_pounds);
+    json_pence(j, "opportunity_pounds", u->has_pounds, u->opportunity_pence);
     ics_json_object_end(j);
 }
 
@@ -415,13 +471,21 @@ static void write_json(FILE *f, const struct args *a, const struct ics_benchmark
     else
         ics_json_kv_null(&j, "denominator");
     json_number(&j, "scale", info->scale);
+    ics_json_kv_string(&j, "rate_unit", info->rate_unit);
+    ics_json_kv_bool(&j, "bed_days", info->bed_days);
+    ics_json_kv_string(&j, "numerator_unit", info->bed_days ? "bed days" : info->numerator_words);
     ics_json_kv_string(&j, "better", a->opt.better == ICS_BETTER_LOWER ? "lower" : "higher");
     ics_json_kv_string(&j, "target", target_name(&a->opt, buf, sizeof buf));
     ics_json_kv_string(&j, "within", within_name(a));
     snprintf(buf, sizeof buf, "%lld/%lld", (long long)a->opt.close_gap.num, (long long)a->opt.close_gap.den);
     ics_json_kv_string(&j, "close_gap", buf);
-    ics_json_kv_int(&j, "days", info->days);
-    ics_json_kv_string(&j, "days_source", days_words(info));
+    if (info->bed_days) {
+        ics_json_kv_int(&j, "days", info->days);
+        ics_json_kv_string(&j, "days_source", days_words(info));
+    } else {
+        ics_json_kv_null(&j, "days");
+        ics_json_kv_string(&j, "days_source", "none: the numerator is not bed days");
+    }
     if (a->opt.occupancy.num)
         json_number(&j, "occupancy", (double)a->opt.occupancy.num / (double)a->opt.occupancy.den);
     else
@@ -430,7 +494,8 @@ static void write_json(FILE *f, const struct args *a, const struct ics_benchmark
     ics_json_kv_int(&j, "codes", (int64_t)info->codes);
     ics_json_kv_int(&j, "benchmarked", (int64_t)info->benchmarked);
     ics_json_kv_int(&j, "excluded", (int64_t)info->excluded);
-    json_number(&j, "gap_bed_days", (double)info->gap_days);
+    json_number(&j, "whole_gap", (double)info->gap_days);
+    json_number(&j, "gap_bed_days", info->bed_days ? (double)info->gap_days : NAN);
     ics_json_key(&j, "rows");
     ics_json_array_begin(&j);
     for (size_t i = 0; i < ics_benchmark_count(b); i++)
@@ -483,21 +548,25 @@ static int write_totals(const char *path, const struct ics_benchmark *b, struct 
         fputc(',', f);
         ics_csv_write_field(f, u->name, strlen(u->name));
         fprintf(f, ",%zu,%zu", u->codes, u->contributing);
-        const double v[] = {u->opportunity, u->opportunity_beds, u->opportunity_beds_to_open, u->opportunity_pounds};
-        for (int k = 0; k < 4; k++) {
+        const double v[] = {u->opportunity, u->opportunity_beds, u->opportunity_beds_to_open};
+        for (int k = 0; k < 3; k++) {
             fputc(',', f);
             csv_number(f, v[k]);
         }
+        fputc(',', f);
+        csv_pence(f, u->has_pounds, u->opportunity_pence);
         fputc('\n', f);
     }
     const struct ics_benchmark_row *t = ics_benchmark_total(b);
     fputs("total,total,Total,", f);
     fprintf(f, "%zu,%zu", ics_benchmark_info(b)->with_target, ics_benchmark_info(b)->contributing);
-    const double v[] = {t->opportunity, t->opportunity_beds, t->opportunity_beds_to_open, t->opportunity_pounds};
-    for (int k = 0; k < 4; k++) {
+    const double v[] = {t->opportunity, t->opportunity_beds, t->opportunity_beds_to_open};
+    for (int k = 0; k < 3; k++) {
         fputc(',', f);
         csv_number(f, v[k]);
     }
+    fputc(',', f);
+    csv_pence(f, t->has_pounds, t->opportunity_pence);
     fputc('\n', f);
     return cli_close_output(f, path, err);
 }
@@ -550,18 +619,25 @@ static void print_method(const struct args *a, const struct ics_benchmark *b)
                                  sizeof scale);
     const char *better = a->opt.better == ICS_BETTER_LOWER ? "lower" : "higher";
     if (info->denominator[0])
-        fprintf(stderr, "ics benchmark: rate = %s / %s x %s, %s is better; target %s within %s (%zu group%s)\n",
-                info->numerator, info->denominator, scale, better, target_name(&a->opt, t, sizeof t),
+        fprintf(stderr, "ics benchmark: rate = %s / %s x %s (%s), %s is better; target %s within %s (%zu group%s)\n",
+                info->numerator, info->denominator, scale, info->rate_unit, better, target_name(&a->opt, t, sizeof t),
                 within_name(a), info->groups, info->groups == 1 ? "" : "s");
     else
-        fprintf(stderr, "ics benchmark: rate = %s%s%s, %s is better; target %s within %s (%zu group%s)\n",
-                info->numerator, info->scale == 1 ? "" : " x ", info->scale == 1 ? "" : scale, better,
-                target_name(&a->opt, t, sizeof t), within_name(a), info->groups, info->groups == 1 ? "" : "s");
+        fprintf(stderr, "ics benchmark: rate = %s%s%s (%s), %s is better; target %s within %s (%zu group%s)\n",
+                info->numerator, info->scale == 1 ? "" : " x ", info->scale == 1 ? "" : scale, info->rate_unit,
+                better, target_name(&a->opt, t, sizeof t), within_name(a), info->groups,
+                info->groups == 1 ? "" : "s");
+    if (!info->bed_days) {
+        fprintf(stderr, "ics benchmark: the numerator '%s' is not bed days (%s): no beds or pounds\n", info->numerator,
+                a->opt.bed_days == ICS_BED_DAYS_NO ? "--bed-days no"
+                                                    : "its name does not end in bed_days; --bed-days yes if it is");
+        return;
+    }
     fprintf(stderr, "ics benchmark: beds = bed days / %ld (%s); pounds: %s\n", info->days, days_words(info),
             cost_words(a, info, cost, sizeof cost));
-    if (info->numerator[0] && !strstr(info->numerator, "bed_days"))
-        fprintf(stderr, "ics benchmark: note: the numerator '%s' is treated as bed days when converting to beds "
-                "and pounds\n", info->numerator);
+    if (a->opt.bed_days == ICS_BED_DAYS_YES && info->numerator[0] && !ics_benchmark_bed_days_name(info->numerator))
+        fprintf(stderr, "ics benchmark: note: the numerator '%s' is treated as bed days (--bed-days yes)\n",
+                info->numerator);
 }
 
 /* The whole gap and the roll-ups (listed when there are at most 12). */
@@ -571,9 +647,13 @@ static void print_gaps(const struct ics_benchmark *b)
     if (info->with_target) {
         fputs("ics benchmark: the whole gap is ", stderr);
         put_figure(info->gap_days);
-        fputs(" bed days = ", stderr);
-        put_figure(info->gap_days / (long double)info->days);
-        fputs(" beds\n", stderr);
+        if (info->bed_days) {
+            fputs(" bed days = ", stderr);
+            put_figure(info->gap_days / (long double)info->days);
+            fputs(" beds\n", stderr);
+        } else {
+            fprintf(stderr, " %s\n", info->numerator_words);
+        }
     }
     size_t nr = ics_benchmark_rollup_count(b);
     if (nr > 12) {
@@ -585,9 +665,13 @@ static void print_gaps(const struct ics_benchmark *b)
         fprintf(stderr, "ics benchmark: %s %s%s%s%s: ", u->level, u->code, u->name[0] ? " (" : "", u->name,
                 u->name[0] ? ")" : "");
         put_figure((long double)u->opportunity);
-        fputs(" bed days = ", stderr);
-        put_figure((long double)u->opportunity_beds);
-        fputs(" beds\n", stderr);
+        if (info->bed_days) {
+            fputs(" bed days = ", stderr);
+            put_figure((long double)u->opportunity_beds);
+            fputs(" beds\n", stderr);
+        } else {
+            fprintf(stderr, " %s\n", info->numerator_words);
+        }
     }
 }
 
@@ -606,7 +690,8 @@ static int load_and_run(const struct args *a, struct ics_benchmark *b, struct ic
                         struct ics_error *err)
 {
     int rc;
-    if ((rc = ics_benchmark_read_table(b, a->table, NULL, a->metric, err)) || (rc = check_metric(a, b, err)))
+    if ((rc = ics_benchmark_read_table(b, a->table, NULL, a->metric, err)) || (rc = check_metric(a, b, err)) ||
+        (rc = check_bed_days(a, b, err)))
         return rc;
     if (a->population) {
         rc = a->population_embedded ? ics_benchmark_use_population(b, a->population, err)

@@ -95,3 +95,31 @@ int ics_ratio_format(int64_t num, int64_t den, int decimals, char *buf, size_t s
         return snprintf(buf, size, "%s%llu", negative ? "-" : "", whole);
     return snprintf(buf, size, "%s%llu.%0*llu", negative ? "-" : "", whole, decimals, frac);
 }
+
+int ics_pounds_human(int64_t pence, char *buf, size_t size)
+{
+    /* Unsigned magnitude, so INT64_MIN rounds and formats too. */
+    uint64_t mag = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
+    uint64_t pounds = mag / 100 + (mag % 100 >= 50);
+    char digits[24];
+    int nd = snprintf(digits, sizeof digits, "%llu", (unsigned long long)pounds);
+    char text[ICS_POUNDS_HUMAN_MAX];
+    size_t k = 0;
+    if (pence < 0 && pounds > 0)
+        text[k++] = '-';
+    text[k++] = (char)0xC2;
+    text[k++] = (char)0xA3;
+    for (int i = 0; i < nd; i++) {
+        if (i > 0 && (nd - i) % 3 == 0)
+            text[k++] = ',';
+        text[k++] = digits[i];
+    }
+    text[k] = '\0';
+    if (k >= size) {
+        if (size > 0)
+            buf[0] = '\0';
+        return -1;
+    }
+    memcpy(buf, text, k + 1);
+    return (int)k;
+}

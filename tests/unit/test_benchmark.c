@@ -217,7 +217,7 @@ static void test_four_codes_lower(void)
     CHECK_NEAR(t->numerator, 100, 1e-12);
     CHECK(isnan(t->rate));
     CHECK_NEAR(t->opportunity_beds, 37.5 / 365, 1e-12);
-    CHECK(isnan(t->opportunity_pounds));               /* no cost known */
+    CHECK(!t->has_pounds);                             /* no cost known */
     CHECK(isnan(t->opportunity_beds_to_open));
     CHECK_STR(row_of(b, "A")->group, "all");
     ics_benchmark_free(b);
@@ -407,14 +407,14 @@ static void test_denominators_and_fraction(void)
     CHECK_INT(row_of(b, "E")->band, 4);
     CHECK_NEAR(row_of(b, "E")->opportunity_beds, 17.5 / 365, 1e-12);
     CHECK_NEAR(row_of(b, "E")->opportunity_beds_to_open, 17.5 / 365 / 0.92, 1e-12);
-    CHECK_NEAR(row_of(b, "E")->opportunity_pounds, 17.5 * 300, 1e-12);
+    CHECK(row_of(b, "E")->has_pounds);
+    CHECK_INT(row_of(b, "E")->opportunity_pence, 525000);     /* 17.5 x £300 = £5,250.00 */
     const struct ics_benchmark_row *t = ics_benchmark_total(b);
     CHECK_NEAR(t->numerator, 300, 0);
     CHECK_NEAR(t->denominator, 8000, 0);
     CHECK_NEAR(t->rate, 37.5, 1e-12);          /* 300 x 1000 / 8000 */
     CHECK_NEAR(t->opportunity, 102.5 / 3, 1e-12);
-    CHECK_NEAR(t->opportunity_pounds, 102.5 / 3 * 300, 1e-9);
-    CHECK_NEAR(t->opportunity_pounds, 10250, 1e-12);
+    CHECK_INT(t->opportunity_pence, 1025000);     /* 102.5 / 3 x £300 = £10,250.00 exactly */
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
     CHECK(info->gap_days == 102.5L);
     CHECK_INT(info->benchmarked, 5);
@@ -631,14 +631,16 @@ static void test_seed_arithmetic(void)
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
     CHECK(info->gap_days == 1095000.0L);
     CHECK(info->opportunity == 365000.0L);          /* exactly: 1 x 1,095,000 / 3 */
-    CHECK(info->pounds == 70000000.0L);
+    CHECK(info->has_pounds);
+    CHECK_INT(info->pence, 7000000000LL);           /* £70,000,000.00 */
     const struct ics_benchmark_row *t = ics_benchmark_total(b);
     CHECK(t->opportunity == 365000.0);
     CHECK(t->opportunity_beds == 1000.0);
-    CHECK(t->opportunity_pounds == 70000000.0);
+    CHECK_INT(t->opportunity_pence, 7000000000LL);
     CHECK(t->numerator / 365 == 7000.0);
     CHECK_NEAR(row_of(b, "E04")->target, 190, 0);
-    CHECK_NEAR(row_of(b, "E04")->opportunity_pounds, 100000.0 / 3 * 220, 1e-12);
+    /* 100,000 / 3 x £220 = £7,333,333.333...: 733,333,333 pence */
+    CHECK_INT(row_of(b, "E04")->opportunity_pence, 733333333LL);
     char line[256];
     ics_benchmark_summary_line(b, "1/3", line, sizeof line);
     CHECK_STR(line, "Closing 1/3 of the gap to the top quartile releases 365,000 bed days = 1,000 beds, \xc2\xa3" "70.0m");
@@ -678,8 +680,8 @@ static void test_no_float_drift(void)
     CHECK_NEAR(naive, 703.0 / 3, 1e-9);    /* the naive sum may drift in the last bits; ours must not */
     CHECK(ics_benchmark_info(b)->opportunity == 703.0L / 3);
     CHECK(ics_benchmark_total(b)->opportunity == (double)(703.0L / 3));
-    CHECK(ics_benchmark_info(b)->pounds == 703.0L * 30 / 3 / 100);   /* £70.30 */
-    CHECK(ics_benchmark_total(b)->opportunity_pounds == 70.3);
+    CHECK_INT(ics_benchmark_info(b)->pence, 7030);   /* 703 / 3 x 30p = £70.30 */
+    CHECK_INT(ics_benchmark_total(b)->opportunity_pence, 7030);
     ics_benchmark_free(b);
     free(codes);
     free(names);
@@ -837,7 +839,7 @@ static void test_read_table(void)
         CHECK(strstr(row_of(b, "E")->problem, "'x'") != NULL);
         CHECK(strstr(row_of(b, "F")->problem, "zero denominator") != NULL);
         CHECK_NEAR(ics_benchmark_total(b)->opportunity, 550, 1e-12);
-        CHECK_NEAR(ics_benchmark_total(b)->opportunity_pounds, 132500, 1e-9);
+        CHECK_INT(ics_benchmark_total(b)->opportunity_pence, 13250000);   /* £132,500.00 */
         CHECK_INT(ics_benchmark_info(b)->days, 365);
         CHECK_INT(ics_benchmark_info(b)->days_from, ICS_DAYS_FROM_TABLE);
         CHECK_INT(ics_benchmark_info(b)->cost_from, ICS_COST_FROM_TABLE);
@@ -885,11 +887,12 @@ static int fails_without_option_names(struct ics_benchmark *b, const char *path,
     return ok;
 }
 
-static struct ics_benchmark *new_with(enum ics_benchmark_denominator den, enum ics_benchmark_within within,
-                                      enum ics_benchmark_target target)
+static struct ics_benchmark *new_with_bed_days(enum ics_benchmark_denominator den, enum ics_benchmark_within within,
+                                               enum ics_benchmark_target target, enum ics_benchmark_bed_days bed_days)
 {
     struct ics_benchmark_options opt;
     ics_benchmark_options_init(&opt);
+    opt.bed_days = bed_days;
     opt.denominator = den;
     opt.within = within;
     opt.target = target;
@@ -897,6 +900,12 @@ static struct ics_benchmark *new_with(enum ics_benchmark_denominator den, enum i
     struct ics_error err;
     CHECK_INT(ics_benchmark_new(&opt, &b, &err), ICS_OK);
     return b;
+}
+
+static struct ics_benchmark *new_with(enum ics_benchmark_denominator den, enum ics_benchmark_within within,
+                                      enum ics_benchmark_target target)
+{
+    return new_with_bed_days(den, within, target, ICS_BED_DAYS_AUTO);
 }
 
 /* The four codes 10, 20, 30, 40 (scale 1) with a grouping and a target. */
@@ -921,8 +930,10 @@ static void test_messages_name_no_option(void)
                                      "no metric given"));
     CHECK(fails_without_option_names(new_with(ICS_DEN_NONE, ICS_WITHIN_ALL, tq), path, "ebd/", ICS_ERR_USAGE,
                                      "metric 'ebd/': expected NUM or NUM/DEN"));
-    /* days 365, 365, 181: refused at run time unless options.days is given */
-    CHECK(fails_without_option_names(new_with(ICS_DEN_NONE, ICS_WITHIN_ALL, tq), path, "ebd", ICS_ERR_USAGE,
+    /* days 365, 365, 181: refused at run time unless options.days is given (days count only for
+     * bed days, and the column 'ebd' is bed days only when said so) */
+    CHECK(fails_without_option_names(new_with_bed_days(ICS_DEN_NONE, ICS_WITHIN_ALL, tq, ICS_BED_DAYS_YES), path,
+                                     "ebd", ICS_ERR_USAGE,
                                      "t.csv: the days column differs between rows (365 on line 2, 181 on line 4)"));
     struct ics_benchmark *b = new_with(ICS_DEN_POPULATION, ICS_WITHIN_ALL, tq);
     struct ics_error err;
@@ -1185,6 +1196,239 @@ static void test_allocation_failures(void)
     CHECK(ok);
 }
 
+/* ---- pence, bed days and units ------------------------------------------------ */
+
+/* The four codes 10, 20, 30, 40 (scale 1, lower better): Q1 = 17.5, gaps 0, 2.5, 12.5 and
+ * 22.5 bed days, 37.5 in all (0.1 beds over 365 days), priced at one cost per day. */
+static struct ics_benchmark *four_at_cost(int64_t pence_per_day)
+{
+    struct ics_benchmark_options opt;
+    ics_benchmark_options_init(&opt);
+    opt.has_cost_per_day = 1;
+    opt.cost_per_day_pence = pence_per_day;
+    struct ics_benchmark *b = make(&opt, four, 4);
+    CHECK_INT(run(b), ICS_OK);
+    return b;
+}
+
+static void check_summary_pounds(int64_t pence_per_day, const char *pounds)
+{
+    struct ics_benchmark *b = four_at_cost(pence_per_day);
+    char line[256], want[256];
+    snprintf(want, sizeof want, "Closing the gap to the top quartile releases 37.5 bed days = 0.1 beds, %s", pounds);
+    ics_benchmark_summary_line(b, NULL, line, sizeof line);
+    CHECK_STR(line, want);
+    ics_benchmark_free(b);
+}
+
+static void test_pence_rounding(void)
+{
+    /* At 1p a bed day each figure is rounded half away from zero from its exact value, once:
+     * B 2.5p -> 3p, C 12.5p -> 13p, D 22.5p -> 23p, and the total 37.5p -> 38p (not 3 + 13 + 23). */
+    struct ics_benchmark *b = four_at_cost(1);
+    CHECK(row_of(b, "A")->has_pounds);
+    CHECK_INT(row_of(b, "A")->opportunity_pence, 0);
+    CHECK_INT(row_of(b, "B")->opportunity_pence, 3);
+    CHECK_INT(row_of(b, "C")->opportunity_pence, 13);
+    CHECK_INT(row_of(b, "D")->opportunity_pence, 23);
+    CHECK(ics_benchmark_total(b)->has_pounds);
+    CHECK_INT(ics_benchmark_total(b)->opportunity_pence, 38);
+    CHECK_INT(ics_benchmark_info(b)->pence, 38);
+    CHECK(row_of(b, "B")->opportunity_pounds == 0.03);    /* the pence as a number, for arithmetic */
+    CHECK(ics_benchmark_total(b)->opportunity_pounds == 0.38);
+    ics_benchmark_free(b);
+    /* The summary: to the pound and grouped below £1m, millions from what rounds to £1,000,000.
+     * 37.5 x 1p = 38p -> "£0"; 37.5 x £365.04 = £13,689.00; 37.5 x £26,666.65 = £999,999.375
+     * -> £999,999.38 -> "£999,999"; 37.5 x £26,666.66 = £999,999.75 -> "£1.0m". */
+    /* Pence beyond int64 are left unknown, with a note, never wrapped: at INT64_MAX / 10 pence a day
+     * (922,337,203,685,477,580p) B's 2.5 days fit (2,305,843,009,213,693,950p) and C's 12.5 do not. */
+    b = four_at_cost(INT64_MAX / 10);
+    CHECK(row_of(b, "B")->has_pounds);
+    CHECK_INT(row_of(b, "B")->opportunity_pence, 2305843009213693950LL);
+    CHECK(!row_of(b, "C")->has_pounds);
+    CHECK(isnan(row_of(b, "C")->opportunity_pounds));
+    CHECK(!ics_benchmark_total(b)->has_pounds);
+    int noted = 0;
+    for (size_t i = 0; i < ics_benchmark_note_count(b); i++)
+        noted += strstr(ics_benchmark_note(b, i), "too large to hold in pence") != NULL;
+    CHECK_INT(noted, 1);
+    char line[256];
+    ics_benchmark_summary_line(b, NULL, line, sizeof line);
+    CHECK_STR(line, "Closing the gap to the top quartile releases 37.5 bed days = 0.1 beds; pounds too large to hold "
+                    "in pence");
+    ics_benchmark_free(b);
+    check_summary_pounds(1, "\xc2\xa3" "0");
+    check_summary_pounds(36504, "\xc2\xa3" "13,689");
+    check_summary_pounds(2666665, "\xc2\xa3" "999,999");
+    check_summary_pounds(2666666, "\xc2\xa3" "1.0m");
+}
+
+static void test_bed_days_names(void)
+{
+    CHECK_INT(ics_benchmark_bed_days_name("excess_bed_days"), 1);
+    CHECK_INT(ics_benchmark_bed_days_name("bed_days"), 1);
+    CHECK_INT(ics_benchmark_bed_days_name("Occupied_Bed_Days"), 1);
+    CHECK_INT(ics_benchmark_bed_days_name("long_stay_21_bed_days"), 1);
+    CHECK_INT(ics_benchmark_bed_days_name("long_stay_21_spells"), 0);
+    CHECK_INT(ics_benchmark_bed_days_name("ebd"), 0);
+    CHECK_INT(ics_benchmark_bed_days_name("bed_days_lost"), 0);
+    CHECK_INT(ics_benchmark_bed_days_name("days"), 0);
+    CHECK_INT(ics_benchmark_bed_days_name(""), 0);
+}
+
+/* Four codes of 1,000 spells with 10, 20, 30 and 40 long stays (rates per 1,000 the same):
+ * gaps 0, 2.5, 12.5, 22.5 = 37.5 long stays. Each code's excess days cost £100 each. */
+static const char long_stays_text[] =
+    "code,long_stay_21_spells,spells,excess_cost,excess_bed_days\n"
+    "A,10,1000,100.00,1\nB,20,1000,100.00,1\nC,30,1000,100.00,1\nD,40,1000,100.00,1\n";
+
+static struct ics_benchmark *read_long_stays(const char *path, enum ics_benchmark_bed_days bed_days,
+                                             int with_occupancy, int *rc)
+{
+    struct ics_benchmark_options opt;
+    ics_benchmark_options_init(&opt);
+    opt.bed_days = bed_days;
+    if (with_occupancy) {
+        opt.occupancy.num = 23;
+        opt.occupancy.den = 25;
+    }
+    struct ics_benchmark *b = NULL;
+    struct ics_error err;
+    ics_error_clear(&err);
+    *rc = ics_benchmark_new(&opt, &b, &err);
+    if (*rc == ICS_OK)
+        *rc = ics_benchmark_read_table(b, path, "t.csv", "long_stay_21_spells/spells", &err);
+    if (*rc == ICS_OK)
+        *rc = ics_benchmark_run(b, &err);
+    if (*rc == ICS_ERR_USAGE) {
+        /* the library words it without the command's option names */
+        CHECK(!strstr(err.message, "--"));
+        CHECK_STR(err.message, "t.csv: an occupancy was given, but the numerator 'long_stay_21_spells' is not bed "
+                               "days, so it has no beds or pounds");
+    }
+    return b;
+}
+
+static void test_bed_days_rule(void)
+{
+    char path[64];
+    if (write_temp(path, long_stays_text) != 0) {
+        CHECK(0);
+        return;
+    }
+    int rc;
+    struct ics_benchmark *b = read_long_stays(path, ICS_BED_DAYS_AUTO, 0, &rc);
+    CHECK_INT(rc, ICS_OK);
+    if (b && rc == ICS_OK) {
+        const struct ics_benchmark_info *info = ics_benchmark_info(b);
+        CHECK_INT(ics_benchmark_bed_days(b), 0);
+        CHECK_INT(info->bed_days, 0);
+        CHECK_INT(info->cost_from, ICS_COST_NOT_BED_DAYS);
+        CHECK_STR(info->numerator_words, "long stay 21 spells");
+        CHECK_STR(info->rate_unit, "long stay 21 spells per 1,000 spells");
+        CHECK_NEAR(row_of(b, "D")->opportunity, 22.5, 1e-12);
+        CHECK(isnan(row_of(b, "D")->opportunity_beds));
+        CHECK(!row_of(b, "D")->has_pounds);
+        CHECK(!row_of(b, "A")->has_pounds);          /* no gap, and still nothing to price */
+        CHECK(isnan(ics_benchmark_total(b)->opportunity_beds));
+        CHECK(!ics_benchmark_total(b)->has_pounds);
+        CHECK(isnan(ics_benchmark_total(b)->opportunity_pounds));
+        CHECK(isnan(row_of(b, "A")->opportunity_pounds));
+        CHECK(!info->has_pounds);
+        char line[256];
+        ics_benchmark_summary_line(b, NULL, line, sizeof line);
+        CHECK_STR(line, "Closing the gap to the top quartile releases 37.5 long stay 21 spells");
+    }
+    ics_benchmark_free(b);
+
+    /* Said to be bed days: 37.5 / 365 = 0.1 beds, at the table's £100 a day £3,750.00. */
+    b = read_long_stays(path, ICS_BED_DAYS_YES, 0, &rc);
+    CHECK_INT(rc, ICS_OK);
+    if (b && rc == ICS_OK) {
+        CHECK_INT(ics_benchmark_info(b)->bed_days, 1);
+        CHECK_INT(ics_benchmark_info(b)->cost_from, ICS_COST_FROM_TABLE);
+        CHECK_NEAR(ics_benchmark_total(b)->opportunity_beds, 37.5 / 365, 1e-12);
+        CHECK_INT(ics_benchmark_total(b)->opportunity_pence, 375000);
+        CHECK_INT(row_of(b, "D")->opportunity_pence, 225000);
+        char line[256];
+        ics_benchmark_summary_line(b, NULL, line, sizeof line);
+        CHECK_STR(line, "Closing the gap to the top quartile releases 37.5 bed days = 0.1 beds, \xc2\xa3" "3,750");
+    }
+    ics_benchmark_free(b);
+
+    /* An occupancy (as days or a cost per day would) converts bed days: refused for long stays. */
+    b = read_long_stays(path, ICS_BED_DAYS_AUTO, 1, &rc);
+    CHECK_INT(rc, ICS_ERR_USAGE);
+    ics_benchmark_free(b);
+    b = read_long_stays(path, ICS_BED_DAYS_YES, 1, &rc);
+    CHECK_INT(rc, ICS_OK);
+    ics_benchmark_free(b);
+    unlink(path);
+
+    /* Bed days said not to be: no beds. Codes added without a table are bed days. */
+    struct ics_benchmark_options opt;
+    ics_benchmark_options_init(&opt);
+    opt.bed_days = ICS_BED_DAYS_NO;
+    b = make(&opt, four, 4);
+    CHECK_INT(run(b), ICS_OK);
+    CHECK_INT(ics_benchmark_info(b)->bed_days, 0);
+    CHECK(isnan(ics_benchmark_total(b)->opportunity_beds));
+    CHECK_STR(ics_benchmark_info(b)->numerator_words, "units of the numerator");
+    ics_benchmark_free(b);
+    b = make_four(ICS_WITHIN_ALL, ICS_TARGET_TOP_QUARTILE);
+    CHECK_INT(run(b), ICS_OK);
+    CHECK_INT(ics_benchmark_info(b)->bed_days, 1);
+    CHECK_STR(ics_benchmark_info(b)->rate_unit, "bed days");
+    ics_benchmark_free(b);
+}
+
+/* The rate's unit for each kind of denominator and scale. */
+static void check_unit(const char *table, const char *metric, enum ics_benchmark_denominator den, double scale,
+                       const char *want)
+{
+    char path[64];
+    if (write_temp(path, table) != 0) {
+        CHECK(0);
+        return;
+    }
+    struct ics_benchmark_options opt;
+    ics_benchmark_options_init(&opt);
+    opt.denominator = den;
+    opt.scale = scale;
+    struct ics_benchmark *b = NULL;
+    struct ics_error err;
+    ics_error_clear(&err);
+    int rc = ics_benchmark_new(&opt, &b, &err);
+    if (rc == ICS_OK)
+        rc = ics_benchmark_read_table(b, path, "t.csv", metric, &err);
+    for (int i = 0; rc == ICS_OK && den == ICS_DEN_POPULATION && i < 4; i++)
+        rc = ics_benchmark_add_population(b, (const char[][2]){"A", "B", "C", "D"}[i], 1000, i + 2, &err);
+    if (rc == ICS_OK)
+        rc = ics_benchmark_run(b, &err);
+    CHECK_INT(rc, ICS_OK);
+    if (rc == ICS_OK)
+        CHECK_STR(ics_benchmark_info(b)->rate_unit, want);
+    else
+        fprintf(stderr, "%s\n", err.message);
+    ics_benchmark_free(b);
+    unlink(path);
+}
+
+static void test_rate_units(void)
+{
+    const char *t = "code,excess_bed_days,spells\nA,10,1000\nB,20,1000\nC,30,1000\nD,40,1000\n";
+    check_unit(t, "excess_bed_days/spells", ICS_DEN_COLUMN, 0, "excess bed days per 1,000 spells");
+    check_unit(t, "excess_bed_days/spells", ICS_DEN_COLUMN, 1, "excess bed days per spell");
+    check_unit(t, "excess_bed_days/spells", ICS_DEN_COLUMN, 100, "excess bed days per 100 spells");
+    check_unit(t, "excess_bed_days/spells", ICS_DEN_COLUMN, 100000, "excess bed days per 100,000 spells");
+    check_unit(t, "excess_bed_days/spells", ICS_DEN_COLUMN, 0.5, "excess bed days per 0.5 spells");
+    check_unit(t, "excess_bed_days", ICS_DEN_POPULATION, 0, "excess bed days per 1,000 population");
+    check_unit(t, "excess_bed_days", ICS_DEN_POPULATION, 1, "excess bed days per head");
+    check_unit(t, "excess_bed_days", ICS_DEN_NONE, 0, "excess bed days");
+    check_unit(t, "excess_bed_days", ICS_DEN_NONE, 100, "excess bed days x 100");
+    check_unit(t, "spells/excess_bed_days", ICS_DEN_COLUMN, 1, "spells per excess bed day");
+}
+
 int main(void)
 {
     RUN(test_fraction_parse);
@@ -1211,6 +1455,10 @@ int main(void)
     RUN(test_messages_name_no_option);
     RUN(test_long_fields);
     RUN(test_concurrent_runs);
+    RUN(test_pence_rounding);
+    RUN(test_bed_days_names);
+    RUN(test_bed_days_rule);
+    RUN(test_rate_units);
     RUN(test_allocation_failures);
     return TEST_SUMMARY("benchmark");
 }

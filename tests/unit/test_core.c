@@ -90,6 +90,50 @@ static void test_pence(void)
     CHECK_STR(buf, "-92233720368547758.08");
 }
 
+/* Pounds for people: to the pound, half away from zero, grouped; worked by hand. */
+static void test_pounds_human(void)
+{
+    char buf[ICS_POUNDS_HUMAN_MAX];
+    const char *pound = "\xc2\xa3";
+    char want[64];
+    CHECK_INT(ics_pounds_human(0, buf, sizeof buf), 3);             /* "£" is 2 bytes */
+    CHECK_STR(buf, "\xc2\xa3" "0");
+    ics_pounds_human(49, buf, sizeof buf);                          /* 49p rounds down */
+    CHECK_STR(buf, "\xc2\xa3" "0");
+    ics_pounds_human(50, buf, sizeof buf);                          /* 50p: half away from zero */
+    CHECK_STR(buf, "\xc2\xa3" "1");
+    ics_pounds_human(-49, buf, sizeof buf);                         /* never "-£0" */
+    CHECK_STR(buf, "\xc2\xa3" "0");
+    ics_pounds_human(-50, buf, sizeof buf);
+    CHECK_STR(buf, "-\xc2\xa3" "1");
+    ics_pounds_human(99949, buf, sizeof buf);                       /* £999.49 */
+    CHECK_STR(buf, "\xc2\xa3" "999");
+    ics_pounds_human(99999, buf, sizeof buf);                       /* £999.99 */
+    CHECK_STR(buf, "\xc2\xa3" "1,000");
+    ics_pounds_human(100000, buf, sizeof buf);                      /* £1,000.00 */
+    CHECK_STR(buf, "\xc2\xa3" "1,000");
+    ics_pounds_human(2027193458, buf, sizeof buf);                  /* £20,271,934.58 */
+    CHECK_STR(buf, "\xc2\xa3" "20,271,935");
+    ics_pounds_human(-2027193458, buf, sizeof buf);
+    CHECK_STR(buf, "-\xc2\xa3" "20,271,935");
+    /* INT64_MAX pence = £92,233,720,368,547,758.07; INT64_MIN = -£...758.08: both round down. */
+    snprintf(want, sizeof want, "%s92,233,720,368,547,758", pound);
+    CHECK_INT(ics_pounds_human(INT64_MAX, buf, sizeof buf), (long long)strlen(want));
+    CHECK_STR(buf, want);
+    snprintf(want, sizeof want, "-%s92,233,720,368,547,758", pound);
+    CHECK_INT(ics_pounds_human(INT64_MIN, buf, sizeof buf), (long long)strlen(want));
+    CHECK_STR(buf, want);
+    CHECK(strlen(want) < ICS_POUNDS_HUMAN_MAX);
+    /* The whole text or nothing: "£1,000" is 7 bytes and needs 8 with its NUL. */
+    CHECK_INT(ics_pounds_human(100000, buf, 8), 7);
+    memset(buf, 'x', sizeof buf);
+    CHECK_INT(ics_pounds_human(100000, buf, 7), -1);
+    CHECK_STR(buf, "");
+    buf[0] = 'x';
+    CHECK_INT(ics_pounds_human(100000, buf, 0), -1);
+    CHECK(buf[0] == 'x');
+}
+
 static void test_ratio_format(void)
 {
     char buf[64];
@@ -301,6 +345,7 @@ int main(void)
     RUN(test_date_parse);
     RUN(test_calendar_periods);
     RUN(test_pence);
+    RUN(test_pounds_human);
     RUN(test_ratio_format);
     RUN(test_arena_and_alloc_hook);
     RUN(test_error_format);
