@@ -4,7 +4,7 @@ set -euo pipefail
 ics=${1:-build/ics}
 out=out/demo
 mkdir -p "$out"
-rm -f "$out"/*.csv "$out"/*.json
+rm -f "$out"/*.csv "$out"/*.json "$out"/*.html "$out"/*.xlsx "$out"/*.spec "$out"/*.db
 
 say() { printf '\n== %s\n' "$*"; }
 # Aligned columns where `column` exists (bsdextrautils is not on every minimal image).
@@ -84,7 +84,26 @@ align < "$out/spc_summary.csv"
 echo "chart: $(ls "$out"/spc/*.svg | awk "NR == 1")"
 
 say "5. Money between organisations: a small system's agreement of balances and its squabble board (ics ledger)"
-"$(dirname "$0")/demo_ledger.sh" "$ics"
+DEMO_LEDGER_DB="$out/ledger.db" "$(dirname "$0")/demo_ledger.sh" "$ics"
+
+say "6. A board pack for one system: Greater Manchester (ics report; NHS disclosure control applied)"
+cat > "$out/board_pack.spec" <<'SPEC'
+# ics report SPEC (docs/commands/report.md): rerun it every month on the new extract.
+title = Long stays in hospital: Greater Manchester
+subtitle = Board pack, financial year 2018-19 (synthetic data from ics synth)
+spells = spells.csv
+providers = R0A, RM3, RMC, RMP, RRF, RWJ
+icb = E54000057
+rate = 234.83
+close_gap = 1/3
+occupancy = 0.92
+ledger = ledger.db
+ledger_period = 2018-19-M12
+ledger_as_of = 2019-05-31
+SPEC
+"$ics" report "$out/board_pack.spec" -o "$out/board_pack.html" --xlsx "$out/board_pack.xlsx"
+sed -n 's/.*<p class="lead">\([^<]*\)<\/p>.*/\1/p' "$out/board_pack.html" | sed "s/&#39;/'/g"
+echo "open $out/board_pack.html in a browser: one file, nothing outside it; File > Print gives an A4 PDF"
 
 say "Results"
-for f in "$out"/*.csv "$out"/spc/*.svg; do printf '  %s\n' "$f"; done
+for f in "$out"/*.csv "$out"/spc/*.svg "$out"/*.html "$out"/*.xlsx; do printf '  %s\n' "$f"; done

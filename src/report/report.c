@@ -521,12 +521,6 @@ static int ensure_provider_csv(struct pack *p, struct ics_error *err)
     return rc;
 }
 
-/* A row's money: the benchmark's pounds field (NAN when not priced). */
-static double row_pounds(const struct ics_benchmark_row *r)
-{
-    return r->opportunity_pounds;
-}
-
 /* "a third", "a quarter", "half", or the fraction as written. */
 static const char *fraction_words(const char *text)
 {
@@ -553,7 +547,8 @@ static int opportunity_words(struct pack *p, const struct ics_benchmark *b, stru
 {
     (void)err;
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
-    double bed_days = 0, pounds = 0;
+    double bed_days = 0;
+    int64_t pence = 0;
     size_t trusts = 0, priced = 0;
     for (size_t i = 0; i < ics_benchmark_count(b); i++) {
         const struct ics_benchmark_row *r = ics_benchmark_row(b, i);
@@ -563,20 +558,14 @@ static int opportunity_words(struct pack *p, const struct ics_benchmark *b, stru
         if (isnan(r->opportunity))
             continue;
         bed_days += r->opportunity;
-        double money = row_pounds(r);
-        if (!isnan(money)) {
-            pounds += money;
+        if (r->has_pounds && !__builtin_add_overflow(pence, r->opportunity_pence, &pence))
             priced++;
-        }
     }
     double beds = info->days > 0 ? bed_days / (double)info->days : 0;
     char beds_text[64], days_text[64], pounds_text[64];
     grouped_number(beds, beds < 100 ? 1 : 0, beds_text, sizeof beds_text);
     grouped_number(bed_days, 0, days_text, sizeof days_text);
-    const struct ics_column money = {.name = "", .kind = ICS_COL_POUNDS, .money = 1};
-    char cell[64];
-    snprintf(cell, sizeof cell, "%.2f", pounds);
-    icsi_html_cell_text(cell, &money, pounds_text, sizeof pounds_text);
+    ics_pounds_human(pence, pounds_text, sizeof pounds_text);
     const char *who = p->spec->providers[0] ? "the system's trusts" : "every trust";
     snprintf(p->opportunity, sizeof p->opportunity,
              "Closing %s of the gap to the top quartile releases %s beds and %s%s: %s excess bed days "
