@@ -110,9 +110,12 @@ int64_t ics_disclosure_count(int64_t n);
 int ics_xlsx_write(const char *path, const struct ics_table *const *tables, size_t n, const char *note,
                    struct ics_error *err);
 
-/* A native line chart on a table's sheet: `y_columns` (NULL-terminated) against `x_column`. */
+/* A native chart on a table's sheet: `y_columns` (NULL-terminated) against `x_column`, as lines
+ * (a time series: x as categories) or as a scatter of markers (a funnel: x as numbers). */
+enum { ICS_XLSX_LINE, ICS_XLSX_SCATTER };
 struct ics_xlsx_chart {
     size_t table;              /* index into the tables */
+    int type;                  /* ICS_XLSX_LINE or ICS_XLSX_SCATTER */
     const char *title;
     const char *x_column;
     const char *const *y_columns;

@@ -13,7 +13,7 @@
 
 static const struct cli_option report_options[] = {
     {"output", 'o', "FILE", "write the HTML report to FILE (default report.html)"},
-    {"xlsx", CLI_TABLE_XLSX, "FILE", "also write the report's tables (and a native SPC chart) as an XLSX workbook"},
+    {"xlsx", CLI_TABLE_XLSX, "FILE", "also write the report's tables (with native SPC and funnel charts) as an XLSX workbook"},
     {"no-disclosure-control", CLI_TABLE_NO_CONTROL, NULL,
      "no NHS disclosure control; the report says \"internal use - not for publication\""},
     {"threads", 'j', "N", "worker threads for the bed-day sections, 1 to 64 (default: the cores)"},

@@ -47,7 +47,7 @@ struct pack {
     FILE *html;
     struct ics_table *tables[MAX_TABLES];   /* for the workbook, in section order */
     size_t ntables;
-    struct ics_xlsx_chart charts[2];
+    struct ics_xlsx_chart charts[4];
     size_t ncharts;
     struct input inputs[MAX_INPUTS];
     size_t ninputs;
@@ -709,8 +709,8 @@ static int section_spc(struct pack *p, struct ics_error *err)
             rc = ics_error_set(err, ICS_ERR_INTERNAL, "too many tables");
         } else {
             static const char *const ys[] = {"value", "mean", "lpl", "upl", NULL};
-            p->charts[p->ncharts++] = (struct ics_xlsx_chart){p->ntables - 1, "Beds of 21+ day patients, weekly",
-                                                              "date", ys};
+            p->charts[p->ncharts++] = (struct ics_xlsx_chart){p->ntables - 1, ICS_XLSX_LINE,
+                                                              "Beds of 21+ day patients, weekly", "date", ys};
         }
         if (!rc && drawn)
             rc = ics_error_set(err, drawn, "out of memory drawing the SPC chart");
@@ -799,10 +799,16 @@ static int section_funnel(struct pack *p, struct ics_error *err)
         fputs("<figcaption>Funnel plot: share of spells of 21+ days by trust (%).</figcaption>\n</figure>\n",
               p->html);
         section_end(p);
-        if (!rc && keep_table(p, t))
+        if (!rc && keep_table(p, t)) {
             rc = ics_error_set(err, ICS_ERR_INTERNAL, "too many tables");
-        else if (rc)
+        } else if (rc) {
             ics_table_free(t);
+        } else {
+            static const char *const ys[] = {"value", "lcl95", "ucl95", "lcl998", "ucl998", NULL};
+            p->charts[p->ncharts++] = (struct ics_xlsx_chart){p->ntables - 1, ICS_XLSX_SCATTER,
+                                                              "Share of spells of 21+ days by trust (%)",
+                                                              "denominator", ys};
+        }
     } else {
         ics_table_free(t);
     }

@@ -98,7 +98,7 @@ static lxw_error add_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *shee
     int x = ics_table_column(t, c->x_column);
     if (x < 0 || t->nrows == 0)
         return LXW_NO_ERROR;
-    lxw_chart *chart = workbook_add_chart(wb, LXW_CHART_LINE);
+    lxw_chart *chart = workbook_add_chart(wb, c->type == ICS_XLSX_SCATTER ? LXW_CHART_SCATTER : LXW_CHART_LINE);
     if (!chart)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
     lxw_row_t first = header_row + 1, last = header_row + (lxw_row_t)t->nrows;
@@ -115,6 +115,7 @@ static lxw_error add_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *shee
     }
     if (c->title)
         chart_title_set_name(chart, c->title);
+    chart_axis_set_name(chart->x_axis, c->x_column);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
     lxw_chart_options place = {.x_scale = 2.0, .y_scale = 1.5};
     return worksheet_insert_chart_opt(ws, header_row, (lxw_col_t)(t->ncols + 1), chart, &place);

@@ -5,7 +5,7 @@
 #  - disclosure control: each trust's spells cell is the CSV's count rounded to the nearest 5;
 #  - the opportunity sentence: the top quartile, gaps and beds recomputed in Python from the ics beds table;
 #  - methods: the SHA-256 of the spells file as hashlib computes it;
-#  - the XLSX: a sheet per table, numbers as numbers, a native chart on the SPC sheet;
+#  - the XLSX: a sheet per table, numbers as numbers, native charts on the SPC (lines) and funnel (scatter) sheets;
 #  - --no-disclosure-control: the page and the workbook say "internal use - not for publication".
 "$ICS" synth --spells 30000 --seed 2018 -o spells.csv --quiet
 cat > pack.spec <<'SPEC'
@@ -64,7 +64,8 @@ wb = openpyxl.load_workbook('pack.xlsx')
 print('sheets:', wb.sheetnames)
 ws = wb['beds by provider']
 print('first trust row:', [type(ws.cell(2, c).value).__name__ for c in range(1, 8)])
-print('charts on the SPC sheet:', len(wb['spc 21+ day beds']._charts))
+print('charts: SPC sheet', [type(c).__name__ for c in wb['spc 21+ day beds']._charts],
+      'funnel sheet', [type(c).__name__ for c in wb['funnel 21+ day share']._charts])
 PY
 "$ICS" report pack.spec -o internal.html --xlsx internal.xlsx --no-disclosure-control -q
 echo "exit $?"
