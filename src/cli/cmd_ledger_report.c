@@ -85,19 +85,26 @@ static int board_json(const void *p, FILE *out, struct ics_error *err)
     return rc ? ics_error_set(err, rc, "error writing the output") : ICS_OK;
 }
 
+static int write_table_output(const struct cli_table_output *table, const char *output, int json, const char *schema,
+                              int (*fn)(const void *obj, FILE *out, int json, int view), const void *obj, int view,
+                              struct ics_error *err)
+{
+    if (!cli_table_wanted(table))
+        return write_output(output, fn, obj, json, view, err);
+    FILE *out = cli_open_output(output, err);
+    if (!out)
+        return err->code;
+    struct board_table b = {fn, obj, view};
+    int rc = cli_table_emit(table, schema, &b, board_csv, json ? board_json : NULL, out, err);
+    int rc2 = cli_close_output(out, output, rc ? NULL : err);
+    return rc ? rc : rc2;
+}
+
 static int write_board_output(const struct board_args *a, const char *schema,
                               int (*fn)(const void *obj, FILE *out, int json, int view), const void *obj, int view,
                               struct ics_error *err)
 {
-    if (!cli_table_wanted(&a->table))
-        return write_output(a->output, fn, obj, a->json, view, err);
-    FILE *out = cli_open_output(a->output, err);
-    if (!out)
-        return err->code;
-    struct board_table b = {fn, obj, view};
-    int rc = cli_table_emit(&a->table, schema, &b, board_csv, a->json ? board_json : NULL, out, err);
-    int rc2 = cli_close_output(out, a->output, rc ? NULL : err);
-    return rc ? rc : rc2;
+    return write_table_output(&a->table, a->output, a->json, schema, fn, obj, view, err);
 }
 
 static int parse_board_option(int c, const char *arg, struct board_args *a)
@@ -239,11 +246,12 @@ static const struct cli_option disputes_options[] = {
     {"id", CLI_KEY('i'), "N", "only dispute N"},
     OPT_FORMAT,
     OPT_OUTPUT,
+    CLI_TABLE_OPTIONS,
     OPT_END,
 };
 
 static int parse_disputes_option(int c, const char *arg, struct ics_ledger_dispute_filter *f, const char **db,
-                                 const char **output, int *json)
+                                 const char **output, int *json, struct cli_table_output *table)
 {
     long v;
     switch (c) {
@@ -266,7 +274,10 @@ static int parse_disputes_option(int c, const char *arg, struct ics_ledger_dispu
         return 0;
     case CLI_KEY('f'): return cli_parse_format(CMD, arg, json);
     case 'o': return ledger_cli_path_arg("-o", arg, output);
-    default: return ICS_ERR_INTERNAL;
+    default: {
+        int status;
+        return cli_table_option(table, CMD, c, arg, &status) ? status : ICS_ERR_INTERNAL;
+    }
     }
 }
 
@@ -283,6 +294,7 @@ static int run_disputes(const struct cli_command *self, int argc, char **argv)
     f.as_of = ledger_cli_today();
     const char *output = NULL, *db = DEFAULT_DB;
     int json = 0, c, rc;
+    struct cli_table_output table = {0};
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
     while ((c = cli_next_option(&parser, argc, argv)) != -1) {
@@ -290,11 +302,13 @@ static int run_disputes(const struct cli_command *self, int argc, char **argv)
             return cli_help(self);
         if (c == CLI_BAD)
             return ledger_cli_bad_option(self);
-        if ((rc = parse_disputes_option(c, parser.arg, &f, &db, &output, &json)))
+        if ((rc = parse_disputes_option(c, parser.arg, &f, &db, &output, &json, &table)))
             return rc;
     }
     if (optind < argc)
         return cli_usage_error(CMD, "disputes takes no file arguments");
+    if ((rc = cli_table_check(&table, CMD, json)))
+        return rc;
     struct ics_ledger *l;
     if ((rc = ledger_cli_open(db, 0, &l)))
         return rc;
@@ -303,7 +317,7 @@ static int run_disputes(const struct cli_command *self, int argc, char **argv)
     struct ics_ledger_disputes *d = NULL;
     rc = ics_ledger_disputes_list(l, &f, &d, &err);
     if (!rc)
-        rc = write_output(output, write_disputes, d, json, 0, &err);
+        rc = write_table_output(&table, output, json, "ledger-disputes", write_disputes, d, 0, &err);
     ics_ledger_disputes_free(d);
     ics_ledger_close(l);
     return rc ? cli_fail(CMD, &err) : 0;

@@ -107,6 +107,16 @@ static const struct ics_column ledger_match_columns[] = {
     INTEGER("only_purchaser", "Purchaser only"),
 };
 
+static const struct ics_column ledger_disputes_columns[] = {
+    INTEGER("id", "Dispute"), TEXT("period"), TEXT("supplier"), TEXT("purchaser"), TEXT("kind"),
+    POUNDS("amount", "Amount (£)"), TEXT("stage"), TEXT("raised_by"), TEXT("referee"), DATE("opened_on"),
+    DATE("stage_started_on"), DATE("deadline_on"), TEXT("overdue"),
+    INTEGER("working_days_overdue", "Working days overdue"), INTEGER("age_days", "Age (days)"),
+    POUNDS("supplier_offer", "Supplier's offer (£)"), POUNDS("purchaser_offer", "Purchaser's offer (£)"),
+    TEXT("outcome"), TEXT("awarded_to"), POUNDS("settled_amount", "Settled (£)"), DATE("closed_on"),
+    TEXT("invoices"), TEXT("description"),
+};
+
 #define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv}
 
 static const struct ics_table_schema schemas[] = {
@@ -120,6 +130,7 @@ static const struct ics_table_schema schemas[] = {
     SCHEMA("ledger-board", ledger_board_columns, NULL, NULL),
     SCHEMA("ledger-orgs", ledger_orgs_columns, NULL, NULL),
     SCHEMA("ledger-match", ledger_match_columns, NULL, NULL),
+    SCHEMA("ledger-disputes", ledger_disputes_columns, NULL, NULL),
 };
 
 const struct ics_table_schema *ics_table_schema_find(const char *name)

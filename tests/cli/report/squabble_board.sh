@@ -30,3 +30,15 @@ col = head.index('unresolved') + 1
 got = [ws.cell(r + 2, col).value for r in range(len(rows))]
 print('unresolved as numbers:', got, got == [float(r['unresolved']) for r in rows], ws.cell(2, col).number_format)
 PY
+# ics ledger disputes --xlsx: amounts as pounds, dates as dates.
+"$ICS" ledger disputes --db ledger.db --as-of 2019-05-31 -o disputes.csv --xlsx disputes.xlsx
+echo "exit $?"
+/usr/bin/python3 - <<'PY'
+import csv, openpyxl
+rows = list(csv.DictReader(open('disputes.csv')))
+ws = openpyxl.load_workbook('disputes.xlsx').active
+head = [c.value for c in ws[1]]
+amount, opened = head.index('amount') + 1, head.index('opened_on') + 1
+print('amounts', [ws.cell(r + 2, amount).value for r in range(len(rows))] == [float(r['amount']) for r in rows],
+      'opened', [ws.cell(r + 2, opened).value.date().isoformat() for r in range(len(rows))] == [r['opened_on'] for r in rows])
+PY
