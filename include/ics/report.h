@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ics/core.h"
 
@@ -81,6 +82,11 @@ int ics_table_read_csv(const char *path, const struct ics_table_schema *schema, 
 /* As ics_table_read_csv, over CSV bytes in memory (copied into the table); `label` names them in messages. */
 int ics_table_read_memory(const char *data, size_t len, const char *label, const struct ics_table_schema *schema,
                           struct ics_table **out, struct ics_error *err);
+/* A table from a capability's CSV writer (ics_beds_write_csv, ...): `write` prints `result` as CSV into
+ * memory and the text is read back with `schema`; the table is named `name` (NULL: the schema's). */
+typedef int (*ics_table_writer)(const void *result, FILE *out, struct ics_error *err);
+int ics_table_from_writer(const void *result, ics_table_writer write, const struct ics_table_schema *schema,
+                          const char *name, struct ics_table **out, struct ics_error *err);
 void ics_table_free(struct ics_table *t);
 /* The column named `name`, or -1. */
 int ics_table_column(const struct ics_table *t, const char *name);

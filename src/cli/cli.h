@@ -117,14 +117,10 @@ struct cli_table_output {
 
 /* Takes one of CLI_TABLE_OPTIONS: 1 when `key` was one (0 or a usage error in *status), else 0. */
 int cli_table_option(struct cli_table_output *t, const char *command, int key, const char *arg, int *status);
-/* Whether the command must hand its CSV to cli_table_write (rather than write it straight out). */
+/* Whether the command must hand its CSV to cli_table_emit (rather than write it straight out). */
 int cli_table_wanted(const struct cli_table_output *t);
 /* Checks the options against the output format: disclosure control is for CSV and XLSX. */
 int cli_table_check(const struct cli_table_output *t, const char *command, int json);
-/* A table the command wrote as CSV (`csv`, `len` bytes) to its outputs: to `out` (may be NULL: it went
- * elsewhere, e.g. as JSON) as CSV, controlled when asked, and to the XLSX file. */
-int cli_table_write(const struct cli_table_output *t, const char *schema, const char *csv, size_t len,
-                    FILE *out, struct ics_error *err);
 /* A command's result to `out` and the table outputs: `csv` writes it as CSV, `json` (NULL when the output
  * is CSV) as JSON. Without --xlsx or --disclosure-control this is just the one writer. */
 typedef int (*cli_result_writer)(const void *result, FILE *out, struct ics_error *err);

@@ -2,7 +2,6 @@
  * disclosure control (docs/disclosure.md), both over the CSV the command
  * wrote, read back as a table with the command's schema (ics/report.h). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -59,42 +58,17 @@ static void write_csv(FILE *out, const struct ics_table *t)
     }
 }
 
-int cli_table_write(const struct cli_table_output *t, const char *schema, const char *csv, size_t len,
-                    FILE *out, struct ics_error *err)
+/* A table read back from the command's CSV to its outputs: controlled when asked, to `out` (NULL: the
+ * command wrote JSON there) and to the workbook. */
+static int write_table(const struct cli_table_output *t, struct ics_table *table, FILE *out, struct ics_error *err)
 {
-    struct ics_table *table;
-    int rc = ics_table_read_memory(csv, len, schema, ics_table_schema_find(schema), &table, err);
-    if (rc)
-        return rc;
-    if (t->control == CLI_CONTROL_ON)
-        rc = ics_disclosure_apply(table, err);
+    int rc = t->control == CLI_CONTROL_ON ? ics_disclosure_apply(table, err) : ICS_OK;
     if (!rc && out)
         write_csv(out, table);
     if (!rc && t->xlsx) {
         const struct ics_table *one = table;
         rc = ics_xlsx_write(t->xlsx, &one, 1, t->control == CLI_CONTROL_OFF ? INTERNAL_USE : NULL, err);
     }
-    ics_table_free(table);
-    return rc;
-}
-
-/* A table written as CSV into memory and read back with its schema. */
-static int table_of(const char *schema, const char *name, cli_result_writer csv, const void *result,
-                    struct ics_table **out, struct ics_error *err)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    int rc = csv(result, mem, err);
-    if (fclose(mem) != 0 && !rc)
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = ics_table_read_memory(buf, len, name, ics_table_schema_find(schema), out, err);
-    free(buf);   /* open_memstream's buffer comes from malloc */
-    if (!rc)
-        (*out)->name = name;
     return rc;
 }
 
@@ -106,7 +80,8 @@ int cli_table_workbook(const struct cli_table_output *t, const struct cli_sheet 
     struct ics_table *tables[8] = {NULL};
     int rc = n > 8 ? ics_error_set(err, ICS_ERR_INTERNAL, "too many sheets") : ICS_OK;
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = table_of(sheets[i].schema, sheets[i].name, sheets[i].csv, sheets[i].result, &tables[i], err);
+        rc = ics_table_from_writer(sheets[i].result, sheets[i].csv, ics_table_schema_find(sheets[i].schema),
+                                   sheets[i].name, &tables[i], err);
         if (!rc && t->control == CLI_CONTROL_ON)
             rc = ics_disclosure_apply(tables[i], err);
     }
@@ -128,16 +103,10 @@ int cli_table_emit(const struct cli_table_output *t, const char *schema, const v
         if (rc)
             return rc;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    int rc = csv(result, mem, err);
-    if (fclose(mem) != 0 && !rc)
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    struct ics_table *table;
+    int rc = ics_table_from_writer(result, csv, ics_table_schema_find(schema), NULL, &table, err);
     if (!rc)
-        rc = cli_table_write(t, schema, buf, len, json ? NULL : out, err);
-    free(buf);   /* open_memstream's buffer comes from malloc */
+        rc = write_table(t, table, json ? NULL : out, err);
+    ics_table_free(table);
     return rc;
 }

@@ -70,21 +70,32 @@ static int not_a(struct ics_error *err, const struct ics_table *t, size_t row, s
                          t->header[col], row + 1, ics_text_printable(s, strlen(s), shown, sizeof shown), what);
 }
 
+/* A cell's trimmed text; 1 (with out->state set) when it is empty or already withheld, so has no number. */
+static int no_number(const struct ics_table *t, size_t row, size_t col, struct cell_number *out, const char **s,
+                     size_t *len)
+{
+    *s = cell_at(t, row, col);
+    *len = strlen(*s);
+    ics_text_trim(s, len);
+    memset(out, 0, sizeof *out);
+    if (*len == 0) {
+        out->state = CELL_EMPTY;
+        return 1;
+    }
+    if (is_suppressed_text(*s, *len)) {
+        out->state = CELL_SUPPRESSED;
+        return 1;
+    }
+    return 0;
+}
+
 static int read_count(const struct ics_table *t, size_t row, size_t col, struct cell_number *out,
                       struct ics_error *err)
 {
-    const char *s = cell_at(t, row, col);
-    size_t len = strlen(s);
-    ics_text_trim(&s, &len);
-    memset(out, 0, sizeof *out);
-    if (len == 0) {
-        out->state = CELL_EMPTY;
+    const char *s;
+    size_t len;
+    if (no_number(t, row, col, out, &s, &len))
         return ICS_OK;
-    }
-    if (is_suppressed_text(s, len)) {
-        out->state = CELL_SUPPRESSED;
-        return ICS_OK;
-    }
     if (ics_parse_int64(s, len, INT64_MIN, INT64_MAX, &out->integer, NULL) != 0)
         return not_a(err, t, row, col, "a count");
     /* Counts of people and records cannot be negative: such a cell is a
@@ -111,18 +122,10 @@ static int count_decimals(const char *s, size_t len)
 static int read_number(const struct ics_table *t, size_t row, size_t col, struct cell_number *out,
                        struct ics_error *err)
 {
-    const char *s = cell_at(t, row, col);
-    size_t len = strlen(s);
-    ics_text_trim(&s, &len);
-    memset(out, 0, sizeof *out);
-    if (len == 0) {
-        out->state = CELL_EMPTY;
+    const char *s;
+    size_t len;
+    if (no_number(t, row, col, out, &s, &len))
         return ICS_OK;
-    }
-    if (is_suppressed_text(s, len)) {
-        out->state = CELL_SUPPRESSED;
-        return ICS_OK;
-    }
     if (ics_parse_double(s, len, &out->value, NULL) != 0)
         return not_a(err, t, row, col, "a number");
     out->state = CELL_VALUE;

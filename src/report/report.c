@@ -151,28 +151,6 @@ static int close_temp(FILE *f, const char *path, struct ics_error *err)
     return bad ? ics_error_set(err, ICS_ERR_IO, "cannot write the temporary file %s", path) : ICS_OK;
 }
 
-/* What a writer printed, as a table with the schema named. */
-typedef int (*table_writer)(const void *result, FILE *out, struct ics_error *err);
-
-static int table_of(const void *result, table_writer write, const char *schema, const char *name,
-                    struct ics_table **out, struct ics_error *err)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    int rc = write(result, mem, err);
-    if (fclose(mem) != 0 && !rc)
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = ics_table_read_memory(buf, len, name, ics_table_schema_find(schema), out, err);
-    free(buf);   /* open_memstream's buffer is malloc's */
-    if (!rc)
-        (*out)->name = name;
-    return rc;
-}
-
 static int keep_table(struct pack *p, struct ics_table *t)
 {
     if (p->ntables == MAX_TABLES) {
@@ -394,7 +372,7 @@ static int run_beds_table(struct pack *p, int level, const char *name, struct ic
     beds_options(p, &o, level);
     int rc = ics_beds_run(p->spec->spells, &o, res, err);
     if (!rc)
-        rc = table_of(*res, write_beds, "beds", name, t, err);
+        rc = ics_table_from_writer(*res, write_beds, ics_table_schema_find("beds"), name, t, err);
     return rc;
 }
 
@@ -410,6 +388,25 @@ static void names_or_codes(struct ics_table *t)
         if (!**cell)
             *cell = strcmp(c, "total") == 0 ? "Total" : c;
     }
+}
+
+/* A beds table of the system, controlled (unless turned off), named, shown, and kept for the workbook;
+ * rc is the status of making it (the table is freed on any failure). */
+static int show_beds_table(struct pack *p, struct ics_table *t, int rc, const char *id, const char *heading,
+                           const char *text, const char *const *labels, struct ics_error *err)
+{
+    if (!rc)
+        rc = control(p, t, err);
+    if (rc) {
+        ics_table_free(t);
+        return rc;
+    }
+    names_or_codes(t);
+    section_begin(p, id, heading);
+    paragraph(p, NULL, text);
+    icsi_html_table(p->html, t, beds_shown, labels, NULL);
+    section_end(p);
+    return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
 }
 
 static int section_beds_by_provider(struct pack *p, struct ics_error *err)
@@ -435,20 +432,11 @@ static int section_beds_by_provider(struct pack *p, struct ics_error *err)
     struct system_filter trusts = {p->spec->providers, NULL, NULL};
     if (!rc)
         rc = system_rows(t, &trusts, err);
-    if (!rc)
-        rc = control(p, t, err);
-    if (rc) {
-        ics_table_free(t);
-        return rc;
-    }
-    names_or_codes(t);
-    section_begin(p, "beds-by-provider", "Bed days and long stays by provider");
-    paragraph(p, NULL, "Spells discharged in the period, their bed days and excess bed days beyond the trim "
-                       "point of their HRG, and the beds occupied on an average night, by the trust that "
-                       "provided the care.");
-    icsi_html_table(p->html, t, beds_shown, provider_labels, NULL);
-    section_end(p);
-    return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
+    return show_beds_table(p, t, rc, "beds-by-provider", "Bed days and long stays by provider",
+                           "Spells discharged in the period, their bed days and excess bed days beyond the trim "
+                           "point of their HRG, and the beds occupied on an average night, by the trust that "
+                           "provided the care.",
+                           provider_labels, err);
 }
 
 /* A local authority's name from the built-in geography where the table has none. */
@@ -481,18 +469,10 @@ static int section_beds_by_place(struct pack *p, struct ics_error *err)
     if (!rc)
         place_names(t, geo);
     ics_geography_free(geo);
-    if (!rc)
-        rc = control(p, t, err);
-    if (rc) {
-        ics_table_free(t);
-        return rc;
-    }
-    names_or_codes(t);
-    section_begin(p, "beds-by-place", "Bed days and long stays by place of residence");
-    paragraph(p, NULL, "The same measures by the local authority the patient lives in, wherever they were treated.");
-    icsi_html_table(p->html, t, beds_shown, place_labels, NULL);
-    section_end(p);
-    return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
+    return show_beds_table(p, t, rc, "beds-by-place", "Bed days and long stays by place of residence",
+                           "The same measures by the local authority the patient lives in, wherever they were "
+                           "treated.",
+                           place_labels, err);
 }
 
 static int ensure_provider_csv(struct pack *p, struct ics_error *err)
@@ -688,7 +668,8 @@ static int section_spc(struct pack *p, struct ics_error *err)
         unlink(path);
     struct ics_table *t = NULL;
     if (!rc)
-        rc = table_of(spc, write_spc_points, "spc-points", "spc 21+ day beds", &t, err);
+        rc = ics_table_from_writer(spc, write_spc_points, ics_table_schema_find("spc-points"), "spc 21+ day beds",
+                                   &t, err);
     if (!rc) {
         section_begin(p, "spc", "Is the number of long-stay patients changing?");
         const struct ics_spc_series *s = ics_spc_result_series(spc, 0);
@@ -781,7 +762,8 @@ static int section_funnel(struct pack *p, struct ics_error *err)
     if (path[0])
         unlink(path);
     if (!rc)
-        rc = table_of(fr, write_funnel, "funnel", "funnel 21+ day share", &t, err);
+        rc = ics_table_from_writer(fr, write_funnel, ics_table_schema_find("funnel"), "funnel 21+ day share", &t,
+                                   err);
     if (!rc) {
         section_begin(p, "funnel", "Which trusts differ from the rest?");
         char text[512];
@@ -857,7 +839,8 @@ static int section_ledger(struct pack *p, struct ics_error *err)
         rc = ics_ledger_report(l, &o, &r, err);
     struct ics_table *t = NULL;
     if (!rc)
-        rc = table_of(r, write_board, "ledger-board", "squabble board", &t, err);
+        rc = ics_table_from_writer(r, write_board, ics_table_schema_find("ledger-board"), "squabble board", &t,
+                                   err);
     ics_ledger_report_free(r);
     ics_ledger_close(l);
     if (!rc)

@@ -1,5 +1,7 @@
 /* Tables read back from the capabilities' CSV, and the built-in schemas that
  * say what each of their columns means (see ics/report.h). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ics/csv.h"
@@ -261,4 +263,24 @@ out:
     }
     *out = t;
     return ICS_OK;
+}
+
+int ics_table_from_writer(const void *result, ics_table_writer write, const struct ics_table_schema *schema,
+                          const char *name, struct ics_table **out, struct ics_error *err)
+{
+    *out = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = write(result, mem, err);
+    if (fclose(mem) != 0 && !rc)
+        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = ics_table_read_memory(buf, len, name ? name : "the table", schema, out, err);
+    free(buf);   /* open_memstream's buffer comes from malloc */
+    if (!rc)
+        (*out)->name = name;
+    return rc;
 }
