@@ -12,8 +12,8 @@ align() { if command -v column >/dev/null; then column -t -s,; else cat; fi; }
 # CSV to plain fields for awk: commas inside quoted names become semicolons, quotes go.
 plain() { sed -E ':a;s/"([^",]*),([^"]*)"/"\1;\2"/;ta;s/"//g' "$@"; }
 
-say "1. A realistic year of English spells (ics synth: 200,000 spells, FY 2018-19, real trusts, HRGs, places)"
-"$ics" synth --spells 200000 --seed 2018 -o "$out/spells.csv"
+say "1. A realistic year of English spells (ics synth: 1,000,000 spells, FY 2018-19, real trusts, HRGs, places)"
+"$ics" synth --spells 1000000 --seed 2018 -o "$out/spells.csv"
 n=$(($(wc -l < "$out/spells.csv") - 1))
 # ics synth is calibrated on a national year of 17 million spells (docs/commands/synth.md, "Calibration").
 echo "wrote $out/spells.csv ($n spells: $(awk -v n="$n" 'BEGIN { printf "%.1f", 100 * n / 17000000 }')% of a synthetic England year of 17 million)"

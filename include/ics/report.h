@@ -55,6 +55,10 @@ struct ics_table_schema {
     /* A column whose value marks a national row (not rounded by disclosure
      * control), and that value: "level" = "nation". NULL: no row is national. */
     const char *national_column, *national_value;
+    /* A column whose value marks the total row ("level" = "total"), or NULL. When one part of a total has a
+     * measure withheld, the part with the next smallest count is withheld too (secondary suppression), so
+     * that the total less the parts shown does not give the withheld one away (docs/disclosure.md). */
+    const char *total_column, *total_value;
 };
 
 /* The built-in schema of a table ics writes, by name ("beds", "benchmark",

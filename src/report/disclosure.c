@@ -233,6 +233,12 @@ static int withheld_by_base(const struct ics_table *t, size_t row, int base, int
     return ICS_OK;
 }
 
+static int base_is_zero(const struct ics_table *t, size_t row, int base)
+{
+    struct cell_number n;
+    return read_count(t, row, (size_t)base, &n, NULL) == ICS_OK && n.state == CELL_VALUE && n.integer == 0;
+}
+
 /* The value a cell will publish, as a number to compute a rate with. */
 static int published_value(const struct ics_table *t, const struct column_plan *plan, size_t row, int col,
                            struct cell_number *out, struct ics_error *err)
@@ -362,7 +368,10 @@ static int control_cell(const struct ics_table *t, const struct column_plan *pla
             rc = withheld_by_base(t, row, p->base, &withheld, err);
         if (rc || n.state == CELL_EMPTY)
             return rc;
-        if (withheld)
+        /* A sum made from records its count does not show (a long-stay patient still in hospital, with no
+         * long stay discharged yet) is as revealing as one made from 1 to 7 of them. */
+        if (withheld || (p->kind == ICS_COL_MEASURE && n.state == CELL_VALUE && n.value != 0 &&
+                         base_is_zero(t, row, p->base)))
             *out = ICS_SUPPRESSED;
         return ICS_OK;
     case ICS_COL_RATE:
@@ -376,6 +385,67 @@ static int control_cell(const struct ics_table *t, const struct column_plan *pla
 static int is_national(const struct ics_table *t, int national_col, size_t row)
 {
     return national_col >= 0 && strcmp(cell_at(t, row, (size_t)national_col), t->schema->national_value) == 0;
+}
+
+static int is_total(const struct ics_table *t, int total_col, size_t row)
+{
+    return total_col >= 0 && strcmp(cell_at(t, row, (size_t)total_col), t->schema->total_value) == 0;
+}
+
+/*
+ * Secondary suppression (ours; the NHS rule needs none for counts, which are rounded, but measures are
+ * shown exactly): for each count that measures are based on, when exactly one part of the total has its
+ * measures withheld, the shown part with the smallest count has them withheld too. The total less the
+ * parts shown then gives only the two together. With no part to pair it with, the total's are withheld.
+ */
+static int complement(const struct ics_table *t, const struct column_plan *plan, int national_col,
+                      const char **cells, struct ics_error *err)
+{
+    int total_col = t->schema && t->schema->total_column && t->schema->total_value
+                        ? find_column(t, t->schema->total_column) : -1;
+    if (total_col < 0)
+        return ICS_OK;
+    for (size_t base = 0; base < t->ncols; base++) {
+        int measured = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            measured |= (plan[c].kind == ICS_COL_MEASURE || plan[c].kind == ICS_COL_MEAN) && plan[c].base == (int)base;
+        if (!measured)
+            continue;
+        size_t withheld = 0, total_row = t->nrows, smallest_row = t->nrows;
+        int64_t smallest = INT64_MAX;
+        for (size_t r = 0; r < t->nrows; r++) {
+            if (is_national(t, national_col, r))
+                continue;
+            if (is_total(t, total_col, r)) {
+                total_row = r;
+                continue;
+            }
+            int part_withheld = 0;
+            for (size_t c = 0; c < t->ncols; c++)
+                if (plan[c].base == (int)base && (plan[c].kind == ICS_COL_MEASURE || plan[c].kind == ICS_COL_MEAN) &&
+                    strcmp(cells[r * t->ncols + c], ICS_SUPPRESSED) == 0 &&
+                    strcmp(cell_at(t, r, c), ICS_SUPPRESSED) != 0)
+                    part_withheld = 1;
+            struct cell_number n;
+            int rc = read_count(t, r, base, &n, err);
+            if (rc)
+                return rc;
+            if (part_withheld)
+                withheld++;
+            else if (n.state == CELL_VALUE && n.integer > 0 && n.integer < smallest) {
+                smallest = n.integer;
+                smallest_row = r;
+            }
+        }
+        if (withheld != 1 || total_row == t->nrows)
+            continue;
+        size_t target = smallest_row < t->nrows ? smallest_row : total_row;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (plan[c].base == (int)base && (plan[c].kind == ICS_COL_MEASURE || plan[c].kind == ICS_COL_MEAN) &&
+                *cells[target * t->ncols + c])
+                cells[target * t->ncols + c] = ICS_SUPPRESSED;
+    }
+    return ICS_OK;
 }
 
 int ics_disclosure_apply(struct ics_table *t, struct ics_error *err)
@@ -413,6 +483,9 @@ int ics_disclosure_apply(struct ics_table *t, struct ics_error *err)
                 goto out;
         }
     }
+    rc = complement(t, plan, national_col, cells, err);
+    if (rc)
+        goto out;
     memcpy(t->cells, cells, t->nrows * t->ncols * sizeof *cells);
     t->disclosure = 1;
 out:

@@ -47,7 +47,7 @@ struct pack {
     FILE *html;
     struct ics_table *tables[MAX_TABLES];   /* for the workbook, in section order */
     size_t ntables;
-    struct ics_xlsx_chart charts[4];
+    struct ics_xlsx_chart charts[MAX_TABLES];
     size_t ncharts;
     struct input inputs[MAX_INPUTS];
     size_t ninputs;
@@ -55,10 +55,22 @@ struct pack {
     struct ics_beds_summary provider_summary;
     size_t trimpoint_hrgs;
     int have_provider;
-    char opportunity[512];                   /* the sentence, for the methods too */
+    char opportunity[1024];                  /* the sentence, for the methods too */
     char quality[2048];                      /* the data-quality flags of the system's trusts, one a line */
     size_t quality_flags;
 };
+
+static void check_words(int check, char *buf, size_t size)
+{
+    static const char *const words[ICS_BEDS_Q_CHECKS] = {
+        "mean length of stay", "median length of stay", "share of spells of 21+ days", "share of day cases",
+        "share of spells still open", "episodes per spell", "share of rows rejected",
+        "share of stays that disagree with SPELDUR",
+    };
+    double low, high;
+    ics_beds_quality_range(check, &low, &high);
+    snprintf(buf, size, "%s outside its plausible range", check >= 0 && check < ICS_BEDS_Q_CHECKS ? words[check] : "?");
+}
 
 /* The plausibility checks of ics beds (docs/commands/beds.md) that the system's trusts fail, for the methods. */
 static void note_quality(struct pack *p, const struct ics_beds_result *res)
@@ -74,7 +86,10 @@ static void note_quality(struct pack *p, const struct ics_beds_result *res)
             if (!(q->flags & (1u << check)))
                 continue;
             char what[256];
-            ics_beds_quality_describe(res, q, check, what, sizeof what);
+            if (p->opt->disclosure)   /* the figure may rest on 1 to 7 spells: name the check, not its value */
+                check_words(check, what, sizeof what);
+            else
+                ics_beds_quality_describe(res, q, check, what, sizeof what);
             p->quality_flags++;
             if (at + 1 < sizeof p->quality)
                 at += (size_t)snprintf(p->quality + at, sizeof p->quality - at, "%s%s: %s", at ? "\n" : "",
@@ -313,6 +328,13 @@ static int system_rows(struct ics_table *t, const struct system_filter *f, struc
         else if (in_system(f, t->cells[r * t->ncols + (size_t)code]))
             keep[n++] = r;
     }
+    if (n == 0 && ((f->list && *f->list) || (f->icb && *f->icb))) {
+        ics_free(keep);
+        ics_free(cells);
+        return ics_error_set(err, ICS_ERR_EMPTY, "no %s in the extract is in the system (%s)",
+                             f->list && *f->list ? "code" : "local authority",
+                             f->list && *f->list ? f->list : f->icb);
+    }
     qsort_r(keep, n, sizeof *keep, cmp_spells_desc, t);
     for (size_t i = 0; i < n; i++)
         memcpy(cells + i * t->ncols, t->cells + keep[i] * t->ncols, t->ncols * sizeof *cells);
@@ -404,7 +426,17 @@ static int show_beds_table(struct pack *p, struct ics_table *t, int rc, const ch
     names_or_codes(t);
     section_begin(p, id, heading);
     paragraph(p, NULL, text);
-    icsi_html_table(p->html, t, beds_shown, labels, NULL);
+    /* Without a price the cost column would be a row of £0: left out, and the methods say why. */
+    const char *shown[16], *names[16];
+    size_t n = 0;
+    for (size_t k = 0; beds_shown[k] && n < 15; k++) {
+        if (!p->spec->has_rate && strcmp(beds_shown[k], "excess_cost") == 0)
+            continue;
+        shown[n] = beds_shown[k];
+        names[n++] = labels[k];
+    }
+    shown[n] = NULL;
+    icsi_html_table(p->html, t, shown, names, NULL);
     section_end(p);
     return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
 }
@@ -527,7 +559,7 @@ static int opportunity_words(struct pack *p, const struct ics_benchmark *b, stru
 {
     (void)err;
     const struct ics_benchmark_info *info = ics_benchmark_info(b);
-    double bed_days = 0;
+    double bed_days = 0, to_open = 0, spells = 0;
     int64_t pence = 0;
     size_t trusts = 0, priced = 0;
     for (size_t i = 0; i < ics_benchmark_count(b); i++) {
@@ -538,6 +570,8 @@ static int opportunity_words(struct pack *p, const struct ics_benchmark *b, stru
         if (isnan(r->opportunity))
             continue;
         bed_days += r->opportunity;
+        spells += isnan(r->denominator) ? 0 : r->denominator;
+        to_open += isnan(r->opportunity_beds_to_open) ? 0 : r->opportunity_beds_to_open;
         if (r->has_pounds && !__builtin_add_overflow(pence, r->opportunity_pence, &pence))
             priced++;
     }
@@ -547,12 +581,29 @@ static int opportunity_words(struct pack *p, const struct ics_benchmark *b, stru
     grouped_number(bed_days, 0, days_text, sizeof days_text);
     ics_pounds_human(pence, pounds_text, sizeof pounds_text);
     const char *who = p->spec->providers[0] ? "the system's trusts" : "every trust";
-    snprintf(p->opportunity, sizeof p->opportunity,
-             "Closing %s of the gap to the top quartile releases %s beds and %s%s: %s excess bed days "
-             "across %s (%zu), against the top quartile of the %zu trusts benchmarked.",
-             fraction_words(p->spec->close_gap), beds_text, priced ? pounds_text : "an unknown sum",
-             info->days == 365 || info->days == 366 ? " a year" : " over the period", days_text, who, trusts,
-             info->benchmarked);
+    char open_text[160] = "";
+    if (p->spec->occupancy[0]) {
+        char n[64];
+        grouped_number(to_open, to_open < 100 ? 1 : 0, n, sizeof n);
+        struct ics_fraction occ;
+        const char *why;
+        char pct[32];
+        if (ics_fraction_parse(p->spec->occupancy, &occ, &why) == 0 && occ.den > 0)
+            grouped_number(100.0 * (double)occ.num / (double)occ.den, 0, pct, sizeof pct);
+        else
+            snprintf(pct, sizeof pct, "%s", p->spec->occupancy);
+        snprintf(open_text, sizeof open_text, " (%s beds to open at %s%% occupancy)", n, pct);
+    }
+    if (p->opt->disclosure && spells >= 1 && spells < 8)
+        snprintf(p->opportunity, sizeof p->opportunity,
+                 "The opportunity is not shown: %s had fewer than 8 spells (NHS disclosure control).", who);
+    else
+        snprintf(p->opportunity, sizeof p->opportunity,
+                 "Closing %s of the gap to the top quartile releases %s beds%s and %s%s: %s excess bed day%s "
+                 "across %s (%zu), against the top quartile of the %zu trusts benchmarked.",
+                 fraction_words(p->spec->close_gap), beds_text, open_text, priced ? pounds_text : "an unknown sum",
+                 info->days == 365 || info->days == 366 ? " a year" : " over the period", days_text,
+                 strcmp(days_text, "1") == 0 ? "" : "s", who, trusts, info->benchmarked);
     section_begin(p, "opportunity", "The gap to the top quartile");
     paragraph(p, "lead", p->opportunity);
     char text[600];
@@ -629,18 +680,28 @@ static int section_spc(struct pack *p, struct ics_error *err)
     FILE *f = rc ? NULL : temp_csv(path, sizeof path, err);
     if (!rc && !f)
         rc = err->code;
-    size_t weeks = 0;
+    size_t weeks = 0, small_weeks = 0;
     if (!rc) {
-        /* Whole weeks only: the period's first and last weeks are partial. */
+        /* Whole weeks only (the period's first and last are partial), summed over the system's trusts. */
         fputs("week,Beds occupied by patients in hospital 21+ days\n", f);
         const struct ics_beds_summary *s = ics_beds_result_summary(res);
-        for (size_t i = 0; i < s->periods; i++) {   /* the whole file's total of each week */
-            const struct ics_beds_row *row = ics_beds_result_period_total(res, i);
-            if (row->period_days != 7)
+        for (size_t k = 0; k < s->periods; k++) {
+            const struct ics_beds_row *week = ics_beds_result_period_total(res, k);
+            if (week->period_days != 7)
                 continue;
+            int64_t nights = 0;
+            for (size_t i = 0; i < s->rows; i++) {
+                const struct ics_beds_row *row = ics_beds_result_row(res, i);
+                if (row->period_start == week->period_start &&
+                    (!p->spec->providers[0] || icsi_report_listed(p->spec->providers, row->code)))
+                    nights += row->m.long_stay_21_bed_days;
+            }
+            double beds = (double)nights / 7.0;
+            /* A week's average beds is at most the patients in them: below 8 it may rest on 1 to 7. */
+            small_weeks += beds < 8;
             char day[11];
-            ics_date_format(row->period_start, day);
-            fprintf(f, "%s,%.6f\n", day, (double)row->m.long_stay_21_bed_days / 7.0);
+            ics_date_format(week->period_start, day);
+            fprintf(f, "%s,%.6f\n", day, beds);
             weeks++;
         }
         rc = close_temp(f, path, err);
@@ -649,8 +710,17 @@ static int section_spc(struct pack *p, struct ics_error *err)
     }
     ics_beds_result_free(res);
     struct ics_spc_result *spc = NULL;
-    if (!rc && weeks < 2)
-        rc = ics_error_set(err, ICS_ERR_EMPTY, "the SPC section needs at least two whole weeks of data");
+    if (!rc && (weeks < 2 || (p->opt->disclosure && small_weeks))) {
+        section_begin(p, "spc", "Is the number of long-stay patients changing?");
+        paragraph(p, NULL, weeks < 2 ? "Not shown: the extract has fewer than two whole weeks."
+                                     : "Not shown: in some weeks the system had fewer than 8 beds of patients in "
+                                       "hospital 21+ days, and a week's figure could rest on 1 to 7 patients "
+                                       "(NHS disclosure control).");
+        section_end(p);
+        if (path[0])
+            unlink(path);
+        return ICS_OK;
+    }
     if (!rc) {
         struct ics_spc_table_options cols;
         ics_spc_table_options_init(&cols);
@@ -673,12 +743,15 @@ static int section_spc(struct pack *p, struct ics_error *err)
     if (!rc) {
         section_begin(p, "spc", "Is the number of long-stay patients changing?");
         const struct ics_spc_series *s = ics_spc_result_series(spc, 0);
-        char text[512];
+        char text[1024];
         snprintf(text, sizeof text,
                  "Average beds occupied each night by patients who had been in hospital 21 days or more, week by "
-                 "week (%zu whole weeks), as a Making Data Count XmR chart: a fall is an improvement. "
-                 "Latest point: %s; %s.",
-                 s->n, variation_words(s->summary.variation), assurance_words(s->summary.assurance));
+                 "week (%zu whole weeks), at %s, as a Making Data Count XmR chart: a fall is an improvement. "
+                 "Latest point: %s; %s. An extract of the year's discharges undercounts long stays in its "
+                 "first and last weeks (patients admitted before it began, or not discharged by its end, are "
+                 "missing): read the ends of the chart with that in mind.",
+                 s->n, p->spec->providers[0] ? "the system's trusts" : "every trust in the extract",
+                 variation_words(s->summary.variation), assurance_words(s->summary.assurance));
         paragraph(p, NULL, text);
         fputs("<figure>\n", p->html);
         struct ics_svg_titles titles = {"Beds occupied by patients in hospital 21+ days", NULL};
@@ -742,8 +815,14 @@ static int section_funnel(struct pack *p, struct ics_error *err)
     ics_table_free(t);
     t = NULL;
     struct ics_funnel_result *fr = NULL;
-    if (!rc && used < 2)
-        rc = ics_error_set(err, ICS_ERR_EMPTY, "the funnel section needs at least two providers");
+    if (!rc && used < 2) {
+        section_begin(p, "funnel", "Which trusts differ from the rest?");
+        paragraph(p, NULL, "Not shown: a funnel plot needs at least two trusts whose counts can be shown.");
+        section_end(p);
+        if (path[0])
+            unlink(path);
+        return ICS_OK;
+    }
     if (!rc) {
         struct ics_funnel_table_options cols;
         ics_funnel_table_options_init(&cols);
@@ -823,6 +902,23 @@ static int org_names(struct ics_table *t, struct ics_error *err)
     return ICS_OK;
 }
 
+/* Keeps the board's pairs in which either organisation is the system's. */
+static void board_of_system(struct ics_table *t, const char *orgs)
+{
+    int a = ics_table_column(t, "org_a"), b = ics_table_column(t, "org_b");
+    if (a < 0 || b < 0)
+        return;
+    size_t kept = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char **row = &t->cells[r * t->ncols];
+        if (!icsi_report_listed(orgs, row[a]) && !icsi_report_listed(orgs, row[b]))
+            continue;
+        memmove(&t->cells[kept * t->ncols], row, t->ncols * sizeof *row);
+        kept++;
+    }
+    t->nrows = kept;
+}
+
 static int section_ledger(struct pack *p, struct ics_error *err)
 {
     int rc = add_input(p, "ledger", p->spec->ledger, err);
@@ -843,6 +939,8 @@ static int section_ledger(struct pack *p, struct ics_error *err)
                                    err);
     ics_ledger_report_free(r);
     ics_ledger_close(l);
+    if (!rc && p->spec->ledger_orgs[0])
+        board_of_system(t, p->spec->ledger_orgs);
     if (!rc)
         rc = org_names(t, err);
     if (rc) {
@@ -851,8 +949,11 @@ static int section_ledger(struct pack *p, struct ics_error *err)
     }
     section_begin(p, "ledger", "Money between organisations: the squabble board");
     char text[256];
-    snprintf(text, sizeof text, "Agreement of balances for %s: each pair of organisations, ranked by the value "
-                                "they have still to agree.", p->spec->ledger_period);
+    snprintf(text, sizeof text, "Agreement of balances for %s: each pair of %s, ranked by the value they have "
+                                "still to agree.%s", p->spec->ledger_period,
+             p->spec->ledger_orgs[0] ? "organisations with one of the system's on either side"
+                                     : "organisations in the ledger",
+             t->nrows ? "" : " No pair has anything to agree.");
     paragraph(p, NULL, text);
     static const char *const shown[] = {"rank", "org_a", "org_b", "unresolved", "to_agree", "open_disputes",
                                         "overdue_disputes", "disputed_value", "oldest_open_days", NULL};
@@ -901,11 +1002,11 @@ static void section_methods(struct pack *p)
                  s->episodes ? "episodes" : "spells", grouped_count(s->used, n2, sizeof n2),
                  grouped_count(s->rejected, n3, sizeof n3), s->episodes ? " (grouped into provider spells)" : "");
         term(f, "Rows", text);
-        snprintf(text, sizeof text, "%s, %zu HRGs",
+        snprintf(text, sizeof text, "%s, %s HRGs",
                  s->trimpoints_derived ? "derived from the data (upper quartile + 1.5 x the interquartile range "
                                          "of length of stay, per HRG and admission class)"
                                        : "given",
-                 p->trimpoint_hrgs);
+                 grouped_count(p->trimpoint_hrgs, n1, sizeof n1));
         term(f, "Trim points", text);
         if (s->no_trimpoint) {
             snprintf(text, sizeof text, "%s spells discharged in the period have no HRG or no trim point for "
@@ -945,6 +1046,8 @@ static void section_methods(struct pack *p)
         ics_pence_format(p->spec->rate_pence, pounds);
         snprintf(text, sizeof text, "£%s for every excess bed day", pounds);
         term(f, "Excess bed day price", text);
+    } else {
+        term(f, "Excess bed day price", "none given (the SPEC's rate): costs are not shown");
     }
     term(f, "Gap closed", p->spec->close_gap);
     if (p->spec->occupancy[0])
@@ -971,7 +1074,9 @@ static void section_methods(struct pack *p)
         icsi_html_text(f, in->role);
         fputs("</th><td>", f);
         icsi_html_text(f, base ? base + 1 : in->path);
-        fprintf(f, "</td><td class=\"num\">%lld</td><td><code>%s</code></td></tr>\n", in->bytes, in->sha256);
+        char bytes[32];
+        fprintf(f, "</td><td class=\"num\">%s</td><td><code>%s</code></td></tr>\n",
+                grouped_count((uint64_t)in->bytes, bytes, sizeof bytes), in->sha256);
     }
     fputs("</tbody>\n</table>\n", f);
     section_end(p);

@@ -40,6 +40,7 @@ struct report_spec {
     char providers[4096];
     char places[4096];
     char icb[16];
+    char ledger_orgs[4096];                /* the system's organisations on the squabble board; "": all */
 };
 
 /* Whether `code` is in a comma- or space-separated list. */

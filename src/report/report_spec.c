@@ -75,6 +75,10 @@ static int parse_sections(struct report_spec *spec, const char *value, size_t le
             return ics_error_at(err, ICS_ERR_PARSE, path, line, 0,
                                 "unknown section '%.*s' (sections: beds-by-provider, beds-by-place, opportunity, "
                                 "spc, funnel, ledger)", (int)(i - start), value + start);
+        for (int k = 0; k < spec->nsections; k++)
+            if (spec->sections[k] == found)
+                return ics_error_at(err, ICS_ERR_PARSE, path, line, 0, "section '%s' is named twice",
+                                    section_names[found]);
         if (spec->nsections == SPEC_MAX_SECTIONS)
             return ics_error_at(err, ICS_ERR_PARSE, path, line, 0, "more than %d sections", SPEC_MAX_SECTIONS);
         spec->sections[spec->nsections++] = found;
@@ -117,12 +121,14 @@ static int take(struct report_spec *spec, const char *path, long line, const cha
         bad = copy_value(spec->places, sizeof spec->places, value, vlen);
     else if (KEY("icb"))
         bad = copy_value(spec->icb, sizeof spec->icb, value, vlen);
+    else if (KEY("ledger_orgs"))
+        bad = copy_value(spec->ledger_orgs, sizeof spec->ledger_orgs, value, vlen);
     else if (KEY("sections"))
         return parse_sections(spec, value, vlen, path, line, err);
     else
         return ics_error_at(err, ICS_ERR_PARSE, path, line, 1,
                             "unknown key '%.*s' (keys: title, subtitle, spells, providers, places, icb, rate, "
-                            "close_gap, occupancy, ledger, ledger_period, ledger_as_of, sections)", (int)klen, key);
+                            "close_gap, occupancy, ledger, ledger_period, ledger_as_of, ledger_orgs, sections)", (int)klen, key);
 #undef KEY
     if (bad)
         return ics_error_at(err, ICS_ERR_PARSE, path, line, 0, "value of '%.*s' is too long", (int)klen, key);

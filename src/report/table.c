@@ -32,10 +32,11 @@ static const struct ics_column beds_columns[] = {
     COUNT("long_stay_7_spells", "Spells of 7+ days"),
     COUNT("long_stay_21_spells", "Spells of 21+ days"),
     MEASURE("occupied_bed_days", "spells", 0, "Occupied bed days"),
-    MEASURE("long_stay_7_bed_days", "spells", 0, "Bed days of 7+ day patients"),
-    MEASURE("long_stay_21_bed_days", "spells", 0, "Bed days of 21+ day patients"),
+    /* Long-stay bed days are the long-stay patients' own: they follow those counts, not all spells. */
+    MEASURE("long_stay_7_bed_days", "long_stay_7_spells", 0, "Bed days of 7+ day patients"),
+    MEASURE("long_stay_21_bed_days", "long_stay_21_spells", 0, "Bed days of 21+ day patients"),
     MEASURE("avg_occupied_beds", "spells", 1, "Average occupied beds"),
-    MEASURE("avg_long_stay_21_beds", "spells", 1, "Average beds of 21+ day patients"),
+    MEASURE("avg_long_stay_21_beds", "long_stay_21_spells", 1, "Average beds of 21+ day patients"),
     MEASURE("excess_beds", "spells", 1, "Excess beds"),
     DATE("period_from"), DATE("period_to"),
 };
@@ -119,10 +120,10 @@ static const struct ics_column ledger_disputes_columns[] = {
     TEXT("invoices"), TEXT("description"),
 };
 
-#define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv}
+#define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv, NULL, NULL}
 
 static const struct ics_table_schema schemas[] = {
-    SCHEMA("beds", beds_columns, "level", "nation"),
+    {"beds", beds_columns, sizeof beds_columns / sizeof beds_columns[0], "level", "nation", "level", "total"},
     SCHEMA("benchmark", benchmark_columns, NULL, NULL),
     SCHEMA("spc-points", spc_points_columns, NULL, NULL),
     SCHEMA("spc-summary", spc_summary_columns, NULL, NULL),

@@ -71,7 +71,7 @@ static const struct ics_column beds_like_columns[NCOLS] = {
 };
 
 static const struct ics_table_schema beds_like_schema = {
-    "beds-like", beds_like_columns, NCOLS, "level", "nation",
+    "beds-like", beds_like_columns, NCOLS, "level", "nation", NULL, NULL,
 };
 
 /* Input: mean_los = bed_days / spells to 1 decimal, pct_21 = 100 x long-stay
@@ -198,7 +198,7 @@ static void test_table_by_hand(void)
  * "nation" row included. */
 static void test_no_national_column(void)
 {
-    static const struct ics_table_schema no_nation = {"no-nation", beds_like_columns, NCOLS, NULL, NULL};
+    static const struct ics_table_schema no_nation = {"no-nation", beds_like_columns, NCOLS, NULL, NULL, NULL, NULL};
     static const char *const want[1][NCOLS] = {
         /* 3, 1 -> *; base 3 -> *; parts * -> * */
         {"nation", "E92000001", "*", "*", "*", "*", "*"},
@@ -271,7 +271,7 @@ static void test_missing_part(void)
         {.name = "pct_21", .kind = ICS_COL_RATE, .numerator = "long_stay_21_spells", .denominator = "spells",
          .multiplier = 100},
     };
-    static const struct ics_table_schema schema = {"missing", columns, NCOLS, "level", "nation"};
+    static const struct ics_table_schema schema = {"missing", columns, NCOLS, "level", "nation", NULL, NULL};
     struct hand_table h;
     struct ics_error err = {0};
     hand_table_init(&h, &schema, input, NROWS);
@@ -297,7 +297,7 @@ static void test_rate_of_a_measure(void)
         {.name = "excess_per_1000", .kind = ICS_COL_RATE, .numerator = "excess_bed_days",
          .denominator = "spells", .multiplier = 1000, .decimals = 1},
     };
-    static const struct ics_table_schema schema = {"rates", columns, R_NCOLS, "level", "nation"};
+    static const struct ics_table_schema schema = {"rates", columns, R_NCOLS, "level", "nation", NULL, NULL};
     static const char *const in[][R_NCOLS] = {
         {"provider", "12", "100", "8333.333333"},      /* 1000 x 100/12 */
         {"provider", "7", "50", "7142.857143"},        /* 1000 x 50/7 */
