@@ -39,10 +39,17 @@ struct ics_ledger;
 
 /* ---- opening ---------------------------------------------------------- */
 
-/* Opens the ledger in the database at `path`. create != 0: create the file and
- * apply every migration (ics ledger init); otherwise the file must exist and
- * pending migrations are applied. */
-int ics_ledger_open(const char *path, int create, struct ics_ledger **out, struct ics_error *err);
+/* ics_ledger_open flags. */
+#define ICS_LEDGER_CREATE 1     /* create the file if missing (ics ledger init) */
+#define ICS_LEDGER_READ_ONLY 2  /* never write: for reading a database this user may not write */
+
+/* Opens the ledger in the database at `path`. flags 0: the file must exist and
+ * pending migrations are applied; ICS_LEDGER_CREATE: create the file and apply
+ * every migration. ICS_LEDGER_READ_ONLY (not with CREATE): open the file
+ * read-only, as ICS_STORE_READ_ONLY in ics/store.h says (a read-only
+ * directory works; migrations run only where this user may write); every call
+ * that writes then fails with ICS_ERR_STORE. */
+int ics_ledger_open(const char *path, int flags, struct ics_ledger **out, struct ics_error *err);
 void ics_ledger_close(struct ics_ledger *l);
 /* The underlying store (borrowed; for tests and checks). */
 struct ics_store *ics_ledger_store(struct ics_ledger *l);
@@ -76,6 +83,16 @@ int ics_ledger_working_days_between(int32_t from, int32_t to);
 
 /* ---- submissions ------------------------------------------------------- */
 
+/*
+ * The largest amount one statement line may hold, either way: £1,000,000,000,000
+ * (10^14 pence), far beyond any NHS organisation's annual turnover. A line over
+ * it is a bad row. Totals are checked as they are summed: 92,233 lines at the
+ * cap still sum inside int64 (the 92,234th passes INT64_MAX, 92,233,720,368,547,758.07
+ * pounds); any total, mismatch or sum that would pass it is an error, never a
+ * wrapped number.
+ */
+#define ICS_LEDGER_LINE_MAX_PENCE INT64_C(100000000000000)
+
 enum ics_ledger_kind {
     ICS_LEDGER_RECEIVABLE = 0,
     ICS_LEDGER_PAYABLE = 1,
@@ -96,6 +113,10 @@ struct ics_ledger_submit_options {
     const char *actor;          /* who submitted (NULL: org) */
     const char *at;             /* UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (NULL: now) */
     int allow_unknown_org;      /* accept codes not in the reference data */
+    /* Accept a statement with no lines (a header only): the organisation has
+     * nothing to report for the period, and an empty current version says so.
+     * Without it such a file fails with ICS_ERR_PARSE and nothing is written. */
+    int allow_empty;
     ics_ledger_problem_fn problem;
     void *problem_ctx;
     /* While lines are written (inside the transaction): called with
@@ -106,7 +127,8 @@ struct ics_ledger_submit_options {
 };
 
 /* Defaults: no org or period (both must be set), the path as label, the org
- * as actor, now as the time, known organisations only, no callbacks. */
+ * as actor, now as the time, known organisations only, no empty statement,
+ * no callbacks. */
 void ics_ledger_submit_options_init(struct ics_ledger_submit_options *opt);
 
 struct ics_ledger_submit_result {
@@ -117,14 +139,18 @@ struct ics_ledger_submit_result {
     int64_t lines;
     int64_t totals[4];          /* pence per enum ics_ledger_kind */
     long problems;              /* bad rows found (then nothing is written) */
+    int no_lines;               /* 1: the file had no lines (refused unless allow_empty) */
 };
 
 /*
  * Imports one organisation's statement. The CSV needs the columns
  * counterparty, kind, invoice_ref, invoice_date, amount (note optional). Every
  * bad row is reported through opt->problem; if there is any, nothing is written
- * and the call fails with ICS_ERR_PARSE. A file that is not CSV past some point
- * (a quote never closed) fails with ICS_ERR_PARSE too, its reason in err only. Content identical to the current
+ * and the call fails with ICS_ERR_PARSE. A line over ICS_LEDGER_LINE_MAX_PENCE,
+ * or one that takes a total (per counterparty and kind, or per kind) past
+ * int64, is a bad row. A file that is not CSV past some point (a quote never
+ * closed), or that has no lines without allow_empty, fails with ICS_ERR_PARSE
+ * too, its reason in err only. Content identical to the current
  * version (the same lines in any order) writes nothing and sets unchanged.
  * The import is one transaction: killed at any point, the store is as before.
  */

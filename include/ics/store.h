@@ -38,6 +38,7 @@ struct ics_stmt;
 /* ics_store_open flags */
 #define ICS_STORE_CREATE 1       /* create the database file if missing */
 #define ICS_STORE_MIGRATE 2      /* apply pending migrations on open */
+#define ICS_STORE_READ_ONLY 4    /* never write (SQLITE_OPEN_READONLY); see below */
 
 /*
  * Opens the store at `path` (a file name for SQLite). Without ICS_STORE_CREATE a
@@ -47,6 +48,26 @@ struct ics_stmt;
  * concurrent writers wait for each other instead of failing.
  * Without ICS_STORE_MIGRATE, a store whose schema is older than this build's
  * fails with ICS_ERR_STORE ("run ics ledger init"); a newer one always fails.
+ */
+/*
+ * ICS_STORE_READ_ONLY never writes, and reads a database this user may read
+ * but not write, or one in a read-only directory. Where the user may write the
+ * file and its directory, the connection is read-write with SQLite's
+ * query_only on (writes fail; ICS_STORE_MIGRATE still migrates first; the -wal
+ * and -shm files are removed at close as usual). Otherwise the file is opened
+ * with SQLITE_OPEN_READONLY and migrations never run. A WAL database is read
+ * through its wal-index (FILE-shm), which SQLite creates, with an empty
+ * FILE-wal, unless they exist (sqlite.org/wal.html, "Read-Only Databases"):
+ *   - FILE-shm exists: it is used, even where it cannot be written;
+ *   - otherwise, with no FILE-wal holding commits, the file alone is the whole
+ *     database and is opened as immutable (a -shm left behind by a reader
+ *     would belong to the reader, and writers could not use it); a writer
+ *     starting during the read is not seen;
+ *   - a FILE-wal with commits but no FILE-shm fails with ICS_ERR_STORE
+ *     (someone who may write the database must open it first).
+ * Read-only, a schema older than this build is still read when every missing
+ * migration is one readers may skip (an index). ICS_STORE_CREATE does not
+ * combine with it.
  */
 int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err);
 void ics_store_close(struct ics_store *s);

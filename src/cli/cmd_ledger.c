@@ -40,11 +40,11 @@ int ledger_cli_bad_option(const struct cli_command *self)
     return cli_usage_error(CMD, "bad option for %s", self->path ? self->path + strlen(CMD) + 1 : self->name);
 }
 
-int ledger_cli_open(const char *db, int create, struct ics_ledger **l)
+int ledger_cli_open(const char *db, int flags, struct ics_ledger **l)
 {
     struct ics_error err;
     ics_error_clear(&err);
-    int rc = ics_ledger_open(db, create, l, &err);
+    int rc = ics_ledger_open(db, flags, l, &err);
     if (rc)
         return cli_fail(CMD, &err);
     return ICS_OK;
@@ -144,7 +144,7 @@ static int run_init(const struct cli_command *self, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(CMD, "init takes no file arguments");
     struct ics_ledger *l;
-    int rc = ledger_cli_open(db, 1, &l);
+    int rc = ledger_cli_open(db, ICS_LEDGER_CREATE, &l);
     if (rc)
         return rc;
     struct ics_error err;
@@ -176,6 +176,7 @@ static const struct cli_option submit_options[] = {
     OPT_PERIOD,
     {"manifest", CLI_KEY('m'), "FILE", "submit every file a manifest lists (org,file), one transaction each"},
     {"allow-unknown-org", CLI_KEY('u'), NULL, "accept organisation codes not in the reference data"},
+    {"empty", CLI_KEY('e'), NULL, "the organisation has nothing to report: accept a header-only FILE.csv"},
     {"by", CLI_KEY('b'), "WHO", "who submitted (default the organisation)"},
     {"progress", CLI_KEY('P'), NULL, "a line on stderr every 16,384 lines written"},
     {"quiet", CLI_KEY('q'), NULL, "no summary or progress"},
@@ -291,6 +292,7 @@ static int run_submit(const struct cli_command *self, int argc, char **argv)
         case CLI_KEY('O'): o.org = arg; break;
         case CLI_KEY('p'): o.period = arg; break;
         case CLI_KEY('u'): o.allow_unknown_org = 1; break;
+        case CLI_KEY('e'): o.allow_empty = 1; break;
         case CLI_KEY('b'): o.actor = arg; break;
         case CLI_KEY('q'): quiet = 1; break;
         case CLI_KEY('m'):
@@ -306,6 +308,9 @@ static int run_submit(const struct cli_command *self, int argc, char **argv)
         return cli_usage_error(CMD, "submit needs one FILE.csv with --org, or --manifest FILE without them");
     if (!manifest && !o.org)
         return cli_usage_error(CMD, "submit needs --org");
+    /* One organisation says it has nothing to report, not every file of a manifest. */
+    if (manifest && o.allow_empty)
+        return cli_usage_error(CMD, "--empty goes with one FILE.csv and --org, not --manifest");
     if (!o.period || ics_ledger_period_parse(o.period, NULL, NULL, NULL) != 0)
         return cli_usage_error(CMD, "submit needs --period YYYY-YY-Mnn (e.g. 2018-19-M12)");
     struct ics_ledger *l;
@@ -332,8 +337,13 @@ static int run_submit(const struct cli_command *self, int argc, char **argv)
     if (o.progress == cli_progress_update)
         cli_progress_finish(&bar);
     ics_ledger_close(l);
-    if (rc)
-        return cli_fail(CMD, &err);
+    if (rc) {
+        cli_fail(CMD, &err);
+        if (res.no_lines && !res.problems)
+            fprintf(stderr, "ics " CMD ": if %s really has nothing to report for %s, submit it with --empty\n",
+                    res.org, o.period);
+        return rc;
+    }
     if (!quiet)
         print_submitted(&o, &res);
     return 0;
@@ -358,7 +368,7 @@ static int run_check(const struct cli_command *self, int argc, char **argv)
         }
     }
     struct ics_ledger *l;
-    int rc = ledger_cli_open(db, 0, &l);
+    int rc = ledger_cli_open(db, ICS_LEDGER_READ_ONLY, &l);
     if (rc)
         return rc;
     struct ics_error err;
@@ -451,7 +461,7 @@ static const struct cli_command ledger_init = LEDGER_SUB(
     "ics ledger init [--db FILE] [--deadline STAGE=DAYS]... [--by WHO]", init_options, run_init);
 static const struct cli_command ledger_submit = LEDGER_SUB(
     "submit", "import one organisation's statement for a period",
-    "ics ledger submit FILE.csv --org CODE --period PERIOD [--allow-unknown-org] [--by WHO]\n"
+    "ics ledger submit FILE.csv --org CODE --period PERIOD [--allow-unknown-org] [--empty] [--by WHO]\n"
     "                  [--progress] [--quiet] [--db FILE]\n"
     "ics ledger submit --manifest FILE --period PERIOD [--allow-unknown-org] [--by WHO] [--quiet] [--db FILE]",
     submit_options, run_submit);

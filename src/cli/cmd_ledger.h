@@ -21,8 +21,9 @@ int32_t ledger_cli_today(void);
 int ledger_cli_path_arg(const char *option, const char *arg, const char **out);
 /* The usage error for an option getopt did not accept (it has said which). */
 int ledger_cli_bad_option(const struct cli_command *self);
-/* Opens the ledger at db, printing any failure; returns the status. */
-int ledger_cli_open(const char *db, int create, struct ics_ledger **l);
+/* Opens the ledger at db with ics_ledger_open's flags (ICS_LEDGER_READ_ONLY
+ * for the sub-commands that only read), printing any failure; returns the status. */
+int ledger_cli_open(const char *db, int flags, struct ics_ledger **l);
 /* `ics ledger [--db FILE] SUB ...` and `ics ledger dispute [--db FILE] ACTION ...`: parses the
  * group's --db (stopping at the sub-command's name) and runs the sub-command, handing the --db on
  * as its first option; `which` is the message when no sub-command is given. */

@@ -166,7 +166,7 @@ static int open_board(const struct board_args *a, struct ics_ledger_thresholds *
     ics_error_clear(&err);
     if (a->thresholds && ics_ledger_thresholds_load(a->thresholds, t, &err))
         return cli_fail(CMD, &err);
-    int rc = ledger_cli_open(a->db, 0, l);
+    int rc = ledger_cli_open(a->db, ICS_LEDGER_READ_ONLY, l);
     if (rc) {
         ics_ledger_thresholds_free(*t);
         *t = NULL;
@@ -310,7 +310,7 @@ static int run_disputes(const struct cli_command *self, int argc, char **argv)
     if ((rc = cli_table_check(&table, CMD, json)))
         return rc;
     struct ics_ledger *l;
-    if ((rc = ledger_cli_open(db, 0, &l)))
+    if ((rc = ledger_cli_open(db, ICS_LEDGER_READ_ONLY, &l)))
         return rc;
     struct ics_error err;
     ics_error_clear(&err);
@@ -395,7 +395,7 @@ static int run_audit(const struct cli_command *self, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(CMD, "audit takes no file arguments");
     struct ics_ledger *l;
-    int rc = ledger_cli_open(db, 0, &l);
+    int rc = ledger_cli_open(db, ICS_LEDGER_READ_ONLY, &l);
     if (rc)
         return rc;
     if (verify) {
@@ -469,7 +469,7 @@ static int run_submissions(const struct cli_command *self, int argc, char **argv
     if (optind < argc)
         return cli_usage_error(CMD, "submissions takes no file arguments");
     struct ics_ledger *l;
-    int rc = ledger_cli_open(db, 0, &l);
+    int rc = ledger_cli_open(db, ICS_LEDGER_READ_ONLY, &l);
     if (rc)
         return rc;
     struct ics_error err;

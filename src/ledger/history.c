@@ -1,7 +1,9 @@
 /*
  * Submission history and the store health check (ics ledger submissions,
  * ics ledger check). Totals here are summed from the stored lines, not read
- * from line_group, so they check what matching relies on.
+ * from line_group, so they check what matching relies on. SQLite's SUM fails
+ * with "integer overflow" rather than wrap, so a total that does not fit is
+ * an error here too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,15 +28,20 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
         return rc;
     rc = ics_store_prepare(
         l->store,
+        /* One pass: each chosen submission's lines once, found through
+         * line_by_submission (five correlated subqueries per submission used
+         * to scan the whole line table five times each). LEFT JOIN keeps an
+         * empty statement, whose sums are 0 and count 0. */
         "SELECT s.id, s.org, s.period, s.version, s.is_current, s.submitted_at, s.submitted_by, s.file_name,"
         " s.file_sha256, s.line_count,"
-        " (SELECT COALESCE(SUM(amount), 0) FROM line WHERE submission_id = s.id AND kind = 'receivable'),"
-        " (SELECT COALESCE(SUM(amount), 0) FROM line WHERE submission_id = s.id AND kind = 'payable'),"
-        " (SELECT COALESCE(SUM(amount), 0) FROM line WHERE submission_id = s.id AND kind = 'income'),"
-        " (SELECT COALESCE(SUM(amount), 0) FROM line WHERE submission_id = s.id AND kind = 'expenditure'),"
-        " (SELECT COUNT(*) FROM line WHERE submission_id = s.id)"
-        " FROM submission s WHERE (? = '' OR s.period = ?) AND (? = '' OR s.org = ?) AND (? = 0 OR s.is_current = 1)"
-        " ORDER BY s.period, s.org, s.version", &q, err);
+        " SUM(CASE WHEN l.kind = 'receivable' THEN l.amount ELSE 0 END),"
+        " SUM(CASE WHEN l.kind = 'payable' THEN l.amount ELSE 0 END),"
+        " SUM(CASE WHEN l.kind = 'income' THEN l.amount ELSE 0 END),"
+        " SUM(CASE WHEN l.kind = 'expenditure' THEN l.amount ELSE 0 END),"
+        " COUNT(l.id)"
+        " FROM submission s LEFT JOIN line l ON l.submission_id = s.id"
+        " WHERE (? = '' OR s.period = ?) AND (? = '' OR s.org = ?) AND (? = 0 OR s.is_current = 1)"
+        " GROUP BY s.id ORDER BY s.period, s.org, s.version", &q, err);
     if (rc) {
         ics_store_rollback(l->store);
         return rc;

@@ -12,15 +12,19 @@
 
 /* ---- handle ------------------------------------------------------------- */
 
-int ics_ledger_open(const char *path, int create, struct ics_ledger **out, struct ics_error *err)
+int ics_ledger_open(const char *path, int flags, struct ics_ledger **out, struct ics_error *err)
 {
     *out = NULL;
+    if ((flags & ICS_LEDGER_READ_ONLY) && (flags & ICS_LEDGER_CREATE))
+        return ics_error_set(err, ICS_ERR_USAGE, "a ledger cannot be created read-only");
     if (sodium_init() < 0)
         return ics_error_set(err, ICS_ERR_INTERNAL, "libsodium failed to initialise");
     struct ics_ledger *l = ics_calloc(1, sizeof *l);
     if (!l)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    int rc = ics_store_open(path, ICS_STORE_MIGRATE | (create ? ICS_STORE_CREATE : 0), &l->store, err);
+    int store_flags = ICS_STORE_MIGRATE | (flags & ICS_LEDGER_CREATE ? ICS_STORE_CREATE : 0) |
+                      (flags & ICS_LEDGER_READ_ONLY ? ICS_STORE_READ_ONLY : 0);
+    int rc = ics_store_open(path, store_flags, &l->store, err);
     if (rc) {
         ics_free(l);
         return rc;
@@ -271,6 +275,14 @@ void icsi_ledger_sha256_hex(const unsigned char digest[32], char *hex)
 const char *icsi_ledger_money(int64_t pence, char *buf)
 {
     ics_pence_format(pence, buf);
+    return buf;
+}
+
+const char *icsi_ledger_too_large(char *buf, size_t size)
+{
+    char max[24];
+    ics_pence_format(INT64_MAX, max);
+    snprintf(buf, size, "passes %s, the largest amount ics can hold", max);
     return buf;
 }
 

@@ -57,6 +57,32 @@ void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, cons
 int icsi_ledger_query_int(struct ics_ledger *l, const char *sql, const char *const *params, int64_t *value,
                      int *found, struct ics_error *err);
 
+/* Pence arithmetic that cannot wrap: each returns 0 with the result in *out,
+ * or 1 when the true result does not fit in int64 (then *out is not to be
+ * used). Every sum of money in the ledger goes through these. */
+static inline int icsi_pence_add(int64_t a, int64_t b, int64_t *out)
+{
+    return __builtin_add_overflow(a, b, out);
+}
+
+static inline int icsi_pence_sub(int64_t a, int64_t b, int64_t *out)
+{
+    return __builtin_sub_overflow(a, b, out);
+}
+
+/* |v|; INT64_MIN has no positive counterpart. */
+static inline int icsi_pence_abs(int64_t v, int64_t *out)
+{
+    if (v == INT64_MIN)
+        return 1;
+    *out = v < 0 ? -v : v;
+    return 0;
+}
+
+/* The message ending for a sum that does not fit: "passes 92233720368547758.07,
+ * the largest amount ics can hold" (buf >= 80 bytes); returns buf. */
+const char *icsi_ledger_too_large(char *buf, size_t size);
+
 /* Pounds with two decimals: writes into buf (>= 24 bytes) and returns it. */
 const char *icsi_ledger_money(int64_t pence, char *buf);
 

@@ -212,11 +212,6 @@ static struct ics_ledger_comparison *find_comparison(struct ics_ledger_match *m,
     return NULL;
 }
 
-static int64_t abs64(int64_t v)
-{
-    return v < 0 ? -v : v;
-}
-
 struct cursor {
     struct ics_stmt *st;
     int has;
@@ -250,18 +245,6 @@ static int cursor_next(struct cursor *c, struct ics_error *err)
     return ICS_OK;
 }
 
-static void unagreed(struct ics_ledger_comparison *c, int32_t date, int64_t value, int32_t year_first)
-{
-    if (date == ICS_DATE_NONE)
-        return;
-    if (c->oldest_unagreed == ICS_DATE_NONE || date < c->oldest_unagreed)
-        c->oldest_unagreed = date;
-    if (date < year_first) {
-        c->prior_year_invoices++;
-        c->prior_year_value += abs64(value);
-    }
-}
-
 static int min_date(int32_t a, int32_t b)
 {
     if (a == ICS_DATE_NONE)
@@ -269,6 +252,42 @@ static int min_date(int32_t a, int32_t b)
     if (b == ICS_DATE_NONE)
         return a;
     return a < b ? a : b;
+}
+
+/* A comparison's figure that does not fit in int64: an error naming it. */
+static int too_large(struct ics_error *err, const struct ics_ledger_comparison *c, const char *what)
+{
+    char why[96];
+    return ics_error_set(err, ICS_ERR_PARSE, "supplier %s, purchaser %s, %s: %s %s", c->supplier, c->purchaser,
+                         ics_ledger_class_name(c->cls), what, icsi_ledger_too_large(why, sizeof why));
+}
+
+/* Counts an unagreed invoice (value: its amount, or the two sides' difference). */
+static int unagreed(struct ics_ledger_comparison *c, int32_t date, int64_t value, int32_t year_first,
+                    struct ics_error *err)
+{
+    if (date == ICS_DATE_NONE)
+        return ICS_OK;
+    if (c->oldest_unagreed == ICS_DATE_NONE || date < c->oldest_unagreed)
+        c->oldest_unagreed = date;
+    if (date < year_first) {
+        int64_t size;
+        c->prior_year_invoices++;
+        if (icsi_pence_abs(value, &size) || icsi_pence_add(c->prior_year_value, size, &c->prior_year_value))
+            return too_large(err, c, "the value of prior-year invoices");
+    }
+    return ICS_OK;
+}
+
+/* An invoice the two sides value differently: the difference, unagreed. */
+static int amounts_differ(struct ics_ledger_comparison *c, const struct cursor *a, const struct cursor *b,
+                          int32_t year_first, struct ics_error *err)
+{
+    int64_t diff;
+    c->amount_differs++;
+    if (icsi_pence_sub(a->amount, b->amount, &diff))
+        return too_large(err, c, "the difference on an invoice");
+    return unagreed(c, min_date(a->date, b->date), diff, year_first, err);
 }
 
 /* Pairs two id ranges by invoice ref (both ascending, total-only lines skipped). */
@@ -288,23 +307,24 @@ static int pair_invoices(struct ics_stmt *qs, struct ics_stmt *qp, const struct 
     while (!rc && (a.has || b.has)) {
         int cmp = !a.has ? 1 : !b.has ? -1 : strcmp(a.ref, b.ref);
         if (cmp == 0) {
-            if (a.amount == b.amount) {
+            if (a.amount == b.amount)
                 c->matched++;
-            } else {
-                c->amount_differs++;
-                unagreed(c, min_date(a.date, b.date), a.amount - b.amount, year_first);
-            }
-            rc = cursor_next(&a, err);
+            else
+                rc = amounts_differ(c, &a, &b, year_first, err);
+            if (!rc)
+                rc = cursor_next(&a, err);
             if (!rc)
                 rc = cursor_next(&b, err);
         } else if (cmp < 0) {
             c->only_supplier++;
-            unagreed(c, a.date, a.amount, year_first);
-            rc = cursor_next(&a, err);
+            rc = unagreed(c, a.date, a.amount, year_first, err);
+            if (!rc)
+                rc = cursor_next(&a, err);
         } else {
             c->only_purchaser++;
-            unagreed(c, b.date, b.amount, year_first);
-            rc = cursor_next(&b, err);
+            rc = unagreed(c, b.date, b.amount, year_first, err);
+            if (!rc)
+                rc = cursor_next(&b, err);
         }
     }
     ics_stmt_reset(qs);
@@ -324,8 +344,9 @@ static int unpaired_invoices(struct ics_stmt *q, const struct side *side, struct
     ics_stmt_bind_int64(q, 2, side->last);
     int rc = cursor_next(&a, err);
     while (!rc && a.has) {
-        unagreed(c, a.date, a.amount, year_first);
-        rc = cursor_next(&a, err);
+        rc = unagreed(c, a.date, a.amount, year_first, err);
+        if (!rc)
+            rc = cursor_next(&a, err);
     }
     ics_stmt_reset(q);
     return rc;
@@ -465,7 +486,10 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
         c->purchaser_reported = p != NULL;
         c->supplier_total = s ? s->total : 0;
         c->purchaser_total = p ? p->total : 0;
-        c->mismatch = c->supplier_total - c->purchaser_total;
+        if (icsi_pence_sub(c->supplier_total, c->purchaser_total, &c->mismatch)) {
+            rc = too_large(err, c, "the mismatch");
+            goto done;
+        }
         if (s && p && s->refs > 0 && p->refs > 0) {
             c->paired = 1;
             rc = pair_invoices(qs, qp, s, p, c, year_first, err);
@@ -488,7 +512,11 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
         struct ics_ledger_comparison *c = &m->rows[i];
         int64_t stmt, agree;
         ics_ledger_thresholds_get(thresholds, period, c->cls, &stmt, &agree);
-        int64_t a = abs64(c->supplier_total), b = abs64(c->purchaser_total);
+        int64_t a, b;
+        if (icsi_pence_abs(c->supplier_total, &a) || icsi_pence_abs(c->purchaser_total, &b)) {
+            rc = too_large(err, c, "the balance");
+            goto done;
+        }
         int64_t balance = a > b ? a : b;
         c->statement_required = balance > stmt;
         c->agreement_required = balance > agree;

@@ -43,11 +43,6 @@ struct ics_ledger_report {
     size_t norgs;
 };
 
-static int64_t abs64(int64_t v)
-{
-    return v < 0 ? -v : v;
-}
-
 static int pair_cmp(const void *x, const void *y)
 {
     const struct pair_row *p = x, *q = y;
@@ -227,33 +222,49 @@ static void add_keys(struct ics_ledger_report *r, const struct ics_ledger_match 
     r->norgs = k;
 }
 
+/* A pair's or organisation's sum that does not fit in int64. */
+static int too_large(struct ics_error *err, const char *who, const char *what)
+{
+    char why[96];
+    return ics_error_set(err, ICS_ERR_PARSE, "%s: %s %s", who, what, icsi_ledger_too_large(why, sizeof why));
+}
+
 /* Each comparison's and open dispute's figures into its pair and organisations. */
-static void add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
-                     const char *period)
+static int add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
+                    const char *period, struct ics_error *err)
 {
     size_t nm = ics_ledger_match_count(m), nd = ics_ledger_disputes_count(d);
     for (size_t i = 0; i < nm; i++) {
         const struct ics_ledger_comparison *c = ics_ledger_match_row(m, i);
         struct pair_row *p = find_pair(r, c->supplier, c->purchaser);
-        int64_t diff = abs64(c->mismatch);
+        char who[2 * ICS_LEDGER_CODE_MAX + 8];
+        snprintf(who, sizeof who, "%s and %s", p->a, p->b);
+        int64_t diff;
+        if (icsi_pence_abs(c->mismatch, &diff))
+            return too_large(err, who, "a mismatch");
         if (must_agree(c)) {
-            p->unresolved += diff;
+            if (icsi_pence_add(p->unresolved, diff, &p->unresolved))
+                return too_large(err, who, "the unresolved value");
             p->to_agree++;
         } else if (c->status == ICS_LEDGER_BELOW_THRESHOLD) {
-            p->below_threshold += diff;
+            if (icsi_pence_add(p->below_threshold, diff, &p->below_threshold))
+                return too_large(err, who, "the below-threshold value");
         }
         if (c->status != ICS_LEDGER_AGREED) {
             older(&p->oldest, c->oldest_unagreed);
             p->prior_year_invoices += c->prior_year_invoices;
-            p->prior_year_value += c->prior_year_value;
+            if (icsi_pence_add(p->prior_year_value, c->prior_year_value, &p->prior_year_value))
+                return too_large(err, who, "the value of prior-year invoices");
         }
         struct org_row *os = find_org(r, c->supplier), *op = find_org(r, c->purchaser);
         os->statements_required += c->statement_required;
         if (must_agree(c)) {
             os->must_agree++;
             op->must_agree++;
-            os->must_agree_value += diff;
-            op->must_agree_value += diff;
+            if (icsi_pence_add(os->must_agree_value, diff, &os->must_agree_value))
+                return too_large(err, os->org, "the value it must agree");
+            if (icsi_pence_add(op->must_agree_value, diff, &op->must_agree_value))
+                return too_large(err, op->org, "the value it must agree");
         }
     }
     for (size_t i = 0; i < nd; i++) {
@@ -263,7 +274,11 @@ static void add_sums(struct ics_ledger_report *r, const struct ics_ledger_match 
         struct pair_row *p = find_pair(r, dd->supplier, dd->purchaser);
         p->open_disputes++;
         p->overdue_disputes += dd->overdue;
-        p->disputed_value += dd->amount;
+        if (icsi_pence_add(p->disputed_value, dd->amount, &p->disputed_value)) {
+            char who[2 * ICS_LEDGER_CODE_MAX + 8];
+            snprintf(who, sizeof who, "%s and %s", p->a, p->b);
+            return too_large(err, who, "the disputed value");
+        }
         older(&p->oldest, dd->opened_on);
         struct org_row *os = find_org(r, dd->supplier), *op = find_org(r, dd->purchaser);
         os->open_disputes++;
@@ -271,6 +286,7 @@ static void add_sums(struct ics_ledger_report *r, const struct ics_ledger_match 
         os->overdue_disputes += dd->overdue;
         op->overdue_disputes += dd->overdue;
     }
+    return ICS_OK;
 }
 
 int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_options *opt,
@@ -309,7 +325,9 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
     r->as_of = as_of;
 
     add_keys(r, m, d, opt->period);
-    add_sums(r, m, d, opt->period);
+    rc = add_sums(r, m, d, opt->period, err);
+    if (rc)
+        goto done;
     if (build_counterparties(r, m)) {
         rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
         goto done;

@@ -42,6 +42,8 @@ struct submit_state {
     size_t np, pcap;
     int nomem;
     int ref_column;                 /* 1-based field number of invoice_ref */
+    int amount_column;              /* 1-based field number of amount */
+    int64_t totals[4];              /* per enum ics_ledger_kind, summed by check_totals */
 };
 
 static void add_problem(struct submit_state *s, long line, int column, const char *fmt, ...)
@@ -158,6 +160,7 @@ static int read_file(struct submit_state *s, const char *path, const char *label
         }
     }
     s->ref_column = col[COL_REF] + 1;
+    s->amount_column = col[COL_AMOUNT] + 1;
     struct ics_csv_row row;
     while ((rc = ics_csv_next(r, &row, err)) == 1) {
         if (s->n == s->cap) {
@@ -236,6 +239,11 @@ static int read_file(struct submit_state *s, const char *path, const char *label
             add_problem(s, row.line, col[COL_AMOUNT] + 1, "bad amount '%.*s': %s", SHOW(fl[COL_AMOUNT]),
                         f[COL_AMOUNT] ? f[COL_AMOUNT] : "", why);
             bad = 1;
+        } else if (ln->amount > ICS_LEDGER_LINE_MAX_PENCE || ln->amount < -ICS_LEDGER_LINE_MAX_PENCE) {
+            add_problem(s, row.line, col[COL_AMOUNT] + 1,
+                        "bad amount '%.*s': over the limit of 1000000000000.00 a line", SHOW(fl[COL_AMOUNT]),
+                        f[COL_AMOUNT]);
+            bad = 1;
         }
         if (f[COL_NOTE] && fl[COL_NOTE] && !(ln->note = ics_arena_strndup(&s->arena, f[COL_NOTE], fl[COL_NOTE])))
             s->nomem = 1;
@@ -267,6 +275,37 @@ static void find_duplicates(struct submit_state *s)
             first--;
         add_problem(s, b->line_no, s->ref_column, "duplicate invoice_ref '%.*s' for counterparty %s and kind %s (first on line %ld)",
                     SHOW(strlen(b->ref)), b->ref, b->cp, ics_ledger_kind_name(b->kind), s->lines[first].line_no);
+    }
+}
+
+/* Sums the sorted lines per (counterparty, kind) group, as they will be
+ * stored, and per kind, with checked additions: the line that takes a total
+ * past int64 is a bad row (once per group and per kind), so no wrapped total
+ * is ever stored or shown. Per-line limits make this need tens of thousands of
+ * lines at the limit, but the limit alone does not bound a sum. */
+static void check_totals(struct submit_state *s)
+{
+    int kind_overflowed[4] = {0};
+    int64_t group_total = 0;
+    int group_overflowed = 0;
+    char why[96];
+    icsi_ledger_too_large(why, sizeof why);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sub_line *ln = &s->lines[i];
+        if (i == 0 || ln->kind != s->lines[i - 1].kind || strcmp(ln->cp, s->lines[i - 1].cp) != 0) {
+            group_total = 0;
+            group_overflowed = 0;
+        }
+        int group_bad = !group_overflowed && icsi_pence_add(group_total, ln->amount, &group_total);
+        int kind_bad = !kind_overflowed[ln->kind] && icsi_pence_add(s->totals[ln->kind], ln->amount,
+                                                                     &s->totals[ln->kind]);
+        const char *kname = ics_ledger_kind_name(ln->kind);
+        if (group_bad)
+            add_problem(s, ln->line_no, s->amount_column, "the %s total with %s %s", kname, ln->cp, why);
+        else if (kind_bad)
+            add_problem(s, ln->line_no, s->amount_column, "the statement's %s total %s", kname, why);
+        group_overflowed |= group_bad;
+        kind_overflowed[ln->kind] |= kind_bad;
     }
 }
 
@@ -486,9 +525,9 @@ static int insert_submission(struct ics_ledger *l, const struct submission_write
 }
 
 /* One line_group row per (counterparty, kind) run of the sorted lines, whose
- * ids start at line_id; adds every line to res->totals. */
+ * ids start at line_id. check_totals has found that every total fits. */
 static int write_groups(struct ics_store *st, const struct submit_state *s, int64_t sub_id, int64_t line_id,
-                        struct ics_ledger_submit_result *res, struct ics_error *err)
+                        struct ics_error *err)
 {
     struct ics_stmt *grp;
     int rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
@@ -521,8 +560,10 @@ static int write_groups(struct ics_store *st, const struct submit_state *s, int6
         g.last = id;
         g.lines++;
         g.refs += ln->ref != NULL;
-        g.total += ln->amount;
-        res->totals[ln->kind] += ln->amount;
+        if (icsi_pence_add(g.total, ln->amount, &g.total)) {
+            rc = ics_error_set(err, ICS_ERR_INTERNAL, "a group total passed the checks and then overflowed");
+            break;
+        }
     }
     ics_stmt_finalize(grp);
     return rc;
@@ -630,11 +671,12 @@ static int write_submission(struct ics_ledger *l, const struct submit_state *s, 
     /* Groups and totals first (cheap), then the lines in batches. */
     if (w->opt->progress)
         w->opt->progress(w->opt->progress_ctx, 0, s->n, 0);
-    rc = write_groups(st, s, sub_id, line_id, res, err);
+    rc = write_groups(st, s, sub_id, line_id, err);
     if (!rc)
         rc = write_lines(st, s, sub_id, line_id, w->opt, err);
     if (rc)
         goto fail;
+    memcpy(res->totals, s->totals, sizeof res->totals);
     if (w->opt->progress)
         w->opt->progress(w->opt->progress_ctx, s->n, s->n, s->n);
     rc = audit_submission(l, w, s, sub_id, max_version + 1, cur.id != 0, res, err);
@@ -680,6 +722,7 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
         if (s.n)
             qsort(s.lines, s.n, sizeof *s.lines, line_cmp);
         find_duplicates(&s);
+        check_totals(&s);
         if (s.nomem)
             rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory checking %s", label);
     }
@@ -698,6 +741,15 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
         rc = ics_error_set(err, ICS_ERR_PARSE, "%s: %ld bad row%s; nothing imported", label, rows,
                            rows == 1 ? "" : "s");
     }
+    /* A header alone is far more often a failed export than a statement:
+     * taken as a new version it would silently drop the organisation's
+     * previous figures from the match. It is one only when the caller says so. */
+    if (!rc && s.n == 0) {
+        res->no_lines = 1;
+        if (!opt->allow_empty)
+            rc = ics_error_set(err, ICS_ERR_PARSE, "%s: the statement has no lines (a header only); nothing imported",
+                               label);
+    }
     if (!rc) {
         struct submission_write w = {
             .org = org, .period = opt->period, .label = label, .actor = opt->actor ? opt->actor : org, .at = at,
@@ -706,11 +758,9 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
         content_hash(&s, w.hash);
         res->lines = (int64_t)s.n;
         rc = write_submission(l, &s, &w, res, err);
-        if (!rc && res->unchanged) {
-            /* Report the stored totals: they are the file's, as it is identical. */
-            for (size_t i = 0; i < s.n; i++)
-                res->totals[s.lines[i].kind] += s.lines[i].amount;
-        }
+        /* Identical content has the stored totals: the file's. */
+        if (!rc && res->unchanged)
+            memcpy(res->totals, s.totals, sizeof res->totals);
     }
     ics_free(s.lines);
     ics_free(s.problems);

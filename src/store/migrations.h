@@ -16,6 +16,9 @@ struct store_migration {
     int version;             /* 1, 2, 3 ... in order */
     const char *description;
     const struct store_statement *statements;   /* ends with sql == NULL */
+    /* 1 when the migration only makes queries faster (an index): a read-only
+     * open, which cannot migrate, still reads a store that lacks it. */
+    int readers_may_skip;
 };
 
 extern const struct store_migration icsi_store_migrations[];

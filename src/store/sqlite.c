@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ics/store.h"
 #include "migrations.h"
@@ -303,32 +305,23 @@ int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error 
     return ICS_OK;
 }
 
-int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err)
+static int open_failed(const char *path, int flags, sqlite3 *db, int rc, struct ics_error *err)
 {
-    *out = NULL;
-    int rc = store_initialize(err);
-    if (rc)
-        return rc;
-    struct ics_store *s = ics_calloc(1, sizeof *s);
-    if (!s)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    snprintf(s->path, sizeof s->path, "%s", path);
+    if (!(flags & ICS_STORE_CREATE) && (rc & 0xff) == SQLITE_CANTOPEN)
+        return ics_error_set(err, ICS_ERR_NOT_FOUND, "%s: no ledger database here (run 'ics ledger init --db %s')",
+                             path, path);
+    return ics_error_set(err, status_of(rc) == ICS_ERR_NOMEM ? ICS_ERR_NOMEM : ICS_ERR_STORE, "%s: cannot open: %s",
+                         path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+static int open_read_write(struct ics_store *s, const char *path, int flags, struct ics_error *err)
+{
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (flags & ICS_STORE_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
-    rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
-    if (rc != SQLITE_OK) {
-        int code;
-        if (!(flags & ICS_STORE_CREATE) && (rc & 0xff) == SQLITE_CANTOPEN)
-            code = ics_error_set(err, ICS_ERR_NOT_FOUND,
-                                 "%s: no ledger database here (run 'ics ledger init --db %s')", path, path);
-        else
-            code = ics_error_set(err, status_of(rc) == ICS_ERR_NOMEM ? ICS_ERR_NOMEM : ICS_ERR_STORE,
-                                 "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-        sqlite3_close(s->db);
-        ics_free(s);
-        return code;
-    }
+    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK)
+        return open_failed(path, flags, s->db, rc, err);
     sqlite3_extended_result_codes(s->db, 1);
     /* (Checkpointing at close is kept: skipping it let the WAL grow across
      * processes and made a run of 300 submissions five times slower.) */
@@ -360,6 +353,147 @@ int ics_store_open(const char *path, int flags, struct ics_store **out, struct i
             status = ics_error_set(err, ICS_ERR_STORE,
                                    "%s: schema version %d, this ics needs %d (run 'ics ledger init --db %s')",
                                    path, version, ics_store_latest_version(), path);
+    }
+    return status;
+}
+
+/* Paths a read-only open handles (it builds the -wal, -shm and URI names). */
+#define READ_ONLY_PATH_MAX 4096
+
+/* The oldest schema a read-only open can read: the latest migration that
+ * readers may not skip. */
+static int oldest_readable_version(void)
+{
+    int v = 0;
+    for (int m = 0; m < icsi_store_migration_count; m++)
+        if (!icsi_store_migrations[m].readers_may_skip)
+            v = icsi_store_migrations[m].version;
+    return v;
+}
+
+static int file_exists(const char *path, off_t *size)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return 0;
+    if (size)
+        *size = sb.st_size;
+    return 1;
+}
+
+/* Whether this user may write the database file and the directory holding it
+ * (where SQLite creates the -wal and -shm files). */
+static int may_write_file_and_folder(const char *path)
+{
+    char folder[READ_ONLY_PATH_MAX];
+    if (snprintf(folder, sizeof folder, "%s", path) >= (int)sizeof folder)
+        return 0;
+    char *slash = strrchr(folder, '/');
+    if (!slash)
+        snprintf(folder, sizeof folder, ".");
+    else if (slash == folder)
+        folder[1] = '\0';
+    else
+        *slash = '\0';
+    return access(path, W_OK) == 0 && access(folder, W_OK | X_OK) == 0;
+}
+
+/* "file:" and the path with the characters a URI gives meaning to escaped,
+ * then the query: SQLite reads ?mode=ro and ?immutable=1 only from a URI. */
+static int read_only_uri(const char *path, const char *query, char *uri, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    const char *head = path[0] == '/' ? "file://" : "file:";
+    for (const char *h = head; *h && n < size; h++)
+        uri[n++] = *h;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f) {
+            if (n + 3 >= size)
+                return -1;
+            uri[n++] = '%';
+            uri[n++] = hex[*p >> 4];
+            uri[n++] = hex[*p & 15];
+        } else {
+            if (n + 1 >= size)
+                return -1;
+            uri[n++] = (char)*p;
+        }
+    }
+    int k = snprintf(uri + n, size - n, "?%s", query);
+    return k < 0 || (size_t)k >= size - n ? -1 : 0;
+}
+
+/* For a user who may not write the file or its directory (ics/store.h). */
+static int open_read_only(struct ics_store *s, const char *path, struct ics_error *err)
+{
+    off_t wal_size = 0;
+    char wal[READ_ONLY_PATH_MAX + 8], shm[READ_ONLY_PATH_MAX + 8];
+    if (strlen(path) >= READ_ONLY_PATH_MAX)
+        return ics_error_set(err, ICS_ERR_USAGE, "%.64s...: database path too long", path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    if (!file_exists(path, NULL))
+        return ics_error_set(err, ICS_ERR_NOT_FOUND, "%s: no ledger database here (run 'ics ledger init --db %s')",
+                             path, path);
+    const char *query = "mode=ro";
+    if (!file_exists(shm, NULL)) {
+        /* SQLite would create a -shm owned by this reader (which writers
+         * could not use), or fail where it cannot. With no log holding
+         * commits, the file alone is the whole database: read it as immutable. */
+        if (file_exists(wal, &wal_size) && wal_size > 0)
+            return ics_error_set(err, ICS_ERR_STORE,
+                                 "%s: its write-ahead log (%s) holds commits, and reading it needs %s, which this "
+                                 "user cannot create: someone who may write the database must open it first",
+                                 path, wal, shm);
+        query = "immutable=1";
+    }
+    char uri[3 * READ_ONLY_PATH_MAX + 32];
+    if (read_only_uri(path, query, uri, sizeof uri) != 0)
+        return ics_error_set(err, ICS_ERR_STORE, "%s: path too long", path);
+    int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        return open_failed(path, 0, s->db, rc, err);
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 60000);
+    int status = ics_store_exec(s, "PRAGMA cache_size = -8192", err);
+    int version = 0;
+    if (!status)
+        status = ics_store_schema_version(s, &version, err);
+    if (!status && version > ics_store_latest_version())
+        status = ics_error_set(err, ICS_ERR_STORE, "%s: schema version %d is newer than this ics (%d)", path,
+                               version, ics_store_latest_version());
+    else if (!status && version < oldest_readable_version())
+        status = ics_error_set(err, ICS_ERR_STORE,
+                               "%s: schema version %d, this ics needs %d; it is open read-only, so someone who may "
+                               "write it must run 'ics ledger init --db %s'",
+                               path, version, oldest_readable_version(), path);
+    return status;
+}
+
+int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err)
+{
+    *out = NULL;
+    if ((flags & ICS_STORE_READ_ONLY) && (flags & ICS_STORE_CREATE))
+        return ics_error_set(err, ICS_ERR_INTERNAL, "a store opened read-only cannot be created");
+    int rc = store_initialize(err);
+    if (rc)
+        return rc;
+    struct ics_store *s = ics_calloc(1, sizeof *s);
+    if (!s)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    snprintf(s->path, sizeof s->path, "%s", path);
+    int status;
+    if ((flags & ICS_STORE_READ_ONLY) && !may_write_file_and_folder(path)) {
+        status = open_read_only(s, path, err);
+    } else {
+        status = open_read_write(s, path, flags & ~ICS_STORE_READ_ONLY, err);
+        /* A user who may write gets a read-write connection that refuses
+         * writes: it checkpoints and removes the -wal and -shm files when it
+         * closes, as every other command does, where a SQLITE_OPEN_READONLY
+         * connection would leave them behind. */
+        if (!status && (flags & ICS_STORE_READ_ONLY))
+            status = ics_store_exec(s, "PRAGMA query_only = ON", err);
     }
     if (status) {
         sqlite3_close(s->db);

@@ -59,6 +59,8 @@ static int rel_cmp(const void *a, const void *b)
     return x->p - y->p;
 }
 
+#define SYNTH_LEDGER_MAX_LINES INT64_C(1000000000)
+
 static int64_t amount_pence(struct rng *r)
 {
     static const int64_t scale[] = {100, 1000, 10000, 100000};
@@ -237,6 +239,15 @@ struct period_days {
     int32_t last, year_first, span;
 };
 
+/* The money here cannot overflow, so it is plain int64 arithmetic: an invoice
+ * is under 10^8 pence (amount_pence: at most 999 * 100000 + 99 + 100000), a
+ * relationship has at most 535 million of them (lines * 107 / 200 with lines
+ * capped at SYNTH_LEDGER_MAX_LINES), so purchaser_sum and differ_sum stay under
+ * 5.4 * 10^16; a monthly income line is weight * 10^8 at most, weights being
+ * small sums of 40, 10 and 2. Every line is far under the ledger's per-line
+ * limit (ICS_LEDGER_LINE_MAX_PENCE), as a generated statement must import. */
+_Static_assert(SYNTH_LEDGER_MAX_LINES * 107 / 200 < INT64_MAX / 200000000, "synthetic sums fit in int64");
+
 /* One relationship's invoices (both sides), its year-to-date income and
  * expenditure, and perhaps a dispute line in df. */
 static void write_relationship(struct gen *g, const struct rel *rl, int64_t count, const struct period_days *pd,
@@ -336,6 +347,9 @@ int ics_synth_ledger(const struct ics_synth_ledger_options *opt, struct ics_synt
     int64_t lines = opt->lines > 0 ? opt->lines : 5000000;
     if (want < 3 || want > 700)
         return ics_error_set(err, ICS_ERR_USAGE, "organisations must be 3 to 700");
+    /* Bounds every sum below (see write_relationship) far inside int64. */
+    if (lines > SYNTH_LEDGER_MAX_LINES)
+        return ics_error_set(err, ICS_ERR_USAGE, "at most %lld lines", (long long)SYNTH_LEDGER_MAX_LINES);
     if (!opt->dir)
         return ics_error_set(err, ICS_ERR_USAGE, "no output directory");
     if (mkdir(opt->dir, 0777) != 0 && errno != EEXIST)

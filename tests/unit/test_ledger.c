@@ -339,6 +339,160 @@ static void test_submit_versions(void)
     ics_ledger_close(l);
 }
 
+/* ---- money that cannot wrap ------------------------------------------------ */
+
+/* A line may hold 1,000,000,000,000.00 pounds either way (10^14 pence); a
+ * penny more is a bad row. Two lines of 90,000,000,000,000,000.00 (9 * 10^18
+ * pence each, a sum past INT64_MAX that used to be stored wrapped) are two
+ * bad rows and store nothing. */
+static void test_money_limits(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_ledger_submit_result res;
+    struct problems pr = {0};
+    struct ics_error err;
+    const char *wrap = "counterparty,kind,invoice_ref,invoice_date,amount\n"
+                       "QKK,receivable,A1,,90000000000000000.00\n"
+                       "QKK,receivable,A2,,90000000000000000.00\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "wrap.csv", wrap, &res, &pr, &err), ICS_ERR_PARSE);
+    CHECK_INT(pr.n, 2);
+    CHECK_INT(pr.line[0], 2);
+    CHECK_INT(pr.column[0], 5);
+    CHECK_STR(pr.reason[0], "bad amount '90000000000000000.00': over the limit of 1000000000000.00 a line");
+    CHECK_INT(pr.line[1], 3);
+    CHECK_INT(res.totals[ICS_LEDGER_RECEIVABLE], 0);
+    struct ics_ledger_check c;
+    CHECK_INT(ics_ledger_check(l, &c, &err), ICS_OK);
+    CHECK_INT(c.submissions, 0);
+    CHECK_INT(c.lines, 0);
+    /* At the limit both ways: stored, totals 10^14 - 10^14 = 0 and -10^14. */
+    pr.n = 0;
+    const char *cap = "counterparty,kind,invoice_ref,invoice_date,amount\n"
+                      "QKK,receivable,A1,,1000000000000.00\n"
+                      "QKK,receivable,A2,,-1000000000000.00\n"
+                      "QKK,payable,B1,,-1000000000000.00\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "cap.csv", cap, &res, &pr, &err), ICS_OK);
+    CHECK_INT(res.totals[ICS_LEDGER_RECEIVABLE], 0);
+    CHECK_INT(res.totals[ICS_LEDGER_PAYABLE], -ICS_LEDGER_LINE_MAX_PENCE);
+    /* One penny over, either way. */
+    const char *over = "counterparty,kind,invoice_ref,invoice_date,amount\n"
+                       "QKK,receivable,A1,,1000000000000.01\n"
+                       "QKK,receivable,A2,,-1000000000000.01\n"
+                       "QKK,receivable,A3,,1.00\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M11", "over.csv", over, &res, &pr, &err), ICS_ERR_PARSE);
+    CHECK_INT(pr.n, 2);
+    CHECK_INT(res.problems, 2);
+    CHECK_INT(pr.line[1], 3);
+    CHECK_STR(pr.reason[1], "bad amount '-1000000000000.01': over the limit of 1000000000000.00 a line");
+    ics_ledger_close(l);
+}
+
+/* Totals past int64 in a database written before the limit (or by another
+ * program): the match and the board fail with an error naming the figure, and
+ * never print a wrapped number. The rows are written straight into the store. */
+static void test_match_overflow(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_error err;
+    struct ics_store *st = ics_ledger_store(l);
+    /* RVR says QKK owes it INT64_MAX pence; QKK says it owes RVR -1: the
+     * mismatch INT64_MAX - (-1) does not fit. */
+    CHECK_INT(ics_store_exec(st,
+                             "INSERT INTO submission VALUES (1, 'RVR', '2018-19-M12', 1, 1, 'a.csv', 'x', 0, 't', 'RVR');"
+                             "INSERT INTO submission VALUES (2, 'QKK', '2018-19-M12', 1, 1, 'b.csv', 'y', 0, 't', 'QKK');"
+                             "INSERT INTO line_group VALUES (1, 'QKK', 'receivable', 1, 0, 0, 0, 9223372036854775807);"
+                             "INSERT INTO line_group VALUES (2, 'RVR', 'payable', 1, 0, 0, 0, -1)", &err), ICS_OK);
+    struct ics_ledger_match *m = NULL;
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_ERR_PARSE);
+    CHECK(m == NULL);
+    CHECK_STR(err.message, "supplier RVR, purchaser QKK, rp: the mismatch passes 92233720368547758.07, the largest "
+                           "amount ics can hold");
+    /* INT64_MIN alone: the mismatch fits, its size (the balance) does not. */
+    CHECK_INT(ics_store_exec(st, "UPDATE line_group SET total = -9223372036854775807 - 1 WHERE submission_id = 1;"
+                                 "DELETE FROM line_group WHERE submission_id = 2", &err), ICS_OK);
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_ERR_PARSE);
+    CHECK(strstr(err.message, "the balance passes") != NULL);
+    /* Two open disputes of 5 * 10^18 pence each between RVR and QKK: each
+     * fits, the pair's disputed value (10^19) does not. */
+    CHECK_INT(ics_store_exec(st, "UPDATE line_group SET total = 100 WHERE submission_id = 1", &err), ICS_OK);
+    struct ics_ledger_dispute_spec spec = {.period = "2018-19-M12", .supplier = "RVR", .purchaser = "QKK",
+                                           .cls = ICS_LEDGER_RP, .amount = INT64_C(5000000000000000000)};
+    struct ics_ledger_action act = {.actor = "QKK", .on = D("2019-04-01")};
+    int64_t id;
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id, &err), ICS_OK);
+    CHECK_INT(ics_ledger_dispute_open(l, &spec, &act, &id, &err), ICS_OK);
+    struct ics_ledger_report_options o;
+    ics_ledger_report_options_init(&o);
+    o.period = "2018-19-M12";
+    o.as_of = D("2019-04-30");
+    struct ics_ledger_report *r = NULL;
+    CHECK_INT(ics_ledger_report(l, &o, &r, &err), ICS_ERR_PARSE);
+    CHECK(r == NULL);
+    CHECK_STR(err.message, "QKK and RVR: the disputed value passes 92233720368547758.07, the largest amount ics can hold");
+    ics_ledger_close(l);
+}
+
+/* A header alone is refused, and stores nothing, unless the organisation says
+ * it has nothing to report; then it is an empty current version and the
+ * organisation's earlier lines leave the match (QKK's side stands alone). */
+static void test_empty_statement(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_ledger_submit_result res;
+    struct problems pr = {0};
+    struct ics_error err;
+    const char *header = "counterparty,kind,invoice_ref,invoice_date,amount\n";
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "rvr.csv",
+                     "counterparty,kind,invoice_ref,invoice_date,amount\nQKK,receivable,A1,,150000\n", &res, &pr, &err),
+              ICS_OK);
+    CHECK_INT(submit(l, "QKK", "2018-19-M12", "qkk.csv",
+                     "counterparty,kind,invoice_ref,invoice_date,amount\nRVR,payable,A1,,150000\n", &res, &pr, &err),
+              ICS_OK);
+    CHECK_INT(submit(l, "RVR", "2018-19-M12", "empty.csv", header, &res, &pr, &err), ICS_ERR_PARSE);
+    CHECK_INT(res.no_lines, 1);
+    CHECK_INT(res.problems, 0);
+    CHECK_STR(err.message, "empty.csv: the statement has no lines (a header only); nothing imported");
+    struct ics_ledger_check c;
+    CHECK_INT(ics_ledger_check(l, &c, &err), ICS_OK);
+    CHECK_INT(c.submissions, 2);
+    struct ics_ledger_match *m;
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_row(m, 0)->status, ICS_LEDGER_AGREED);
+    ics_ledger_match_free(m);
+    /* As an empty statement: version 2, no lines. */
+    char path[160];
+    write_file("empty.csv", header, path, sizeof path);
+    struct ics_ledger_submit_options o;
+    ics_ledger_submit_options_init(&o);
+    CHECK_INT(o.allow_empty, 0);
+    o.org = "RVR";
+    o.period = "2018-19-M12";
+    o.at = "2019-04-05T10:00:00Z";
+    o.allow_empty = 1;
+    CHECK_INT(ics_ledger_submit(l, path, &o, &res, &err), ICS_OK);
+    CHECK_INT(res.version, 2);
+    CHECK_INT(res.lines, 0);
+    CHECK_INT(res.no_lines, 1);
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_OK);
+    CHECK_INT(ics_ledger_match_count(m), 1);
+    const struct ics_ledger_comparison *cmp = ics_ledger_match_row(m, 0);
+    CHECK_INT(cmp->supplier_reported, 0);
+    CHECK_INT(cmp->supplier_total, 0);
+    CHECK_INT(cmp->purchaser_total, 15000000);
+    CHECK_INT(cmp->mismatch, -15000000);
+    CHECK_INT(cmp->status, ICS_LEDGER_BELOW_THRESHOLD);   /* 150,000 is not over 300,000 */
+    ics_ledger_match_free(m);
+    struct sub_list all = {0};
+    CHECK_INT(ics_ledger_submissions_each(l, NULL, "RVR", 1, keep_sub, &all, &err), ICS_OK);
+    CHECK_INT(all.n, 1);
+    CHECK_INT(all.s[0].lines, 0);
+    CHECK_INT(all.s[0].totals[ICS_LEDGER_RECEIVABLE], 0);
+    /* The same empty file again: identical to version 2, nothing written. */
+    CHECK_INT(ics_ledger_submit(l, path, &o, &res, &err), ICS_OK);
+    CHECK_INT(res.unchanged, 1);
+    ics_ledger_close(l);
+}
+
 /* ---- matching ------------------------------------------------------------- */
 
 static const char *rvr_file =
@@ -802,6 +956,9 @@ int main(void)
     RUN(test_thresholds);
     RUN(test_submit_rejects);
     RUN(test_submit_versions);
+    RUN(test_money_limits);
+    RUN(test_empty_statement);
+    RUN(test_match_overflow);
     RUN(test_match);
     RUN(test_disputes);
     RUN(test_report_options);

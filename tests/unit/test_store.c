@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -107,6 +109,162 @@ static void test_store(void)
     remove_db(path);
 }
 
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[8192];
+    size_t n;
+    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    if (in)
+        fclose(in);
+    if (out)
+        fclose(out);
+}
+
+static int64_t count_rows(struct ics_store *s, const char *sql)
+{
+    struct ics_error err;
+    struct ics_stmt *st;
+    int64_t n = -1;
+    if (ics_store_prepare(s, sql, &st, &err) != ICS_OK)
+        return -1;
+    if (ics_stmt_step(st, &err) == 1)
+        n = ics_stmt_column_int64(st, 0);
+    ics_stmt_finalize(st);
+    return n;
+}
+
+/* A schema-1 store, as an older ics left it: without line_by_submission. */
+static void make_version_1(const char *path)
+{
+    struct ics_store *s;
+    struct ics_error err;
+    remove_db(path);
+    CHECK_INT(ics_store_open(path, ICS_STORE_CREATE | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
+    CHECK_INT(ics_store_exec(s, "DROP INDEX line_by_submission; DELETE FROM schema_migration WHERE version = 2", &err),
+              ICS_OK);
+    ics_store_close(s);
+}
+
+/* Migration 2 (the index of lines by submission) reaches an existing store
+ * on open, and a read-only open by a user who may write brings it up to date
+ * too, then refuses writes. */
+static void test_upgrade(void)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/v1.db", tmpdir);
+    make_version_1(path);
+    struct ics_store *s;
+    struct ics_error err;
+    CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_STORE);   /* behind, and not asked to migrate */
+    CHECK(strstr(err.message, "schema version 1, this ics needs 2") != NULL);
+    CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_CREATE, &s, &err), ICS_ERR_INTERNAL);
+    CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
+    int v = 0;
+    CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
+    CHECK_INT(v, 2);
+    CHECK_INT(count_rows(s, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'line_by_submission'"),
+              1);
+    CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('y', 3)", &err),
+              ICS_ERR_STORE);
+    ics_store_close(s);
+    make_version_1(path);
+    struct ics_ledger *l;
+    CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_OK);   /* what submit and dispute do */
+    CHECK_INT(ics_store_schema_version(ics_ledger_store(l), &v, &err), ICS_OK);
+    CHECK_INT(v, 2);
+    ics_ledger_close(l);
+    remove_db(path);
+}
+
+/* In a child that has become user nobody: opens `path` read-only and exits 0
+ * when the status is `want` and, on success, table stage_deadline has
+ * `rows` rows and a write is refused (1 otherwise, 2 if it could not drop
+ * privileges). With `message`, the error must contain it. */
+static int as_reader(const char *path, int want, int64_t rows, const char *message)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(2);
+        struct ics_store *s = NULL;
+        struct ics_error err;
+        ics_error_clear(&err);
+        int rc = ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_MIGRATE, &s, &err);
+        int ok = rc == want && (!message || strstr(err.message, message));
+        if (!rc) {
+            ok = ok && count_rows(s, "SELECT COUNT(*) FROM stage_deadline") == rows;
+            ok = ok && ics_store_exec(s, "DELETE FROM stage_deadline", &err) == ICS_ERR_STORE;
+            ics_store_close(s);
+        }
+        if (!ok)
+            fprintf(stderr, "reader: status %d (wanted %d): %s\n", rc, want, err.message);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+/* A user who may read the database but not write it, in a directory it may
+ * not write: (a) a cleanly closed database (no -wal, no -shm) is read as
+ * immutable, even at schema 1 (migration 2 is an index readers may skip),
+ * and nothing is created beside it; (b) a copy taken while a writer had it
+ * open, -wal and -shm included, is read through them and shows the commit
+ * still in the log; (c) the same without the -shm cannot be read. Needs root
+ * to become nobody; skipped otherwise. */
+static void test_read_only_user(void)
+{
+    if (getuid() != 0) {
+        fprintf(stderr, "test_read_only_user: not root, skipped\n");
+        return;
+    }
+    char dir[160], path[200], x[220], y[220];
+    snprintf(dir, sizeof dir, "%s/ro", tmpdir);
+    CHECK_INT(mkdir(dir, 0755), 0);
+    CHECK_INT(chmod(tmpdir, 0755), 0);
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    make_version_1(path);
+    CHECK_INT(chmod(path, 0444), 0);
+    CHECK_INT(chmod(dir, 0555), 0);
+    CHECK_INT(as_reader(path, ICS_OK, 4, NULL), 0);   /* the 4 stage deadlines of migration 1 */
+    snprintf(x, sizeof x, "%s-shm", path);
+    CHECK_INT(access(x, F_OK), -1);
+    snprintf(x, sizeof x, "%s-wal", path);
+    CHECK_INT(access(x, F_OK), -1);
+    /* A writer holds b.db open with a fifth deadline committed to the log. */
+    CHECK_INT(chmod(dir, 0755), 0);
+    char live[200];
+    snprintf(live, sizeof live, "%s/live.db", tmpdir);
+    remove_db(live);
+    struct ics_store *w;
+    struct ics_error err;
+    CHECK_INT(ics_store_open(live, ICS_STORE_CREATE | ICS_STORE_MIGRATE, &w, &err), ICS_OK);
+    CHECK_INT(ics_store_exec(w, "INSERT INTO stage_deadline (stage, working_days) VALUES ('x', 5)", &err), ICS_OK);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(x, sizeof x, "%s%s", live, suffix[i]);
+        snprintf(y, sizeof y, "%s/b.db%s", dir, suffix[i]);
+        copy_file(x, y);
+        CHECK_INT(chmod(y, 0444), 0);
+        if (i < 2) {   /* c.db: the database and its log, without the -shm */
+            snprintf(y, sizeof y, "%s/c.db%s", dir, suffix[i]);
+            copy_file(x, y);
+            CHECK_INT(chmod(y, 0444), 0);
+        }
+    }
+    ics_store_close(w);
+    remove_db(live);
+    CHECK_INT(chmod(dir, 0555), 0);
+    snprintf(path, sizeof path, "%s/b.db", dir);
+    CHECK_INT(as_reader(path, ICS_OK, 5, NULL), 0);
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    CHECK_INT(as_reader(path, ICS_ERR_STORE, 0, "write-ahead log"), 0);
+    CHECK_INT(chmod(dir, 0755), 0);
+}
+
 /* The Nth allocation fails, for N = 0, 1, 2 ... through a whole small run:
  * create the store (SQLite's own start-up, the migrations), submit a file,
  * match. Each run either succeeds or fails with ICS_ERR_NOMEM or
@@ -174,6 +332,8 @@ int main(void)
         return 1;
     }
     RUN(test_store);
+    RUN(test_upgrade);
+    RUN(test_read_only_user);
     RUN(test_alloc_failures_whole_run);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
