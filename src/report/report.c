@@ -925,7 +925,7 @@ static int section_ledger(struct pack *p, struct ics_error *err)
     if (rc)
         return rc;
     struct ics_ledger *l = NULL;
-    rc = ics_ledger_open(p->spec->ledger, 0, &l, err);
+    rc = ics_ledger_open(p->spec->ledger, ICS_LEDGER_READ_ONLY, &l, err);   /* a board pack only reads */
     struct ics_ledger_report_options o;
     ics_ledger_report_options_init(&o);
     o.period = p->spec->ledger_period;
