@@ -107,6 +107,10 @@ int ics_table_column(const struct ics_table *t, const char *name);
  * or an error (a cell that is not a number where one is needed). */
 int ics_disclosure_apply(struct ics_table *t, struct ics_error *err);
 
+/* Whether disclosure control can change anything in the table: it has a column that is a count of patients
+ * or is made from one (COUNT, MEASURE, MEAN, RATE). */
+int ics_disclosure_applies(const struct ics_table *t);
+
 /* One count under the rule: -1 for suppressed, else the published value. */
 int64_t ics_disclosure_count(int64_t n);
 

@@ -60,8 +60,17 @@ static void write_csv(FILE *out, const struct ics_table *t)
 
 /* A table read back from the command's CSV to its outputs: controlled when asked, to `out` (NULL: the
  * command wrote JSON there) and to the workbook. */
+/* Said once per table, so that nobody takes an unchanged table for a controlled one. */
+static void say_nothing_to_control(const struct ics_table *table)
+{
+    fprintf(stderr, "ics: --disclosure-control: the %s table has no counts of patients or figures made from them; "
+            "it is written as it is\n", table->name ? table->name : table->schema ? table->schema->name : "output");
+}
+
 static int write_table(const struct cli_table_output *t, struct ics_table *table, FILE *out, struct ics_error *err)
 {
+    if (t->control == CLI_CONTROL_ON && !ics_disclosure_applies(table))
+        say_nothing_to_control(table);
     int rc = t->control == CLI_CONTROL_ON ? ics_disclosure_apply(table, err) : ICS_OK;
     if (!rc && out)
         write_csv(out, table);
@@ -82,8 +91,11 @@ int cli_table_workbook(const struct cli_table_output *t, const struct cli_sheet 
     for (size_t i = 0; i < n && !rc; i++) {
         rc = ics_table_from_writer(sheets[i].result, sheets[i].csv, ics_table_schema_find(sheets[i].schema),
                                    sheets[i].name, &tables[i], err);
-        if (!rc && t->control == CLI_CONTROL_ON)
+        if (!rc && t->control == CLI_CONTROL_ON) {
+            if (!ics_disclosure_applies(tables[i]))
+                say_nothing_to_control(tables[i]);
             rc = ics_disclosure_apply(tables[i], err);
+        }
     }
     if (!rc)
         rc = ics_xlsx_write(t->xlsx, (const struct ics_table *const *)tables, n,

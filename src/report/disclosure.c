@@ -493,3 +493,13 @@ out:
     ics_free(plan);
     return rc;
 }
+
+int ics_disclosure_applies(const struct ics_table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        int kind = column_kind(t, c);
+        if (kind == ICS_COL_COUNT || kind == ICS_COL_MEASURE || kind == ICS_COL_MEAN || kind == ICS_COL_RATE)
+            return 1;
+    }
+    return 0;
+}
