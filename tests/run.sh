@@ -7,6 +7,9 @@
 #   (beds/by_provider), or a whole command's CLI tests (beds). With no NAME, everything runs.
 # ICS_RELEASE_BUILD=DIR also runs DIR's unit tests (make check passes the -O2 build).
 # ICS_TEST_TIMEOUT (seconds, default 300) bounds each test.
+# One throwaway PostgreSQL cluster (tests/pg/cluster.sh) runs for the whole run: every test gets ICS_PG_DIR,
+# ICS_PG_PORT, ICS_PG_OWNER_URL and ICS_PG_APP_URL, and the cluster is removed on any exit, a failed test or
+# an interrupt included. Without PostgreSQL 15 the run fails (run make deps); it does not skip.
 set -u
 build=${1:?usage: tests/run.sh BUILD_DIR [NAME...]}
 shift
@@ -30,6 +33,29 @@ wanted() {   # wanted KIND NAME: true when no NAME was given or one matches
     return 1
 }
 selected=("$@")
+
+# The test PostgreSQL cluster, started before any test and stopped whatever happens.
+pg_dir=""
+pg_error=""
+stop_pg() {
+    [ -n "$pg_dir" ] || return 0
+    "$root/tests/pg/cluster.sh" stop "$pg_dir" || echo "tests/run.sh: could not remove the test cluster $pg_dir" >&2
+    pg_dir=""
+}
+trap stop_pg EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+if pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/ics-pg.XXXXXX") &&
+    pg_env=$("$root/tests/pg/cluster.sh" start "$pg_dir"); then
+    eval "$pg_env"
+    unset pg_env
+    echo "postgres: throwaway cluster on 127.0.0.1:$ICS_PG_PORT"
+else
+    pg_error="tests/run.sh: the test PostgreSQL cluster did not start (message above); to install PostgreSQL 15, run make deps"
+    echo "$pg_error" >&2
+    failed=$((failed + 1))
+fi
 
 # A harness binary prints "<suite>: N passed, N failed" last; a crash or a sanitizer finding at exit
 # fails the suite even when every check passed.
@@ -129,5 +155,7 @@ if [ $((passed + failed)) -eq 0 ]; then
     echo "tests/run.sh: no test matched: ${selected[*]}" >&2
     failed=1
 fi
+[ -n "$pg_error" ] && echo "$pg_error"
+stop_pg
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
