@@ -329,6 +329,7 @@ static const struct cli_option audit_options[] = {
     OPT_DB,
     {"verify", CLI_KEY('v'), NULL, "recompute the hash chain and say whether it is intact"},
     OPT_OUTPUT,
+    CLI_TABLE_OPTIONS,
     OPT_END,
 };
 
@@ -371,10 +372,22 @@ static int verify_audit(struct ics_ledger *l)
     return 0;
 }
 
+/* The ledger whose log is written (a struct, as the table writer is handed a const pointer). */
+struct audit_of {
+    struct ics_ledger *l;
+};
+
+static int write_audit_csv(const void *p, FILE *out, struct ics_error *err)
+{
+    fputs("seq,at,actor,action,subject,detail,hash\n", out);
+    return ics_ledger_audit_each(((const struct audit_of *)p)->l, print_entry, out, err);
+}
+
 static int run_audit(const struct cli_command *self, int argc, char **argv)
 {
     const char *output = NULL, *db = DEFAULT_DB;
     int verify = 0, c;
+    struct cli_table_output table = {0};
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
     while ((c = cli_next_option(&parser, argc, argv)) != -1) {
@@ -389,7 +402,15 @@ static int run_audit(const struct cli_command *self, int argc, char **argv)
                 return ICS_ERR_USAGE;
             break;
         case CLI_HELP: return cli_help(self);
-        default: return ledger_cli_bad_option(self);
+        default: {
+            int status;
+            if (cli_table_option(&table, CMD, c, parser.arg, &status)) {
+                if (status)
+                    return status;
+                break;
+            }
+            return ledger_cli_bad_option(self);
+        }
         }
     }
     if (optind < argc)
@@ -410,9 +431,9 @@ static int run_audit(const struct cli_command *self, int argc, char **argv)
         ics_ledger_close(l);
         return cli_fail(CMD, &err);
     }
-    fputs("seq,at,actor,action,subject,detail,hash\n", out);
-    rc = ics_ledger_audit_each(l, print_entry, out, &err);
-    int rc2 = cli_close_output(out, output, &err);
+    struct audit_of what = {l};
+    rc = cli_table_emit(&table, "ledger-audit", &what, write_audit_csv, NULL, out, &err);
+    int rc2 = cli_close_output(out, output, rc ? NULL : &err);
     ics_ledger_close(l);
     if (!rc)
         rc = rc2;
@@ -427,6 +448,7 @@ static const struct cli_option submissions_options[] = {
     {"org", CLI_KEY('O'), "CODE", "only this organisation"},
     {"current", CLI_KEY('c'), NULL, "only current versions"},
     OPT_OUTPUT,
+    CLI_TABLE_OPTIONS,
     OPT_END,
 };
 
@@ -443,10 +465,26 @@ static int print_submission(void *ctx, const struct ics_ledger_submission *s)
     return 0;
 }
 
+/* What `submissions` lists, for the table writer. */
+struct listing {
+    struct ics_ledger *l;
+    const char *period, *org;
+    int current;
+};
+
+static int write_submissions_csv(const void *p, FILE *out, struct ics_error *err)
+{
+    const struct listing *w = p;
+    fputs("org,period,version,current,submitted_at,submitted_by,file,lines,receivable,payable,income,expenditure,"
+          "sha256\n", out);
+    return ics_ledger_submissions_each(w->l, w->period, w->org, w->current, print_submission, out, err);
+}
+
 static int run_submissions(const struct cli_command *self, int argc, char **argv)
 {
     const char *period = NULL, *org = NULL, *output = NULL, *db = DEFAULT_DB;
     int current = 0, c;
+    struct cli_table_output table = {0};
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
     while ((c = cli_next_option(&parser, argc, argv)) != -1) {
@@ -463,7 +501,15 @@ static int run_submissions(const struct cli_command *self, int argc, char **argv
                 return ICS_ERR_USAGE;
             break;
         case CLI_HELP: return cli_help(self);
-        default: return ledger_cli_bad_option(self);
+        default: {
+            int status;
+            if (cli_table_option(&table, CMD, c, parser.arg, &status)) {
+                if (status)
+                    return status;
+                break;
+            }
+            return ledger_cli_bad_option(self);
+        }
         }
     }
     if (optind < argc)
@@ -479,10 +525,9 @@ static int run_submissions(const struct cli_command *self, int argc, char **argv
         ics_ledger_close(l);
         return cli_fail(CMD, &err);
     }
-    fputs("org,period,version,current,submitted_at,submitted_by,file,lines,receivable,payable,income,expenditure,"
-          "sha256\n", out);
-    rc = ics_ledger_submissions_each(l, period, org, current, print_submission, out, &err);
-    int rc2 = cli_close_output(out, output, &err);
+    struct listing what = {l, period, org, current};
+    rc = cli_table_emit(&table, "ledger-submissions", &what, write_submissions_csv, NULL, out, &err);
+    int rc2 = cli_close_output(out, output, rc ? NULL : &err);
     ics_ledger_close(l);
     if (!rc)
         rc = rc2;

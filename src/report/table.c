@@ -120,6 +120,18 @@ static const struct ics_column ledger_disputes_columns[] = {
     TEXT("invoices"), TEXT("description"),
 };
 
+static const struct ics_column ledger_submissions_columns[] = {
+    TEXT("org"), TEXT("period"), INTEGER("version", "Version"), TEXT("current"), TEXT("submitted_at"),
+    TEXT("submitted_by"), TEXT("file"), INTEGER("lines", "Lines"), POUNDS("receivable", "Receivables (£)"),
+    POUNDS("payable", "Payables (£)"), POUNDS("income", "Income (£)"), POUNDS("expenditure", "Expenditure (£)"),
+    TEXT("sha256"),
+};
+
+static const struct ics_column ledger_audit_columns[] = {
+    INTEGER("seq", "Entry"), TEXT("at"), TEXT("actor"), TEXT("action"), TEXT("subject"), TEXT("detail"),
+    TEXT("hash"),
+};
+
 #define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv, NULL, NULL}
 
 static const struct ics_table_schema schemas[] = {
@@ -134,6 +146,8 @@ static const struct ics_table_schema schemas[] = {
     SCHEMA("ledger-orgs", ledger_orgs_columns, NULL, NULL),
     SCHEMA("ledger-match", ledger_match_columns, NULL, NULL),
     SCHEMA("ledger-disputes", ledger_disputes_columns, NULL, NULL),
+    SCHEMA("ledger-submissions", ledger_submissions_columns, NULL, NULL),
+    SCHEMA("ledger-audit", ledger_audit_columns, NULL, NULL),
 };
 
 const struct ics_table_schema *ics_table_schema_find(const char *name)

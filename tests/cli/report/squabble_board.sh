@@ -42,3 +42,17 @@ amount, opened = head.index('amount') + 1, head.index('opened_on') + 1
 print('amounts', [ws.cell(r + 2, amount).value for r in range(len(rows))] == [float(r['amount']) for r in rows],
       'opened', [ws.cell(r + 2, opened).value.date().isoformat() for r in range(len(rows))] == [r['opened_on'] for r in rows])
 PY
+# ics ledger submissions and audit --xlsx: totals in pounds, versions and entries as numbers.
+"$ICS" ledger submissions --db ledger.db -o subs.csv --xlsx subs.xlsx && "$ICS" ledger audit --db ledger.db -o audit.csv --xlsx audit.xlsx
+echo "exit $?"
+/usr/bin/python3 - <<'PY'
+import csv, openpyxl
+rows = list(csv.DictReader(open('subs.csv')))
+ws = openpyxl.load_workbook('subs.xlsx').active
+head = [c.value for c in ws[1]]
+print('submissions: income as numbers', [ws.cell(r + 2, head.index('income') + 1).value for r in range(len(rows))] == [float(r['income']) for r in rows],
+      '| versions', [ws.cell(r + 2, 3).value for r in range(len(rows))])
+audit = list(csv.DictReader(open('audit.csv')))
+ws = openpyxl.load_workbook('audit.xlsx').active
+print('audit: entries', ws.max_row - 1 == len(audit), '| seq as numbers', all(isinstance(ws.cell(r + 2, 1).value, int) for r in range(len(audit))))
+PY
