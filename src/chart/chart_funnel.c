@@ -128,6 +128,20 @@ static void x_range(const struct ics_svg_funnel_chart *c, struct frame *f)
 /* The part of limit curve k inside the y range: where it leaves (at the
  * left, where the funnel widens) the line stops at the plot's edge, at the
  * crossing point, so that no vertex lies outside the plot. */
+/* Before the next point of a limit curve: opens a polyline, or separates the point from the last. */
+static void limit_point(FILE *out, int *open, const char *colour, const char *dash)
+{
+    if (*open) {
+        fputc(' ', out);
+        return;
+    }
+    fprintf(out, "<polyline class=\"limit\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", colour);
+    if (dash)
+        fprintf(out, " stroke-dasharray=\"%s\"", dash);
+    fputs(" points=\"", out);
+    *open = 1;
+}
+
 static void curve(FILE *out, const struct frame *f, const double *xs, const double *lim, size_t m, int k,
                   const char *colour, const char *dash)
 {
@@ -162,15 +176,7 @@ static void curve(FILE *out, const struct frame *f, const double *xs, const doub
             nc = 2;
         }
         for (int j = 0; j < nc; j++) {
-            if (!open) {
-                fprintf(out, "<polyline class=\"limit\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", colour);
-                if (dash)
-                    fprintf(out, " stroke-dasharray=\"%s\"", dash);
-                fputs(" points=\"", out);
-                open = 1;
-            } else {
-                fputc(' ', out);
-            }
+            limit_point(out, &open, colour, dash);
             icsi_svg_num(out, fx(f, cross[j][0]));
             fputc(',', out);
             icsi_svg_num(out, fy(f, cross[j][1]));
@@ -180,15 +186,7 @@ static void curve(FILE *out, const struct frame *f, const double *xs, const doub
             }
         }
         if (in) {
-            if (!open) {
-                fprintf(out, "<polyline class=\"limit\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", colour);
-                if (dash)
-                    fprintf(out, " stroke-dasharray=\"%s\"", dash);
-                fputs(" points=\"", out);
-                open = 1;
-            } else {
-                fputc(' ', out);
-            }
+            limit_point(out, &open, colour, dash);
             icsi_svg_num(out, fx(f, x));
             fputc(',', out);
             icsi_svg_num(out, fy(f, v));
@@ -203,21 +201,10 @@ static void curve(FILE *out, const struct frame *f, const double *xs, const doub
         fputs("\"/>\n", out);
 }
 
-struct right_label {
-    double y;
-    const char *colour;
-    char text[64];
-};
-
-static int by_y(const void *a, const void *b)
-{
-    double x = ((const struct right_label *)a)->y, y = ((const struct right_label *)b)->y;
-    return (x > y) - (x < y);
-}
 
 /* Labels at the right end of the centre line and of each limit inside the plot. */
 static size_t right_labels(const struct ics_svg_funnel_chart *c, const struct frame *f, const double *lim,
-                           size_t m, struct right_label *rl)
+                           size_t m, struct icsi_right_label *rl)
 {
     size_t n = 0;
     double t = c->res->target * c->opt->multiplier;
@@ -238,20 +225,6 @@ static size_t right_labels(const struct ics_svg_funnel_chart *c, const struct fr
     return n;
 }
 
-static void place_labels(struct right_label *rl, size_t n, const struct frame *f)
-{
-    qsort(rl, n, sizeof rl[0], by_y);
-    const double gap = 13;
-    for (size_t k = 1; k < n; k++)
-        if (rl[k].y < rl[k - 1].y + gap)
-            rl[k].y = rl[k - 1].y + gap;
-    if (n && rl[n - 1].y > f->bottom + 4) {
-        rl[n - 1].y = f->bottom + 4;
-        for (size_t k = n - 1; k-- > 0;)
-            if (rl[k].y > rl[k + 1].y - gap)
-                rl[k].y = rl[k + 1].y - gap;
-    }
-}
 
 static const char *level_words(const struct ics_svg_funnel_chart *c)
 {
@@ -437,7 +410,7 @@ int ics_svg_funnel(FILE *out, const struct ics_svg_funnel_chart *c)
     f.top = head + 34;   /* room for the y axis label above the plot */
     f.bottom = f.top + PLOT_H;
     f.left = ICSI_MARGIN + icsi_svg_y_ticks_width(f.y0, f.y1, f.ystep) + 6;
-    struct right_label rl[5];
+    struct icsi_right_label rl[5];
     f.right = W - ICSI_MARGIN;   /* provisional: labels are placed from the y scale only */
     size_t nr = right_labels(c, &f, lim, m, rl);
     double rw = 0;
@@ -447,7 +420,7 @@ int ics_svg_funnel(FILE *out, const struct ics_svg_funnel_chart *c)
             rw = w;
     }
     f.right = W - ICSI_MARGIN - rw - 6;
-    place_labels(rl, nr, &f);
+    icsi_svg_spread_labels(rl, nr, f.bottom);
 
     double legend_top = f.bottom + 16 + 18 + 22;
     int height = (int)ceil(legend(NULL, c, legend_top) + 12);

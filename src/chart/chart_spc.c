@@ -147,13 +147,7 @@ static void y_range(const struct ics_svg_spc_chart *c, struct layout *l)
 }
 
 /* The labels on the right: the latest segment's limits and mean, and the target. */
-struct right_label {
-    double v, y;
-    const char *colour;
-    char text[64];
-};
-
-static size_t right_labels(const struct ics_svg_spc_chart *c, const struct layout *l, struct right_label *out)
+static size_t right_labels(const struct ics_svg_spc_chart *c, const struct layout *l, struct icsi_right_label *out)
 {
     const struct ics_spc_point *last = &c->points[c->n - 1];
     const char *names[4] = {"UPL", "Mean", "LPL", "Target"};
@@ -236,7 +230,7 @@ static void layout_chart(const struct ics_svg_spc_chart *c, struct layout *l)
     l->bottom = l->top + PLOT_H;
 
     l->left = ICSI_MARGIN + icsi_svg_y_ticks_width(l->y0, l->y1, l->step) + 6;
-    struct right_label rl[4];
+    struct icsi_right_label rl[4];
     size_t nr = right_labels(c, l, rl);
     double rw = 0;
     for (size_t k = 0; k < nr; k++) {
@@ -318,30 +312,14 @@ static void segments(FILE *out, const struct ics_svg_spc_chart *c, const struct 
     }
 }
 
-static int by_y(const void *a, const void *b)
-{
-    double x = ((const struct right_label *)a)->y, y = ((const struct right_label *)b)->y;
-    return (x > y) - (x < y);
-}
-
 /* The latest limits, mean and target labelled at the right, pushed apart where they would touch. */
 static void right_side(FILE *out, const struct ics_svg_spc_chart *c, const struct layout *l)
 {
-    struct right_label rl[4];
+    struct icsi_right_label rl[4];
     size_t n = right_labels(c, l, rl);
     for (size_t k = 0; k < n; k++)
         rl[k].y = py(l, rl[k].v) + 4;
-    qsort(rl, n, sizeof rl[0], by_y);
-    const double gap = 13;
-    for (size_t k = 1; k < n; k++)
-        if (rl[k].y < rl[k - 1].y + gap)
-            rl[k].y = rl[k - 1].y + gap;
-    if (n && rl[n - 1].y > l->bottom + 4) {
-        rl[n - 1].y = l->bottom + 4;
-        for (size_t k = n - 1; k-- > 0;)
-            if (rl[k].y > rl[k + 1].y - gap)
-                rl[k].y = rl[k + 1].y - gap;
-    }
+    icsi_svg_spread_labels(rl, n, l->bottom);
     for (size_t k = 0; k < n; k++)
         icsi_svg_text(out, l->right + 6, rl[k].y, "start", 11, NULL, rl[k].colour, rl[k].text);
 }

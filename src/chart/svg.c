@@ -173,3 +173,24 @@ void icsi_svg_marker(FILE *out, int marker, double x, double y, double r, const 
         tooltip_close(out, "circle", tooltip);
     }
 }
+
+static int by_y(const void *a, const void *b)
+{
+    double x = ((const struct icsi_right_label *)a)->y, y = ((const struct icsi_right_label *)b)->y;
+    return (x > y) - (x < y);
+}
+
+void icsi_svg_spread_labels(struct icsi_right_label *rl, size_t n, double bottom)
+{
+    qsort(rl, n, sizeof rl[0], by_y);
+    const double gap = 13;
+    for (size_t k = 1; k < n; k++)
+        if (rl[k].y < rl[k - 1].y + gap)
+            rl[k].y = rl[k - 1].y + gap;
+    if (n && rl[n - 1].y > bottom + 4) {
+        rl[n - 1].y = bottom + 4;
+        for (size_t k = n - 1; k-- > 0;)
+            if (rl[k].y > rl[k + 1].y - gap)
+                rl[k].y = rl[k + 1].y - gap;
+    }
+}

@@ -46,6 +46,15 @@ enum icsi_marker {
     ICSI_MARK_TRIANGLE_UP,
     ICSI_MARK_TRIANGLE_DOWN
 };
+/* A label at the chart's right edge (a limit, the mean, a target), placed at y. */
+struct icsi_right_label {
+    double v, y;               /* v: the value it labels (SPC); y: where it is drawn */
+    const char *colour;
+    char text[64];
+};
+/* Sorts labels by y and pushes them 13 px apart, keeping the lowest at or above bottom + 4. */
+void icsi_svg_spread_labels(struct icsi_right_label *rl, size_t n, double bottom);
+
 void icsi_svg_marker(FILE *out, int marker, double x, double y, double r, const char *fill, const char *tooltip);
 
 /* ---- numbers for people --------------------------------------------------- */

@@ -645,6 +645,20 @@ static int section_opportunity(struct pack *p, struct ics_error *err)
     return rc;
 }
 
+#define SPC_HEADING "Is the number of long-stay patients changing?"
+#define FUNNEL_HEADING "Which trusts differ from the rest?"
+
+/* A chart's section that says why its chart is not there; removes the chart's temporary input. */
+static int not_shown(struct pack *p, const char *id, const char *heading, const char *path, const char *why)
+{
+    section_begin(p, id, heading);
+    paragraph(p, NULL, why);
+    section_end(p);
+    if (path[0])
+        unlink(path);
+    return ICS_OK;
+}
+
 /* The Making Data Count icons in words, for the sentence under the heading. */
 static const char *variation_words(int icon)
 {
@@ -711,15 +725,11 @@ static int section_spc(struct pack *p, struct ics_error *err)
     ics_beds_result_free(res);
     struct ics_spc_result *spc = NULL;
     if (!rc && (weeks < 2 || (p->opt->disclosure && small_weeks))) {
-        section_begin(p, "spc", "Is the number of long-stay patients changing?");
-        paragraph(p, NULL, weeks < 2 ? "Not shown: the extract has fewer than two whole weeks."
-                                     : "Not shown: in some weeks the system had fewer than 8 beds of patients in "
-                                       "hospital 21+ days, and a week's figure could rest on 1 to 7 patients "
-                                       "(NHS disclosure control).");
-        section_end(p);
-        if (path[0])
-            unlink(path);
-        return ICS_OK;
+        return not_shown(p, "spc", SPC_HEADING, path,
+                         weeks < 2 ? "Not shown: the extract has fewer than two whole weeks."
+                                   : "Not shown: in some weeks the system had fewer than 8 beds of patients in "
+                                     "hospital 21+ days, and a week's figure could rest on 1 to 7 patients "
+                                     "(NHS disclosure control).");
     }
     if (!rc) {
         struct ics_spc_table_options cols;
@@ -741,7 +751,7 @@ static int section_spc(struct pack *p, struct ics_error *err)
         rc = ics_table_from_writer(spc, write_spc_points, ics_table_schema_find("spc-points"), "spc 21+ day beds",
                                    &t, err);
     if (!rc) {
-        section_begin(p, "spc", "Is the number of long-stay patients changing?");
+        section_begin(p, "spc", SPC_HEADING);
         const struct ics_spc_series *s = ics_spc_result_series(spc, 0);
         char text[1024];
         snprintf(text, sizeof text,
@@ -816,12 +826,8 @@ static int section_funnel(struct pack *p, struct ics_error *err)
     t = NULL;
     struct ics_funnel_result *fr = NULL;
     if (!rc && used < 2) {
-        section_begin(p, "funnel", "Which trusts differ from the rest?");
-        paragraph(p, NULL, "Not shown: a funnel plot needs at least two trusts whose counts can be shown.");
-        section_end(p);
-        if (path[0])
-            unlink(path);
-        return ICS_OK;
+        return not_shown(p, "funnel", FUNNEL_HEADING, path,
+                         "Not shown: a funnel plot needs at least two trusts whose counts can be shown.");
     }
     if (!rc) {
         struct ics_funnel_table_options cols;
@@ -844,7 +850,7 @@ static int section_funnel(struct pack *p, struct ics_error *err)
         rc = ics_table_from_writer(fr, write_funnel, ics_table_schema_find("funnel"), "funnel 21+ day share", &t,
                                    err);
     if (!rc) {
-        section_begin(p, "funnel", "Which trusts differ from the rest?");
+        section_begin(p, "funnel", FUNNEL_HEADING);
         char text[512];
         snprintf(text, sizeof text,
                  "The share of each trust's spells that lasted 21 days or more, against its number of spells, "
