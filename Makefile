@@ -9,13 +9,13 @@ DESTDIR ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 # No -Isrc: a file reaches another folder only through its public header in include/ics/
 # (tools/check/layers.py checks the direction of every include).
-BASE     = -std=c11 -D_GNU_SOURCE -Iinclude -include src/core/banned.h $(WARN) -MMD -MP
+BASE     = -std=c11 -D_GNU_SOURCE -Iinclude -I/usr/include/postgresql -include src/core/banned.h $(WARN) -MMD -MP
 RELEASE_CFLAGS = $(BASE) -O2 -g $(CPPFLAGS) $(CFLAGS)
 ASAN_CFLAGS    = $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
                  $(CPPFLAGS) $(CFLAGS)
 # Unit tests may look inside a module (its private header): they get -Isrc, the library does not.
 TEST_INC = -Isrc -Itests
-LIBS     = -lsqlite3 -lsodium -lxlsxwriter -lpthread -lm
+LIBS     = -lsqlite3 -lpq -lsodium -lxlsxwriter -lpthread -lm
 
 # Debian packages the build, the tests and the demo need. postgresql-15 gives make check its throwaway
 # cluster (tests/pg/cluster.sh; the package's own `main` cluster on 5432 is not used); libpq-dev the client.

@@ -114,38 +114,80 @@ done
 # Golden CLI tests: tests/cli/CMD/NAME.sh is run with ICS (the command), DATA (tests/data) and ROOT
 # set, in a fresh temporary directory; its stdout and exit status must equal NAME.stdout and
 # NAME.exit exactly, and its stderr NAME.stderr where that file exists (where a message is the point).
+# Every test of tests/cli/ledger/, and any other whose script has the line "# backends: sqlite postgres",
+# runs twice: on SQLite files, then with ICS=tests/pg/ics-on-postgres, which turns each --db FILE into a
+# database of the test cluster; both runs must print the same. "# backends: sqlite" keeps a ledger test
+# to SQLite (it is about files: permissions, a killed writer's WAL).
 gp=0
 gf=0
-for script in "$root"/tests/cli/*/*.sh; do
-    [ -f "$script" ] || continue
-    rel=${script#"$root"/tests/cli/}
-    name=${rel%.sh}
-    wanted cli "$name" || continue
-    base=$root/tests/cli/$name
+run_golden() {   # run_golden SCRIPT NAME BACKEND
+    local script=$1 name=$2 backend=$3 base=$root/tests/cli/$2 tmp state="" ics=$build/ics label=cli/$2
+    local actual_out actual_exit expected_out expected_exit ok=1
     tmp=$(mktemp -d)
-    actual_out=$(cd "$tmp" && ICS="$build/ics" DATA="$root/tests/data" ROOT="$root" \
-        timeout "$timeout_s" bash "$script" 2>"$tmp/.stderr")
+    if [ "$backend" = postgres ]; then
+        state=$(mktemp -d)
+        ics=$root/tests/pg/ics-on-postgres
+        label="cli/$name [postgres]"
+    fi
+    actual_out=$(cd "$tmp" && ICS="$ics" ICS_PG_REAL_ICS="$build/ics" ICS_PG_STATE="$state" DATA="$root/tests/data" \
+        ROOT="$root" timeout "$timeout_s" bash "$script" 2>"$tmp/.stderr")
     actual_exit=$?
     expected_out=$(cat "$base.stdout" 2>/dev/null)
     expected_exit=$(cat "$base.exit" 2>/dev/null || echo 0)
-    ok=1
     [ "$actual_out" == "$expected_out" ] && [ "$actual_exit" == "$expected_exit" ] || ok=0
-    if [ -f "$base.stderr" ] && ! cmp -s "$base.stderr" "$tmp/.stderr"; then
+    # The messages of a .stderr file name SQLite files; the PostgreSQL run checks stdout and the exit status.
+    if [ "$backend" = sqlite ] && [ -f "$base.stderr" ] && ! cmp -s "$base.stderr" "$tmp/.stderr"; then
         ok=0
     fi
     if [ $ok = 1 ]; then
         gp=$((gp + 1))
     else
         gf=$((gf + 1))
-        echo "FAIL cli/$name (exit $actual_exit, expected $expected_exit)"
+        echo "FAIL $label (exit $actual_exit, expected $expected_exit)"
         diff <(printf '%s\n' "$expected_out") <(printf '%s\n' "$actual_out") | head -20
-        if [ -f "$base.stderr" ]; then
+        if [ "$backend" = sqlite ] && [ -f "$base.stderr" ]; then
             diff "$base.stderr" "$tmp/.stderr" | head -20
         else
             head -5 "$tmp/.stderr"
         fi
     fi
     rm -rf "$tmp"
+    if [ -n "$state" ]; then
+        local db
+        for db in "$state"/*; do
+            [ -e "$db" ] || continue
+            psql -X -q "$ICS_PG_OWNER_URL" -c "DROP DATABASE IF EXISTS $(basename "$db") WITH (FORCE)" >/dev/null 2>&1 ||
+                echo "tests/run.sh: could not drop the test database $(basename "$db")" >&2
+        done
+        rm -rf "$state"
+    fi
+}
+
+backends_of() {   # backends_of SCRIPT NAME: "sqlite" or "sqlite postgres"
+    local line
+    line=$(grep -m 1 -E '^# backends:' "$1" | sed -E 's/^# backends:[[:space:]]*//')
+    if [ -n "$line" ]; then
+        echo "$line"
+    elif [ "${2%%/*}" = ledger ]; then
+        echo "sqlite postgres"
+    else
+        echo sqlite
+    fi
+}
+
+for script in "$root"/tests/cli/*/*.sh; do
+    [ -f "$script" ] || continue
+    rel=${script#"$root"/tests/cli/}
+    name=${rel%.sh}
+    wanted cli "$name" || continue
+    for backend in $(backends_of "$script" "$name"); do
+        if [ "$backend" = postgres ] && [ -n "$pg_error" ]; then
+            gf=$((gf + 1))
+            echo "FAIL cli/$name [postgres]: no test cluster"
+            continue
+        fi
+        run_golden "$script" "$name" "$backend"
+    done
 done
 [ $((gp + gf)) -gt 0 ] && echo "cli: $gp passed, $gf failed"
 passed=$((passed + gp))

@@ -1,14 +1,20 @@
 /*
  * ics store: the storage interface behind the ledger.
  *
- * One interface, several backends: today SQLite (src/store/sqlite.c, the only
- * file that includes sqlite3.h); a PostgreSQL backend (libpq) can implement the
- * same calls later. Callers write portable SQL:
- *   - parameters are written `?` (the PostgreSQL backend rewrites them to $1, $2 ...);
- *   - column types are INTEGER (64-bit: BIGINT in PostgreSQL) and TEXT only;
+ * One interface, two backends: SQLite (src/store/sqlite.c, the only file that
+ * includes sqlite3.h) for a file path, and PostgreSQL (src/store/postgres.c,
+ * the only file that includes libpq-fe.h) for a postgresql:// URL. Callers
+ * write portable SQL:
+ *   - parameters are written `?` (the PostgreSQL backend numbers them $1, $2 ...)
+ *     and are sent as text, so PostgreSQL takes each one's type from where it
+ *     stands (a column it is compared with or stored in; CAST(? AS INTEGER)
+ *     where nothing says);
+ *   - column types are INTEGER (64-bit: the PostgreSQL backend creates BIGINT)
+ *     and TEXT only;
  *   - no rowid, no AUTOINCREMENT: callers assign ids themselves inside a write
  *     transaction (SELECT COALESCE(MAX(id), 0) + 1), which is safe because write
- *     transactions are serialised;
+ *     transactions are serialised (SQLite's write lock; on PostgreSQL a
+ *     transaction-scoped advisory lock taken by ics_store_begin_write);
  *   - CREATE TABLE statements in the migrations are plain; the SQLite backend
  *     makes every table STRICT.
  * Schema migrations are versioned and live in src/store/migrations.c; each one
@@ -23,6 +29,7 @@
  * SQLite allocates through ics_malloc/ics_realloc/ics_free (installed once,
  * process-wide, before SQLite is first initialised), so ics_alloc_fail_after
  * reaches its allocations; out of memory inside SQLite is ICS_ERR_NOMEM.
+ * libpq allocates with malloc; ics's own buffers around it use ics_malloc.
  */
 #ifndef ICS_STORE_H
 #define ICS_STORE_H
@@ -34,6 +41,7 @@
 
 struct ics_store;
 struct ics_stmt;
+struct ics_bulk;
 
 /* ics_store_open flags */
 #define ICS_STORE_CREATE 1       /* create the database file if missing */
@@ -41,7 +49,10 @@ struct ics_stmt;
 #define ICS_STORE_READ_ONLY 4    /* never write (SQLITE_OPEN_READONLY); see below */
 
 /*
- * Opens the store at `path` (a file name for SQLite). Without ICS_STORE_CREATE a
+ * Opens the store `path` names: a postgresql:// (or postgres://) URL, in
+ * libpq's URI syntax, is a PostgreSQL database; anything else is a SQLite file.
+ *
+ * SQLite: without ICS_STORE_CREATE a
  * missing file fails with ICS_ERR_NOT_FOUND. The SQLite backend sets WAL
  * journalling, foreign keys on, synchronous=NORMAL (durable across a killed
  * process; a power cut may lose the last commit) and a busy timeout so that
@@ -69,8 +80,29 @@ struct ics_stmt;
  * migration is one readers may skip (an index). ICS_STORE_CREATE does not
  * combine with it.
  */
+/*
+ * PostgreSQL: the database must exist (ICS_STORE_CREATE does not create one;
+ * a missing database is ICS_ERR_NOT_FOUND). Every session runs with UTF-8,
+ * UTC and a lock timeout (ics_store_set_busy_timeout). ICS_STORE_READ_ONLY
+ * makes every transaction read-only. Migrations create tables, so they need
+ * the owner's role (ics ledger init with the owner's URL); a role that may not
+ * create them gets ICS_ERR_STORE naming the owner's step, never a half-applied
+ * migration. Messages name the URL without its password.
+ */
 int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err);
 void ics_store_close(struct ics_store *s);
+
+/* PostgreSQL: gives the runtime role `role` (which owns nothing) the privileges
+ * ics needs on each table and no more: no DELETE anywhere, no UPDATE of the
+ * audit log. Run by the owner after migrating. SQLite: nothing to do. */
+int ics_store_grant_runtime(struct ics_store *s, const char *role, struct ics_error *err);
+
+/* 1 when name is a URL the PostgreSQL backend takes. */
+int ics_store_is_url(const char *name);
+/* The name messages use: the file path, or the URL with any password removed. */
+const char *ics_store_name(const struct ics_store *s);
+/* 1 for a PostgreSQL store. */
+int ics_store_is_postgres(const struct ics_store *s);
 
 /* Applies pending migrations. *from and *to (either may be NULL) receive the
  * schema version before and after. */
@@ -78,10 +110,12 @@ int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error 
 /* The schema version this build expects (the number of migrations). */
 int ics_store_latest_version(void);
 int ics_store_schema_version(struct ics_store *s, int *version, struct ics_error *err);
-/* Writes "sqlite 3.40.1" and the like, with a NUL, into buf; returns buf. */
-const char *ics_store_backend(char *buf, size_t size);
+/* Writes "sqlite 3.40.1", "postgresql 15.8" and the like, with a NUL, into buf;
+ * returns buf. With s NULL: the SQLite library this build uses. */
+const char *ics_store_backend(struct ics_store *s, char *buf, size_t size);
 
-/* Sets the busy timeout in milliseconds (default 60000). */
+/* Sets how long a statement waits for another writer's lock, in milliseconds
+ * (default 60000; SQLite's busy timeout, PostgreSQL's lock_timeout). */
 void ics_store_set_busy_timeout(struct ics_store *s, int ms);
 
 /*
@@ -98,7 +132,10 @@ void ics_store_rollback(struct ics_store *s);
 /* Runs one or more statements that return no rows. */
 int ics_store_exec(struct ics_store *s, const char *sql, struct ics_error *err);
 
-/* Checks the database file for corruption; ICS_OK or ICS_ERR_STORE with the first problem. */
+/* Checks the database for corruption; ICS_OK or ICS_ERR_STORE with the first
+ * problem. SQLite: integrity_check and foreign_key_check. PostgreSQL keeps its
+ * constraints itself and checks its pages as it reads them (data checksums where
+ * the cluster has them); the check reads every table once. */
 int ics_store_check(struct ics_store *s, struct ics_error *err);
 
 /* ---- statements ------------------------------------------------------- */
@@ -130,5 +167,25 @@ int ics_stmt_column_is_null(struct ics_stmt *st, int col);
 void ics_stmt_reset(struct ics_stmt *st);
 void ics_stmt_clear_bindings(struct ics_stmt *st);
 void ics_stmt_finalize(struct ics_stmt *st);
+
+/* ---- bulk loads ---------------------------------------------------------
+ *
+ * Many rows into one table, inside a write transaction, as fast as the backend
+ * allows: SQLite, multi-row INSERTs; PostgreSQL, COPY into a temporary staging
+ * table and one INSERT .. SELECT at the end (COPY FROM is refused on a table
+ * with row-level security). `columns` is the column list ("id, name, amount"),
+ * ncols how many. A row is its ncols values in order, then ics_bulk_end_row;
+ * values are copied. Constraint failures may surface only at ics_bulk_finish.
+ */
+int ics_store_bulk_begin(struct ics_store *s, const char *table, const char *columns, int ncols,
+                         struct ics_bulk **out, struct ics_error *err);
+void ics_bulk_int64(struct ics_bulk *b, int64_t value);
+/* text NULL: SQL NULL. */
+void ics_bulk_text(struct ics_bulk *b, const char *text, size_t len);
+void ics_bulk_null(struct ics_bulk *b);
+int ics_bulk_end_row(struct ics_bulk *b, struct ics_error *err);
+/* ok 1: writes what is left and ends the load; ok 0: abandons it (the caller
+ * rolls back). Frees b either way; NULL is ignored. */
+int ics_bulk_finish(struct ics_bulk *b, int ok, struct ics_error *err);
 
 #endif

@@ -19,6 +19,12 @@
 #define OPT_PERIOD {"period", CLI_KEY('p'), "PERIOD", "the period, YYYY-YY-Mnn (e.g. 2018-19-M12)"}
 #define OPT_END LEDGER_OPT_END
 
+const char *ledger_cli_default_db(void)
+{
+    const char *env = getenv("ICS_DB");
+    return env && *env ? env : "ics.db";
+}
+
 int32_t ledger_cli_today(void)
 {
     time_t t = time(NULL);
@@ -96,6 +102,7 @@ int ledger_cli_run_group(const struct cli_command *self, int argc, char **argv, 
 
 static const struct cli_option init_options[] = {
     OPT_DB,
+    {"app-role", CLI_KEY('r'), "ROLE", "PostgreSQL: the runtime role to grant what ics needs (default ics_app)"},
     {"deadline", CLI_KEY('l'), "STAGE=DAYS", "working days allowed in a stage (repeatable)"},
     {"by", CLI_KEY('b'), "WHO", "who set the deadlines, for the audit log (default admin)"},
     OPT_END,
@@ -121,7 +128,7 @@ static int run_init(const struct cli_command *self, int argc, char **argv)
 {
     const char *deadlines[MAX_DEADLINES];
     int nd = 0;
-    const char *by = "admin", *db = DEFAULT_DB;
+    const char *by = "admin", *db = DEFAULT_DB, *app_role = "ics_app";
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
     int c;
@@ -137,6 +144,7 @@ static int run_init(const struct cli_command *self, int argc, char **argv)
             deadlines[nd++] = parser.arg;
             break;
         case CLI_KEY('b'): by = parser.arg; break;
+        case CLI_KEY('r'): app_role = parser.arg; break;
         case CLI_HELP: return cli_help(self);
         default: return ledger_cli_bad_option(self);
         }
@@ -149,6 +157,8 @@ static int run_init(const struct cli_command *self, int argc, char **argv)
         return rc;
     struct ics_error err;
     ics_error_clear(&err);
+    if (ics_store_grant_runtime(ics_ledger_store(l), app_role, &err))
+        rc = cli_fail(CMD, &err);
     for (int i = 0; i < nd && !rc; i++) {
         int stage = -1, days = 0;
         if ((rc = parse_deadline(deadlines[i], &stage, &days)))
@@ -161,8 +171,8 @@ static int run_init(const struct cli_command *self, int argc, char **argv)
         int version = 0;
         ics_store_schema_version(ics_ledger_store(l), &version, &err);
         char backend[64];
-        printf("ledger ready: %s (schema version %d, %s)\n", db, version,
-               ics_store_backend(backend, sizeof backend));
+        printf("ledger ready: %s (schema version %d, %s)\n", ics_store_name(ics_ledger_store(l)), version,
+               ics_store_backend(ics_ledger_store(l), backend, sizeof backend));
     }
     ics_ledger_close(l);
     return rc;
@@ -458,7 +468,7 @@ static int run_synth(const struct cli_command *self, int argc, char **argv)
 
 static const struct cli_command ledger_init = LEDGER_SUB(
     "init", "create the database or bring its schema up to date",
-    "ics ledger init [--db FILE] [--deadline STAGE=DAYS]... [--by WHO]", init_options, run_init);
+    "ics ledger init [--db FILE|URL] [--app-role ROLE] [--deadline STAGE=DAYS]... [--by WHO]", init_options, run_init);
 static const struct cli_command ledger_submit = LEDGER_SUB(
     "submit", "import one organisation's statement for a period",
     "ics ledger submit FILE.csv --org CODE --period PERIOD [--allow-unknown-org] [--empty] [--by WHO]\n"

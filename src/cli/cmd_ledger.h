@@ -8,10 +8,13 @@
 #include "ics/ledger.h"
 
 #define LEDGER_CMD "ledger"
-#define LEDGER_DEFAULT_DB "ics.db"
+/* The database when no --db is given: $ICS_DB where it is set, else ics.db. */
+const char *ledger_cli_default_db(void);
+#define LEDGER_DEFAULT_DB ledger_cli_default_db()
 
 /* Options several sub-commands share, one wording each. */
-#define LEDGER_OPT_DB {"db", CLI_KEY('d'), "FILE", "the ledger database (default ics.db)"}
+#define LEDGER_OPT_DB \
+    {"db", CLI_KEY('d'), "FILE|URL", "the ledger: a SQLite file or a postgresql:// URL (default $ICS_DB, else ics.db)"}
 #define LEDGER_OPT_END {NULL, 0, NULL, NULL}
 
 /* Today in local time. */

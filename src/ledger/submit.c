@@ -395,53 +395,6 @@ static const char *date_text(struct date_cache *c, int32_t day)
     return c->text[slot];
 }
 
-/* Lines go in BATCH rows per INSERT statement: fewer steps, binds and resets. */
-#define BATCH 32
-#define LINE_COLS 9
-
-static int bind_line(struct ics_stmt *st, int base, int64_t id, int64_t sub_id, const struct sub_line *ln,
-                     const char *date)
-{
-    const char *kname = ics_ledger_kind_name(ln->kind);
-    /* The line array and arena outlive the step: bind without copying. */
-    ics_stmt_bind_int64(st, base + 1, id);
-    ics_stmt_bind_int64(st, base + 2, sub_id);
-    ics_stmt_bind_int64(st, base + 3, ln->line_no);
-    ics_stmt_bind_text_ref(st, base + 4, ln->cp, strlen(ln->cp));
-    ics_stmt_bind_text_ref(st, base + 5, kname, strlen(kname));
-    ics_stmt_bind_text_ref(st, base + 6, ln->ref, ln->ref ? strlen(ln->ref) : 0);
-    if (date)
-        ics_stmt_bind_text_ref(st, base + 7, date, 10);
-    else
-        ics_stmt_bind_null(st, base + 7);
-    ics_stmt_bind_int64(st, base + 8, ln->amount);
-    return ics_stmt_bind_text_ref(st, base + 9, ln->note, ln->note ? strlen(ln->note) : 0);
-}
-
-static char *insert_sql(int rows)
-{
-    static const char head[] = "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
-                               " invoice_date, amount, note) VALUES ";
-    static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    size_t len = sizeof head + (size_t)rows * (sizeof row + 2);
-    char *sql = ics_malloc(len);
-    if (!sql)
-        return NULL;
-    char *p = sql;
-    memcpy(p, head, sizeof head - 1);
-    p += sizeof head - 1;
-    for (int r = 0; r < rows; r++) {
-        if (r) {
-            *p++ = ',';
-            *p++ = ' ';
-        }
-        memcpy(p, row, sizeof row - 1);
-        p += sizeof row - 1;
-    }
-    *p = '\0';
-    return sql;
-}
-
 struct group {
     const char *cp;
     int kind;
@@ -569,56 +522,42 @@ static int write_groups(struct ics_store *st, const struct submit_state *s, int6
     return rc;
 }
 
-/* The lines, ids from line_id, BATCH to an INSERT and the rest one by one;
- * progress every 16,384 lines. */
+/* The lines, ids from line_id, as one bulk load; progress every 16,384 lines. */
 static int write_lines(struct ics_store *st, const struct submit_state *s, int64_t sub_id, int64_t line_id,
                        const struct ics_ledger_submit_options *opt, struct ics_error *err)
 {
-    struct ics_stmt *bulk = NULL, *ins = NULL;
-    struct date_cache *dc = NULL;
-    char *bulk_sql = insert_sql(BATCH);
-    int rc = bulk_sql ? ICS_OK : ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    struct ics_bulk *bulk = NULL;
+    struct date_cache *dc = ics_malloc(sizeof *dc);
+    int rc = dc ? ICS_OK : ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = ics_store_prepare(st, bulk_sql, &bulk, err);
-    ics_free(bulk_sql);
-    if (!rc)
-        rc = ics_store_prepare(st, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, invoice_ref,"
-                                   " invoice_date, amount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err);
-    if (!rc && !(dc = ics_malloc(sizeof *dc)))
-        rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    if (rc)
-        goto done;
+        rc = ics_store_bulk_begin(st, "line",
+                                  "id, submission_id, line_no, counterparty, kind, invoice_ref, invoice_date, amount, note",
+                                  9, &bulk, err);
+    if (rc) {
+        ics_free(dc);
+        return rc;
+    }
     for (int k = 0; k < 256; k++)
         dc->day[k] = ICS_DATE_NONE;
-    /* A batch's dates must stay put until its step: one slot per row. */
-    char dates[BATCH][11];
-    size_t i = 0;
-    for (; !rc && i + BATCH <= s->n; i += BATCH) {
-        for (int r = 0; r < BATCH; r++) {
-            const struct sub_line *ln = &s->lines[i + (size_t)r];
-            const char *d = NULL;
-            if (ln->date != ICS_DATE_NONE) {
-                memcpy(dates[r], date_text(dc, ln->date), 11);
-                d = dates[r];
-            }
-            bind_line(bulk, r * LINE_COLS, line_id + (int64_t)i + r, sub_id, ln, d);
-        }
-        rc = ics_stmt_step(bulk, err);
-        ics_stmt_reset(bulk);
-        if (opt->progress && !rc && (i / BATCH + 1) % (16384 / BATCH) == 0)
-            opt->progress(opt->progress_ctx, i + BATCH, s->n, i + BATCH);
-    }
-    for (; !rc && i < s->n; i++) {
+    for (size_t i = 0; !rc && i < s->n; i++) {
         const struct sub_line *ln = &s->lines[i];
-        bind_line(ins, 0, line_id + (int64_t)i, sub_id, ln, ln->date != ICS_DATE_NONE ? date_text(dc, ln->date) : NULL);
-        rc = ics_stmt_step(ins, err);
-        ics_stmt_reset(ins);
+        const char *kind = ics_ledger_kind_name(ln->kind);
+        ics_bulk_int64(bulk, line_id + (int64_t)i);
+        ics_bulk_int64(bulk, sub_id);
+        ics_bulk_int64(bulk, ln->line_no);
+        ics_bulk_text(bulk, ln->cp, strlen(ln->cp));
+        ics_bulk_text(bulk, kind, strlen(kind));
+        ics_bulk_text(bulk, ln->ref, ln->ref ? strlen(ln->ref) : 0);
+        ics_bulk_text(bulk, ln->date != ICS_DATE_NONE ? date_text(dc, ln->date) : NULL, 10);
+        ics_bulk_int64(bulk, ln->amount);
+        ics_bulk_text(bulk, ln->note, ln->note ? strlen(ln->note) : 0);
+        rc = ics_bulk_end_row(bulk, err);
+        if (opt->progress && !rc && (i + 1) % 16384 == 0)
+            opt->progress(opt->progress_ctx, i + 1, s->n, i + 1);
     }
-done:
+    int finish = ics_bulk_finish(bulk, !rc, err);
     ics_free(dc);
-    ics_stmt_finalize(bulk);
-    ics_stmt_finalize(ins);
-    return rc;
+    return rc ? rc : finish;
 }
 
 /* The audit entry of a submission or resubmission. */

@@ -118,6 +118,18 @@ static const struct store_statement v1[] = {
     {STORE_SQLITE,
      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
      " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"},
+    /* PostgreSQL: the runtime role has no UPDATE or DELETE on audit (icsi_store_grants);
+     * the trigger stops the owner too, TRUNCATE included. */
+    {STORE_POSTGRES,
+     "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+     " $$BEGIN RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'integrity_constraint_violation';"
+     " END$$"},
+    {STORE_POSTGRES,
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit"
+     " FOR EACH ROW EXECUTE FUNCTION audit_append_only()"},
+    {STORE_POSTGRES,
+     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
+     " FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"},
     {STORE_ANY, NULL},
 };
 
@@ -135,3 +147,17 @@ const struct store_migration icsi_store_migrations[] = {
     {2, "ledger: index of lines by submission", v2, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
+
+/* The runtime role never deletes, never changes the audit log or the schema. */
+const struct store_grant icsi_store_grants[] = {
+    {"schema_migration", "SELECT"},
+    {"submission", "SELECT, INSERT, UPDATE"},
+    {"line", "SELECT, INSERT"},
+    {"line_group", "SELECT, INSERT"},
+    {"dispute", "SELECT, INSERT, UPDATE"},
+    {"dispute_invoice", "SELECT, INSERT"},
+    {"dispute_event", "SELECT, INSERT"},
+    {"stage_deadline", "SELECT, UPDATE"},
+    {"audit", "SELECT, INSERT"},
+    {NULL, NULL},
+};

@@ -12,16 +12,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ics/store.h"
-#include "migrations.h"
+#include "store_internal.h"
 
-struct ics_store {
+struct sqlite_store {
+    struct ics_store base;   /* first: a struct ics_store * points here */
     sqlite3 *db;
-    char path[512];
+    /* The full-batch multi-row INSERT of the bulk load in progress. */
+    sqlite3_stmt *bulk_full;
 };
 
-struct ics_stmt {
-    struct ics_store *store;
+struct sqlite_stmt {
+    struct ics_stmt base;
     sqlite3_stmt *st;
     /* The first bind that failed since the statement last ran (0: none) and
      * SQLite's code for it: ics_stmt_step reports it instead of running. */
@@ -38,10 +39,22 @@ static int status_of(int rc)
     return (rc & 0xff) == SQLITE_NOMEM ? ICS_ERR_NOMEM : ICS_ERR_STORE;
 }
 
-static int db_error(struct ics_store *s, struct ics_error *err, int rc, const char *what)
+static const struct store_ops sqlite_ops;
+
+static struct sqlite_store *lite(struct ics_store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+static struct sqlite_stmt *lite_stmt(struct ics_stmt *st)
+{
+    return (struct sqlite_stmt *)st;
+}
+
+static int db_error(struct sqlite_store *s, struct ics_error *err, int rc, const char *what)
 {
     int code = status_of(rc);
-    return ics_error_set(err, code, "%s: %s: %s", s->path, what,
+    return ics_error_set(err, code, "%s: %s: %s", s->base.name, what,
                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 }
 
@@ -144,37 +157,44 @@ static int store_initialize(struct ics_error *err)
     return ICS_OK;
 }
 
-const char *ics_store_backend(char *buf, size_t size)
+const char *icsi_store_sqlite_version(char *buf, size_t size)
 {
     snprintf(buf, size, "sqlite %s", sqlite3_libversion());
     return buf;
 }
 
-int ics_store_latest_version(void)
+static const char *lite_describe(struct ics_store *s, char *buf, size_t size)
 {
-    return icsi_store_migrations[icsi_store_migration_count - 1].version;
+    (void)s;
+    return icsi_store_sqlite_version(buf, size);
 }
 
-void ics_store_set_busy_timeout(struct ics_store *s, int ms)
+static void lite_set_busy_timeout(struct ics_store *s, int ms)
 {
-    sqlite3_busy_timeout(s->db, ms);
+    sqlite3_busy_timeout(lite(s)->db, ms);
 }
 
-int ics_store_exec(struct ics_store *s, const char *sql, struct ics_error *err)
+static int exec_sql(struct sqlite_store *s, const char *sql, struct ics_error *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         int code = status_of(rc);
-        ics_error_set(err, code, "%s: %s", s->path, msg ? msg : sqlite3_errstr(rc));
+        ics_error_set(err, code, "%s: %s", s->base.name, msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         return code;
     }
     return ICS_OK;
 }
 
-static int table_exists(struct ics_store *s, const char *name, int *exists, struct ics_error *err)
+static int lite_exec(struct ics_store *s, const char *sql, struct ics_error *err)
 {
+    return exec_sql(lite(s), sql, err);
+}
+
+static int lite_table_exists(struct ics_store *base, const char *name, int *exists, struct ics_error *err)
+{
+    struct sqlite_store *s = lite(base);
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
                                 -1, &st, NULL);
@@ -193,116 +213,29 @@ static int table_exists(struct ics_store *s, const char *name, int *exists, stru
     return ICS_OK;
 }
 
-int ics_store_schema_version(struct ics_store *s, int *version, struct ics_error *err)
-{
-    int exists = 0, rc = table_exists(s, "schema_migration", &exists, err);
-    if (rc)
-        return rc;
-    *version = 0;
-    if (!exists)
-        return ICS_OK;
-    sqlite3_stmt *st;
-    rc = sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(version), 0) FROM schema_migration", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return db_error(s, err, rc, "reading the schema version");
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return db_error(s, err, rc, "reading the schema version");
-    return ICS_OK;
-}
-
 /* The dialect step: plain CREATE TABLE becomes STRICT, so SQLite checks types
  * the way PostgreSQL would. */
-static int run_migration_statement(struct ics_store *s, const char *sql, struct ics_error *err)
+static int lite_migration_statement(struct ics_store *base, const char *sql, struct ics_error *err)
 {
+    struct sqlite_store *s = lite(base);
     if (strncmp(sql, "CREATE TABLE", 12) != 0)
-        return ics_store_exec(s, sql, err);
+        return exec_sql(s, sql, err);
     size_t n = strlen(sql);
     char *strict = ics_malloc(n + 8);
     if (!strict)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     memcpy(strict, sql, n);
     memcpy(strict + n, " STRICT", 8);
-    int rc = ics_store_exec(s, strict, err);
+    int rc = exec_sql(s, strict, err);
     ics_free(strict);
     return rc;
 }
 
-static void utc_now(char *buf, size_t size)
+static int lite_create_migration_table(struct ics_store *s, struct ics_error *err)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error *err)
-{
-    int rc = ics_store_begin_write(s, err);
-    if (rc)
-        return rc;
-    int version = 0;
-    rc = ics_store_exec(s, "CREATE TABLE IF NOT EXISTS schema_migration ("
-                           " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-                           " applied_at TEXT NOT NULL) STRICT", err);
-    if (!rc)
-        rc = ics_store_schema_version(s, &version, err);
-    if (!rc)
-        rc = ics_store_commit(s, err);
-    if (rc) {
-        ics_store_rollback(s);
-        return rc;
-    }
-    if (from)
-        *from = version;
-    if (version > ics_store_latest_version())
-        return ics_error_set(err, ICS_ERR_STORE, "%s: schema version %d is newer than this ics (%d)",
-                             s->path, version, ics_store_latest_version());
-    for (int m = 0; m < icsi_store_migration_count; m++) {
-        const struct store_migration *mig = &icsi_store_migrations[m];
-        if (mig->version <= version)
-            continue;
-        /* Each migration in its own transaction; re-check the version inside
-         * it, in case another process migrated meanwhile. */
-        rc = ics_store_begin_write(s, err);
-        if (rc)
-            return rc;
-        int now_version;
-        rc = ics_store_schema_version(s, &now_version, err);
-        if (!rc && now_version < mig->version) {
-            for (const struct store_statement *st = mig->statements; !rc && st->sql; st++)
-                if (st->dialect == STORE_ANY || st->dialect == STORE_SQLITE)
-                    rc = run_migration_statement(s, st->sql, err);
-            if (!rc) {
-                char at[32];
-                utc_now(at, sizeof at);
-                struct ics_stmt *ins;
-                rc = ics_store_prepare(s, "INSERT INTO schema_migration (version, description, applied_at)"
-                                          " VALUES (?, ?, ?)", &ins, err);
-                if (!rc) {
-                    ics_stmt_bind_int64(ins, 1, mig->version);
-                    ics_stmt_bind_str(ins, 2, mig->description);
-                    ics_stmt_bind_str(ins, 3, at);
-                    int step = ics_stmt_step(ins, err);
-                    rc = step == 0 ? ICS_OK : step;
-                    ics_stmt_finalize(ins);
-                }
-            }
-        }
-        if (!rc)
-            rc = ics_store_commit(s, err);
-        if (rc) {
-            ics_store_rollback(s);
-            return rc;
-        }
-        version = mig->version;
-    }
-    if (to)
-        *to = version;
-    return ICS_OK;
+    return exec_sql(lite(s), "CREATE TABLE IF NOT EXISTS schema_migration ("
+                             " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+                             " applied_at TEXT NOT NULL) STRICT", err);
 }
 
 static int open_failed(const char *path, int flags, sqlite3 *db, int rc, struct ics_error *err)
@@ -314,7 +247,7 @@ static int open_failed(const char *path, int flags, sqlite3 *db, int rc, struct 
                          path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
-static int open_read_write(struct ics_store *s, const char *path, int flags, struct ics_error *err)
+static int open_read_write(struct sqlite_store *s, const char *path, int flags, struct ics_error *err)
 {
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (flags & ICS_STORE_CREATE)
@@ -342,13 +275,13 @@ static int open_read_write(struct ics_store *s, const char *path, int flags, str
         status = ics_error_set(err, ICS_ERR_STORE, "%s: cannot use WAL journalling: %s", path,
                                sqlite3_errmsg(s->db));
     if (!status)
-        status = ics_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                                   " PRAGMA cache_size = -8192", err);
+        status = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192",
+                          err);
     int version = 0;
     if (!status && (flags & ICS_STORE_MIGRATE))
-        status = ics_store_migrate(s, NULL, &version, err);
+        status = ics_store_migrate(&s->base, NULL, &version, err);
     else if (!status) {
-        status = ics_store_schema_version(s, &version, err);
+        status = ics_store_schema_version(&s->base, &version, err);
         if (!status && version != ics_store_latest_version() && !(flags & ICS_STORE_CREATE))
             status = ics_error_set(err, ICS_ERR_STORE,
                                    "%s: schema version %d, this ics needs %d (run 'ics ledger init --db %s')",
@@ -359,17 +292,6 @@ static int open_read_write(struct ics_store *s, const char *path, int flags, str
 
 /* Paths a read-only open handles (it builds the -wal, -shm and URI names). */
 #define READ_ONLY_PATH_MAX 4096
-
-/* The oldest schema a read-only open can read: the latest migration that
- * readers may not skip. */
-static int oldest_readable_version(void)
-{
-    int v = 0;
-    for (int m = 0; m < icsi_store_migration_count; m++)
-        if (!icsi_store_migrations[m].readers_may_skip)
-            v = icsi_store_migrations[m].version;
-    return v;
-}
 
 static int file_exists(const char *path, off_t *size)
 {
@@ -425,7 +347,7 @@ static int read_only_uri(const char *path, const char *query, char *uri, size_t 
 }
 
 /* For a user who may not write the file or its directory (ics/store.h). */
-static int open_read_only(struct ics_store *s, const char *path, struct ics_error *err)
+static int open_read_only(struct sqlite_store *s, const char *path, struct ics_error *err)
 {
     off_t wal_size = 0;
     char wal[READ_ONLY_PATH_MAX + 8], shm[READ_ONLY_PATH_MAX + 8];
@@ -456,33 +378,31 @@ static int open_read_only(struct ics_store *s, const char *path, struct ics_erro
         return open_failed(path, 0, s->db, rc, err);
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 60000);
-    int status = ics_store_exec(s, "PRAGMA cache_size = -8192", err);
+    int status = exec_sql(s, "PRAGMA cache_size = -8192", err);
     int version = 0;
     if (!status)
-        status = ics_store_schema_version(s, &version, err);
+        status = ics_store_schema_version(&s->base, &version, err);
     if (!status && version > ics_store_latest_version())
         status = ics_error_set(err, ICS_ERR_STORE, "%s: schema version %d is newer than this ics (%d)", path,
                                version, ics_store_latest_version());
-    else if (!status && version < oldest_readable_version())
+    else if (!status && version < icsi_store_oldest_readable_version())
         status = ics_error_set(err, ICS_ERR_STORE,
                                "%s: schema version %d, this ics needs %d; it is open read-only, so someone who may "
                                "write it must run 'ics ledger init --db %s'",
-                               path, version, oldest_readable_version(), path);
+                               path, version, icsi_store_oldest_readable_version(), path);
     return status;
 }
 
-int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err)
+int icsi_store_sqlite_open(const char *path, int flags, struct ics_store **out, struct ics_error *err)
 {
-    *out = NULL;
-    if ((flags & ICS_STORE_READ_ONLY) && (flags & ICS_STORE_CREATE))
-        return ics_error_set(err, ICS_ERR_INTERNAL, "a store opened read-only cannot be created");
     int rc = store_initialize(err);
     if (rc)
         return rc;
-    struct ics_store *s = ics_calloc(1, sizeof *s);
+    struct sqlite_store *s = ics_calloc(1, sizeof *s);
     if (!s)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    snprintf(s->path, sizeof s->path, "%s", path);
+    s->base.ops = &sqlite_ops;
+    snprintf(s->base.name, sizeof s->base.name, "%s", path);
     int status;
     if ((flags & ICS_STORE_READ_ONLY) && !may_write_file_and_folder(path)) {
         status = open_read_only(s, path, err);
@@ -493,48 +413,50 @@ int ics_store_open(const char *path, int flags, struct ics_store **out, struct i
          * closes, as every other command does, where a SQLITE_OPEN_READONLY
          * connection would leave them behind. */
         if (!status && (flags & ICS_STORE_READ_ONLY))
-            status = ics_store_exec(s, "PRAGMA query_only = ON", err);
+            status = exec_sql(s, "PRAGMA query_only = ON", err);
     }
     if (status) {
         sqlite3_close(s->db);
         ics_free(s);
         return status;
     }
-    *out = s;
+    *out = &s->base;
     return ICS_OK;
 }
 
-void ics_store_close(struct ics_store *s)
+static void lite_close(struct ics_store *base)
 {
-    if (!s)
-        return;
+    struct sqlite_store *s = lite(base);
+    sqlite3_finalize(s->bulk_full);
     sqlite3_close(s->db);
     ics_free(s);
 }
 
-int ics_store_begin_write(struct ics_store *s, struct ics_error *err)
+static int lite_begin_write(struct ics_store *s, struct ics_error *err)
 {
-    return ics_store_exec(s, "BEGIN IMMEDIATE", err);
+    return exec_sql(lite(s), "BEGIN IMMEDIATE", err);
 }
 
-int ics_store_begin_read(struct ics_store *s, struct ics_error *err)
+static int lite_begin_read(struct ics_store *s, struct ics_error *err)
 {
-    return ics_store_exec(s, "BEGIN", err);
+    return exec_sql(lite(s), "BEGIN", err);
 }
 
-int ics_store_commit(struct ics_store *s, struct ics_error *err)
+static int lite_commit(struct ics_store *s, struct ics_error *err)
 {
-    return ics_store_exec(s, "COMMIT", err);
+    return exec_sql(lite(s), "COMMIT", err);
 }
 
-void ics_store_rollback(struct ics_store *s)
+static void lite_rollback(struct ics_store *base)
 {
+    struct sqlite_store *s = lite(base);
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int ics_store_check(struct ics_store *s, struct ics_error *err)
+static int lite_check(struct ics_store *base, struct ics_error *err)
 {
+    struct sqlite_store *s = lite(base);
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -544,7 +466,7 @@ int ics_store_check(struct ics_store *s, struct ics_error *err)
     if (rc == SQLITE_ROW) {
         const char *r = (const char *)sqlite3_column_text(st, 0);
         if (!r || strcmp(r, "ok") != 0)
-            status = ics_error_set(err, ICS_ERR_STORE, "%s: integrity check: %s", s->path, r ? r : "?");
+            status = ics_error_set(err, ICS_ERR_STORE, "%s: integrity check: %s", s->base.name, r ? r : "?");
     } else {
         status = db_error(s, err, rc, "integrity check");
     }
@@ -556,7 +478,7 @@ int ics_store_check(struct ics_store *s, struct ics_error *err)
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW)
             status = ics_error_set(err, ICS_ERR_STORE, "%s: foreign key check: a row of %s has no parent",
-                                   s->path, (const char *)sqlite3_column_text(st, 0));
+                                   s->base.name, (const char *)sqlite3_column_text(st, 0));
         else if (rc != SQLITE_DONE)
             status = db_error(s, err, rc, "foreign key check");
         sqlite3_finalize(st);
@@ -564,27 +486,36 @@ int ics_store_check(struct ics_store *s, struct ics_error *err)
     return status;
 }
 
-int ics_store_prepare(struct ics_store *s, const char *sql, struct ics_stmt **out, struct ics_error *err)
+/* A SQLite file has no roles: who may use it is who may read and write the file. */
+static int lite_grant_runtime(struct ics_store *s, const char *role, struct ics_error *err)
 {
-    *out = NULL;
-    struct ics_stmt *st = ics_malloc(sizeof *st);
+    (void)s;
+    (void)role;
+    (void)err;
+    return ICS_OK;
+}
+
+static int lite_prepare(struct ics_store *base, const char *sql, struct ics_stmt **out, struct ics_error *err)
+{
+    struct sqlite_store *s = lite(base);
+    struct sqlite_stmt *st = ics_malloc(sizeof *st);
     if (!st)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    st->store = s;
+    st->base.store = base;
     st->bad_bind = st->bad_bind_rc = 0;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st->st, NULL);
     if (rc != SQLITE_OK) {
         ics_free(st);
         return db_error(s, err, rc, "preparing a statement");
     }
-    *out = st;
+    *out = &st->base;
     return ICS_OK;
 }
 
 /* Every bind goes through here: a failure is kept (the first one) and the
  * next ics_stmt_step reports it as an error with a message, so a caller binds
  * a row's values and checks the step, and no failed bind goes unseen. */
-static int bind_result(struct ics_stmt *st, int index, int rc)
+static int bind_result(struct sqlite_stmt *st, int index, int rc)
 {
     if (rc == SQLITE_OK)
         return ICS_OK;
@@ -595,43 +526,34 @@ static int bind_result(struct ics_stmt *st, int index, int rc)
     return ICS_ERR_STORE;
 }
 
-int ics_stmt_bind_int64(struct ics_stmt *st, int index, int64_t value)
+static int lite_bind_int64(struct ics_stmt *base, int index, int64_t value)
 {
+    struct sqlite_stmt *st = lite_stmt(base);
     return bind_result(st, index, sqlite3_bind_int64(st->st, index, value));
 }
 
-int ics_stmt_bind_text(struct ics_stmt *st, int index, const char *text, size_t len)
+static int lite_bind_text(struct ics_stmt *base, int index, const char *text, size_t len, int copy)
 {
-    if (!text)
-        return ics_stmt_bind_null(st, index);
-    return bind_result(st, index, sqlite3_bind_text64(st->st, index, text, len, SQLITE_TRANSIENT, SQLITE_UTF8));
+    struct sqlite_stmt *st = lite_stmt(base);
+    return bind_result(st, index, sqlite3_bind_text64(st->st, index, text, len, copy ? SQLITE_TRANSIENT : SQLITE_STATIC,
+                                                      SQLITE_UTF8));
 }
 
-int ics_stmt_bind_text_ref(struct ics_stmt *st, int index, const char *text, size_t len)
+static int lite_bind_null(struct ics_stmt *base, int index)
 {
-    if (!text)
-        return ics_stmt_bind_null(st, index);
-    return bind_result(st, index, sqlite3_bind_text64(st->st, index, text, len, SQLITE_STATIC, SQLITE_UTF8));
-}
-
-int ics_stmt_bind_str(struct ics_stmt *st, int index, const char *text)
-{
-    return text ? ics_stmt_bind_text(st, index, text, strlen(text)) : ics_stmt_bind_null(st, index);
-}
-
-int ics_stmt_bind_null(struct ics_stmt *st, int index)
-{
+    struct sqlite_stmt *st = lite_stmt(base);
     return bind_result(st, index, sqlite3_bind_null(st->st, index));
 }
 
-int ics_stmt_step(struct ics_stmt *st, struct ics_error *err)
+static int lite_step(struct ics_stmt *base, struct ics_error *err)
 {
+    struct sqlite_stmt *st = lite_stmt(base);
     if (st->bad_bind) {
         /* Not run: one of its values is missing. Cleared, so the statement
          * can be bound afresh and run again. */
         int index = st->bad_bind, rc = st->bad_bind_rc;
         st->bad_bind = st->bad_bind_rc = 0;
-        return ics_error_set(err, ICS_ERR_STORE, "%s: binding parameter %d of a statement: %s", st->store->path,
+        return ics_error_set(err, ICS_ERR_STORE, "%s: binding parameter %d of a statement: %s", base->store->name,
                              index, sqlite3_errstr(rc));
     }
     int rc = sqlite3_step(st->st);
@@ -639,42 +561,164 @@ int ics_stmt_step(struct ics_stmt *st, struct ics_error *err)
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    return db_error(st->store, err, rc, "running a statement");
+    return db_error(lite(base->store), err, rc, "running a statement");
 }
 
-int64_t ics_stmt_column_int64(struct ics_stmt *st, int col)
+static int64_t lite_column_int64(struct ics_stmt *base, int col)
 {
-    return sqlite3_column_int64(st->st, col);
+    return sqlite3_column_int64(lite_stmt(base)->st, col);
 }
 
-const char *ics_stmt_column_text(struct ics_stmt *st, int col, size_t *len)
+static const char *lite_column_text(struct ics_stmt *base, int col, size_t *len)
 {
+    struct sqlite_stmt *st = lite_stmt(base);
     const char *t = (const char *)sqlite3_column_text(st->st, col);
     if (len)
         *len = t ? (size_t)sqlite3_column_bytes(st->st, col) : 0;
     return t;
 }
 
-int ics_stmt_column_is_null(struct ics_stmt *st, int col)
+static int lite_column_is_null(struct ics_stmt *base, int col)
 {
-    return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+    return sqlite3_column_type(lite_stmt(base)->st, col) == SQLITE_NULL;
 }
 
-void ics_stmt_reset(struct ics_stmt *st)
+static void lite_reset(struct ics_stmt *base)
 {
-    sqlite3_reset(st->st);
+    sqlite3_reset(lite_stmt(base)->st);
 }
 
-void ics_stmt_clear_bindings(struct ics_stmt *st)
+static void lite_clear_bindings(struct ics_stmt *base)
 {
+    struct sqlite_stmt *st = lite_stmt(base);
     sqlite3_clear_bindings(st->st);
     st->bad_bind = st->bad_bind_rc = 0;
 }
 
-void ics_stmt_finalize(struct ics_stmt *st)
+static void lite_finalize(struct ics_stmt *base)
 {
-    if (!st)
-        return;
+    struct sqlite_stmt *st = lite_stmt(base);
     sqlite3_finalize(st->st);
     ics_free(st);
 }
+
+/* ---- bulk loads: multi-row INSERTs ------------------------------------------
+ * A full batch of STORE_BULK_ROWS rows is one statement, prepared once per
+ * load (fewer steps, binds and resets than a row at a time); the last, short
+ * batch gets a statement of its own size. Values are bound without a copy:
+ * they stay in the bulk's buffer until the step. */
+
+static char *insert_sql(const struct ics_bulk *b, int rows)
+{
+    size_t row_len = 2 + (size_t)b->ncols * 3, len = 64 + strlen(b->table) + strlen(b->columns) + (size_t)rows * row_len;
+    char *sql = ics_malloc(len);
+    if (!sql)
+        return NULL;
+    int n = snprintf(sql, len, "INSERT INTO %s (%s) VALUES ", b->table, b->columns);
+    char *p = sql + n;
+    for (int r = 0; r < rows; r++) {
+        if (r)
+            *p++ = ',';
+        *p++ = '(';
+        for (int c = 0; c < b->ncols; c++) {
+            if (c)
+                *p++ = ',';
+            *p++ = '?';
+        }
+        *p++ = ')';
+    }
+    *p = '\0';
+    return sql;
+}
+
+static int prepare_insert(struct sqlite_store *s, const struct ics_bulk *b, int rows, sqlite3_stmt **out,
+                          struct ics_error *err)
+{
+    char *sql = insert_sql(b, rows);
+    if (!sql)
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, out, NULL);
+    ics_free(sql);
+    return rc == SQLITE_OK ? ICS_OK : db_error(s, err, rc, "preparing a bulk insert");
+}
+
+static int lite_bulk_start(struct ics_bulk *b, struct ics_error *err)
+{
+    struct sqlite_store *s = lite(b->store);
+    sqlite3_finalize(s->bulk_full);
+    s->bulk_full = NULL;
+    return prepare_insert(s, b, STORE_BULK_ROWS, &s->bulk_full, err);
+}
+
+static int lite_bulk_write(struct ics_bulk *b, struct ics_error *err)
+{
+    struct sqlite_store *s = lite(b->store);
+    sqlite3_stmt *st = s->bulk_full, *own = NULL;
+    if (b->rows != STORE_BULK_ROWS) {
+        int rc = prepare_insert(s, b, b->rows, &own, err);
+        if (rc)
+            return rc;
+        st = own;
+    }
+    int rc = SQLITE_OK;
+    int n = b->rows * b->ncols;
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        const struct store_value *v = &b->values[i];
+        if (v->is_null)
+            rc = sqlite3_bind_null(st, i + 1);
+        else if (v->is_text)
+            rc = sqlite3_bind_text64(st, i + 1, icsi_store_bulk_text(b, v), v->len, SQLITE_STATIC, SQLITE_UTF8);
+        else
+            rc = sqlite3_bind_int64(st, i + 1, v->number);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    int status = rc == SQLITE_OK ? ICS_OK : db_error(s, err, rc, "bulk insert");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_finalize(own);
+    return status;
+}
+
+static int lite_bulk_finish(struct ics_bulk *b, int ok, struct ics_error *err)
+{
+    (void)ok;
+    (void)err;
+    struct sqlite_store *s = lite(b->store);
+    sqlite3_finalize(s->bulk_full);
+    s->bulk_full = NULL;
+    return ICS_OK;
+}
+
+static const struct store_ops sqlite_ops = {
+    .dialect = STORE_SQLITE,
+    .close = lite_close,
+    .describe = lite_describe,
+    .set_busy_timeout = lite_set_busy_timeout,
+    .begin_write = lite_begin_write,
+    .begin_read = lite_begin_read,
+    .commit = lite_commit,
+    .rollback = lite_rollback,
+    .exec = lite_exec,
+    .check = lite_check,
+    .table_exists = lite_table_exists,
+    .create_migration_table = lite_create_migration_table,
+    .migration_statement = lite_migration_statement,
+    .grant_runtime = lite_grant_runtime,
+    .prepare = lite_prepare,
+    .bind_int64 = lite_bind_int64,
+    .bind_text = lite_bind_text,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .column_int64 = lite_column_int64,
+    .column_text = lite_column_text,
+    .column_is_null = lite_column_is_null,
+    .reset = lite_reset,
+    .clear_bindings = lite_clear_bindings,
+    .finalize = lite_finalize,
+    .bulk_start = lite_bulk_start,
+    .bulk_write = lite_bulk_write,
+    .bulk_finish = lite_bulk_finish,
+};

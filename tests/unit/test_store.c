@@ -324,6 +324,178 @@ static void test_alloc_failures_whole_run(void)
         fprintf(stderr, "whole run: %d failed, %d survived\n", failures, survived);
 }
 
+/* ---- PostgreSQL ------------------------------------------------------------ */
+
+/* The owner's URL of the test cluster with its database replaced by `db`. */
+static void pg_url(const char *owner_url, const char *db, char *out, size_t size)
+{
+    const char *slash = strrchr(owner_url, '/');
+    snprintf(out, size, "%.*s/%s", (int)(slash - owner_url), owner_url, db);
+}
+
+static int64_t query_int(struct ics_store *s, const char *sql)
+{
+    struct ics_stmt *st;
+    struct ics_error err;
+    int64_t v = -1;
+    if (ics_store_prepare(s, sql, &st, &err) != ICS_OK)
+        return -2;
+    if (ics_stmt_step(st, &err) == 1)
+        v = ics_stmt_column_int64(st, 0);
+    ics_stmt_finalize(st);
+    return v;
+}
+
+static void test_postgres(void)
+{
+    const char *owner = getenv("ICS_PG_OWNER_URL");
+    CHECK(owner && *owner);   /* tests/run.sh starts the cluster; without it this half cannot run */
+    if (!owner || !*owner)
+        return;
+    struct ics_store *s, *admin;
+    struct ics_error err;
+    char url[600], sql[200];
+    /* A database that does not exist: not found, and the message never shows the password. */
+    pg_url(owner, "no_such_database", url, sizeof url);
+    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE, &s, &err), ICS_ERR_NOT_FOUND);
+    const char *pw = strchr(owner + strlen("postgresql://"), ':') + 1;
+    char secret[64];
+    snprintf(secret, sizeof secret, "%.*s", (int)(strchr(pw, '@') - pw), pw);
+    CHECK(strlen(secret) == 32 && strstr(err.message, secret) == NULL);
+    CHECK(strstr(err.message, "postgresql://ics_owner:...@127.0.0.1:") != NULL);
+
+    CHECK_INT(ics_store_open(owner, 0 | ICS_STORE_CREATE, &admin, &err), ICS_OK);
+    snprintf(sql, sizeof sql, "CREATE DATABASE unit_store_%d TEMPLATE template0", (int)getpid());
+    CHECK_INT(ics_store_exec(admin, sql, &err), ICS_OK);
+    snprintf(sql, sizeof sql, "unit_store_%d", (int)getpid());
+    pg_url(owner, sql, url, sizeof url);
+    /* Migrations: a new store is at the latest version, and INTEGER is 64-bit. */
+    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE, &s, &err), ICS_OK);
+    CHECK(ics_store_is_postgres(s));
+    int v = -1;
+    CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
+    CHECK_INT(v, ics_store_latest_version());
+    char backend[80];
+    CHECK(strncmp(ics_store_backend(s, backend, sizeof backend), "postgresql 15.", 14) == 0);
+    CHECK_INT(ics_store_exec(s, "INSERT INTO submission VALUES (1, 'RJ1', '2018-19-M12', 1, 1, 'f', 'h',"
+                                " 2, 'now', 'me')", &err), ICS_OK);
+    /* 2^62 pence fits in BIGINT; in PostgreSQL's INTEGER it would not. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
+                                " VALUES (1, 1, 2, 'A', 'income', 4611686018427387904)", &err), ICS_OK);
+    CHECK(query_int(s, "SELECT amount FROM line WHERE id = 1") == INT64_C(4611686018427387904));
+    /* Constraints, foreign keys and the CHECKs are conflicts, as on SQLite. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('x', 0)", &err),
+              ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(s, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
+                                " VALUES (2, 42, 2, 'A', 'income', 5)", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(s, "INSERT INTO audit VALUES (1, 'now', 'me', 'a', 's', 'd', 'p', 'h')", &err), ICS_OK);
+    CHECK_INT(ics_store_exec(s, "UPDATE audit SET detail = 'x'", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(s, "DELETE FROM audit", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(s, "TRUNCATE audit", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_check(s, &err), ICS_OK);
+    /* A failed bind is reported by the step, as on SQLite; ? inside quotes is not a parameter. */
+    struct ics_stmt *st;
+    CHECK_INT(ics_store_prepare(s, "INSERT INTO stage_deadline (stage, working_days) VALUES (? || '?', ?)", &st, &err),
+              ICS_OK);
+    CHECK_INT(ics_stmt_bind_str(st, 1, "x"), ICS_OK);
+    CHECK_INT(ics_stmt_bind_int64(st, 3, 10), ICS_ERR_STORE);
+    CHECK_INT(ics_stmt_bind_int64(st, 2, 12), ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), ICS_ERR_STORE);
+    CHECK(strstr(err.message, "binding parameter 3") != NULL);
+    CHECK_INT(ics_stmt_step(st, &err), 0);
+    ics_stmt_finalize(st);
+    CHECK(query_int(s, "SELECT working_days FROM stage_deadline WHERE stage = 'x?'") == 12);
+    /* Two statements stepped in turn, as the match does. */
+    struct ics_stmt *a, *b;
+    CHECK_INT(ics_store_prepare(s, "SELECT stage FROM stage_deadline ORDER BY stage", &a, &err), ICS_OK);
+    CHECK_INT(ics_store_prepare(s, "SELECT working_days FROM stage_deadline WHERE stage = ?", &b, &err), ICS_OK);
+    int64_t total = 0;
+    while (ics_stmt_step(a, &err) == 1) {
+        ics_stmt_bind_str(b, 1, ics_stmt_column_text(a, 0, NULL));
+        if (ics_stmt_step(b, &err) == 1)
+            total += ics_stmt_column_int64(b, 0);
+        ics_stmt_reset(b);
+    }
+    ics_stmt_finalize(a);
+    ics_stmt_finalize(b);
+    CHECK(total == 15 + 10 + 20 + 20 + 12);   /* the four stages of migration 1, and 'x?' */
+    /* A bulk load: text with a tab, a newline, a backslash and \N survives COPY's
+     * escaping; NULL stays NULL; 70 rows cross two batches of 32. */
+    CHECK_INT(ics_store_begin_write(s, &err), ICS_OK);
+    struct ics_bulk *bulk;
+    CHECK_INT(ics_store_bulk_begin(s, "line", "id, submission_id, line_no, counterparty, kind, invoice_ref, amount, note",
+                                   8, &bulk, &err), ICS_OK);
+    static const char odd[] = "a\tb\nc\\d \\N e\r";
+    int rc = ICS_OK;
+    for (int i = 0; i < 70 && !rc; i++) {
+        ics_bulk_int64(bulk, 100 + i);
+        ics_bulk_int64(bulk, 1);
+        ics_bulk_int64(bulk, i + 2);
+        ics_bulk_text(bulk, "RVR", 3);
+        ics_bulk_text(bulk, "receivable", 10);
+        if (i % 2)
+            ics_bulk_null(bulk);
+        else
+            ics_bulk_text(bulk, odd, sizeof odd - 1);
+        ics_bulk_int64(bulk, -i);
+        ics_bulk_text(bulk, "\\N", 2);
+        rc = ics_bulk_end_row(bulk, &err);
+    }
+    CHECK_INT(rc, ICS_OK);
+    CHECK_INT(ics_bulk_finish(bulk, 1, &err), ICS_OK);
+    CHECK_INT(ics_store_commit(s, &err), ICS_OK);
+    CHECK(query_int(s, "SELECT COUNT(*) FROM line WHERE id >= 100") == 70);
+    CHECK(query_int(s, "SELECT SUM(amount) FROM line WHERE id >= 100") == -(69 * 70 / 2));   /* 0 + -1 ... + -69 */
+    CHECK(query_int(s, "SELECT COUNT(*) FROM line WHERE id >= 100 AND invoice_ref IS NULL") == 35);
+    CHECK(query_int(s, "SELECT COUNT(*) FROM line WHERE invoice_ref = 'a' || chr(9) || 'b' || chr(10) || 'c'"
+                       " || chr(92) || 'd ' || chr(92) || 'N e' || chr(13)") == 35);
+    CHECK(query_int(s, "SELECT COUNT(*) FROM line WHERE note = chr(92) || 'N'") == 70);
+    /* A bulk load that breaks a constraint fails at the end and leaves nothing. */
+    CHECK_INT(ics_store_begin_write(s, &err), ICS_OK);
+    CHECK_INT(ics_store_bulk_begin(s, "line", "id, submission_id, line_no, counterparty, kind, amount", 6, &bulk, &err),
+              ICS_OK);
+    for (int i = 0; i < 3; i++) {
+        ics_bulk_int64(bulk, 200 + i);
+        ics_bulk_int64(bulk, 1);
+        ics_bulk_int64(bulk, 2);
+        ics_bulk_text(bulk, "RVR", 3);
+        ics_bulk_text(bulk, i == 2 ? "gift" : "income", i == 2 ? 4 : 6);
+        ics_bulk_int64(bulk, 1);
+        CHECK_INT(ics_bulk_end_row(bulk, &err), ICS_OK);
+    }
+    CHECK_INT(ics_bulk_finish(bulk, 1, &err), ICS_ERR_CONFLICT);
+    /* COMMIT of the failed transaction is an error, not a silent rollback. */
+    CHECK_INT(ics_store_commit(s, &err), ICS_ERR_STORE);
+    CHECK(strstr(err.message, "rolled back") != NULL);
+    ics_store_rollback(s);
+    CHECK(query_int(s, "SELECT COUNT(*) FROM line WHERE id >= 200") == 0);
+    /* Writers queue: a second write transaction waits for the first, here
+     * until the lock timeout (100 ms), and fails rather than run alongside. */
+    struct ics_store *other;
+    CHECK_INT(ics_store_open(url, 0, &other, &err), ICS_OK);
+    ics_store_set_busy_timeout(other, 100);
+    CHECK_INT(ics_store_begin_write(s, &err), ICS_OK);
+    CHECK(ics_store_begin_write(other, &err) != ICS_OK);
+    ics_store_rollback(other);
+    ics_store_rollback(s);
+    CHECK_INT(ics_store_begin_write(other, &err), ICS_OK);
+    ics_store_rollback(other);
+    ics_store_close(other);
+    /* Read-only: every transaction refuses writes. */
+    CHECK_INT(ics_store_open(url, ICS_STORE_READ_ONLY, &other, &err), ICS_OK);
+    CHECK(ics_store_exec(other, "UPDATE stage_deadline SET working_days = 3", &err) != ICS_OK);
+    CHECK(query_int(other, "SELECT COUNT(*) FROM line") == 71);
+    ics_store_close(other);
+    /* A newer schema than this build is refused. */
+    CHECK_INT(ics_store_exec(s, "INSERT INTO schema_migration VALUES (999, 'future', 'now')", &err), ICS_OK);
+    ics_store_close(s);
+    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE, &s, &err), ICS_ERR_STORE);
+    CHECK(strstr(err.message, "newer") != NULL);
+    snprintf(sql, sizeof sql, "DROP DATABASE unit_store_%d WITH (FORCE)", (int)getpid());
+    CHECK_INT(ics_store_exec(admin, sql, &err), ICS_OK);
+    ics_store_close(admin);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ics_test_store_XXXXXX");
@@ -335,6 +507,7 @@ int main(void)
     RUN(test_upgrade);
     RUN(test_read_only_user);
     RUN(test_alloc_failures_whole_run);
+    RUN(test_postgres);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)

@@ -8,6 +8,7 @@
 # hash) are the same as before, the match output is byte-identical and RJ1 is still at
 # version 1. Finally the big file is submitted to completion; its receivable total must equal
 # the file's own sum, computed here by awk.
+# backends: sqlite (a killed writer and SQLite's WAL file; PostgreSQL's kill runs are in make bench)
 set -u
 db=c.db
 $ICS ledger init --db $db >/dev/null

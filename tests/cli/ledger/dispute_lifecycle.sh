@@ -115,7 +115,9 @@ echo "== audit"
 $ICS ledger audit --verify --db $db | cut -d, -f1
 echo "exit ${PIPESTATUS[0]}"
 test -e $db-wal && echo "WAL left behind"
-grep -c -a 'awarded_to=QU9 amount=25000.00' $db
-LC_ALL=C sed -i 's/awarded_to=QU9 amount=25000\.00/awarded_to=RTH amount=35000.00/' $db
+# Someone with the database in hand rewrites the determination's audit entry (past the append-only triggers).
+bash "$ROOT/tests/db.sh" $db "SELECT COUNT(*) FROM audit WHERE detail LIKE '%awarded_to=QU9 amount=25000.00%'"
+bash "$ROOT/tests/db.sh" --bypass-triggers $db "UPDATE audit SET detail = replace(detail, 'awarded_to=QU9 amount=25000.00',
+    'awarded_to=RTH amount=35000.00')"
 $ICS ledger audit --verify --db $db
 echo "exit $?"

@@ -10,6 +10,7 @@
 # under the 300,000 agreement threshold -> below_threshold, over 2,500 -> statement_required yes,
 # no pairing. The board, as of 2019-04-30: one pair QKK-RVR, 150000.00 below threshold, oldest
 # open item 2019-03-01 (60 days: 30 in March after the 1st, plus 30 in April). One audit entry.
+# backends: sqlite (file and directory permissions)
 set -u
 P="--period 2018-19-M12"
 reader() {
