@@ -54,6 +54,64 @@ void ics_ledger_close(struct ics_ledger *l);
 /* The underlying store (borrowed; for tests and checks). */
 struct ics_store *ics_ledger_store(struct ics_ledger *l);
 
+/* ---- identities (src/ledger/identity.c) ----------------------------------
+ *
+ * A store may hold users: each belongs to one organisation and has one role.
+ * Once it has any, every action on the ledger needs an identity, given by an
+ * API token (ics_ledger_act_with_token), and is checked against it in one
+ * place (icsi_ledger_authorize, docs/security.md): an organisation acts only
+ * as itself; submitting and dispute actions are `finance`; a determination is
+ * the `referee` the dispute names; setting deadlines and managing users is
+ * `admin`; any role reads. A store without users (a single analyst's file)
+ * acts as today: whoever may write the file acts as any organisation.
+ * Tokens are 256-bit random, shown once, stored as SHA-256; passwords are
+ * Argon2id (libsodium crypto_pwhash_str, its INTERACTIVE limits: 64 MiB, 2
+ * passes, above OWASP's minimum of 19 MiB and 2).
+ */
+enum ics_ledger_role {
+    ICS_LEDGER_ROLE_FINANCE,
+    ICS_LEDGER_ROLE_ANALYST,
+    ICS_LEDGER_ROLE_SYSTEM,
+    ICS_LEDGER_ROLE_REFEREE,
+    ICS_LEDGER_ROLE_ADMIN,
+};
+const char *ics_ledger_role_name(int role);
+int ics_ledger_role_parse(const char *text);   /* -1 if unknown */
+
+#define ICS_LEDGER_USER_MAX 64          /* user names are 1..63 bytes */
+#define ICS_LEDGER_TOKEN_MAX 64         /* "ics_" and 43 base64url characters, with the NUL */
+#define ICS_LEDGER_PASSWORD_MIN 12
+
+struct ics_ledger_identity {
+    int64_t user_id;
+    char user[ICS_LEDGER_USER_MAX];
+    char org[ICS_LEDGER_CODE_MAX];
+    int role;
+};
+
+/* *has = 1 when the store has at least one user. */
+int ics_ledger_has_users(struct ics_ledger *l, int *has, struct ics_error *err);
+/* Adds a user (name: letters, digits, . _ - @; org: a known code, or any code
+ * with allow_unknown_org; password NULL for a user who only uses tokens, else
+ * at least ICS_LEDGER_PASSWORD_MIN bytes). The first user of a store must be
+ * an admin and needs no identity; after that, only an admin adds users. */
+int ics_ledger_user_add(struct ics_ledger *l, const char *name, const char *org, int role, const char *password,
+                        int allow_unknown_org, struct ics_error *err);
+/* A new API token for `user`, written to token (ICS_LEDGER_TOKEN_MAX bytes)
+ * and never stored: only its SHA-256 is. An admin makes tokens for anyone, a
+ * user for themselves; with no token in the store yet, the first one is made
+ * without an identity (bootstrapping the first admin). */
+int ics_ledger_token_add(struct ics_ledger *l, const char *user, char *token, struct ics_error *err);
+/* Acts as the user whose token this is, from now on (ICS_ERR_CONFLICT for an
+ * unknown, revoked or disabled one; the message never repeats the token). */
+int ics_ledger_act_with_token(struct ics_ledger *l, const char *token, struct ics_error *err);
+/* Checks a user's password (ICS_ERR_CONFLICT when wrong or unknown, after the
+ * same work either way); on success fills *who. */
+int ics_ledger_password_check(struct ics_ledger *l, const char *user, const char *password,
+                              struct ics_ledger_identity *who, struct ics_error *err);
+/* Who acts: NULL when no identity was given. */
+const struct ics_ledger_identity *ics_ledger_identity(const struct ics_ledger *l);
+
 /* ---- periods, organisations, calendar ---------------------------------- */
 
 /*
@@ -69,6 +127,8 @@ int ics_ledger_period_parse(const char *text, int32_t *month_first, int32_t *mon
  * (data/organisations/nhs_orgs.csv: NHS trusts, ICBs, sub-ICB locations, CCGs,
  * local authorities). Returns the type ("trust", "icb", ...) or NULL. */
 const char *ics_ledger_org_type(const char *code);
+/* The organisation's name in the reference data, or NULL. */
+const char *ics_ledger_org_name(const char *code);
 /* Number of organisations in the reference data, and the i-th (sorted). */
 size_t ics_ledger_org_count(void);
 const char *ics_ledger_org_code(size_t i, const char **type, const char **name);
@@ -369,6 +429,7 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
 struct ics_ledger_audit_entry {
     int64_t seq;
     const char *at, *actor, *action, *subject, *detail, *prev_hash, *hash;
+    const char *user;           /* the acting user (a store with users); NULL before identities or without them */
 };
 typedef int (*ics_ledger_audit_fn)(void *ctx, const struct ics_ledger_audit_entry *e);
 /* Calls fn for each entry in order (stops early if fn returns non-zero). */

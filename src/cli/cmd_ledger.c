@@ -53,6 +53,43 @@ int ledger_cli_open(const char *db, int flags, struct ics_ledger **l)
     int rc = ics_ledger_open(db, flags, l, &err);
     if (rc)
         return cli_fail(CMD, &err);
+    const char *token = getenv("ICS_TOKEN");
+    if (token && *token && (rc = ics_ledger_act_with_token(*l, token, &err)) != ICS_OK) {
+        ics_ledger_close(*l);
+        *l = NULL;
+        return cli_fail(CMD, &err);
+    }
+    return ICS_OK;
+}
+
+/* --token TOKEN (or --token=TOKEN) anywhere on an ics ledger command line is taken out before the
+ * options are parsed and becomes ICS_TOKEN, which ledger_cli_open reads: one way in for every
+ * sub-command. Prefer the variable: a command line is visible to other users of the machine. */
+static int take_token(int *argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        const char *value = NULL;
+        if (strcmp(argv[i], "--token") == 0) {
+            if (i + 1 >= *argc)
+                return cli_usage_error(CMD, "--token needs a token");
+            value = argv[++i];
+        } else if (strncmp(argv[i], "--token=", 8) == 0) {
+            value = argv[i] + 8;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (setenv("ICS_TOKEN", value, 1) != 0)
+            return cli_usage_error(CMD, "cannot keep the token");
+    }
+    *argc = out;
+    argv[out] = NULL;
     return ICS_OK;
 }
 
@@ -63,12 +100,16 @@ int ledger_cli_open(const char *db, int flags, struct ics_ledger **l)
 int ledger_cli_run_group(const struct cli_command *self, int argc, char **argv, const char *which)
 {
     const char *db = NULL;
+    if (take_token(&argc, argv))
+        return ICS_ERR_USAGE;
     struct cli_parser parser;
     cli_parser_init(&parser, self, 1);
     int c;
     while ((c = cli_next_option(&parser, argc, argv)) != -1) {
         if (c == CLI_HELP)
             return cli_help(self);
+        if (c == CLI_KEY('t'))
+            continue;   /* taken out above; listed for --help */
         if (c != CLI_KEY('d'))
             return cli_usage_error(CMD, "bad option for %s", self->name);
         if (ledger_cli_path_arg("--db", parser.arg, &db))
@@ -488,7 +529,11 @@ static const struct cli_command *const ledger_subcommands[] = {
     &cli_cmd_ledger_audit, &cli_cmd_ledger_submissions, &ledger_check, &ledger_synth, NULL,
 };
 
-static const struct cli_option ledger_options[] = {OPT_DB, OPT_END};
+static const struct cli_option ledger_options[] = {
+    OPT_DB,
+    {"token", CLI_KEY('t'), "TOKEN", "act with this API token (a ledger with users; default $ICS_TOKEN)"},
+    OPT_END,
+};
 
 static int run_ledger(const struct cli_command *self, int argc, char **argv)
 {
@@ -504,7 +549,7 @@ const struct cli_command cli_cmd_ledger = {
     .options = ledger_options,
     .run = run_ledger,
     .subcommands = ledger_subcommands,
-    .notes = "--db may come before the command or among its options. Money is in pounds with at most two\n"
+    .notes = "--db may come before the command or among its options; --token anywhere. Money is in pounds with at most two\n"
              "decimals; dates are YYYY-MM-DD or DD/MM/YYYY. A FILE or DIR may not start with \"--\".\n"
              "See docs/commands/ledger.md.\n",
 };

@@ -236,14 +236,17 @@ static int audit_action(struct ics_ledger *l, const struct ics_ledger_action *ac
     return icsi_ledger_audit_append(l, act->at, actor, action, subject, detail, err);
 }
 
-/* Normalises the actor and checks the date; the error says what is wrong. */
-static int check_action(const struct ics_ledger_action *act, char *actor, struct ics_error *err)
+/* Normalises the actor and checks the date, then whether the identity acting
+ * may act as that organisation (LEDGER_DETERMINE is checked once the dispute
+ * and its referee are known); the error says what is wrong. */
+static int check_action(struct ics_ledger *l, const struct ics_ledger_action *act, enum ledger_action kind,
+                        char *actor, struct ics_error *err)
 {
     if (!act || !act->actor || icsi_ledger_code_normalise(act->actor, strlen(act->actor), actor) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "every action must name who acted (--by CODE)");
     if (act->on == ICS_DATE_NONE)
         return ics_error_set(err, ICS_ERR_USAGE, "no date for the action");
-    return ICS_OK;
+    return kind == LEDGER_DETERMINE ? ICS_OK : icsi_ledger_authorize(l, kind, actor, NULL, err);
 }
 
 /* Opens a write transaction and loads dispute `id`; on failure nothing is left open. */
@@ -302,7 +305,7 @@ int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_disput
 {
     char actor[ICS_LEDGER_CODE_MAX], supplier[ICS_LEDGER_CODE_MAX], purchaser[ICS_LEDGER_CODE_MAX];
     char referee[ICS_LEDGER_CODE_MAX] = "";
-    int rc = check_action(act, actor, err);
+    int rc = check_action(l, act, LEDGER_DISPUTE, actor, err);
     if (rc)
         return rc;
     if (!spec->period || !icsi_ledger_period_valid(spec->period))
@@ -399,7 +402,7 @@ int ics_ledger_dispute_offer(struct ics_ledger *l, int64_t id, int64_t amount, c
                              struct ics_error *err)
 {
     char actor[ICS_LEDGER_CODE_MAX];
-    int rc = check_action(act, actor, err);
+    int rc = check_action(l, act, LEDGER_DISPUTE, actor, err);
     if (rc)
         return rc;
     if (amount < 0)
@@ -447,7 +450,7 @@ int ics_ledger_dispute_escalate(struct ics_ledger *l, int64_t id, int to_stage, 
                                 const struct ics_ledger_action *act, struct ics_error *err)
 {
     char actor[ICS_LEDGER_CODE_MAX], referee[ICS_LEDGER_CODE_MAX] = "";
-    int rc = check_action(act, actor, err);
+    int rc = check_action(l, act, LEDGER_DISPUTE, actor, err);
     if (rc)
         return rc;
     if (referee_in && *referee_in && icsi_ledger_code_normalise(referee_in, strlen(referee_in), referee) != 0)
@@ -504,7 +507,7 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
                                  const struct ics_ledger_action *act, struct ics_error *err)
 {
     char actor[ICS_LEDGER_CODE_MAX], party[ICS_LEDGER_CODE_MAX] = "";
-    int rc = check_action(act, actor, err);
+    int rc = check_action(l, act, LEDGER_DETERMINE, actor, err);
     if (rc)
         return rc;
     if (party_in && *party_in && icsi_ledger_code_normalise(party_in, strlen(party_in), party) != 0)
@@ -523,6 +526,8 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
     else if (strcmp(actor, x->referee) != 0)
         rc = ics_error_set(err, ICS_ERR_CONFLICT, "only the referee (%s) may determine dispute %lld, not %s",
                            x->referee, (long long)id, actor);
+    else
+        rc = icsi_ledger_authorize(l, LEDGER_DETERMINE, actor, x->referee, err);
     if (!rc && !party[0]) {
         /* Only an amount: it must be one party's offer exactly. */
         if (x->supplier_offer == *amount)
@@ -571,7 +576,7 @@ int ics_ledger_dispute_close(struct ics_ledger *l, int64_t id, const char *outco
                              const struct ics_ledger_action *act, struct ics_error *err)
 {
     char actor[ICS_LEDGER_CODE_MAX];
-    int rc = check_action(act, actor, err);
+    int rc = check_action(l, act, LEDGER_DISPUTE, actor, err);
     if (rc)
         return rc;
     if (!outcome || (strcmp(outcome, "agreed") != 0 && strcmp(outcome, "withdrawn") != 0))
@@ -618,7 +623,9 @@ int ics_ledger_set_stage_deadline(struct ics_ledger *l, int stage, int working_d
         return ics_error_set(err, ICS_ERR_USAGE, "no deadline applies to that stage");
     if (working_days < 1 || working_days > 1000)
         return ics_error_set(err, ICS_ERR_USAGE, "working days must be 1 to 1000");
-    int rc = ics_store_begin_write(l->store, err);
+    int rc = icsi_ledger_authorize(l, LEDGER_ADMIN, NULL, NULL, err);
+    if (!rc)
+        rc = ics_store_begin_write(l->store, err);
     if (rc)
         return rc;
     struct ics_stmt *st;
@@ -656,6 +663,9 @@ int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispu
 {
     *out = NULL;
     char org[ICS_LEDGER_CODE_MAX] = "";
+    int auth = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
+    if (auth)
+        return auth;
     if (f->org && *f->org && icsi_ledger_code_normalise(f->org, strlen(f->org), org) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", f->org);
     int want_stage = -1;

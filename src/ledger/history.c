@@ -23,7 +23,9 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
     if (org && *org && icsi_ledger_code_normalise(org, strlen(org), code) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", org);
     struct ics_stmt *q;
-    int rc = ics_store_begin_read(l->store, err);
+    int rc = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
+    if (!rc)
+        rc = ics_store_begin_read(l->store, err);
     if (rc)
         return rc;
     rc = ics_store_prepare(
@@ -88,7 +90,9 @@ static int count(struct ics_ledger *l, const char *sql, int64_t *out, struct ics
 int ics_ledger_check(struct ics_ledger *l, struct ics_ledger_check *c, struct ics_error *err)
 {
     memset(c, 0, sizeof *c);
-    int rc = ics_store_check(l->store, err);
+    int rc = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
+    if (!rc)
+        rc = ics_store_check(l->store, err);
     if (rc)
         return rc;
     rc = ics_store_begin_read(l->store, err);

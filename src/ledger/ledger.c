@@ -25,7 +25,10 @@ int ics_ledger_open(const char *path, int flags, struct ics_ledger **out, struct
     int store_flags = ICS_STORE_MIGRATE | (flags & ICS_LEDGER_CREATE ? ICS_STORE_CREATE : 0) |
                       (flags & ICS_LEDGER_READ_ONLY ? ICS_STORE_READ_ONLY : 0);
     int rc = ics_store_open(path, store_flags, &l->store, err);
+    if (!rc)
+        rc = ics_store_schema_version(l->store, &l->schema_version, err);
     if (rc) {
+        ics_store_close(l->store);
         ics_free(l);
         return rc;
     }
@@ -172,20 +175,32 @@ int icsi_ledger_code_normalise(const char *s, size_t len, char *out)
     return 0;
 }
 
-const char *ics_ledger_org_type(const char *code)
+static const struct ledger_org_ref *org_ref(const char *code)
 {
     size_t lo = 0, hi = icsi_ledger_org_ref_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(icsi_ledger_org_refs[mid].code, code);
         if (c == 0)
-            return icsi_ledger_org_refs[mid].type;
+            return &icsi_ledger_org_refs[mid];
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     return NULL;
+}
+
+const char *ics_ledger_org_type(const char *code)
+{
+    const struct ledger_org_ref *r = org_ref(code);
+    return r ? r->type : NULL;
+}
+
+const char *ics_ledger_org_name(const char *code)
+{
+    const struct ledger_org_ref *r = org_ref(code);
+    return r ? r->name : NULL;
 }
 
 size_t ics_ledger_org_count(void)
@@ -330,7 +345,7 @@ static void hash_field(crypto_hash_sha256_state *h, const char *s)
 }
 
 void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
-                       const char *detail, const char *prev_hash, char *hex)
+                       const char *detail, const char *user, const char *prev_hash, char *hex)
 {
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -343,6 +358,10 @@ void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, cons
     hash_field(&h, action);
     hash_field(&h, subject);
     hash_field(&h, detail);
+    /* Entries made before identities (and in stores without users) have no
+     * user and hash as they always did. */
+    if (user)
+        hash_field(&h, user);
     unsigned char digest[32];
     crypto_hash_sha256_final(&h, digest);
     icsi_ledger_sha256_hex(digest, hex);
@@ -376,10 +395,11 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
     if (rc)
         return rc;
     char hash[65];
-    icsi_ledger_audit_hash(seq, at, actor, action, subject, detail, prev, hash);
+    const char *user = l->has_identity ? l->identity.user : NULL;
+    icsi_ledger_audit_hash(seq, at, actor, action, subject, detail, user, prev, hash);
     rc = ics_store_prepare(l->store,
-                           "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+                           "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash, acting_user)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
     if (rc)
         return rc;
     ics_stmt_bind_int64(st, 1, seq);
@@ -390,6 +410,7 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
     ics_stmt_bind_str(st, 6, detail);
     ics_stmt_bind_str(st, 7, prev);
     ics_stmt_bind_str(st, 8, hash);
+    ics_stmt_bind_str(st, 9, user);
     rc = ics_stmt_step(st, err);
     ics_stmt_finalize(st);
     return rc == 0 ? ICS_OK : rc;
@@ -398,9 +419,16 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
 int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ctx, struct ics_error *err)
 {
     struct ics_stmt *st;
-    int rc = ics_store_prepare(l->store,
-                               "SELECT seq, at, actor, action, subject, detail, prev_hash, hash"
-                               " FROM audit ORDER BY seq", &st, err);
+    int rc = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
+    if (rc)
+        return rc;
+    rc = ics_store_prepare(l->store,
+                           l->schema_version >= 3
+                               ? "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, acting_user"
+                                 " FROM audit ORDER BY seq"
+                               : "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, NULL"
+                                 " FROM audit ORDER BY seq",
+                           &st, err);
     if (rc)
         return rc;
     while ((rc = ics_stmt_step(st, err)) == 1) {
@@ -413,6 +441,7 @@ int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ct
             .detail = ics_stmt_column_text(st, 5, NULL),
             .prev_hash = ics_stmt_column_text(st, 6, NULL),
             .hash = ics_stmt_column_text(st, 7, NULL),
+            .user = ics_stmt_column_text(st, 8, NULL),
         };
         if (fn(ctx, &e))
             break;
@@ -439,7 +468,8 @@ static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
         return 1;
     }
     char hash[65];
-    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->prev_hash ? e->prev_hash : "", hash);
+    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->user,
+                           e->prev_hash ? e->prev_hash : "", hash);
     if (!e->prev_hash || strcmp(e->prev_hash, v->prev) != 0) {
         if (e->seq > 1 && e->hash && strcmp(hash, e->hash) == 0) {
             /* This entry is intact, link included, so the one before it was

@@ -11,7 +11,24 @@
 
 struct ics_ledger {
     struct ics_store *store;
+    int schema_version;      /* as opened (a read-only open may be older than this build) */
+    int has_identity;
+    struct ics_ledger_identity identity;
 };
+
+/* What an action needs (icsi_ledger_authorize). */
+enum ledger_action {
+    LEDGER_READ,             /* any listing, match, board, audit, check */
+    LEDGER_SUBMIT,           /* a statement for as_org */
+    LEDGER_DISPUTE,          /* open, offer, escalate, close as as_org */
+    LEDGER_DETERMINE,        /* as as_org, of a dispute whose referee is `referee` */
+    LEDGER_ADMIN,            /* deadlines, users */
+};
+/* The one place where who may do what is decided: ICS_OK, or
+ * ICS_ERR_CONFLICT naming the rule. Without users in the store, all is
+ * allowed; with users, an identity is needed. */
+int icsi_ledger_authorize(struct ics_ledger *l, enum ledger_action action, const char *as_org, const char *referee,
+                          struct ics_error *err);
 
 /* Organisation codes shipped with the project (sorted by code, strcmp order). */
 struct ledger_org_ref {
@@ -50,7 +67,7 @@ void icsi_ledger_sha256_hex(const unsigned char digest[32], char *hex);
 /* An audit entry's chain hash (SHA-256 over the previous hash and the entry's
  * fields, each length-prefixed), as 64 hex digits and a NUL into hex. */
 void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
-                       const char *detail, const char *prev_hash, char *hex);
+                       const char *detail, const char *user, const char *prev_hash, char *hex);
 
 /* Runs a statement that returns at most one integer; *found says whether a
  * row came back (may be NULL). Parameters: text values, NULL-terminated. */

@@ -438,6 +438,9 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
 {
     *out = NULL;
     int32_t year_first;
+    int auth = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
+    if (auth)
+        return auth;
     if (!period || ics_ledger_period_parse(period, NULL, NULL, &year_first) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
                              period ? period : "");

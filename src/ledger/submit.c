@@ -646,6 +646,9 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     if (!opt->period || !icsi_ledger_period_valid(opt->period))
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
                              opt->period ? opt->period : "");
+    int auth = icsi_ledger_authorize(l, LEDGER_SUBMIT, org, NULL, err);
+    if (auth)
+        return auth;
     memcpy(res->org, org, sizeof res->org);
     const char *label = opt->label ? opt->label : path;
     char at[32];

@@ -142,9 +142,42 @@ static const struct store_statement v2[] = {
     {STORE_ANY, NULL},
 };
 
+/* Identities: the organisations that act in this store, their users (one
+ * organisation and one role each) and the users' API tokens, kept as SHA-256
+ * of the token; and who acted, for every audit entry from now on. A reader
+ * that cannot migrate reads an older store as one without users. */
+static const struct store_statement v3[] = {
+    {STORE_ANY,
+     "CREATE TABLE organisation ("
+     " code TEXT PRIMARY KEY,"
+     " name TEXT NOT NULL,"
+     " added_at TEXT NOT NULL)"},
+    {STORE_ANY,
+     "CREATE TABLE app_user ("
+     " id INTEGER PRIMARY KEY,"
+     " name TEXT NOT NULL UNIQUE,"
+     " org TEXT NOT NULL REFERENCES organisation (code),"
+     " role TEXT NOT NULL CHECK (role = 'finance' OR role = 'analyst' OR role = 'system' OR role = 'referee'"
+     "   OR role = 'admin'),"
+     " password_hash TEXT,"
+     " created_at TEXT NOT NULL,"
+     " created_by TEXT NOT NULL,"
+     " disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)))"},
+    {STORE_ANY,
+     "CREATE TABLE api_token ("
+     " id INTEGER PRIMARY KEY,"
+     " user_id INTEGER NOT NULL REFERENCES app_user (id),"
+     " token_sha256 TEXT NOT NULL UNIQUE,"
+     " created_at TEXT NOT NULL,"
+     " revoked_at TEXT)"},
+    {STORE_ANY, "ALTER TABLE audit ADD COLUMN acting_user TEXT"},
+    {STORE_ANY, NULL},
+};
+
 const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1, 0},
     {2, "ledger: index of lines by submission", v2, 1},
+    {3, "identities: organisations, users, roles, API tokens; the acting user of each audit entry", v3, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
 
@@ -159,5 +192,8 @@ const struct store_grant icsi_store_grants[] = {
     {"dispute_event", "SELECT, INSERT"},
     {"stage_deadline", "SELECT, UPDATE"},
     {"audit", "SELECT, INSERT"},
+    {"organisation", "SELECT, INSERT"},
+    {"app_user", "SELECT, INSERT, UPDATE"},
+    {"api_token", "SELECT, INSERT, UPDATE"},
     {NULL, NULL},
 };

@@ -5,6 +5,7 @@
  * failing inside SQLite, are in test_store.c). Expected values are worked by
  * hand in the comments; none is copied from the program's output.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -838,7 +839,7 @@ static int rewrite_entry(void *ctx, const struct ics_ledger_audit_entry *e)
     if (e->seq != r->seq)
         return 0;
     char hash[65];
-    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, "forged", e->prev_hash, hash);
+    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, "forged", e->user, e->prev_hash, hash);
     snprintf(r->sql, sizeof r->sql, "UPDATE audit SET detail = 'forged', hash = '%s' WHERE seq = %lld", hash,
              (long long)e->seq);
     return 1;
@@ -985,6 +986,98 @@ static void test_alloc_failures(void)
     ics_ledger_close(l);
 }
 
+/* ---- identities ------------------------------------------------------------ */
+
+/* The rules of icsi_ledger_authorize, and passwords and tokens, by hand: see
+ * docs/commands/user.md. */
+static void test_identities(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_error err;
+    int has = -1;
+    CHECK_INT(ics_ledger_has_users(l, &has, &err), ICS_OK);
+    CHECK_INT(has, 0);
+    CHECK(ics_ledger_identity(l) == NULL);
+    /* The first user must be an admin; bad names, codes and passwords are usage errors. */
+    CHECK_INT(ics_ledger_user_add(l, "rj1", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_user_add(l, "bad name", "QWE", ICS_LEDGER_ROLE_ADMIN, NULL, 0, &err), ICS_ERR_USAGE);
+    CHECK_INT(ics_ledger_user_add(l, "a", "ZZZZZ", ICS_LEDGER_ROLE_ADMIN, NULL, 0, &err), ICS_ERR_USAGE);
+    CHECK_INT(ics_ledger_user_add(l, "a", "QWE", ICS_LEDGER_ROLE_ADMIN, "elevenchars", 0, &err), ICS_ERR_USAGE);
+    CHECK_INT(ics_ledger_user_add(l, "a", "qwe", ICS_LEDGER_ROLE_ADMIN, "twelve chars", 0, &err), ICS_OK);
+    CHECK_INT(ics_ledger_has_users(l, &has, &err), ICS_OK);
+    CHECK_INT(has, 1);
+    /* Without an identity nothing more is allowed, reads included. */
+    struct ics_ledger_match *m = NULL;
+    CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "API token") != NULL);
+    /* Passwords: right, wrong, unknown user (the same message for both). */
+    struct ics_ledger_identity who;
+    CHECK_INT(ics_ledger_password_check(l, "a", "twelve chars", &who, &err), ICS_OK);
+    CHECK_STR(who.org, "QWE");
+    CHECK_INT(who.role, ICS_LEDGER_ROLE_ADMIN);
+    CHECK_INT(ics_ledger_password_check(l, "a", "twelve chars!", &who, &err), ICS_ERR_CONFLICT);
+    char wrong[ICS_ERROR_MESSAGE_MAX];
+    snprintf(wrong, sizeof wrong, "%s", err.message);
+    CHECK_INT(ics_ledger_password_check(l, "nobody", "twelve chars", &who, &err), ICS_ERR_CONFLICT);
+    CHECK_STR(err.message, wrong);
+    /* Tokens: the first without an identity, then only with one. */
+    char t1[ICS_LEDGER_TOKEN_MAX], t2[ICS_LEDGER_TOKEN_MAX];
+    CHECK_INT(ics_ledger_token_add(l, "a", t1, &err), ICS_OK);
+    CHECK_INT((int)strlen(t1), 47);
+    CHECK(strncmp(t1, "ics_", 4) == 0);
+    CHECK_INT(ics_ledger_token_add(l, "a", t2, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_act_with_token(l, "ics_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "AAAA") == NULL);
+    CHECK_INT(ics_ledger_act_with_token(l, "not a token", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_act_with_token(l, t1, &err), ICS_OK);
+    CHECK_STR(ics_ledger_identity(l)->user, "a");
+    /* The token is stored only as its SHA-256. */
+    struct ics_stmt *st;
+    CHECK_INT(ics_store_prepare(ics_ledger_store(l), "SELECT token_sha256 FROM api_token", &st, &err), ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), 1);
+    unsigned char digest[32];
+    char hex[65];
+    crypto_hash_sha256(digest, (const unsigned char *)t1, strlen(t1));
+    icsi_ledger_sha256_hex(digest, hex);
+    CHECK_STR(ics_stmt_column_text(st, 0, NULL), hex);
+    ics_stmt_finalize(st);
+    /* The admin adds RJ1's finance user and a token for it. */
+    CHECK_INT(ics_ledger_user_add(l, "rj1", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_OK);
+    CHECK_INT(ics_ledger_user_add(l, "rj1", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_token_add(l, "rj1", t2, &err), ICS_OK);
+    /* The admin may not submit (finance only), nor act as another organisation. */
+    char csv[160];
+    write_file("rj1_identities.csv", "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
+                                     "RVR,receivable,G-1,2019-01-01,100.00,\n", csv, sizeof csv);
+    struct ics_ledger_submit_options o;
+    ics_ledger_submit_options_init(&o);
+    o.org = "RJ1";
+    o.period = "2018-19-M12";
+    struct ics_ledger_submit_result res;
+    CHECK_INT(ics_ledger_submit(l, csv, &o, &res, &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "finance role") != NULL);
+    CHECK_INT(ics_ledger_act_with_token(l, t2, &err), ICS_OK);
+    CHECK_INT(ics_ledger_submit(l, csv, &o, &res, &err), ICS_OK);
+    o.org = "RVR";
+    CHECK_INT(ics_ledger_submit(l, csv, &o, &res, &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "may act only as RJ1, not as RVR") != NULL);
+    /* A finance user adds no users and makes tokens only for itself. */
+    CHECK_INT(ics_ledger_user_add(l, "x", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_token_add(l, "a", t1, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_token_add(l, "rj1", t1, &err), ICS_OK);
+    /* The submission's audit entry names the user, and the chain verifies. */
+    struct ics_ledger_audit_check ac;
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_OK);
+    CHECK_INT(ac.entries, 6);   /* user a, token, user rj1, token, submission, token */
+    CHECK_INT(ics_store_prepare(ics_ledger_store(l), "SELECT actor, acting_user FROM audit WHERE action = 'submit'",
+                                &st, &err), ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), 1);
+    CHECK_STR(ics_stmt_column_text(st, 0, NULL), "RJ1");
+    CHECK_STR(ics_stmt_column_text(st, 1, NULL), "rj1");
+    ics_stmt_finalize(st);
+    ics_ledger_close(l);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ics_test_ledger_XXXXXX");
@@ -1005,6 +1098,7 @@ int main(void)
     RUN(test_disputes);
     RUN(test_report_options);
     RUN(test_audit_tamper);
+    RUN(test_identities);
     RUN(test_alloc_failures);
     /* Everything that stores, once more on PostgreSQL (allocation failures
      * reach inside SQLite only: libpq allocates with malloc). */
@@ -1020,6 +1114,7 @@ int main(void)
         RUN(test_disputes);
         RUN(test_report_options);
         RUN(test_audit_tamper);
+        RUN(test_identities);
         on_postgres = 0;
         struct ics_store *s;
         struct ics_error err;

@@ -142,12 +142,15 @@ static void make_version_1(const char *path)
     struct ics_error err;
     remove_db(path);
     CHECK_INT(ics_store_open(path, ICS_STORE_CREATE | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
-    CHECK_INT(ics_store_exec(s, "DROP INDEX line_by_submission; DELETE FROM schema_migration WHERE version = 2", &err),
+    /* Undo migrations 3 (identities) and 2 (the index), newest first. */
+    CHECK_INT(ics_store_exec(s, "DROP TABLE api_token; DROP TABLE app_user; DROP TABLE organisation;"
+                                " ALTER TABLE audit DROP COLUMN acting_user; DROP INDEX line_by_submission;"
+                                " DELETE FROM schema_migration WHERE version >= 2", &err),
               ICS_OK);
     ics_store_close(s);
 }
 
-/* Migration 2 (the index of lines by submission) reaches an existing store
+/* Migrations 2 (the index of lines by submission) and 3 (identities) reach an existing store
  * on open, and a read-only open by a user who may write brings it up to date
  * too, then refuses writes. */
 static void test_upgrade(void)
@@ -158,12 +161,12 @@ static void test_upgrade(void)
     struct ics_store *s;
     struct ics_error err;
     CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_STORE);   /* behind, and not asked to migrate */
-    CHECK(strstr(err.message, "schema version 1, this ics needs 2") != NULL);
+    CHECK(strstr(err.message, "schema version 1, this ics needs 3") != NULL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_CREATE, &s, &err), ICS_ERR_INTERNAL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
     int v = 0;
     CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
-    CHECK_INT(v, 2);
+    CHECK_INT(v, 3);
     CHECK_INT(count_rows(s, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'line_by_submission'"),
               1);
     CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('y', 3)", &err),
@@ -173,7 +176,7 @@ static void test_upgrade(void)
     struct ics_ledger *l;
     CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_OK);   /* what submit and dispute do */
     CHECK_INT(ics_store_schema_version(ics_ledger_store(l), &v, &err), ICS_OK);
-    CHECK_INT(v, 2);
+    CHECK_INT(v, 3);
     ics_ledger_close(l);
     remove_db(path);
 }
