@@ -1078,6 +1078,21 @@ static void test_identities(void)
     ics_ledger_close(l);
 }
 
+/* The tests that store: run on SQLite, then on PostgreSQL. */
+static void run_storage_tests(void)
+{
+    RUN(test_submit_rejects);
+    RUN(test_submit_versions);
+    RUN(test_money_limits);
+    RUN(test_empty_statement);
+    RUN(test_match_overflow);
+    RUN(test_match);
+    RUN(test_disputes);
+    RUN(test_report_options);
+    RUN(test_audit_tamper);
+    RUN(test_identities);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ics_test_ledger_XXXXXX");
@@ -1089,32 +1104,14 @@ int main(void)
     RUN(test_working_days);
     RUN(test_orgs);
     RUN(test_thresholds);
-    RUN(test_submit_rejects);
-    RUN(test_submit_versions);
-    RUN(test_money_limits);
-    RUN(test_empty_statement);
-    RUN(test_match_overflow);
-    RUN(test_match);
-    RUN(test_disputes);
-    RUN(test_report_options);
-    RUN(test_audit_tamper);
-    RUN(test_identities);
+    run_storage_tests();
     RUN(test_alloc_failures);
     /* Everything that stores, once more on PostgreSQL (allocation failures
      * reach inside SQLite only: libpq allocates with malloc). */
     pg_owner_url = getenv("ICS_PG_OWNER_URL");
     if (pg_owner_url && *pg_owner_url) {
         on_postgres = 1;
-        RUN(test_submit_rejects);
-        RUN(test_submit_versions);
-        RUN(test_money_limits);
-        RUN(test_empty_statement);
-        RUN(test_match_overflow);
-        RUN(test_match);
-        RUN(test_disputes);
-        RUN(test_report_options);
-        RUN(test_audit_tamper);
-        RUN(test_identities);
+        run_storage_tests();
         on_postgres = 0;
         struct ics_store *s;
         struct ics_error err;
