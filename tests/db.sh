@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs SQL on the database a golden test's --db FILE names, on whichever backend the test runs
 # against (tests/run.sh): the SQLite file itself, or in the PostgreSQL run the cluster's database that
-# tests/pg/ics-on-postgres made for FILE, as its owner. For tests that play the part of someone
+# tests/pg/ics-on-postgres made for FILE, as its owner with row-level security's scope 'all'. For tests that play the part of someone
 # editing the database behind ics's back.
 #
 #   bash "$ROOT/tests/db.sh" FILE 'SELECT ...'                 prints the rows, fields joined by |
@@ -21,6 +21,8 @@ if [ -n "${ICS_PG_STATE:-}" ]; then
     if [ $bypass = 1 ]; then
         sql="ALTER TABLE audit DISABLE TRIGGER USER; $sql; ALTER TABLE audit ENABLE TRIGGER USER"
     fi
+    # The owner is bound by row-level security too (FORCE): it sees everything only with scope 'all'.
+    sql="SET LOCAL ics.scope = 'all'; $sql"
     psql -X -q -At -v ON_ERROR_STOP=1 --single-transaction "$url" -c "$sql"
 else
     /usr/bin/python3 - "$file" "$sql" "$bypass" <<'PY'

@@ -42,6 +42,7 @@ struct ics_ledger;
 /* ics_ledger_open flags. */
 #define ICS_LEDGER_CREATE 1     /* create the file if missing (ics ledger init) */
 #define ICS_LEDGER_READ_ONLY 2  /* never write: for reading a database this user may not write */
+#define ICS_LEDGER_AS_OWNER 4   /* PostgreSQL: may connect as the tables' owner (init, the first admin); CREATE implies it */
 
 /* Opens the ledger in the database at `path`. flags 0: the file must exist and
  * pending migrations are applied; ICS_LEDGER_CREATE: create the file and apply

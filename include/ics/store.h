@@ -47,6 +47,7 @@ struct ics_bulk;
 #define ICS_STORE_CREATE 1       /* create the database file if missing */
 #define ICS_STORE_MIGRATE 2      /* apply pending migrations on open */
 #define ICS_STORE_READ_ONLY 4    /* never write (SQLITE_OPEN_READONLY); see below */
+#define ICS_STORE_AS_OWNER 8     /* PostgreSQL: this connection may be the tables' owner (migrations, the first admin) */
 
 /*
  * Opens the store `path` names: a postgresql:// (or postgres://) URL, in
@@ -87,7 +88,10 @@ struct ics_bulk;
  * makes every transaction read-only. Migrations create tables, so they need
  * the owner's role (ics ledger init with the owner's URL); a role that may not
  * create them gets ICS_ERR_STORE naming the owner's step, never a half-applied
- * migration. Messages name the URL without its password.
+ * migration. Messages name the URL without its password. Without
+ * ICS_STORE_AS_OWNER, a connection whose role owns a table of the schema, is
+ * a superuser or has BYPASSRLS is refused (ICS_ERR_CONFLICT): the runtime
+ * role must be one that row-level security binds.
  */
 int ics_store_open(const char *path, int flags, struct ics_store **out, struct ics_error *err);
 void ics_store_close(struct ics_store *s);
@@ -96,6 +100,16 @@ void ics_store_close(struct ics_store *s);
  * ics needs on each table and no more: no DELETE anywhere, no UPDATE of the
  * audit log. Run by the owner after migrating. SQLite: nothing to do. */
 int ics_store_grant_runtime(struct ics_store *s, const char *role, struct ics_error *err);
+
+/*
+ * The tenant of the transactions to come (PostgreSQL's row-level security,
+ * docs/security.md): `org` (NULL: none) and `scope` ("all", "system", "admin",
+ * "org"; NULL: none, which sees nothing). Set in every transaction with
+ * set_config('ics.org', ..., true) and set_config('ics.scope', ..., true), so
+ * it never outlives the transaction; a statement run outside a transaction is
+ * wrapped in one. SQLite has no row-level security: nothing happens.
+ */
+int ics_store_set_tenant(struct ics_store *s, const char *org, const char *scope, struct ics_error *err);
 
 /* 1 when name is a URL the PostgreSQL backend takes. */
 int ics_store_is_url(const char *name);

@@ -78,8 +78,9 @@ static int run_user_add(const struct cli_command *self, int argc, char **argv)
         return ICS_ERR_USAGE;
     int rc = use_token(USER_CMD, token);
     struct ics_ledger *l = NULL;
+    /* The first admin is made with the owner's access on PostgreSQL. */
     if (!rc)
-        rc = ledger_cli_open(db, 0, &l);
+        rc = ledger_cli_open(db, ICS_LEDGER_AS_OWNER, &l);
     if (!rc) {
         struct ics_error err;
         ics_error_clear(&err);

@@ -340,7 +340,7 @@ int ics_ledger_dispute_open(struct ics_ledger *l, const struct ics_ledger_disput
         return rc;
     int64_t new_id = 0, days = 0;
     struct ics_stmt *st = NULL;
-    rc = icsi_ledger_next_id(l, "dispute", "id", &new_id, err);
+    rc = icsi_ledger_next_id(l, "dispute", 1, &new_id, err);
     if (!rc)
         rc = stage_days(l, ICS_LEDGER_LOCAL_NEGOTIATION, &days, err);
     if (!rc)
@@ -692,7 +692,9 @@ int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispu
     for (size_t i = 0; i < d->n; i++) {
         struct ics_ledger_dispute *x = &d->rows[i];
         as_of(x, day);
-        int keep = 1;
+        const char *viewer = icsi_ledger_viewer(l);
+        int keep = !viewer || strcmp(x->supplier, viewer) == 0 || strcmp(x->purchaser, viewer) == 0 ||
+                   strcmp(x->referee, viewer) == 0;
         if (want_stage >= 0 && x->stage != want_stage)
             keep = 0;
         if (f->status && strcmp(f->status, "open") == 0 && x->stage == ICS_LEDGER_CLOSED)

@@ -24,8 +24,15 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", org);
     struct ics_stmt *q;
     int rc = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
-    if (!rc)
-        rc = ics_store_begin_read(l->store, err);
+    if (rc)
+        return rc;
+    /* An organisation lists its own statements (others' lines it may not all see). */
+    const char *viewer = icsi_ledger_viewer(l);
+    if (viewer && code[0] && strcmp(code, viewer) != 0)
+        return ICS_OK;
+    if (viewer)
+        snprintf(code, sizeof code, "%s", viewer);
+    rc = ics_store_begin_read(l->store, err);
     if (rc)
         return rc;
     rc = ics_store_prepare(

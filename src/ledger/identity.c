@@ -40,6 +40,42 @@ int ics_ledger_has_users(struct ics_ledger *l, int *has, struct ics_error *err)
     return rc;
 }
 
+static int has_tokens(struct ics_ledger *l, int *has, struct ics_error *err)
+{
+    *has = 0;
+    if (l->schema_version < 3)
+        return ICS_OK;
+    int64_t one = 0;
+    return icsi_ledger_query_int(l, "SELECT 1 FROM api_token LIMIT 1", NULL, &one, has, err);
+}
+
+static const char *scope_of(int role)
+{
+    switch (role) {
+    case ICS_LEDGER_ROLE_SYSTEM: return "system";
+    case ICS_LEDGER_ROLE_ADMIN: return "admin";
+    default: return "org";
+    }
+}
+
+int icsi_ledger_set_tenant(struct ics_ledger *l, struct ics_error *err)
+{
+    if (l->has_identity)
+        return ics_store_set_tenant(l->store, l->identity.org, scope_of(l->identity.role), err);
+    int users = 0, tokens = 0;
+    int rc = ics_ledger_has_users(l, &users, err);
+    if (!rc && users)
+        rc = has_tokens(l, &tokens, err);
+    if (rc)
+        return rc;
+    return ics_store_set_tenant(l->store, NULL, users && tokens ? NULL : "all", err);
+}
+
+const char *icsi_ledger_viewer(const struct ics_ledger *l)
+{
+    return l->has_identity && l->identity.role != ICS_LEDGER_ROLE_SYSTEM ? l->identity.org : NULL;
+}
+
 /* ---- who may do what ------------------------------------------------------------ */
 
 int icsi_ledger_authorize(struct ics_ledger *l, enum ledger_action action, const char *as_org, const char *referee,
@@ -60,6 +96,11 @@ int icsi_ledger_authorize(struct ics_ledger *l, enum ledger_action action, const
     switch (action) {
     case LEDGER_READ:
         return ICS_OK;
+    case LEDGER_VERIFY:
+        if (who->role == ICS_LEDGER_ROLE_SYSTEM)
+            return ICS_OK;
+        return ics_error_set(err, ICS_ERR_CONFLICT, "%s (%s, %s) may not verify the whole audit log: it needs the "
+                             "system role", who->user, who->org, role);
     case LEDGER_ADMIN:
         if (who->role == ICS_LEDGER_ROLE_ADMIN)
             return ICS_OK;
@@ -171,7 +212,7 @@ int ics_ledger_user_add(struct ics_ledger *l, const char *name, const char *org_
         rc = add_organisation(l, org, at, err);
     int64_t id = 0;
     if (!rc)
-        rc = icsi_ledger_next_id(l, "app_user", "id", &id, err);
+        rc = icsi_ledger_next_id(l, "app_user", 1, &id, err);
     if (!rc) {
         struct ics_stmt *st;
         rc = ics_store_prepare(l->store, "INSERT INTO app_user (id, name, org, role, password_hash, created_at,"
@@ -272,7 +313,7 @@ int ics_ledger_token_add(struct ics_ledger *l, const char *user, char *token, st
     }
     int64_t id = 0;
     if (!rc)
-        rc = icsi_ledger_next_id(l, "api_token", "id", &id, err);
+        rc = icsi_ledger_next_id(l, "api_token", 1, &id, err);
     char at[32];
     icsi_ledger_now(at, sizeof at);
     if (!rc) {
@@ -320,11 +361,14 @@ int ics_ledger_act_with_token(struct ics_ledger *l, const char *token, struct ic
                        hex, &who, &found, &disabled, err);
     if (rc)
         return rc;
-    if (!found || disabled || who.role < 0)
+    if (!found || disabled || who.role < 0) {
+        struct ics_error ignored;
+        icsi_ledger_set_tenant(l, &ignored);   /* back to no one */
         return ics_error_set(err, ICS_ERR_CONFLICT, "the API token is unknown, revoked, or its user disabled");
+    }
     l->identity = who;
     l->has_identity = 1;
-    return ICS_OK;
+    return icsi_ledger_set_tenant(l, err);
 }
 
 int ics_ledger_password_check(struct ics_ledger *l, const char *user, const char *password,

@@ -22,11 +22,14 @@ int ics_ledger_open(const char *path, int flags, struct ics_ledger **out, struct
     struct ics_ledger *l = ics_calloc(1, sizeof *l);
     if (!l)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    int store_flags = ICS_STORE_MIGRATE | (flags & ICS_LEDGER_CREATE ? ICS_STORE_CREATE : 0) |
+    int store_flags = ICS_STORE_MIGRATE | (flags & ICS_LEDGER_CREATE ? ICS_STORE_CREATE | ICS_STORE_AS_OWNER : 0) |
+                      (flags & ICS_LEDGER_AS_OWNER ? ICS_STORE_AS_OWNER : 0) |
                       (flags & ICS_LEDGER_READ_ONLY ? ICS_STORE_READ_ONLY : 0);
     int rc = ics_store_open(path, store_flags, &l->store, err);
     if (!rc)
         rc = ics_store_schema_version(l->store, &l->schema_version, err);
+    if (!rc)
+        rc = icsi_ledger_set_tenant(l, err);
     if (rc) {
         ics_store_close(l->store);
         ics_free(l);
@@ -321,12 +324,29 @@ int icsi_ledger_query_int(struct ics_ledger *l, const char *sql, const char *con
     return rc;
 }
 
-int icsi_ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
-                   struct ics_error *err)
+int icsi_ledger_next_id(struct ics_ledger *l, const char *table, int64_t count, int64_t *id, struct ics_error *err)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(%s), 0) + 1 FROM %s", column, table);
-    return icsi_ledger_query_int(l, sql, NULL, id, NULL, err);
+    const char *p[] = {table, NULL};
+    int found = 0;
+    int rc = icsi_ledger_query_int(l, "SELECT next_id FROM id_counter WHERE name = ?", p, id, &found, err);
+    if (!rc && !found)
+        rc = ics_error_set(err, ICS_ERR_STORE, "no id counter for table %s", table);
+    if (rc || count == 0)
+        return rc;
+    struct ics_stmt *st;
+    rc = ics_store_prepare(l->store, "UPDATE id_counter SET next_id = ? WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    int64_t next;
+    if (icsi_pence_add(*id, count, &next)) {
+        ics_stmt_finalize(st);
+        return ics_error_set(err, ICS_ERR_INTERNAL, "ids of %s ran out", table);
+    }
+    ics_stmt_bind_int64(st, 1, next);
+    ics_stmt_bind_str(st, 2, table);
+    rc = ics_stmt_step(st, err);
+    ics_stmt_finalize(st);
+    return rc == 0 ? ICS_OK : rc;
 }
 
 /* ---- audit log -------------------------------------------------------------- */
@@ -378,7 +398,9 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
         at = now;
     }
     struct ics_stmt *st;
-    int rc = ics_store_prepare(l->store, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, err);
+    /* The chain's head has its own row (schema 4): under row-level security
+     * an organisation cannot read the entries of others, only extend the chain. */
+    int rc = ics_store_prepare(l->store, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err);
     if (rc)
         return rc;
     int64_t seq = 1;
@@ -390,6 +412,8 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
         const char *h = ics_stmt_column_text(st, 1, NULL);
         snprintf(prev, sizeof prev, "%s", h ? h : "");
         rc = ICS_OK;
+    } else if (rc == 0) {
+        rc = ics_error_set(err, ICS_ERR_STORE, "the audit log has lost its head row (table audit_head)");
     }
     ics_stmt_finalize(st);
     if (rc)
@@ -413,6 +437,15 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
     ics_stmt_bind_str(st, 9, user);
     rc = ics_stmt_step(st, err);
     ics_stmt_finalize(st);
+    if (rc)
+        return rc;
+    rc = ics_store_prepare(l->store, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", &st, err);
+    if (rc)
+        return rc;
+    ics_stmt_bind_int64(st, 1, seq);
+    ics_stmt_bind_str(st, 2, hash);
+    rc = ics_stmt_step(st, err);
+    ics_stmt_finalize(st);
     return rc == 0 ? ICS_OK : rc;
 }
 
@@ -431,7 +464,10 @@ int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ct
                            &st, err);
     if (rc)
         return rc;
+    const char *viewer = icsi_ledger_viewer(l);
     while ((rc = ics_stmt_step(st, err)) == 1) {
+        if (viewer && strcmp(ics_stmt_column_text(st, 2, NULL), viewer) != 0)
+            continue;   /* an organisation reads its own entries */
         struct ics_ledger_audit_entry e = {
             .seq = ics_stmt_column_int64(st, 0),
             .at = ics_stmt_column_text(st, 1, NULL),
@@ -503,7 +539,9 @@ int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check 
     memset(check, 0, sizeof *check);
     struct verify_ctx v = {.check = check, .expect_seq = 1};
     memcpy(v.prev, genesis_hash, sizeof v.prev);
-    int rc = ics_store_begin_read(l->store, err);
+    int rc = icsi_ledger_authorize(l, LEDGER_VERIFY, NULL, NULL, err);
+    if (!rc)
+        rc = ics_store_begin_read(l->store, err);
     if (rc)
         return rc;
     rc = ics_ledger_audit_each(l, verify_one, &v, err);

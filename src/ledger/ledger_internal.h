@@ -16,6 +16,19 @@ struct ics_ledger {
     struct ics_ledger_identity identity;
 };
 
+/* Tells the store who acts, for PostgreSQL's row-level security: the
+ * identity's organisation and scope; with no identity, everything while the
+ * ledger has no users or no token yet (nobody could be identified), nothing
+ * otherwise. */
+int icsi_ledger_set_tenant(struct ics_ledger *l, struct ics_error *err);
+
+/* The organisation whose view the acting identity has (its code), or NULL
+ * when it sees the whole system (no identity on a ledger without users, or
+ * the system role). Every listing keeps only what this organisation is party
+ * to, on both backends: on PostgreSQL row-level security holds the same
+ * line, so a bug in one is caught by the other. */
+const char *icsi_ledger_viewer(const struct ics_ledger *l);
+
 /* What an action needs (icsi_ledger_authorize). */
 enum ledger_action {
     LEDGER_READ,             /* any listing, match, board, audit, check */
@@ -23,6 +36,7 @@ enum ledger_action {
     LEDGER_DISPUTE,          /* open, offer, escalate, close as as_org */
     LEDGER_DETERMINE,        /* as as_org, of a dispute whose referee is `referee` */
     LEDGER_ADMIN,            /* deadlines, users */
+    LEDGER_VERIFY,           /* replaying the whole audit log: the system role */
 };
 /* The one place where who may do what is decided: ICS_OK, or
  * ICS_ERR_CONFLICT naming the rule. Without users in the store, all is
@@ -55,9 +69,9 @@ int icsi_ledger_code_normalise(const char *s, size_t len, char *out);
 /* 1 if the text is a well-formed period. */
 int icsi_ledger_period_valid(const char *period);
 
-/* The next id for table.column (MAX + 1); call inside a write transaction. */
-int icsi_ledger_next_id(struct ics_ledger *l, const char *table, const char *column, int64_t *id,
-                   struct ics_error *err);
+/* Reserves `count` ids of table (its id_counter row) and gives the first in *id; call inside a
+ * write transaction (count 0 reads the next id without taking it). */
+int icsi_ledger_next_id(struct ics_ledger *l, const char *table, int64_t count, int64_t *id, struct ics_error *err);
 /* Appends an audit entry, chained to the last one; call inside the write
  * transaction of the change it records. at NULL: now. */
 int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,

@@ -511,6 +511,14 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
     rc = apply_disputes(l, m, err);
     if (rc)
         goto done;
+    const char *viewer = icsi_ledger_viewer(l);
+    if (viewer) {
+        size_t kept = 0;
+        for (size_t i = 0; i < m->n; i++)
+            if (strcmp(m->rows[i].supplier, viewer) == 0 || strcmp(m->rows[i].purchaser, viewer) == 0)
+                m->rows[kept++] = m->rows[i];
+        m->n = kept;
+    }
     for (size_t i = 0; i < m->n; i++) {
         struct ics_ledger_comparison *c = &m->rows[i];
         int64_t stmt, agree;

@@ -479,15 +479,17 @@ static int insert_submission(struct ics_ledger *l, const struct submission_write
 
 /* One line_group row per (counterparty, kind) run of the sorted lines, whose
  * ids start at line_id. check_totals has found that every total fits. */
-static int write_groups(struct ics_store *st, const struct submit_state *s, int64_t sub_id, int64_t line_id,
-                        struct ics_error *err)
+static int write_groups(struct ics_store *st, const struct submit_state *s, const char *org, int64_t sub_id,
+                        int64_t line_id, struct ics_error *err)
 {
     struct ics_stmt *grp;
     int rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
-                                   " last_line, lines, ref_lines, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &grp, err);
+                                   " last_line, lines, ref_lines, total, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               &grp, err);
     if (rc)
         return rc;
     ics_stmt_bind_int64(grp, 1, sub_id);
+    ics_stmt_bind_str(grp, 9, org);
     struct group g = {0};
     int64_t id = line_id;
     for (size_t i = 0; i <= s->n; i++, id++) {
@@ -600,9 +602,9 @@ static int write_submission(struct ics_ledger *l, const struct submit_state *s, 
     rc = icsi_ledger_query_int(l, "SELECT COALESCE(MAX(version), 0) FROM submission WHERE org = ? AND period = ?",
                                p2, &max_version, NULL, err);
     if (!rc)
-        rc = icsi_ledger_next_id(l, "submission", "id", &sub_id, err);
+        rc = icsi_ledger_next_id(l, "submission", 1, &sub_id, err);
     if (!rc)
-        rc = icsi_ledger_next_id(l, "line", "id", &line_id, err);
+        rc = icsi_ledger_next_id(l, "line", (int64_t)s->n, &line_id, err);
     if (!rc)
         rc = insert_submission(l, w, s, cur.id, sub_id, max_version + 1, err);
     if (rc)
@@ -610,7 +612,7 @@ static int write_submission(struct ics_ledger *l, const struct submit_state *s, 
     /* Groups and totals first (cheap), then the lines in batches. */
     if (w->opt->progress)
         w->opt->progress(w->opt->progress_ctx, 0, s->n, 0);
-    rc = write_groups(st, s, sub_id, line_id, err);
+    rc = write_groups(st, s, w->org, sub_id, line_id, err);
     if (!rc)
         rc = write_lines(st, s, sub_id, line_id, w->opt, err);
     if (rc)

@@ -174,10 +174,96 @@ static const struct store_statement v3[] = {
     {STORE_ANY, NULL},
 };
 
+/* Tenant isolation. Each line group says whose statement it belongs to (so a
+ * counterparty's view of it needs no look-up); the audit chain's head has its
+ * own row, so an organisation appends to the chain without reading other
+ * organisations' entries. On PostgreSQL, row-level security, ENABLE and FORCE,
+ * on every table with an organisation column, keyed on the acting
+ * organisation and scope that the store sets in each transaction with
+ * set_config(..., true) (docs/security.md):
+ *   ics.scope 'all'    a ledger without users or tokens yet: everything;
+ *             'system' reads the whole system; writes as no organisation;
+ *             'admin'  manages users; otherwise as 'org';
+ *             'org'    its own lines and groups and those naming it, the
+ *                      disputes it is party or referee to, its audit entries;
+ *                      and every statement's header (who submitted, when:
+ *                      the exercise's tracker shows everyone), never its lines;
+ *   unset              nothing. */
+static const struct store_statement v4[] = {
+    /* Ids come from counters: under row-level security MAX(id) sees only
+     * the rows of the acting organisation. */
+    {STORE_ANY, "CREATE TABLE id_counter (name TEXT PRIMARY KEY, next_id INTEGER NOT NULL)"},
+    {STORE_ANY,
+     "INSERT INTO id_counter (name, next_id)"
+     " SELECT 'submission', COALESCE(MAX(id), 0) + 1 FROM submission"
+     " UNION ALL SELECT 'line', COALESCE(MAX(id), 0) + 1 FROM line"
+     " UNION ALL SELECT 'dispute', COALESCE(MAX(id), 0) + 1 FROM dispute"
+     " UNION ALL SELECT 'app_user', COALESCE(MAX(id), 0) + 1 FROM app_user"
+     " UNION ALL SELECT 'api_token', COALESCE(MAX(id), 0) + 1 FROM api_token"},
+    {STORE_ANY, "ALTER TABLE line_group ADD COLUMN org TEXT"},
+    {STORE_ANY, "UPDATE line_group SET org = (SELECT s.org FROM submission s WHERE s.id = line_group.submission_id)"},
+    {STORE_ANY,
+     "CREATE TABLE audit_head ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " seq INTEGER NOT NULL,"
+     " hash TEXT NOT NULL)"},
+    {STORE_ANY,
+     "INSERT INTO audit_head (id, seq, hash) SELECT 1, COALESCE(MAX(seq), 0),"
+     " COALESCE((SELECT a.hash FROM audit a ORDER BY a.seq DESC LIMIT 1),"
+     " '0000000000000000000000000000000000000000000000000000000000000000') FROM audit"},
+    {STORE_POSTGRES,
+     "CREATE FUNCTION ics_org() RETURNS text LANGUAGE sql STABLE"
+     " AS $$ SELECT NULLIF(current_setting('ics.org', true), '') $$"},
+    {STORE_POSTGRES,
+     "CREATE FUNCTION ics_scope() RETURNS text LANGUAGE sql STABLE"
+     " AS $$ SELECT NULLIF(current_setting('ics.scope', true), '') $$"},
+    {STORE_POSTGRES,
+     "ALTER TABLE submission ENABLE ROW LEVEL SECURITY; ALTER TABLE submission FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON submission"
+     " USING (ics_scope() IS NOT NULL)"
+     " WITH CHECK (ics_scope() = 'all' OR org = ics_org())"},
+    {STORE_POSTGRES,
+     "ALTER TABLE line_group ENABLE ROW LEVEL SECURITY; ALTER TABLE line_group FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON line_group"
+     " USING (ics_scope() IN ('all', 'system') OR org = ics_org() OR counterparty = ics_org())"
+     " WITH CHECK (ics_scope() = 'all' OR org = ics_org())"},
+    {STORE_POSTGRES,
+     "ALTER TABLE line ENABLE ROW LEVEL SECURITY; ALTER TABLE line FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON line"
+     " USING (ics_scope() IN ('all', 'system') OR counterparty = ics_org()"
+     "   OR submission_id IN (SELECT s.id FROM submission s WHERE s.org = ics_org()))"
+     " WITH CHECK (ics_scope() = 'all' OR submission_id IN (SELECT s.id FROM submission s WHERE s.org = ics_org()))"},
+    {STORE_POSTGRES,
+     "ALTER TABLE dispute ENABLE ROW LEVEL SECURITY; ALTER TABLE dispute FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON dispute"
+     " USING (ics_scope() IN ('all', 'system') OR supplier = ics_org() OR purchaser = ics_org()"
+     "   OR referee = ics_org())"
+     " WITH CHECK (ics_scope() = 'all' OR supplier = ics_org() OR purchaser = ics_org() OR referee = ics_org())"},
+    {STORE_POSTGRES,
+     "ALTER TABLE dispute_invoice ENABLE ROW LEVEL SECURITY; ALTER TABLE dispute_invoice FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON dispute_invoice USING (dispute_id IN (SELECT d.id FROM dispute d))"
+     " WITH CHECK (dispute_id IN (SELECT d.id FROM dispute d))"},
+    {STORE_POSTGRES,
+     "ALTER TABLE dispute_event ENABLE ROW LEVEL SECURITY; ALTER TABLE dispute_event FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON dispute_event USING (dispute_id IN (SELECT d.id FROM dispute d))"
+     " WITH CHECK (dispute_id IN (SELECT d.id FROM dispute d) AND (ics_scope() = 'all' OR actor = ics_org()))"},
+    {STORE_POSTGRES,
+     "ALTER TABLE audit ENABLE ROW LEVEL SECURITY; ALTER TABLE audit FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON audit USING (ics_scope() IN ('all', 'system') OR actor = ics_org())"
+     " WITH CHECK (ics_scope() = 'all' OR actor = ics_org())"},
+    /* Users are read before anyone is known (a token names its user), so
+     * every session may read them; only an admin (or the first one) adds. */
+    {STORE_POSTGRES,
+     "ALTER TABLE app_user ENABLE ROW LEVEL SECURITY; ALTER TABLE app_user FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON app_user USING (true) WITH CHECK (ics_scope() IN ('all', 'admin'))"},
+    {STORE_ANY, NULL},
+};
+
 const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1, 0},
     {2, "ledger: index of lines by submission", v2, 1},
     {3, "identities: organisations, users, roles, API tokens; the acting user of each audit entry", v3, 1},
+    {4, "tenant isolation: each line group's organisation, the audit chain's head, row-level security", v4, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
 
@@ -195,5 +281,7 @@ const struct store_grant icsi_store_grants[] = {
     {"organisation", "SELECT, INSERT"},
     {"app_user", "SELECT, INSERT, UPDATE"},
     {"api_token", "SELECT, INSERT, UPDATE"},
+    {"audit_head", "SELECT, UPDATE"},
+    {"id_counter", "SELECT, UPDATE"},
     {NULL, NULL},
 };

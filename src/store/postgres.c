@@ -25,6 +25,9 @@
 struct pg_store {
     struct ics_store base;   /* first: a struct ics_store * points here */
     PGconn *conn;
+    /* The tenant every transaction is given (ics_store_set_tenant). */
+    int tenant_set;
+    char org[64], scope[16];
 };
 
 struct pg_stmt {
@@ -108,6 +111,48 @@ static int exec_sql(struct pg_store *s, const char *sql, struct ics_error *err)
         rc = result_error(s, res, "running a statement", err);
     PQclear(res);
     return rc;
+}
+
+/* set_config(..., true): the tenant lasts until the end of this transaction. */
+static int apply_tenant(struct pg_store *s, struct ics_error *err)
+{
+    if (!s->tenant_set)
+        return ICS_OK;
+    const char *values[2] = {s->org, s->scope};
+    PGresult *res = PQexecParams(s->conn, "SELECT set_config('ics.org', $1, true), set_config('ics.scope', $2, true)",
+                                 2, NULL, values, NULL, NULL, 0);
+    int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? ICS_OK : result_error(s, res, "setting the tenant", err);
+    PQclear(res);
+    return rc;
+}
+
+/* A statement about to run outside a transaction while a tenant is set gets
+ * a transaction of its own, so that the tenant applies to it (*wrapped = 1). */
+static int wrap_begin(struct pg_store *s, int *wrapped, struct ics_error *err)
+{
+    *wrapped = 0;
+    if (!s->tenant_set || PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+        return ICS_OK;
+    int rc = exec_sql(s, "BEGIN", err);
+    if (!rc)
+        rc = apply_tenant(s, err);
+    if (rc) {
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+        return rc;
+    }
+    *wrapped = 1;
+    return ICS_OK;
+}
+
+static int wrap_end(struct pg_store *s, int wrapped, int rc, struct ics_error *err)
+{
+    if (!wrapped)
+        return rc;
+    if (rc) {
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+        return rc;
+    }
+    return exec_sql(s, "COMMIT", err);
 }
 
 /* libpq prints notices to stderr by default; library code never prints. */
@@ -213,6 +258,33 @@ static int check_schema(struct pg_store *s, int flags, struct ics_error *err)
                          s->base.name, version, latest);
 }
 
+/* The runtime role must be one row-level security binds: not a superuser, no
+ * BYPASSRLS, and owning none of the schema's tables (an owner is bound only
+ * by FORCE, and could switch it off). */
+static int check_runtime_role(struct pg_store *s, struct ics_error *err)
+{
+    PGresult *res = PQexec(s->conn, "SELECT current_user, r.rolsuper, r.rolbypassrls,"
+                                    " (SELECT count(*) FROM pg_catalog.pg_tables t WHERE t.tableowner = current_user"
+                                    "  AND t.schemaname = current_schema())"
+                                    " FROM pg_catalog.pg_roles r WHERE r.rolname = current_user");
+    int rc = ICS_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        rc = result_error(s, res, "reading this role", err);
+    } else {
+        const char *who = PQgetvalue(res, 0, 0);
+        int super = strcmp(PQgetvalue(res, 0, 1), "t") == 0, bypass = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+        long owns = strtol(PQgetvalue(res, 0, 3), NULL, 10);
+        if (super || bypass || owns > 0)
+            rc = ics_error_set(err, ICS_ERR_CONFLICT,
+                               "%s: ics will not run as role %s, which %s: connect as the runtime role that 'ics "
+                               "ledger init --app-role' granted (it owns nothing and row-level security binds it)",
+                               s->base.name, who,
+                               super ? "is a superuser" : bypass ? "bypasses row-level security" : "owns the tables");
+    }
+    PQclear(res);
+    return rc;
+}
+
 int icsi_store_pg_open(const char *url, int flags, struct ics_store **out, struct ics_error *err)
 {
     struct pg_store *s = ics_calloc(1, sizeof *s);
@@ -242,6 +314,8 @@ int icsi_store_pg_open(const char *url, int flags, struct ics_store **out, struc
     }
     if (!rc)
         rc = exec_sql(s, "SET TIME ZONE 'UTC'; SET lock_timeout = '60s'; SET client_min_messages = warning", err);
+    if (!rc && !(flags & ICS_STORE_AS_OWNER))
+        rc = check_runtime_role(s, err);
     if (!rc && (flags & ICS_STORE_READ_ONLY))
         rc = exec_sql(s, "SET default_transaction_read_only = on", err);
     if (!rc)
@@ -277,14 +351,26 @@ static void pg_set_busy_timeout(struct ics_store *base, int ms)
     exec_sql(pg(base), sql, &ignored);
 }
 
+static int begin_with_tenant(struct pg_store *s, const char *begin, const char *then, struct ics_error *err)
+{
+    int rc = exec_sql(s, begin, err);
+    if (!rc)
+        rc = apply_tenant(s, err);
+    if (!rc && then)
+        rc = exec_sql(s, then, err);
+    if (rc)
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+    return rc;
+}
+
 static int pg_begin_write(struct ics_store *base, struct ics_error *err)
 {
-    return exec_sql(pg(base), "BEGIN; SELECT pg_advisory_xact_lock(" WRITER_LOCK_KEY ")", err);
+    return begin_with_tenant(pg(base), "BEGIN", "SELECT pg_advisory_xact_lock(" WRITER_LOCK_KEY ")", err);
 }
 
 static int pg_begin_read(struct ics_store *base, struct ics_error *err)
 {
-    return exec_sql(pg(base), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+    return begin_with_tenant(pg(base), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, err);
 }
 
 /* COMMIT of a transaction that has failed succeeds as a ROLLBACK: that is an error here. */
@@ -311,7 +397,23 @@ static void pg_rollback(struct ics_store *base)
 
 static int pg_exec(struct ics_store *base, const char *sql, struct ics_error *err)
 {
-    return exec_sql(pg(base), sql, err);
+    struct pg_store *s = pg(base);
+    int wrapped;
+    int rc = wrap_begin(s, &wrapped, err);
+    if (rc)
+        return rc;
+    return wrap_end(s, wrapped, exec_sql(s, sql, err), err);
+}
+
+static int pg_set_tenant(struct ics_store *base, const char *org, const char *scope, struct ics_error *err)
+{
+    struct pg_store *s = pg(base);
+    if ((org && strlen(org) >= sizeof s->org) || (scope && strlen(scope) >= sizeof s->scope))
+        return ics_error_set(err, ICS_ERR_INTERNAL, "tenant name too long");
+    snprintf(s->org, sizeof s->org, "%s", org ? org : "");
+    snprintf(s->scope, sizeof s->scope, "%s", scope ? scope : "");
+    s->tenant_set = 1;
+    return ICS_OK;
 }
 
 /* Reads every table of the schema once: PostgreSQL checks each page it reads
@@ -528,10 +630,19 @@ static int pg_step(struct ics_stmt *base, struct ics_error *err)
                              reason);
     }
     if (!st->res) {
+        int wrapped;
+        int rc = wrap_begin(s, &wrapped, err);
+        if (rc)
+            return rc;
         st->res = PQexecParams(s->conn, st->sql, st->nparams, NULL, (const char *const *)st->values, NULL, NULL, 0);
         ExecStatusType status = PQresultStatus(st->res);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-            int rc = result_error(s, st->res, "running a statement", err);
+            rc = result_error(s, st->res, "running a statement", err);
+            PQclear(st->res);
+            st->res = NULL;
+        }
+        rc = wrap_end(s, wrapped, rc, err);
+        if (rc) {
             PQclear(st->res);
             st->res = NULL;
             return rc;
@@ -764,6 +875,7 @@ static const struct store_ops pg_ops = {
     .table_exists = table_exists,
     .create_migration_table = pg_create_migration_table,
     .migration_statement = pg_migration_statement,
+    .set_tenant = pg_set_tenant,
     .grant_runtime = pg_grant_runtime,
     .prepare = pg_prepare,
     .bind_int64 = pg_bind_int64,

@@ -486,6 +486,16 @@ static int lite_check(struct ics_store *base, struct ics_error *err)
     return status;
 }
 
+/* No row-level security in SQLite: the ledger's own checks are the only ones. */
+static int lite_set_tenant(struct ics_store *s, const char *org, const char *scope, struct ics_error *err)
+{
+    (void)s;
+    (void)org;
+    (void)scope;
+    (void)err;
+    return ICS_OK;
+}
+
 /* A SQLite file has no roles: who may use it is who may read and write the file. */
 static int lite_grant_runtime(struct ics_store *s, const char *role, struct ics_error *err)
 {
@@ -706,6 +716,7 @@ static const struct store_ops sqlite_ops = {
     .table_exists = lite_table_exists,
     .create_migration_table = lite_create_migration_table,
     .migration_statement = lite_migration_statement,
+    .set_tenant = lite_set_tenant,
     .grant_runtime = lite_grant_runtime,
     .prepare = lite_prepare,
     .bind_int64 = lite_bind_int64,

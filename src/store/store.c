@@ -271,6 +271,11 @@ int ics_store_migrate(struct ics_store *s, int *from, int *to, struct ics_error 
     return ICS_OK;
 }
 
+int ics_store_set_tenant(struct ics_store *s, const char *org, const char *scope, struct ics_error *err)
+{
+    return s->ops->set_tenant(s, org, scope, err);
+}
+
 int ics_store_grant_runtime(struct ics_store *s, const char *role, struct ics_error *err)
 {
     return s->ops->grant_runtime(s, role, err);

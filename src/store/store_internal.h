@@ -68,6 +68,7 @@ struct store_ops {
     int (*create_migration_table)(struct ics_store *s, struct ics_error *err);
     /* Runs one statement of a migration, in the backend's dialect. */
     int (*migration_statement)(struct ics_store *s, const char *sql, struct ics_error *err);
+    int (*set_tenant)(struct ics_store *s, const char *org, const char *scope, struct ics_error *err);
     /* Gives the runtime role the privileges of icsi_store_grants. */
     int (*grant_runtime)(struct ics_store *s, const char *role, struct ics_error *err);
     int (*prepare)(struct ics_store *s, const char *sql, struct ics_stmt **out, struct ics_error *err);

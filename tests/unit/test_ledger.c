@@ -45,7 +45,7 @@ static int new_pg_database(void)
     struct ics_store *s;
     struct ics_error err;
     ics_error_clear(&err);
-    if (ics_store_open(pg_owner_url, ICS_STORE_CREATE, &s, &err) != ICS_OK) {
+    if (ics_store_open(pg_owner_url, ICS_STORE_CREATE | ICS_STORE_AS_OWNER, &s, &err) != ICS_OK) {
         fprintf(stderr, "open: %s\n", err.message);
         return -1;
     }
@@ -442,8 +442,8 @@ static void test_match_overflow(void)
     CHECK_INT(ics_store_exec(st,
                              "INSERT INTO submission VALUES (1, 'RVR', '2018-19-M12', 1, 1, 'a.csv', 'x', 0, 't', 'RVR');"
                              "INSERT INTO submission VALUES (2, 'QKK', '2018-19-M12', 1, 1, 'b.csv', 'y', 0, 't', 'QKK');"
-                             "INSERT INTO line_group VALUES (1, 'QKK', 'receivable', 1, 0, 0, 0, 9223372036854775807);"
-                             "INSERT INTO line_group VALUES (2, 'RVR', 'payable', 1, 0, 0, 0, -1)", &err), ICS_OK);
+                             "INSERT INTO line_group VALUES (1, 'QKK', 'receivable', 1, 0, 0, 0, 9223372036854775807, 'RVR');"
+                             "INSERT INTO line_group VALUES (2, 'RVR', 'payable', 1, 0, 0, 0, -1, 'QKK')", &err), ICS_OK);
     struct ics_ledger_match *m = NULL;
     CHECK_INT(ics_ledger_match(l, "2018-19-M12", NULL, &m, &err), ICS_ERR_PARSE);
     CHECK(m == NULL);
@@ -1041,10 +1041,13 @@ static void test_identities(void)
     icsi_ledger_sha256_hex(digest, hex);
     CHECK_STR(ics_stmt_column_text(st, 0, NULL), hex);
     ics_stmt_finalize(st);
-    /* The admin adds RJ1's finance user and a token for it. */
+    /* The admin adds RJ1's finance user and a system reader, with a token each. */
     CHECK_INT(ics_ledger_user_add(l, "rj1", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_OK);
     CHECK_INT(ics_ledger_user_add(l, "rj1", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_ERR_CONFLICT);
     CHECK_INT(ics_ledger_token_add(l, "rj1", t2, &err), ICS_OK);
+    char t3[ICS_LEDGER_TOKEN_MAX];
+    CHECK_INT(ics_ledger_user_add(l, "sys", "QWE", ICS_LEDGER_ROLE_SYSTEM, NULL, 0, &err), ICS_OK);
+    CHECK_INT(ics_ledger_token_add(l, "sys", t3, &err), ICS_OK);
     /* The admin may not submit (finance only), nor act as another organisation. */
     char csv[160];
     write_file("rj1_identities.csv", "counterparty,kind,invoice_ref,invoice_date,amount,note\n"
@@ -1065,10 +1068,15 @@ static void test_identities(void)
     CHECK_INT(ics_ledger_user_add(l, "x", "RJ1", ICS_LEDGER_ROLE_FINANCE, NULL, 0, &err), ICS_ERR_CONFLICT);
     CHECK_INT(ics_ledger_token_add(l, "a", t1, &err), ICS_ERR_CONFLICT);
     CHECK_INT(ics_ledger_token_add(l, "rj1", t1, &err), ICS_OK);
-    /* The submission's audit entry names the user, and the chain verifies. */
+    /* Replaying the whole log is the system role's; the submission's entry
+     * names the user, and the chain verifies. */
     struct ics_ledger_audit_check ac;
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "system role") != NULL);
+    CHECK_INT(ics_ledger_act_with_token(l, t3, &err), ICS_OK);
     CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_OK);
-    CHECK_INT(ac.entries, 6);   /* user a, token, user rj1, token, submission, token */
+    /* user a, token a, user rj1, token rj1, user sys, token sys, submission, token rj1 */
+    CHECK_INT(ac.entries, 8);
     CHECK_INT(ics_store_prepare(ics_ledger_store(l), "SELECT actor, acting_user FROM audit WHERE action = 'submit'",
                                 &st, &err), ICS_OK);
     CHECK_INT(ics_stmt_step(st, &err), 1);
@@ -1115,7 +1123,7 @@ int main(void)
         on_postgres = 0;
         struct ics_store *s;
         struct ics_error err;
-        if (ics_store_open(pg_owner_url, ICS_STORE_CREATE, &s, &err) == ICS_OK) {
+        if (ics_store_open(pg_owner_url, ICS_STORE_CREATE | ICS_STORE_AS_OWNER, &s, &err) == ICS_OK) {
             for (int i = 1; i <= dbcount; i++) {
                 char sql[128];
                 snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS unit_ledger_%d_%d WITH (FORCE)", (int)getpid(), i);

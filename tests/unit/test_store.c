@@ -142,8 +142,9 @@ static void make_version_1(const char *path)
     struct ics_error err;
     remove_db(path);
     CHECK_INT(ics_store_open(path, ICS_STORE_CREATE | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
-    /* Undo migrations 3 (identities) and 2 (the index), newest first. */
-    CHECK_INT(ics_store_exec(s, "DROP TABLE api_token; DROP TABLE app_user; DROP TABLE organisation;"
+    /* Undo migrations 4 (tenants), 3 (identities) and 2 (the index), newest first. */
+    CHECK_INT(ics_store_exec(s, "DROP TABLE id_counter; DROP TABLE audit_head; ALTER TABLE line_group DROP COLUMN org;"
+                                " DROP TABLE api_token; DROP TABLE app_user; DROP TABLE organisation;"
                                 " ALTER TABLE audit DROP COLUMN acting_user; DROP INDEX line_by_submission;"
                                 " DELETE FROM schema_migration WHERE version >= 2", &err),
               ICS_OK);
@@ -161,12 +162,12 @@ static void test_upgrade(void)
     struct ics_store *s;
     struct ics_error err;
     CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_STORE);   /* behind, and not asked to migrate */
-    CHECK(strstr(err.message, "schema version 1, this ics needs 3") != NULL);
+    CHECK(strstr(err.message, "schema version 1, this ics needs 4") != NULL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_CREATE, &s, &err), ICS_ERR_INTERNAL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
     int v = 0;
     CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
-    CHECK_INT(v, 3);
+    CHECK_INT(v, 4);
     CHECK_INT(count_rows(s, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'line_by_submission'"),
               1);
     CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('y', 3)", &err),
@@ -176,7 +177,7 @@ static void test_upgrade(void)
     struct ics_ledger *l;
     CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_OK);   /* what submit and dispute do */
     CHECK_INT(ics_store_schema_version(ics_ledger_store(l), &v, &err), ICS_OK);
-    CHECK_INT(v, 3);
+    CHECK_INT(v, 4);
     ics_ledger_close(l);
     remove_db(path);
 }
@@ -367,14 +368,19 @@ static void test_postgres(void)
     CHECK(strlen(secret) == 32 && strstr(err.message, secret) == NULL);
     CHECK(strstr(err.message, "postgresql://ics_owner:...@127.0.0.1:") != NULL);
 
-    CHECK_INT(ics_store_open(owner, 0 | ICS_STORE_CREATE, &admin, &err), ICS_OK);
+    CHECK_INT(ics_store_open(owner, ICS_STORE_CREATE | ICS_STORE_AS_OWNER, &admin, &err), ICS_OK);
     snprintf(sql, sizeof sql, "CREATE DATABASE unit_store_%d TEMPLATE template0", (int)getpid());
     CHECK_INT(ics_store_exec(admin, sql, &err), ICS_OK);
     snprintf(sql, sizeof sql, "unit_store_%d", (int)getpid());
     pg_url(owner, sql, url, sizeof url);
     /* Migrations: a new store is at the latest version, and INTEGER is 64-bit. */
-    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE, &s, &err), ICS_OK);
+    /* The owner is refused unless it says it is the owner (migrations, the first admin). */
+    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE | ICS_STORE_AS_OWNER, &s, &err), ICS_OK);
     CHECK(ics_store_is_postgres(s));
+    CHECK_INT(ics_store_set_tenant(s, NULL, "all", &err), ICS_OK);
+    struct ics_store *refused = NULL;
+    CHECK_INT(ics_store_open(url, 0, &refused, &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "owns the tables") != NULL);
     int v = -1;
     CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
     CHECK_INT(v, ics_store_latest_version());
@@ -475,7 +481,7 @@ static void test_postgres(void)
     /* Writers queue: a second write transaction waits for the first, here
      * until the lock timeout (100 ms), and fails rather than run alongside. */
     struct ics_store *other;
-    CHECK_INT(ics_store_open(url, 0, &other, &err), ICS_OK);
+    CHECK_INT(ics_store_open(url, ICS_STORE_AS_OWNER, &other, &err), ICS_OK);
     ics_store_set_busy_timeout(other, 100);
     CHECK_INT(ics_store_begin_write(s, &err), ICS_OK);
     CHECK(ics_store_begin_write(other, &err) != ICS_OK);
@@ -485,17 +491,143 @@ static void test_postgres(void)
     ics_store_rollback(other);
     ics_store_close(other);
     /* Read-only: every transaction refuses writes. */
-    CHECK_INT(ics_store_open(url, ICS_STORE_READ_ONLY, &other, &err), ICS_OK);
+    CHECK_INT(ics_store_open(url, ICS_STORE_READ_ONLY | ICS_STORE_AS_OWNER, &other, &err), ICS_OK);
+    CHECK_INT(ics_store_set_tenant(other, NULL, "all", &err), ICS_OK);
     CHECK(ics_store_exec(other, "UPDATE stage_deadline SET working_days = 3", &err) != ICS_OK);
     CHECK(query_int(other, "SELECT COUNT(*) FROM line") == 71);
     ics_store_close(other);
     /* A newer schema than this build is refused. */
     CHECK_INT(ics_store_exec(s, "INSERT INTO schema_migration VALUES (999, 'future', 'now')", &err), ICS_OK);
     ics_store_close(s);
-    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE, &s, &err), ICS_ERR_STORE);
+    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE | ICS_STORE_AS_OWNER, &s, &err), ICS_ERR_STORE);
     CHECK(strstr(err.message, "newer") != NULL);
     snprintf(sql, sizeof sql, "DROP DATABASE unit_store_%d WITH (FORCE)", (int)getpid());
     CHECK_INT(ics_store_exec(admin, sql, &err), ICS_OK);
+    ics_store_close(admin);
+}
+
+/* Row-level security, as the runtime role ics_app (no superuser, no BYPASSRLS,
+ * owns nothing). A small system: RJ1's statement has lines to RVR and QKK,
+ * RVR's has a line to RJ1; one dispute RJ1/RVR with referee Y56; an audit entry
+ * by each. Who sees what, worked from the policies of migration 4:
+ *   nobody (no tenant):  nothing in any tenant table;
+ *   every identified tenant: both statement headers (the tracker shows who submitted);
+ *   RJ1: lines 3 (its 2, RVR's 1 naming RJ1), groups 3, disputes 1, audit 1 (its own entry);
+ *   QKK: lines 1, groups 1, disputes 0, audit 0;
+ *   Y56 (referee): disputes 1, no lines;
+ *   system: everything (2, 3, 3, 1, 2) and may write as no organisation. */
+static void test_postgres_isolation(void)
+{
+    const char *owner = getenv("ICS_PG_OWNER_URL"), *app = getenv("ICS_PG_APP_URL");
+    CHECK(owner && *owner && app && *app);
+    if (!owner || !*owner || !app || !*app)
+        return;
+    struct ics_store *admin, *s, *a;
+    struct ics_error err;
+    char name[64], sql[200], url[600], app_url[600];
+    CHECK_INT(ics_store_open(owner, ICS_STORE_CREATE | ICS_STORE_AS_OWNER, &admin, &err), ICS_OK);
+    snprintf(name, sizeof name, "unit_iso_%d", (int)getpid());
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0", name);
+    CHECK_INT(ics_store_exec(admin, sql, &err), ICS_OK);
+    pg_url(owner, name, url, sizeof url);
+    pg_url(app, name, app_url, sizeof app_url);
+    CHECK_INT(ics_store_open(url, ICS_STORE_MIGRATE | ICS_STORE_AS_OWNER, &s, &err), ICS_OK);
+    CHECK_INT(ics_store_grant_runtime(s, "ics_app", &err), ICS_OK);
+    CHECK_INT(ics_store_set_tenant(s, NULL, "all", &err), ICS_OK);
+    CHECK_INT(ics_store_exec(s,
+                             "INSERT INTO submission VALUES (1, 'RJ1', '2018-19-M12', 1, 1, 'a', 'h', 2, 't', 'RJ1'),"
+                             " (2, 'RVR', '2018-19-M12', 1, 1, 'b', 'h', 1, 't', 'RVR');"
+                             "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount) VALUES"
+                             " (1, 1, 2, 'QKK', 'receivable', 100), (2, 1, 3, 'RVR', 'receivable', 200),"
+                             " (3, 2, 2, 'RJ1', 'payable', 200);"
+                             "INSERT INTO line_group (submission_id, counterparty, kind, first_line, last_line, lines,"
+                             " ref_lines, total, org) VALUES (1, 'QKK', 'receivable', 1, 1, 1, 0, 100, 'RJ1'),"
+                             " (1, 'RVR', 'receivable', 2, 2, 1, 0, 200, 'RJ1'), (2, 'RJ1', 'payable', 3, 3, 1, 0, 200, 'RVR');"
+                             "INSERT INTO dispute (id, period, supplier, purchaser, kind, amount, description, raised_by,"
+                             " referee, stage, opened_on, stage_started_on) VALUES (1, '2018-19-M12', 'RJ1', 'RVR', 'rp',"
+                             " 5, 'd', 'RJ1', 'Y56', 'local_negotiation', '2019-04-01', '2019-04-01');"
+                             "INSERT INTO audit VALUES (1, 't', 'RJ1', 'submit', 's', 'd', 'p', 'h1', NULL),"
+                             " (2, 't', 'RVR', 'submit', 's', 'd', 'h1', 'h2', NULL)", &err), ICS_OK);
+    ics_store_close(s);
+    /* The runtime role: refused as owner? no, it owns nothing; it opens. */
+    CHECK_INT(ics_store_open(app_url, 0, &a, &err), ICS_OK);
+    static const char *const tables[] = {"submission", "line", "line_group", "dispute", "audit"};
+    struct {
+        const char *org, *scope;
+        int64_t want[5];
+    } cases[] = {
+        {NULL, NULL, {0, 0, 0, 0, 0}},
+        {"RJ1", "org", {2, 3, 3, 1, 1}},
+        {"QKK", "org", {2, 1, 1, 0, 0}},
+        {"Y56", "org", {2, 0, 0, 1, 0}},
+        {NULL, "system", {2, 3, 3, 1, 2}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        CHECK_INT(ics_store_set_tenant(a, cases[c].org, cases[c].scope, &err), ICS_OK);
+        for (int t = 0; t < 5; t++) {
+            snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", tables[t]);
+            int64_t got = query_int(a, sql);
+            if (got != cases[c].want[t])
+                fprintf(stderr, "tenant %s/%s, table %s: %lld rows, expected %lld\n", cases[c].org ? cases[c].org : "-",
+                        cases[c].scope ? cases[c].scope : "-", tables[t], (long long)got, (long long)cases[c].want[t]);
+            CHECK(got == cases[c].want[t]);
+        }
+    }
+    /* Cross-organisation writes: refused by WITH CHECK, or invisible to UPDATE. */
+    CHECK_INT(ics_store_set_tenant(a, "RJ1", "org", &err), ICS_OK);
+    CHECK_INT(ics_store_exec(a, "INSERT INTO submission VALUES (3, 'RVR', '2018-19-M11', 1, 1, 'x', 'h', 0, 't', 'RJ1')",
+                             &err), ICS_ERR_CONFLICT);
+    CHECK(strstr(err.message, "row-level security") != NULL);
+    CHECK_INT(ics_store_exec(a, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
+                                " VALUES (9, 2, 9, 'QKK', 'payable', 1)", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(a, "INSERT INTO audit VALUES (3, 't', 'RVR', 'x', 's', 'd', 'h2', 'h3', NULL)", &err),
+              ICS_ERR_CONFLICT);
+    /* RJ1 sees RVR's statement header but may not change it. */
+    CHECK_INT(ics_store_exec(a, "UPDATE submission SET is_current = 0 WHERE org = 'RVR'", &err), ICS_ERR_CONFLICT);
+    /* A row RJ1 cannot see is not there to update: RVR's line to QKK? there is none; QKK's view of line 2. */
+    CHECK_INT(ics_store_set_tenant(a, "QKK", "org", &err), ICS_OK);
+    CHECK(query_int(a, "SELECT COUNT(*) FROM line WHERE id = 2") == 0);
+    CHECK_INT(ics_store_set_tenant(a, "RJ1", "org", &err), ICS_OK);
+    /* Handing RJ1's dispute to QKK leaves a row RJ1 is no party to: refused. */
+    CHECK_INT(ics_store_exec(a, "UPDATE dispute SET supplier = 'QKK'", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_set_tenant(a, NULL, "system", &err), ICS_OK);
+    CHECK(query_int(a, "SELECT COUNT(*) FROM submission WHERE is_current = 1") == 2);   /* RVR's untouched */
+    CHECK_INT(ics_store_exec(a, "INSERT INTO audit VALUES (3, 't', 'QWE', 'x', 's', 'd', 'h2', 'h3', NULL)", &err),
+              ICS_ERR_CONFLICT);   /* the system scope reads all and writes as no one */
+    /* No UPDATE of the audit log, no DELETE anywhere, no DDL: privileges, not policies. */
+    CHECK_INT(ics_store_exec(a, "DELETE FROM line", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(a, "ALTER TABLE line DISABLE ROW LEVEL SECURITY", &err), ICS_ERR_CONFLICT);
+    /* The meta-test: every table with an organisation column has row-level
+     * security enabled and forced, and a policy; and these are the tables. */
+    CHECK(query_int(a, "SELECT COUNT(DISTINCT c.relname) FROM pg_catalog.pg_class c"
+                       " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()"
+                       " JOIN pg_catalog.pg_attribute at ON at.attrelid = c.oid AND at.attnum > 0"
+                       " WHERE c.relkind = 'r' AND at.attname IN ('org', 'counterparty', 'supplier', 'purchaser',"
+                       " 'actor', 'referee', 'raised_by')"
+                       " AND (NOT c.relrowsecurity OR NOT c.relforcerowsecurity"
+                       "  OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid))") == 0);
+    struct ics_stmt *st;
+    CHECK_INT(ics_store_prepare(a, "SELECT string_agg(DISTINCT c.relname, ' ' ORDER BY c.relname) FROM pg_catalog.pg_class c"
+                                   " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()"
+                                   " JOIN pg_catalog.pg_attribute at ON at.attrelid = c.oid AND at.attnum > 0"
+                                   " WHERE c.relkind = 'r' AND at.attname IN ('org', 'counterparty', 'supplier',"
+                                   " 'purchaser', 'actor', 'referee', 'raised_by')", &st, &err), ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), 1);
+    CHECK_STR(ics_stmt_column_text(st, 0, NULL), "app_user audit dispute dispute_event line line_group submission");
+    ics_stmt_finalize(st);
+    ics_store_close(a);
+    /* The runtime role's backend ends a moment after its connection closes, and
+     * the owner may not terminate it (FORCE): wait for it. */
+    snprintf(sql, sizeof sql, "DROP DATABASE %s", name);
+    int dropped = ICS_ERR_STORE;
+    for (int tries = 0; tries < 100 && dropped; tries++) {
+        dropped = ics_store_exec(admin, sql, &err);
+        if (dropped)
+            usleep(50 * 1000);
+    }
+    if (dropped)
+        fprintf(stderr, "%s\n", err.message);
+    CHECK_INT(dropped, ICS_OK);
     ics_store_close(admin);
 }
 
@@ -511,6 +643,7 @@ int main(void)
     RUN(test_read_only_user);
     RUN(test_alloc_failures_whole_run);
     RUN(test_postgres);
+    RUN(test_postgres_isolation);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
