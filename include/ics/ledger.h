@@ -431,6 +431,7 @@ struct ics_ledger_audit_entry {
     int64_t seq;
     const char *at, *actor, *action, *subject, *detail, *prev_hash, *hash;
     const char *user;           /* the acting user (a store with users); NULL before identities or without them */
+    const char *event;          /* the rows the action wrote, as JSON; NULL before schema 5 */
 };
 typedef int (*ics_ledger_audit_fn)(void *ctx, const struct ics_ledger_audit_entry *e);
 /* Calls fn for each entry in order (stops early if fn returns non-zero). */
@@ -441,6 +442,10 @@ struct ics_ledger_audit_check {
     int64_t first_bad;          /* seq of the first altered, missing or out-of-chain entry; 0 if none */
     char reason[160];
     char head[65];              /* hash of the last entry ("" when empty): keep it elsewhere to detect a rewrite of the whole chain */
+    /* The state replayed from the log and compared with the tables: */
+    int state_checked;          /* 0 when entries from before schema 5 (legacy_entries) leave it unproven */
+    int64_t legacy_entries;
+    char state_diff[512];       /* the first row that differs, "" when none */
 };
 /* Recomputes the chain. ICS_OK when intact; ICS_ERR_FAILED with check->first_bad set otherwise. */
 int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check *check, struct ics_error *err);

@@ -177,6 +177,10 @@ int64_t ics_stmt_column_int64(struct ics_stmt *st, int col);
 /* NULL for SQL NULL; *len (may be NULL) gets the byte length. */
 const char *ics_stmt_column_text(struct ics_stmt *st, int col, size_t *len);
 int ics_stmt_column_is_null(struct ics_stmt *st, int col);
+/* The number of result columns, and a column's name (owned by the statement;
+ * PostgreSQL knows them only once the statement has been stepped). */
+int ics_stmt_column_count(struct ics_stmt *st);
+const char *ics_stmt_column_name(struct ics_stmt *st, int col);
 /* Makes the statement ready to run again; bindings are kept. */
 void ics_stmt_reset(struct ics_stmt *st);
 void ics_stmt_clear_bindings(struct ics_stmt *st);

@@ -327,7 +327,9 @@ static int run_disputes(const struct cli_command *self, int argc, char **argv)
 
 static const struct cli_option audit_options[] = {
     OPT_DB,
-    {"verify", CLI_KEY('v'), NULL, "recompute the hash chain and say whether it is intact"},
+    {"verify", CLI_KEY('v'), NULL, "recompute the hash chain, replay the state from it and compare the tables"},
+    {"head", CLI_KEY('H'), NULL, "print only the chain's head hash (to keep outside the database)"},
+    {"expect-head", CLI_KEY('E'), "HASH", "with --verify: fail unless the head is HASH (a truncated or rewritten log)"},
     OPT_OUTPUT,
     CLI_TABLE_OPTIONS,
     OPT_END,
@@ -355,20 +357,37 @@ static int print_entry(void *ctx, const struct ics_ledger_audit_entry *e)
     return 0;
 }
 
-static int verify_audit(struct ics_ledger *l)
+/* head_only: print the head hash alone. expect: the head kept from before, or NULL. */
+static int verify_audit(struct ics_ledger *l, int head_only, const char *expect)
 {
     struct ics_error err;
     ics_error_clear(&err);
     struct ics_ledger_audit_check check;
     int rc = ics_ledger_audit_verify(l, &check, &err);
-    if (rc == ICS_ERR_FAILED) {
+    if (rc == ICS_ERR_FAILED && check.first_bad) {
         printf("audit log altered: first bad entry %lld: %s\n", (long long)check.first_bad, check.reason);
+        return ICS_ERR_FAILED;
+    }
+    if (rc == ICS_ERR_FAILED) {
+        printf("ledger state altered: %s\n", check.state_diff);
         return ICS_ERR_FAILED;
     }
     if (rc)
         return cli_fail(CMD, &err);
-    printf("audit log intact: %lld entries, head %s\n", (long long)check.entries,
-           check.head[0] ? check.head : "(empty)");
+    if (expect && strcmp(expect, check.head) != 0) {
+        printf("audit log head is %s, expected %s: the log has changed since (new entries, or truncated or rewritten)\n",
+               check.head[0] ? check.head : "(empty)", expect);
+        return ICS_ERR_FAILED;
+    }
+    if (head_only) {
+        printf("%s\n", check.head);
+        return 0;
+    }
+    printf("audit log intact: %lld entries, head %s; ", (long long)check.entries, check.head[0] ? check.head : "(empty)");
+    if (check.state_checked)
+        printf("every state table is as the log has it\n");
+    else
+        printf("state not proven: %lld entries are from before the log carried it\n", (long long)check.legacy_entries);
     return 0;
 }
 
@@ -386,7 +405,8 @@ static int write_audit_csv(const void *p, FILE *out, struct ics_error *err)
 static int run_audit(const struct cli_command *self, int argc, char **argv)
 {
     const char *output = NULL, *db = DEFAULT_DB;
-    int verify = 0, c;
+    int verify = 0, head = 0, c;
+    const char *expect = NULL;
     struct cli_table_output table = {0};
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
@@ -397,6 +417,8 @@ static int run_audit(const struct cli_command *self, int argc, char **argv)
                 return ICS_ERR_USAGE;
             break;
         case CLI_KEY('v'): verify = 1; break;
+        case CLI_KEY('H'): head = 1; break;
+        case CLI_KEY('E'): expect = parser.arg; break;
         case 'o':
             if (ledger_cli_path_arg("-o", parser.arg, &output))
                 return ICS_ERR_USAGE;
@@ -415,12 +437,14 @@ static int run_audit(const struct cli_command *self, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(CMD, "audit takes no file arguments");
+    if (expect && !verify)
+        return cli_usage_error(CMD, "--expect-head goes with --verify");
     struct ics_ledger *l;
     int rc = ledger_cli_open(db, ICS_LEDGER_READ_ONLY, &l);
     if (rc)
         return rc;
-    if (verify) {
-        rc = verify_audit(l);
+    if (verify || head) {
+        rc = verify_audit(l, head, expect);
         ics_ledger_close(l);
         return rc;
     }
@@ -552,7 +576,7 @@ const struct cli_command cli_cmd_ledger_report = LEDGER_SUB(
     report_options, run_report);
 const struct cli_command cli_cmd_ledger_audit = LEDGER_SUB(
     "audit", "the hash-chained audit log, or a check of it",
-    "ics ledger audit [--verify] [-o FILE] [--db FILE]", audit_options, run_audit);
+    "ics ledger audit [--verify [--expect-head HASH]] [--head] [-o FILE] [--db FILE]", audit_options, run_audit);
 const struct cli_command cli_cmd_ledger_submissions = LEDGER_SUB(
     "submissions", "every stored submission and version with its totals",
     "ics ledger submissions [--period PERIOD] [--org CODE] [--current] [-o FILE] [--db FILE]",

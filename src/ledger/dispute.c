@@ -233,7 +233,21 @@ static int audit_action(struct ics_ledger *l, const struct ics_ledger_action *ac
         size_t used = strlen(detail);
         snprintf(detail + used, sizeof detail - used, " note=%s", act->note);
     }
-    return icsi_ledger_audit_append(l, act->at, actor, action, subject, detail, err);
+    /* The dispute's rows as they now are: the event the state is replayed from. */
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    const char *p[] = {idtext, NULL};
+    struct ledger_event ev;
+    icsi_event_init(&ev);
+    int rc = icsi_event_capture(l, &ev, "dispute", "id = CAST(? AS INTEGER)", p, err);
+    if (!rc)
+        rc = icsi_event_capture(l, &ev, "dispute_invoice", "dispute_id = CAST(? AS INTEGER)", p, err);
+    if (!rc)
+        rc = icsi_event_capture(l, &ev, "dispute_event", "dispute_id = CAST(? AS INTEGER)", p, err);
+    if (!rc)
+        rc = icsi_ledger_audit_append(l, act->at, actor, action, subject, detail, &ev, err);
+    icsi_event_free(&ev);
+    return rc;
 }
 
 /* Normalises the actor and checks the date, then whether the identity acting
@@ -639,7 +653,13 @@ int ics_ledger_set_stage_deadline(struct ics_ledger *l, int stage, int working_d
     if (!rc) {
         char detail[96];
         snprintf(detail, sizeof detail, "stage=%s working_days=%d", ics_ledger_stage_name(stage), working_days);
-        rc = icsi_ledger_audit_append(l, act->at, actor, "set_deadline", "stage_deadline", detail, err);
+        const char *p[] = {ics_ledger_stage_name(stage), NULL};
+        struct ledger_event ev;
+        icsi_event_init(&ev);
+        rc = icsi_event_capture(l, &ev, "stage_deadline", "stage = ?", p, err);
+        if (!rc)
+            rc = icsi_ledger_audit_append(l, act->at, actor, "set_deadline", "stage_deadline", detail, &ev, err);
+        icsi_event_free(&ev);
     }
     if (!rc)
         rc = ics_store_commit(l->store, err);

@@ -234,8 +234,16 @@ int ics_ledger_user_add(struct ics_ledger *l, const char *name, const char *org_
         snprintf(subject, sizeof subject, "user %s", name);
         snprintf(detail, sizeof detail, "org=%s role=%s password=%s", org, ics_ledger_role_name(role),
                  password ? "set" : "none");
-        rc = icsi_ledger_audit_append(l, NULL, l->has_identity ? l->identity.org : "owner", "user_add", subject,
-                                      detail, err);
+        const char *code[] = {org, NULL}, *who[] = {name, NULL};
+        struct ledger_event ev;
+        icsi_event_init(&ev);
+        rc = icsi_event_capture(l, &ev, "organisation", "code = ?", code, err);
+        if (!rc)
+            rc = icsi_event_capture(l, &ev, "app_user", "name = ?", who, err);
+        if (!rc)
+            rc = icsi_ledger_audit_append(l, NULL, l->has_identity ? l->identity.org : "owner", "user_add", subject,
+                                          detail, &ev, err);
+        icsi_event_free(&ev);
     }
     if (!rc)
         rc = ics_store_commit(l->store, err);
@@ -333,8 +341,16 @@ int ics_ledger_token_add(struct ics_ledger *l, const char *user, char *token, st
         char subject[96], detail[64];
         snprintf(subject, sizeof subject, "user %s", who.user);
         snprintf(detail, sizeof detail, "token=%lld", (long long)id);
-        rc = icsi_ledger_audit_append(l, NULL, l->has_identity ? l->identity.org : "owner", "token_add", subject,
-                                      detail, err);
+        char idtext[24];
+        snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+        const char *which[] = {idtext, NULL};
+        struct ledger_event ev;
+        icsi_event_init(&ev);
+        rc = icsi_event_capture(l, &ev, "api_token", "id = CAST(? AS INTEGER)", which, err);
+        if (!rc)
+            rc = icsi_ledger_audit_append(l, NULL, l->has_identity ? l->identity.org : "owner", "token_add", subject,
+                                          detail, &ev, err);
+        icsi_event_free(&ev);
     }
     if (!rc)
         rc = ics_store_commit(l->store, err);

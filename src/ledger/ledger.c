@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -365,7 +366,7 @@ static void hash_field(crypto_hash_sha256_state *h, const char *s)
 }
 
 void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
-                       const char *detail, const char *user, const char *prev_hash, char *hex)
+                       const char *detail, const char *user, const char *event, const char *prev_hash, char *hex)
 {
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -382,6 +383,12 @@ void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, cons
      * user and hash as they always did. */
     if (user)
         hash_field(&h, user);
+    /* The event after a marker, so that an entry without a user but with an
+     * event cannot hash like one whose user is the event's text. */
+    if (event) {
+        hash_field(&h, "event");
+        hash_field(&h, event);
+    }
     unsigned char digest[32];
     crypto_hash_sha256_final(&h, digest);
     icsi_ledger_sha256_hex(digest, hex);
@@ -390,7 +397,8 @@ void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, cons
 static const char genesis_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
-                        const char *subject, const char *detail, struct ics_error *err)
+                        const char *subject, const char *detail, const struct ledger_event *event,
+                        struct ics_error *err)
 {
     char now[32];
     if (!at) {
@@ -420,12 +428,17 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
         return rc;
     char hash[65];
     const char *user = l->has_identity ? l->identity.user : NULL;
-    icsi_ledger_audit_hash(seq, at, actor, action, subject, detail, user, prev, hash);
+    char *event_text = NULL;
+    if (event && !(event_text = icsi_event_text(event)))
+        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    icsi_ledger_audit_hash(seq, at, actor, action, subject, detail, user, event_text, prev, hash);
     rc = ics_store_prepare(l->store,
-                           "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash, acting_user)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
-    if (rc)
+                           "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash, acting_user,"
+                           " event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc) {
+        free(event_text);
         return rc;
+    }
     ics_stmt_bind_int64(st, 1, seq);
     ics_stmt_bind_str(st, 2, at);
     ics_stmt_bind_str(st, 3, actor);
@@ -435,8 +448,10 @@ int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *a
     ics_stmt_bind_str(st, 7, prev);
     ics_stmt_bind_str(st, 8, hash);
     ics_stmt_bind_str(st, 9, user);
+    ics_stmt_bind_str(st, 10, event_text);
     rc = ics_stmt_step(st, err);
     ics_stmt_finalize(st);
+    free(event_text);
     if (rc)
         return rc;
     rc = ics_store_prepare(l->store, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", &st, err);
@@ -456,10 +471,13 @@ int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ct
     if (rc)
         return rc;
     rc = ics_store_prepare(l->store,
-                           l->schema_version >= 3
-                               ? "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, acting_user"
+                           l->schema_version >= 5
+                               ? "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, acting_user, event"
                                  " FROM audit ORDER BY seq"
-                               : "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, NULL"
+                           : l->schema_version >= 3
+                               ? "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, acting_user, NULL"
+                                 " FROM audit ORDER BY seq"
+                               : "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, NULL, NULL"
                                  " FROM audit ORDER BY seq",
                            &st, err);
     if (rc)
@@ -478,6 +496,7 @@ int ics_ledger_audit_each(struct ics_ledger *l, ics_ledger_audit_fn fn, void *ct
             .prev_hash = ics_stmt_column_text(st, 6, NULL),
             .hash = ics_stmt_column_text(st, 7, NULL),
             .user = ics_stmt_column_text(st, 8, NULL),
+            .event = ics_stmt_column_text(st, 9, NULL),
         };
         if (fn(ctx, &e))
             break;
@@ -504,7 +523,7 @@ static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
         return 1;
     }
     char hash[65];
-    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->user,
+    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, e->detail, e->user, e->event,
                            e->prev_hash ? e->prev_hash : "", hash);
     if (!e->prev_hash || strcmp(e->prev_hash, v->prev) != 0) {
         if (e->seq > 1 && e->hash && strcmp(hash, e->hash) == 0) {
@@ -534,6 +553,34 @@ static int verify_one(void *vctx, const struct ics_ledger_audit_entry *e)
     return 0;
 }
 
+/* The head row (schema 4) against the last entry: entries removed from the end
+ * of the log leave a chain that is intact but shorter than its head says. */
+static int check_head(struct ics_ledger *l, struct ics_ledger_audit_check *c, struct ics_error *err)
+{
+    if (l->schema_version < 4)
+        return ICS_OK;
+    struct ics_stmt *st;
+    int rc = ics_store_prepare(l->store, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err);
+    if (rc)
+        return rc;
+    rc = ics_stmt_step(st, err);
+    if (rc == 1) {
+        int64_t seq = ics_stmt_column_int64(st, 0);
+        const char *hash = ics_stmt_column_text(st, 1, NULL);
+        if (seq != c->entries || (seq > 0 && (!hash || strcmp(hash, c->head) != 0))) {
+            c->first_bad = c->entries + 1;
+            snprintf(c->reason, sizeof c->reason,
+                     "the log ends at entry %lld but its head row records entry %lld: entries were removed or the "
+                     "head rewritten", (long long)c->entries, (long long)seq);
+        }
+        rc = ICS_OK;
+    } else if (rc == 0) {
+        rc = ics_error_set(err, ICS_ERR_STORE, "the audit log has lost its head row (table audit_head)");
+    }
+    ics_stmt_finalize(st);
+    return rc;
+}
+
 int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check *check, struct ics_error *err)
 {
     memset(check, 0, sizeof *check);
@@ -545,10 +592,16 @@ int ics_ledger_audit_verify(struct ics_ledger *l, struct ics_ledger_audit_check 
     if (rc)
         return rc;
     rc = ics_ledger_audit_each(l, verify_one, &v, err);
+    if (!rc && !check->first_bad)
+        rc = check_head(l, check, err);
+    if (!rc && !check->first_bad)
+        rc = icsi_ledger_state_verify(l, check, err);
     ics_store_rollback(l->store);
     if (rc)
         return rc;
     if (check->first_bad)
         return ics_error_set(err, ICS_ERR_FAILED, "audit log: %s", check->reason);
+    if (check->state_diff[0])
+        return ics_error_set(err, ICS_ERR_FAILED, "state: %s", check->state_diff);
     return ICS_OK;
 }

@@ -16,6 +16,24 @@ struct ics_ledger {
     struct ics_ledger_identity identity;
 };
 
+/* An audit entry's event (src/ledger/events.c): the rows its action wrote. */
+struct ledger_event {
+    struct json_t *rows;     /* a jansson array */
+    int failed;
+};
+void icsi_event_init(struct ledger_event *ev);
+void icsi_event_free(struct ledger_event *ev);
+/* Adds the rows of a projected table matching `where` (with ? params, NULL-ended), as they are now. */
+int icsi_event_capture(struct ics_ledger *l, struct ledger_event *ev, const char *table, const char *where,
+                       const char *const *params, struct ics_error *err);
+/* Adds the SHA-256 of lines first .. first + count - 1. */
+int icsi_event_lines(struct ics_ledger *l, struct ledger_event *ev, int64_t first, int64_t count,
+                     struct ics_error *err);
+/* The event as compact JSON (malloc'd: free with free()), or NULL out of memory. */
+char *icsi_event_text(const struct ledger_event *ev);
+/* Replays the log and compares the state tables (fills check->state_*). */
+int icsi_ledger_state_verify(struct ics_ledger *l, struct ics_ledger_audit_check *check, struct ics_error *err);
+
 /* Tells the store who acts, for PostgreSQL's row-level security: the
  * identity's organisation and scope; with no identity, everything while the
  * ledger has no users or no token yet (nobody could be identified), nothing
@@ -75,13 +93,14 @@ int icsi_ledger_next_id(struct ics_ledger *l, const char *table, int64_t count, 
 /* Appends an audit entry, chained to the last one; call inside the write
  * transaction of the change it records. at NULL: now. */
 int icsi_ledger_audit_append(struct ics_ledger *l, const char *at, const char *actor, const char *action,
-                        const char *subject, const char *detail, struct ics_error *err);
+                        const char *subject, const char *detail, const struct ledger_event *event,
+                        struct ics_error *err);
 /* Hex SHA-256 (65 bytes with the NUL). */
 void icsi_ledger_sha256_hex(const unsigned char digest[32], char *hex);
 /* An audit entry's chain hash (SHA-256 over the previous hash and the entry's
  * fields, each length-prefixed), as 64 hex digits and a NUL into hex. */
 void icsi_ledger_audit_hash(int64_t seq, const char *at, const char *actor, const char *action, const char *subject,
-                       const char *detail, const char *user, const char *prev_hash, char *hex);
+                       const char *detail, const char *user, const char *event, const char *prev_hash, char *hex);
 
 /* Runs a statement that returns at most one integer; *found says whether a
  * row came back (may be NULL). Parameters: text values, NULL-terminated. */

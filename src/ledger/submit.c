@@ -564,8 +564,8 @@ static int write_lines(struct ics_store *st, const struct submit_state *s, int64
 
 /* The audit entry of a submission or resubmission. */
 static int audit_submission(struct ics_ledger *l, const struct submission_write *w, const struct submit_state *s,
-                            int64_t sub_id, int64_t version, int replaces, const struct ics_ledger_submit_result *res,
-                            struct ics_error *err)
+                            int64_t sub_id, int64_t line_id, int64_t version, int replaces,
+                            const struct ics_ledger_submit_result *res, struct ics_error *err)
 {
     char subject[64], detail[512], m[4][24];
     snprintf(subject, sizeof subject, "submission %s %s v%lld", w->org, w->period, (long long)version);
@@ -574,7 +574,22 @@ static int audit_submission(struct ics_ledger *l, const struct submission_write 
              (long long)sub_id, w->label, s->n, w->hash, icsi_ledger_money(res->totals[0], m[0]),
              icsi_ledger_money(res->totals[1], m[1]), icsi_ledger_money(res->totals[2], m[2]),
              icsi_ledger_money(res->totals[3], m[3]), replaces ? " replaces an earlier version" : "");
-    return icsi_ledger_audit_append(l, w->at, w->actor, replaces ? "resubmit" : "submit", subject, detail, err);
+    /* The organisation's statements for the period (the one replaced is no
+     * longer current), the new one's groups, and a digest of its lines. */
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)sub_id);
+    const char *who[] = {w->org, w->period, NULL}, *which[] = {idtext, NULL};
+    struct ledger_event ev;
+    icsi_event_init(&ev);
+    int rc = icsi_event_capture(l, &ev, "submission", "org = ? AND period = ?", who, err);
+    if (!rc)
+        rc = icsi_event_capture(l, &ev, "line_group", "submission_id = CAST(? AS INTEGER)", which, err);
+    if (!rc && s->n)
+        rc = icsi_event_lines(l, &ev, line_id, (int64_t)s->n, err);
+    if (!rc)
+        rc = icsi_ledger_audit_append(l, w->at, w->actor, replaces ? "resubmit" : "submit", subject, detail, &ev, err);
+    icsi_event_free(&ev);
+    return rc;
 }
 
 /* Writes the checked, sorted lines as the new current version in one
@@ -620,7 +635,7 @@ static int write_submission(struct ics_ledger *l, const struct submit_state *s, 
     memcpy(res->totals, s->totals, sizeof res->totals);
     if (w->opt->progress)
         w->opt->progress(w->opt->progress_ctx, s->n, s->n, s->n);
-    rc = audit_submission(l, w, s, sub_id, max_version + 1, cur.id != 0, res, err);
+    rc = audit_submission(l, w, s, sub_id, line_id, max_version + 1, cur.id != 0, res, err);
     if (!rc)
         rc = ics_store_commit(st, err);
     if (rc)

@@ -259,11 +259,19 @@ static const struct store_statement v4[] = {
     {STORE_ANY, NULL},
 };
 
+/* The state as a projection of the log: each audit entry from now on carries
+ * the rows its action wrote, as JSON (src/ledger/events.c), inside its hash. */
+static const struct store_statement v5[] = {
+    {STORE_ANY, "ALTER TABLE audit ADD COLUMN event TEXT"},
+    {STORE_ANY, NULL},
+};
+
 const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1, 0},
     {2, "ledger: index of lines by submission", v2, 1},
     {3, "identities: organisations, users, roles, API tokens; the acting user of each audit entry", v3, 1},
     {4, "tenant isolation: each line group's organisation, the audit chain's head, row-level security", v4, 1},
+    {5, "the audit log carries each action's rows: the state is its projection", v5, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
 

@@ -689,6 +689,19 @@ static int pg_column_is_null(struct ics_stmt *base, int col)
            PQgetisnull(st->res, st->row, col);
 }
 
+/* Known once the statement has run (results are read whole). */
+static int pg_column_count(struct ics_stmt *base)
+{
+    struct pg_stmt *st = pg_stmt(base);
+    return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_column_name(struct ics_stmt *base, int col)
+{
+    struct pg_stmt *st = pg_stmt(base);
+    return st->res && col < PQnfields(st->res) ? PQfname(st->res, col) : NULL;
+}
+
 static void pg_reset(struct ics_stmt *base)
 {
     struct pg_stmt *st = pg_stmt(base);
@@ -885,6 +898,8 @@ static const struct store_ops pg_ops = {
     .column_int64 = pg_column_int64,
     .column_text = pg_column_text,
     .column_is_null = pg_column_is_null,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
     .reset = pg_reset,
     .clear_bindings = pg_clear_bindings,
     .finalize = pg_finalize,

@@ -593,6 +593,16 @@ static int lite_column_is_null(struct ics_stmt *base, int col)
     return sqlite3_column_type(lite_stmt(base)->st, col) == SQLITE_NULL;
 }
 
+static int lite_column_count(struct ics_stmt *base)
+{
+    return sqlite3_column_count(lite_stmt(base)->st);
+}
+
+static const char *lite_column_name(struct ics_stmt *base, int col)
+{
+    return sqlite3_column_name(lite_stmt(base)->st, col);
+}
+
 static void lite_reset(struct ics_stmt *base)
 {
     sqlite3_reset(lite_stmt(base)->st);
@@ -726,6 +736,8 @@ static const struct store_ops sqlite_ops = {
     .column_int64 = lite_column_int64,
     .column_text = lite_column_text,
     .column_is_null = lite_column_is_null,
+    .column_count = lite_column_count,
+    .column_name = lite_column_name,
     .reset = lite_reset,
     .clear_bindings = lite_clear_bindings,
     .finalize = lite_finalize,

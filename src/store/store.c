@@ -140,6 +140,16 @@ int ics_stmt_column_is_null(struct ics_stmt *st, int col)
     return st->store->ops->column_is_null(st, col);
 }
 
+int ics_stmt_column_count(struct ics_stmt *st)
+{
+    return st->store->ops->column_count(st);
+}
+
+const char *ics_stmt_column_name(struct ics_stmt *st, int col)
+{
+    return st->store->ops->column_name(st, col);
+}
+
 void ics_stmt_reset(struct ics_stmt *st)
 {
     st->store->ops->reset(st);

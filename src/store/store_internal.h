@@ -79,6 +79,8 @@ struct store_ops {
     int64_t (*column_int64)(struct ics_stmt *st, int col);
     const char *(*column_text)(struct ics_stmt *st, int col, size_t *len);
     int (*column_is_null)(struct ics_stmt *st, int col);
+    int (*column_count)(struct ics_stmt *st);
+    const char *(*column_name)(struct ics_stmt *st, int col);
     void (*reset)(struct ics_stmt *st);
     void (*clear_bindings)(struct ics_stmt *st);
     void (*finalize)(struct ics_stmt *st);

@@ -839,7 +839,7 @@ static int rewrite_entry(void *ctx, const struct ics_ledger_audit_entry *e)
     if (e->seq != r->seq)
         return 0;
     char hash[65];
-    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, "forged", e->user, e->prev_hash, hash);
+    icsi_ledger_audit_hash(e->seq, e->at, e->actor, e->action, e->subject, "forged", e->user, e->event, e->prev_hash, hash);
     snprintf(r->sql, sizeof r->sql, "UPDATE audit SET detail = 'forged', hash = '%s' WHERE seq = %lld", hash,
              (long long)e->seq);
     return 1;
@@ -1086,6 +1086,53 @@ static void test_identities(void)
     ics_ledger_close(l);
 }
 
+/* The state is proven from the log: a direct edit of any state table, behind
+ * the ledger's back, is named by the verification (the chain itself stays
+ * intact), and entries removed from the end are caught by the head row. */
+static void expect_state_diff(const char *sql, const char *want)
+{
+    struct ics_ledger *l = small_system();
+    struct ics_error err;
+    struct ics_ledger_audit_check ac;
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_OK);
+    CHECK_INT(ac.state_checked, 1);
+    CHECK_INT(unguard_audit(ics_ledger_store(l), &err), ICS_OK);
+    CHECK_INT(ics_store_exec(ics_ledger_store(l), sql, &err), ICS_OK);
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
+    CHECK_INT(ac.first_bad, 0);   /* the chain is intact; the state is not */
+    if (!strstr(ac.state_diff, want))
+        fprintf(stderr, "after %s: '%s', wanted '%s'\n", sql, ac.state_diff, want);
+    CHECK(strstr(ac.state_diff, want) != NULL);
+    ics_ledger_close(l);
+}
+
+static void test_state_from_log(void)
+{
+    /* small_system: RVR (submission 1, lines 1-8), QKK (2, lines 9-13), RJ1 (3, lines 14-16). */
+    expect_state_diff("UPDATE submission SET is_current = 0 WHERE id = 2",
+                      "submission row (2): column is_current is '0' in the table, '1' in the log");
+    expect_state_diff("UPDATE line SET amount = amount + 1 WHERE id = 5", "table line rows 1 to 8");
+    expect_state_diff("DELETE FROM line_group WHERE submission_id = 2",
+                      "line_group row (2,RVR,expenditure), in the audit log, is missing from the table");
+    expect_state_diff("INSERT INTO submission VALUES (9, 'RJZ', '2018-19-M12', 1, 1, 'f', 'h', 0, 't', 'RJZ')",
+                      "submission row (9) is not in the audit log");
+    expect_state_diff("UPDATE stage_deadline SET working_days = 99 WHERE stage = 'mediation'",
+                      "stage_deadline row (mediation): column working_days is '99' in the table, '20' in the log");
+    expect_state_diff("INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
+                      " VALUES (99, 3, 9, 'RVR', 'receivable', 1)",
+                      "table line has 17 rows, the audit log accounts for 16");
+    /* Removing the last entry leaves an intact, shorter chain: the head row says so. */
+    struct ics_ledger *l = small_system();
+    struct ics_error err;
+    struct ics_ledger_audit_check ac;
+    CHECK_INT(unguard_audit(ics_ledger_store(l), &err), ICS_OK);
+    CHECK_INT(ics_store_exec(ics_ledger_store(l), "DELETE FROM audit WHERE seq = 3", &err), ICS_OK);
+    CHECK_INT(ics_ledger_audit_verify(l, &ac, &err), ICS_ERR_FAILED);
+    CHECK_INT(ac.first_bad, 3);
+    CHECK(strstr(ac.reason, "ends at entry 2 but its head row records entry 3") != NULL);
+    ics_ledger_close(l);
+}
+
 /* The tests that store: run on SQLite, then on PostgreSQL. */
 static void run_storage_tests(void)
 {
@@ -1099,6 +1146,7 @@ static void run_storage_tests(void)
     RUN(test_report_options);
     RUN(test_audit_tamper);
     RUN(test_identities);
+    RUN(test_state_from_log);
 }
 
 int main(void)
