@@ -301,6 +301,11 @@ struct ics_ledger_comparison {
 struct ics_ledger_match;
 /* Matches the current submissions of `period`. thresholds may be NULL. Rows are
  * ordered by supplier, purchaser, class name ("ie" before "rp"). */
+/* The match with the disputes as they stood at the end of day as_of
+ * (ICS_DATE_NONE: as they are now): a dispute opened later is not there, one
+ * closed later is open. Statements are the current versions. */
+int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct ics_ledger_thresholds *thresholds,
+                        int32_t as_of, struct ics_ledger_match **out, struct ics_error *err);
 int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_ledger_thresholds *thresholds,
                      struct ics_ledger_match **out, struct ics_error *err);
 size_t ics_ledger_match_count(const struct ics_ledger_match *m);

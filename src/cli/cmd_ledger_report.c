@@ -40,14 +40,21 @@ static int write_output(const char *path, int (*fn)(const void *obj, FILE *out, 
 /* ---- match and report --------------------------------------------------------- */
 
 static const struct cli_option match_options[] = {
-    OPT_DB, OPT_PERIOD, OPT_THRESHOLDS, OPT_FORMAT, OPT_OUTPUT, CLI_TABLE_OPTIONS, OPT_END,
+    OPT_DB,
+    OPT_PERIOD,
+    {"as-of", CLI_KEY('a'), "DATE", "with the disputes as they stood at the end of DATE (default: as they are now)"},
+    OPT_THRESHOLDS,
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    CLI_TABLE_OPTIONS,
+    OPT_END,
 };
 
 static const struct cli_option report_options[] = {
     OPT_DB,
     OPT_PERIOD,
     {"org", CLI_KEY('O'), "CODE", "only this organisation's pairs and row"},
-    {"as-of", CLI_KEY('a'), "DATE", "the day ages and overdue flags are measured at (default today)"},
+    {"as-of", CLI_KEY('a'), "DATE", "the board as it stood at the end of DATE: disputes, ages, overdue (default today)"},
     {"view", CLI_KEY('v'), "pairs|orgs", "one row per pair (default) or per organisation"},
     OPT_THRESHOLDS,
     OPT_FORMAT,
@@ -198,7 +205,7 @@ static int run_match(const struct cli_command *self, int argc, char **argv)
     struct ics_error err;
     ics_error_clear(&err);
     struct ics_ledger_match *m = NULL;
-    rc = ics_ledger_match(l, a.period, t, &m, &err);
+    rc = ics_ledger_match_at(l, a.period, t, a.as_of, &m, &err);
     if (!rc)
         rc = write_board_output(&a, "ledger-match", write_match, m, 0, &err);
     ics_ledger_match_free(m);
@@ -242,7 +249,7 @@ static const struct cli_option disputes_options[] = {
     {"org", CLI_KEY('O'), "CODE", "disputes where this organisation is a party"},
     {"status", CLI_KEY('s'), "STATUS", "open, overdue or a stage name"},
     {"older-than", CLI_KEY('y'), "DAYS", "opened more than DAYS calendar days before the as-of date"},
-    {"as-of", CLI_KEY('a'), "DATE", "the day overdue flags and ages are measured at (default today)"},
+    {"as-of", CLI_KEY('a'), "DATE", "the disputes as they stood at the end of DATE, ages and overdue flags then (default today)"},
     {"id", CLI_KEY('i'), "N", "only dispute N"},
     OPT_FORMAT,
     OPT_OUTPUT,
@@ -562,7 +569,7 @@ static int run_submissions(const struct cli_command *self, int argc, char **argv
 
 const struct cli_command cli_cmd_ledger_match = LEDGER_SUB(
     "match", "compare both sides of every balance of a period",
-    "ics ledger match --period PERIOD [--thresholds FILE] [--format csv|json] [-o FILE] [--db FILE]",
+    "ics ledger match --period PERIOD [--as-of DATE] [--thresholds FILE] [--format csv|json] [-o FILE] [--db FILE]",
     match_options, run_match);
 const struct cli_command cli_cmd_ledger_disputes = LEDGER_SUB(
     "disputes", "list disputes with their stage, deadline and offers",

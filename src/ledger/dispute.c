@@ -670,6 +670,76 @@ int ics_ledger_set_stage_deadline(struct ics_ledger *l, int stage, int working_d
 
 /* ---- listing ------------------------------------------------------------------ */
 
+/* The dispute as it stood at the end of `day`, from its events (each action's
+ * date, stage entered and amount; audit --verify proves them against the log):
+ * *existed = 0 if it was opened later. The referee and description are as now. */
+static int rewind_dispute(struct ics_ledger *l, struct ics_ledger_dispute *x, int32_t day, int *existed,
+                          struct ics_error *err)
+{
+    struct ics_stmt *q;
+    int rc = ics_store_prepare(l->store, "SELECT action, actor, on_date, stage, amount FROM dispute_event"
+                                         " WHERE dispute_id = ? ORDER BY seq", &q, err);
+    if (rc)
+        return rc;
+    ics_stmt_bind_int64(q, 1, x->id);
+    int later = 0, stage = -1;
+    int32_t started = ICS_DATE_NONE, closed = ICS_DATE_NONE;
+    int has_s = 0, has_p = 0;
+    int64_t offer_s = 0, offer_p = 0;
+    *existed = 0;
+    while ((rc = ics_stmt_step(q, err)) == 1) {
+        int32_t on = column_date(q, 2);
+        if (on == ICS_DATE_NONE || on > day) {
+            later = 1;
+            continue;
+        }
+        const char *action = ics_stmt_column_text(q, 0, NULL), *actor = ics_stmt_column_text(q, 1, NULL);
+        int entered = ics_ledger_stage_parse(ics_stmt_column_text(q, 3, NULL));
+        if (!action || !actor)
+            continue;
+        if (strcmp(action, "open") == 0) {
+            *existed = 1;
+            stage = ICS_LEDGER_LOCAL_NEGOTIATION;
+            started = on;
+        } else if (strcmp(action, "offer") == 0) {
+            if (strcmp(actor, x->supplier) == 0) {
+                has_s = 1;
+                offer_s = ics_stmt_column_int64(q, 4);
+            } else if (strcmp(actor, x->purchaser) == 0) {
+                has_p = 1;
+                offer_p = ics_stmt_column_int64(q, 4);
+            }
+        } else if (strcmp(action, "escalate") == 0) {
+            stage = entered;
+            started = on;
+        } else if (strcmp(action, "determine") == 0 || strcmp(action, "close") == 0) {
+            stage = ICS_LEDGER_CLOSED;
+            closed = on;
+        }
+    }
+    ics_stmt_finalize(q);
+    if (rc || !later || !*existed)
+        return rc;   /* nothing happened after the day: the row is as it stood */
+    x->has_supplier_offer = has_s;
+    x->supplier_offer = offer_s;
+    x->has_purchaser_offer = has_p;
+    x->purchaser_offer = offer_p;
+    if (stage != ICS_LEDGER_CLOSED) {
+        x->outcome[0] = x->awarded_to[0] = '\0';
+        x->has_settled = 0;
+        x->settled_amount = 0;
+        x->closed_on = ICS_DATE_NONE;
+        int64_t days = 0;
+        rc = stage_days(l, stage, &days, err);
+        x->deadline_on = rc ? ICS_DATE_NONE : ics_ledger_add_working_days(started, (int)days);
+    } else {
+        x->closed_on = closed;
+    }
+    x->stage = stage;
+    x->stage_started_on = started;
+    return rc;
+}
+
 static void as_of(struct ics_ledger_dispute *d, int32_t day)
 {
     int32_t end = d->stage == ICS_LEDGER_CLOSED && d->closed_on != ICS_DATE_NONE ? d->closed_on : day;
@@ -702,6 +772,22 @@ int ics_ledger_disputes_list(struct ics_ledger *l, const struct ics_ledger_dispu
     int rc = ics_store_begin_read(l->store, err);
     if (!rc)
         rc = fetch(l, f->id, org, d, err);
+    /* As at a date: each dispute as it stood at the end of it; one opened later is not there. */
+    if (!rc && f->as_of != ICS_DATE_NONE) {
+        size_t kept = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            int existed = 1;
+            if (!rc)
+                rc = rewind_dispute(l, &d->rows[i], f->as_of, &existed, err);
+            if (existed || rc) {
+                d->rows[kept++] = d->rows[i];
+            } else {
+                ics_free(d->rows[i].description);
+                ics_free(d->rows[i].invoices);
+            }
+        }
+        d->n = kept;
+    }
     ics_store_rollback(l->store);
     if (rc) {
         ics_ledger_disputes_free(d);

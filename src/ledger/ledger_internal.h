@@ -16,6 +16,7 @@ struct ics_ledger {
     struct ics_ledger_identity identity;
 };
 
+
 /* An audit entry's event (src/ledger/events.c): the rows its action wrote. */
 struct ledger_event {
     struct json_t *rows;     /* a jansson array */

@@ -411,8 +411,22 @@ static int load_sides(struct ics_ledger *l, const char *period, struct side **ou
 }
 
 /* Marks comparisons covered by an open dispute raised for this period or an earlier one. */
-static int apply_disputes(struct ics_ledger *l, struct ics_ledger_match *m, struct ics_error *err)
+/* open: the disputes open at an as-of date (read before the match's
+ * transaction), or NULL for those open now. */
+static int apply_disputes(struct ics_ledger *l, struct ics_ledger_match *m, const struct ics_ledger_disputes *open,
+                          struct ics_error *err)
 {
+    if (open) {
+        for (size_t i = 0; i < ics_ledger_disputes_count(open); i++) {
+            const struct ics_ledger_dispute *x = ics_ledger_disputes_row(open, i);
+            if (strcmp(x->period, m->period) > 0 || x->stage == ICS_LEDGER_CLOSED)
+                continue;
+            struct ics_ledger_comparison *c = find_comparison(m, x->supplier, x->purchaser, x->cls);
+            if (c && !c->dispute_id)
+                c->dispute_id = x->id;
+        }
+        return ICS_OK;
+    }
     struct ics_stmt *q;
     int rc = ics_store_prepare(l->store,
                                "SELECT id, supplier, purchaser, kind FROM dispute"
@@ -436,6 +450,12 @@ static int apply_disputes(struct ics_ledger *l, struct ics_ledger_match *m, stru
 int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_ledger_thresholds *thresholds,
                      struct ics_ledger_match **out, struct ics_error *err)
 {
+    return ics_ledger_match_at(l, period, thresholds, ICS_DATE_NONE, out, err);
+}
+
+int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct ics_ledger_thresholds *thresholds,
+                         int32_t as_of, struct ics_ledger_match **out, struct ics_error *err)
+{
     *out = NULL;
     int32_t year_first;
     int auth = icsi_ledger_authorize(l, LEDGER_READ, NULL, NULL, err);
@@ -451,7 +471,17 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
     struct side *sides = NULL;
     size_t nsides = 0;
     struct ics_stmt *qs = NULL, *qp = NULL;
-    int rc = ics_store_begin_read(l->store, err);
+    struct ics_ledger_disputes *open = NULL;
+    int rc = ICS_OK;
+    if (as_of != ICS_DATE_NONE) {
+        struct ics_ledger_dispute_filter f;
+        ics_ledger_dispute_filter_init(&f);
+        f.status = "open";
+        f.as_of = as_of;
+        rc = ics_ledger_disputes_list(l, &f, &open, err);
+    }
+    if (!rc)
+        rc = ics_store_begin_read(l->store, err);
     if (rc)
         goto done;
     rc = load_sides(l, period, &sides, &nsides, err);
@@ -508,7 +538,7 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
         }
         i = j;
     }
-    rc = apply_disputes(l, m, err);
+    rc = apply_disputes(l, m, open, err);
     if (rc)
         goto done;
     const char *viewer = icsi_ledger_viewer(l);
@@ -543,6 +573,7 @@ int ics_ledger_match(struct ics_ledger *l, const char *period, const struct ics_
             c->dispute_id = 0;
     }
 done:
+    ics_ledger_disputes_free(open);
     ics_stmt_finalize(qs);
     ics_stmt_finalize(qp);
     ics_store_rollback(l->store);

@@ -298,10 +298,11 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org);
     struct ics_ledger_match *m = NULL;
     struct ics_ledger_disputes *d = NULL;
-    int rc = ics_ledger_match(l, opt->period, opt->thresholds, &m, err);
+    int32_t as_of = opt->as_of == ICS_DATE_NONE ? icsi_ledger_today() : opt->as_of;
+    /* The board as it stood at the end of as_of: the versions then current, the disputes then open. */
+    int rc = ics_ledger_match_at(l, opt->period, opt->thresholds, opt->as_of, &m, err);
     if (rc)
         return rc;
-    int32_t as_of = opt->as_of == ICS_DATE_NONE ? icsi_ledger_today() : opt->as_of;
     struct ics_ledger_dispute_filter f;
     ics_ledger_dispute_filter_init(&f);
     f.status = "open";
