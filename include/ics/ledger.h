@@ -285,6 +285,8 @@ struct ics_ledger_comparison {
     int64_t supplier_total;         /* receivables (rp) or income (ie) reported by the supplier */
     int64_t purchaser_total;        /* payables (rp) or expenditure (ie) reported by the purchaser */
     int64_t mismatch;               /* supplier_total - purchaser_total */
+    int64_t adjustment;             /* the part of the mismatch settlements have cleared (same sign) */
+    int64_t adjusted_mismatch;      /* mismatch - adjustment: what is left to agree; the status follows it */
     int status;                     /* enum ics_ledger_status */
     int statement_required;         /* balance over the statement threshold */
     int agreement_required;         /* balance over the agreement threshold */

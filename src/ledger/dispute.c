@@ -245,6 +245,8 @@ static int audit_action(struct ics_ledger *l, const struct ics_ledger_action *ac
     if (!rc)
         rc = icsi_event_capture(l, &ev, "dispute_event", "dispute_id = CAST(? AS INTEGER)", p, err);
     if (!rc)
+        rc = icsi_event_capture(l, &ev, "adjustment", "dispute_id = CAST(? AS INTEGER)", p, err);
+    if (!rc)
         rc = icsi_ledger_audit_append(l, act->at, actor, action, subject, detail, &ev, err);
     icsi_event_free(&ev);
     return rc;
@@ -261,6 +263,33 @@ static int check_action(struct ics_ledger *l, const struct ics_ledger_action *ac
     if (act->on == ICS_DATE_NONE)
         return ics_error_set(err, ICS_ERR_USAGE, "no date for the action");
     return kind == LEDGER_DETERMINE ? ICS_OK : icsi_ledger_authorize(l, kind, actor, NULL, err);
+}
+
+/* A settlement's adjustment: it clears the disputed amount of the pair's
+ * difference; `settled` is what the purchaser owes of it (the award, or the
+ * agreed sum). */
+static int post_adjustment(struct ics_ledger *l, const struct ics_ledger_dispute *x, int64_t settled,
+                           const char *reason, int32_t on, struct ics_error *err)
+{
+    struct ics_stmt *st;
+    int rc = ics_store_prepare(l->store, "INSERT INTO adjustment (dispute_id, period, supplier, purchaser, kind, cleared,"
+                                         " settled, reason, on_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    char day[16];
+    ics_date_format(on, day);
+    ics_stmt_bind_int64(st, 1, x->id);
+    ics_stmt_bind_str(st, 2, x->period);
+    ics_stmt_bind_str(st, 3, x->supplier);
+    ics_stmt_bind_str(st, 4, x->purchaser);
+    ics_stmt_bind_str(st, 5, ics_ledger_class_name(x->cls));
+    ics_stmt_bind_int64(st, 6, x->amount);
+    ics_stmt_bind_int64(st, 7, settled);
+    ics_stmt_bind_str(st, 8, reason);
+    ics_stmt_bind_str(st, 9, day);
+    rc = ics_stmt_step(st, err);
+    ics_stmt_finalize(st);
+    return rc == 0 ? ICS_OK : rc;
 }
 
 /* Opens a write transaction and loads dispute `id`; on failure nothing is left open. */
@@ -577,6 +606,8 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
                             id, t, 2, &award, err);
         if (!rc)
             rc = add_event(l, id, "determine", actor, act->on, ICS_LEDGER_CLOSED, &award, act->note, err);
+        if (!rc)
+            rc = post_adjustment(l, x, award, "determined", act->on, err);
         if (!rc) {
             rc = audit_action(l, act, actor, "dispute_determine", id, err, "awarded_to=%s amount=%s supplier_offer=%s purchaser_offer=%s",
                               party, icsi_ledger_money(award, ma), icsi_ledger_money(x->supplier_offer, ms),
@@ -615,6 +646,10 @@ int ics_ledger_dispute_close(struct ics_ledger *l, int64_t id, const char *outco
                             id, t, 2, amount, err);
         if (!rc)
             rc = add_event(l, id, "close", actor, act->on, ICS_LEDGER_CLOSED, amount, act->note, err);
+        /* Agreed at a sum: settled without a resubmission. Withdrawn, or agreed
+         * without a sum: the statements must show the outcome. */
+        if (!rc && amount && strcmp(outcome, "agreed") == 0)
+            rc = post_adjustment(l, x, *amount, "agreed", act->on, err);
         if (!rc) {
             char m[24] = "";
             if (amount)

@@ -29,6 +29,7 @@ static const struct projected {
     {"dispute", "id"},
     {"dispute_invoice", "dispute_id, invoice_ref"},
     {"dispute_event", "dispute_id, seq"},
+    {"adjustment", "dispute_id"},
 };
 #define PROJECTED (sizeof projected / sizeof projected[0])
 

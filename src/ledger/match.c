@@ -411,6 +411,44 @@ static int load_sides(struct ics_ledger *l, const char *period, struct side **ou
 }
 
 /* Marks comparisons covered by an open dispute raised for this period or an earlier one. */
+/* Settlements (determinations, agreed closes) clear the disputed part of a
+ * pair's difference, towards zero and never past it; as_of: only those made
+ * by the end of that day. */
+static int apply_adjustments(struct ics_ledger *l, struct ics_ledger_match *m, int32_t as_of, struct ics_error *err)
+{
+    for (size_t i = 0; i < m->n; i++)
+        m->rows[i].adjusted_mismatch = m->rows[i].mismatch;
+    if (l->schema_version < 6)
+        return ICS_OK;
+    struct ics_stmt *q;
+    int rc = ics_store_prepare(l->store, "SELECT supplier, purchaser, kind, cleared, on_date FROM adjustment"
+                                         " WHERE period = ? ORDER BY dispute_id", &q, err);
+    if (rc)
+        return rc;
+    ics_stmt_bind_str(q, 1, m->period);
+    char day[16] = "";
+    if (as_of != ICS_DATE_NONE)
+        ics_date_format(as_of, day);
+    while ((rc = ics_stmt_step(q, err)) == 1) {
+        const char *s = ics_stmt_column_text(q, 0, NULL), *p = ics_stmt_column_text(q, 1, NULL);
+        const char *on = ics_stmt_column_text(q, 4, NULL);
+        int cls = ics_ledger_class_parse(ics_stmt_column_text(q, 2, NULL));
+        if (!s || !p || cls < 0 || (day[0] && on && strcmp(on, day) > 0))
+            continue;
+        struct ics_ledger_comparison *c = find_comparison(m, s, p, cls);
+        if (!c)
+            continue;
+        int64_t cleared = ics_stmt_column_int64(q, 3), left = c->adjusted_mismatch;
+        if (left > 0)
+            c->adjusted_mismatch = left > cleared ? left - cleared : 0;
+        else if (left < 0)
+            c->adjusted_mismatch = -left > cleared ? left + cleared : 0;
+        c->adjustment = c->mismatch - c->adjusted_mismatch;
+    }
+    ics_stmt_finalize(q);
+    return rc;
+}
+
 /* open: the disputes open at an as-of date (read before the match's
  * transaction), or NULL for those open now. */
 static int apply_disputes(struct ics_ledger *l, struct ics_ledger_match *m, const struct ics_ledger_disputes *open,
@@ -539,6 +577,8 @@ int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct i
         i = j;
     }
     rc = apply_disputes(l, m, open, err);
+    if (!rc)
+        rc = apply_adjustments(l, m, as_of, err);
     if (rc)
         goto done;
     const char *viewer = icsi_ledger_viewer(l);
@@ -561,7 +601,8 @@ int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct i
         int64_t balance = a > b ? a : b;
         c->statement_required = balance > stmt;
         c->agreement_required = balance > agree;
-        if (c->mismatch == 0)
+        /* What is left after settlements decides: a determined pair is agreed. */
+        if (c->adjusted_mismatch == 0)
             c->status = ICS_LEDGER_AGREED;
         else if (c->dispute_id)
             c->status = ICS_LEDGER_DISPUTED;
@@ -569,7 +610,7 @@ int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct i
             c->status = ICS_LEDGER_BELOW_THRESHOLD;
         else
             c->status = ICS_LEDGER_MISMATCH;
-        if (c->mismatch == 0)
+        if (c->adjusted_mismatch == 0)
             c->dispute_id = 0;
     }
 done:
@@ -632,6 +673,10 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
             ics_json_raw_number(&j, icsi_ledger_money(c->purchaser_total, b));
             ics_json_key(&j, "mismatch");
             ics_json_raw_number(&j, icsi_ledger_money(c->mismatch, d));
+            ics_json_key(&j, "adjustment");
+            ics_json_raw_number(&j, icsi_ledger_money(c->adjustment, d));
+            ics_json_key(&j, "adjusted_mismatch");
+            ics_json_raw_number(&j, icsi_ledger_money(c->adjusted_mismatch, d));
             ics_json_kv_string(&j, "status", ics_ledger_status_name(c->status));
             ics_json_kv_bool(&j, "statement_required", c->statement_required);
             ics_json_kv_bool(&j, "agreement_required", c->agreement_required);
@@ -654,18 +699,20 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
             return ICS_ERR_INTERNAL;
     } else {
         fputs("period,supplier,purchaser,kind,supplier_total,purchaser_total,mismatch,status,statement_required,"
-              "matched,amount_differs,only_supplier,only_purchaser\n", out);
+              "matched,amount_differs,only_supplier,only_purchaser,adjustment,adjusted_mismatch\n", out);
         for (size_t i = 0; i < m->n; i++) {
             const struct ics_ledger_comparison *c = &m->rows[i];
             fprintf(out, "%s,", m->period);
             ics_csv_write_field(out, c->supplier, strlen(c->supplier));
             fputc(',', out);
             ics_csv_write_field(out, c->purchaser, strlen(c->purchaser));
-            fprintf(out, ",%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld\n", ics_ledger_class_name(c->cls),
+            char e[24], f[24];
+            fprintf(out, ",%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%s,%s\n", ics_ledger_class_name(c->cls),
                     icsi_ledger_money(c->supplier_total, a), icsi_ledger_money(c->purchaser_total, b),
                     icsi_ledger_money(c->mismatch, d), ics_ledger_status_name(c->status),
                     c->statement_required ? "yes" : "no", (long long)c->matched, (long long)c->amount_differs,
-                    (long long)c->only_supplier, (long long)c->only_purchaser);
+                    (long long)c->only_supplier, (long long)c->only_purchaser, icsi_ledger_money(c->adjustment, e),
+                    icsi_ledger_money(c->adjusted_mismatch, f));
         }
     }
     return ferror(out) ? ICS_ERR_IO : ICS_OK;

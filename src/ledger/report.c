@@ -240,7 +240,7 @@ static int add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *
         char who[2 * ICS_LEDGER_CODE_MAX + 8];
         snprintf(who, sizeof who, "%s and %s", p->a, p->b);
         int64_t diff;
-        if (icsi_pence_abs(c->mismatch, &diff))
+        if (icsi_pence_abs(c->adjusted_mismatch, &diff))
             return too_large(err, who, "a mismatch");
         if (must_agree(c)) {
             if (icsi_pence_add(p->unresolved, diff, &p->unresolved))

@@ -107,7 +107,8 @@ static const struct ics_column ledger_match_columns[] = {
     POUNDS("supplier_total", "Supplier's total (£)"), POUNDS("purchaser_total", "Purchaser's total (£)"),
     POUNDS("mismatch", "Mismatch (£)"), TEXT("status"), TEXT("statement_required"), INTEGER("matched", "Matched"),
     INTEGER("amount_differs", "Amount differs"), INTEGER("only_supplier", "Supplier only"),
-    INTEGER("only_purchaser", "Purchaser only"),
+    INTEGER("only_purchaser", "Purchaser only"), POUNDS("adjustment", "Settled (£)"),
+    POUNDS("adjusted_mismatch", "Left to agree (£)"),
 };
 
 static const struct ics_column ledger_disputes_columns[] = {

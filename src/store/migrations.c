@@ -266,12 +266,36 @@ static const struct store_statement v5[] = {
     {STORE_ANY, NULL},
 };
 
+/* A settlement posts an adjustment: a pendulum determination, or a dispute
+ * closed as agreed at an amount, clears the disputed part of the pair's
+ * difference without a resubmission (docs/commands/ledger.md, "match"). */
+static const struct store_statement v6[] = {
+    {STORE_ANY,
+     "CREATE TABLE adjustment ("
+     " dispute_id INTEGER PRIMARY KEY REFERENCES dispute (id),"
+     " period TEXT NOT NULL,"
+     " supplier TEXT NOT NULL,"
+     " purchaser TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind = 'rp' OR kind = 'ie'),"
+     " cleared INTEGER NOT NULL CHECK (cleared > 0),"
+     " settled INTEGER NOT NULL,"
+     " reason TEXT NOT NULL CHECK (reason = 'determined' OR reason = 'agreed'),"
+     " on_date TEXT NOT NULL)"},
+    {STORE_ANY, "CREATE INDEX adjustment_by_period ON adjustment (period)"},
+    {STORE_POSTGRES,
+     "ALTER TABLE adjustment ENABLE ROW LEVEL SECURITY; ALTER TABLE adjustment FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON adjustment USING (dispute_id IN (SELECT d.id FROM dispute d))"
+     " WITH CHECK (dispute_id IN (SELECT d.id FROM dispute d))"},
+    {STORE_ANY, NULL},
+};
+
 const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1, 0},
     {2, "ledger: index of lines by submission", v2, 1},
     {3, "identities: organisations, users, roles, API tokens; the acting user of each audit entry", v3, 1},
     {4, "tenant isolation: each line group's organisation, the audit chain's head, row-level security", v4, 1},
     {5, "the audit log carries each action's rows: the state is its projection", v5, 1},
+    {6, "settlements post adjustments that clear the disputed part of a difference", v6, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
 
@@ -291,5 +315,6 @@ const struct store_grant icsi_store_grants[] = {
     {"api_token", "SELECT, INSERT, UPDATE"},
     {"audit_head", "SELECT, UPDATE"},
     {"id_counter", "SELECT, UPDATE"},
+    {"adjustment", "SELECT, INSERT"},
     {NULL, NULL},
 };

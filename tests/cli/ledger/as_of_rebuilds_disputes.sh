@@ -8,8 +8,10 @@
 #   10 Jun: determination from 7 Jun; deadline 20 working days = 5 Jul; QKK's offer now 400,000.
 #   31 Jul: closed 1 Jul, determined for QKK at its final offer 400,000; age 90 (to the close).
 # The referee is shown as now (Y56) at every date. Board: on 30 Apr the pair QKK/RJ1 has one open
-# dispute worth 1,000,000; on 31 Jul none (the determination posts nothing yet, so the 1,000,000
-# difference is still unresolved).
+# dispute worth 1,000,000; on 31 Jul the determination has posted its adjustment (1,000,000 cleared), so
+# the pair has nothing left and the first row is RJ1/RVR (46,800 below threshold: 43,600 + 3,200, RVR
+# not having submitted). Match: the ie pair is disputed as of 30 Apr; now, cleared, it is agreed
+# (adjustment 1,000,000, nothing left).
 set -u
 db=a.db
 P="--period 2018-19-M12"
@@ -33,6 +35,6 @@ for d in 2019-04-30 2019-07-31; do
     echo "== board as of $d"
     $ICS ledger report $P --as-of $d --db $db | cut -d, -f3-10 | head -2
 done
-echo "== match: the ie pair was disputed on 30 Apr; now (the dispute closed) it is a mismatch"
+echo "== match: the ie pair was disputed on 30 Apr; now the determination has cleared it"
 $ICS ledger match $P --as-of 2019-04-30 --db $db | cut -d, -f2-4,8 | head -2
 $ICS ledger match $P --db $db | cut -d, -f2-4,8 | head -2

@@ -25,7 +25,10 @@
 # Filters as of 31 Jul (ages 92, 124, 21): overdue/open/mediation -> 2; closed -> 1,3;
 #   --org RNU -> 3; rth -> 1; QU9 -> all; --older-than 92 -> 2; 91 -> 1,2; 20 -> all; 124 -> none.
 # Match status: while all three are open, RHW>QU9 rp, RNU>QU9 ie (a below-threshold difference)
-#   and RTH>QU9 rp are "disputed"; at the end only RHW>QU9 rp is.
+#   and RTH>QU9 rp are "disputed"; at the end only RHW>QU9 rp is. The settlements post adjustments:
+#   dispute 1's determination clears RTH>QU9 rp's 42,500 and dispute 3's agreement RNU>QU9 ie's 50,000,
+#   so both are "agreed" with nothing left (the board's QU9/RTH then has 3,250,000 unresolved, one
+#   comparison to agree and no prior-year invoice left open; QU9/RNU 1,000 below threshold).
 # Board as of 31 Jul: unresolved = sum |mismatch| of mismatch/disputed comparisons:
 #   QU9-RTH 3,250,000 + 42,500 = 3,292,500 (2); QU9-RHW 500,000 (1, dispute 2 open and overdue);
 #   E06000038-QU9 0.01 (the other direction, 0.01 on exactly 3m, is below threshold).

@@ -16,10 +16,11 @@
 # Match (default thresholds: rp 2,500 / 300,000; ie 2m / 3m; "over" is strictly greater):
 #   RJ1>QKK ie 125m vs 124m: 1m over 3m balance, dispute 3 open -> disputed
 #   RJ1>QKK rp 320000-20000 both sides -> agreed, 2 matched
-#   RJ1>RVR rp 43600 vs 41000: 2600 on a 43,600 balance -> below_threshold; GS-501 matched, GS-502 only supplier
+#   RJ1>RVR rp 43600 vs 41000: 2600, cleared by dispute 5 (agreed at 2,600: adjustment 2600, 0 left) -> agreed;
+#     GS-501 matched, GS-502 only supplier
 #   RJZ>QKK rp 435000 vs 14500 (total only? no: KC-77 14500 vs 15000 differs, KC-78 only supplier) -> disputed (2)
 #   RJZ>QWE ie, rp: equal (QWE gives a total-only payable, so no invoice pairing) -> agreed
-#   RVR>E09000008 rp 18500 vs nothing -> below_threshold (dispute 4 is closed)
+#   RVR>E09000008 rp 18500 vs nothing, cleared by dispute 4's determination (18,500 disputed) -> agreed
 #   RVR>QWE ie 48m vs 47.25m -> disputed (1)
 #   RVR>QWE rp 288000 vs 235500 = 52500 on 288,000 -> below_threshold; EP-1001/1002/CN1 matched,
 #     EP-1003 only supplier (timing), EP-0950 only purchaser (last year's)
@@ -30,7 +31,8 @@
 #   3 mediation from 10 May: +20 = 10 Jun; not overdue
 #   4 determined 20 May: the referee Y56 awards E09000008's final offer (9,000) whole
 #   5 closed as agreed on 5 Apr at 2,600
-# Board: pairs ranked by unresolved value (|mismatch| of mismatch/disputed comparisons), then
+# Board (what is left after settlements): RJ1/RVR below threshold 800 (RVR>RJ1 only); E09000008/RVR
+#   has nothing left and is not listed. Pairs ranked by unresolved value (|mismatch| of mismatch/disputed comparisons), then
 #   disputed value, then oldest open item; ages to 2019-05-31 (2018-02-26 is 459 days before).
 # Audit: 6 stored submissions + 5 opens + 6 escalations + 2 offers + 1 determination + 1 close = 21.
 set -u
