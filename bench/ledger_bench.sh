@@ -2,6 +2,9 @@
 # Ledger benchmark: a synthetic national Agreement of Balances period (about 300 organisations,
 # 5 million invoice lines by default), submitted, disputed and matched; then the same match as
 # plain SQL in the sqlite3 shell (bench/ledger_match.sql), checked to give byte-identical output.
+# The same files then go through the same steps on PostgreSQL (bench/ledger_pg_bench.sh: a throwaway
+# cluster from tests/pg/cluster.sh, the runtime role ics_app), whose match must be byte-identical too;
+# the table puts the two backends side by side. BENCH_PG=0 skips PostgreSQL.
 # usage: bench/ledger_bench.sh [ICS_BINARY] [LINES] [ORGS]
 # Prints a Markdown table for docs/performance.md (BENCH_UPDATE_DOCS=1 also writes it there,
 # between the ledger-bench:begin/ledger-bench:end markers). Work files go to a temporary folder
@@ -73,27 +76,48 @@ m_sql=$(best "${SQL_RUNS:-1}" sql_match)
 same=$(cmp -s "$work/ics.csv" "$work/sql.csv" && echo "identical" || echo "DIFFERENT")
 rows=$(($(wc -l < "$work/ics.csv") - 1))
 
+# The same period on PostgreSQL (its own throwaway cluster, stopped when the script ends).
+pg_status=skipped
+pg_server="" pg_settings="" pg_submit_proc="" pg_submit_one="" pg_db_bytes="" pg_match="" pg_rows="" pg_same=""
+if [ "${BENCH_PG:-1}" != 0 ]; then
+    if "$root/bench/ledger_pg_bench.sh" "$ics" "$work/syn" "$work/ics.csv" $period >"$work/pg.env"; then
+        # shellcheck disable=SC1091
+        . "$work/pg.env"
+        pg_status=ran
+    else
+        pg_status=failed
+        echo "ledger bench: the PostgreSQL part failed (above)" >&2
+    fi
+fi
+
 sub_proc=$(secs "$t2" "$t3")
 sub_one=$(secs "$t4" "$t5")
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
 dbsize=$(du -b "$db" | cut -f1)
 verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1) ? "met" : "MISSED" }'; }
-sub_best=$(awk -v a="$sub_proc" -v b="$sub_one" 'BEGIN { print (a < b) ? a : b }')
+faster() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b) ? a : b }'; }
+submit_verdict() { echo "$(verdict "$(awk -v n="$total" -v s="$1" 'BEGIN { print (n / s >= 200000) ? 1 : 0 }')") ($(rate "$total" "$1") lines/s, the faster form)"; }
+match_verdict() { echo "$(verdict "$(awk -v s="$1" 'BEGIN { print (s < 5) ? 1 : 0 }')") ($1 s)"; }
+sub_best=$(faster "$sub_proc" "$sub_one")
+pg() {  # pg TEXT: the PostgreSQL cell, or why there is none
+    case $pg_status in ran) echo "$1" ;; failed) echo "failed (see the log)" ;; *) echo "not run (BENCH_PG=0)" ;; esac
+}
 table() {
-echo "| measure | value |"
-echo "|---|---|"
-echo "| machine | $(nproc) cores, $(uname -m), load average at start $load0; $("$ics" --version), $(sqlite3 --version | cut -d' ' -f1,2 | sed 's/^/sqlite /') |"
-echo "| run | $(date -u +%Y-%m-%d) with \`bench/ledger_bench.sh build/ics $lines $orgs\` (part of \`make bench\`) |"
-echo "| synthetic period | $orgs organisations, $total lines, $(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') of CSV, $ndisputes disputes; generated in $(secs "$t0" "$t1") s |"
-echo "| submit, one process per organisation | $sub_proc s, $(rate "$total" "$sub_proc") lines/s |"
-echo "| submit, one process (--manifest, a transaction per file) | $sub_one s, $(rate "$total" "$sub_one") lines/s |"
-echo "| database size | $(awk -v b="$dbsize" 'BEGIN { printf "%.0f MB", b / 1e6 }') |"
-echo "| match, ics ledger match (best of 3) | $m_ics s ($rows comparisons) |"
-echo "| match, plain SQL in the sqlite3 shell (${SQL_RUNS:-1} run) | $m_sql s |"
-echo "| plain SQL / ics | $(awk -v a="$m_sql" -v b="$m_ics" 'BEGIN { printf "%.1fx", a / b }') |"
-echo "| outputs | $same |"
-echo "| target: submit at least 200,000 lines/s | $(verdict "$(awk -v n="$total" -v s="$sub_best" 'BEGIN { print (n / s >= 200000) ? 1 : 0 }')") ($(rate "$total" "$sub_best") lines/s, the faster form) |"
-echo "| target: match the period in under 5 s | $(verdict "$(awk -v s="$m_ics" 'BEGIN { print (s < 5) ? 1 : 0 }')") ($m_ics s) |"
+echo "| measure | SQLite | PostgreSQL |"
+echo "|---|---|---|"
+echo "| machine | $(nproc) cores, $(uname -m), load average at start $load0; $("$ics" --version) | same machine, same run |"
+echo "| backend | $(sqlite3 --version | cut -d' ' -f1,2 | sed 's/^/sqlite /'), WAL | $(pg "$pg_server, the throwaway cluster of tests/pg/cluster.sh (127.0.0.1, $pg_settings), runtime role ics_app") |"
+echo "| run | $(date -u +%Y-%m-%d) with \`bench/ledger_bench.sh build/ics $lines $orgs\` (part of \`make bench\`) | the same files, \`bench/ledger_pg_bench.sh\` |"
+echo "| synthetic period | $orgs organisations, $total lines, $(mb "$bytes") of CSV, $ndisputes disputes; generated in $(secs "$t0" "$t1") s | the same |"
+echo "| submit, one process per organisation | $sub_proc s, $(rate "$total" "$sub_proc") lines/s | $(pg "$pg_submit_proc s, $(rate "$total" "${pg_submit_proc:-1}") lines/s") |"
+echo "| submit, one process (--manifest, a transaction per file) | $sub_one s, $(rate "$total" "$sub_one") lines/s | $(pg "$pg_submit_one s, $(rate "$total" "${pg_submit_one:-1}") lines/s") |"
+echo "| database size | $(mb "$dbsize") | $(pg "$(mb "${pg_db_bytes:-0}") (pg_database_size)") |"
+echo "| match, ics ledger match (best of 3 after a warm-up) | $m_ics s ($rows comparisons) | $(pg "$pg_match s ($pg_rows comparisons)") |"
+echo "| match, plain SQL in the sqlite3 shell (${SQL_RUNS:-1} run) | $m_sql s ($(awk -v a="$m_sql" -v b="$m_ics" 'BEGIN { printf "%.1fx", a / b }') ics) | |"
+echo "| match outputs | $same to plain SQL (byte for byte) | $(pg "$pg_same to SQLite's (byte for byte, unsorted)") |"
+echo "| target: submit at least 200,000 lines/s | $(submit_verdict "$sub_best") | $(pg "$(submit_verdict "$(faster "${pg_submit_proc:-1}" "${pg_submit_one:-1}")")") |"
+echo "| target: match the period in under 5 s | $(match_verdict "$m_ics") | $(pg "$(match_verdict "${pg_match:-0}")") |"
 }
 table
 if [ "${BENCH_UPDATE_DOCS:-0}" = 1 ]; then
@@ -109,4 +133,14 @@ if [ "${BENCH_UPDATE_DOCS:-0}" = 1 ]; then
         echo "ledger bench: no ledger-bench:begin/ledger-bench:end markers in $doc: not updated" >&2
     fi
 fi
+# BENCH_RELIABILITY=1: also the kill -9, concurrency and same-organisation tests on both backends
+# (bench/ledger_reliability.sh; RELIABILITY_ROUNDS and RELIABILITY_LINES, default 100 and 5,000,000: 1.5 h).
+rel_status=0
+if [ "${BENCH_RELIABILITY:-0}" = 1 ]; then
+    "$root/bench/ledger_reliability.sh" "$ics" "${RELIABILITY_ROUNDS:-100}" "${RELIABILITY_LINES:-5000000}" || rel_status=1
+fi
 [ "$same" = identical ] || { echo "ledger bench: ics and plain SQL outputs DIFFER: the comparison is void" >&2; exit 1; }
+[ "$rel_status" = 0 ] || { echo "ledger bench: a reliability check FAILED (above)" >&2; exit 1; }
+[ "$pg_status" != failed ] || exit 1
+[ "$pg_status" != ran ] || [ "$pg_same" = identical ] ||
+    { echo "ledger bench: the SQLite and PostgreSQL match outputs are not byte-identical ($pg_same)" >&2; exit 1; }
