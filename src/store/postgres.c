@@ -28,6 +28,7 @@ struct pg_store {
     /* The tenant every transaction is given (ics_store_set_tenant). */
     int tenant_set;
     char org[64], scope[16];
+    unsigned long prepared;  /* prepared statements made so far, for their names */
 };
 
 struct pg_stmt {
@@ -39,10 +40,12 @@ struct pg_stmt {
     const char *bad_reason;
     PGresult *res;           /* NULL until the statement runs */
     int row, rows;           /* the current row (-1 before the first step) */
+    int runs;                /* times run so far: the second run prepares it (server side) */
+    char name[32];           /* its prepared statement's name, once prepared */
 };
 
 struct pg_bulk {
-    char stage[80];          /* the temporary staging table */
+    char stage[80];          /* the temporary staging table; empty: COPY straight into the table */
     char *buf;
     size_t len, cap;
     int copying;             /* COPY FROM STDIN is open */
@@ -634,7 +637,22 @@ static int pg_step(struct ics_stmt *base, struct ics_error *err)
         int rc = wrap_begin(s, &wrapped, err);
         if (rc)
             return rc;
-        st->res = PQexecParams(s->conn, st->sql, st->nparams, NULL, (const char *const *)st->values, NULL, NULL, 0);
+        /* A statement run again (a loop's query) is prepared once, so the server
+         * parses and plans it once; a statement run once costs no extra round trip. */
+        if (st->runs == 1 && !st->name[0] && PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
+            char name[32];
+            snprintf(name, sizeof name, "ics_%lu", ++s->prepared);
+            PGresult *pr = PQprepare(s->conn, name, st->sql, st->nparams, NULL);
+            if (PQresultStatus(pr) == PGRES_COMMAND_OK)
+                memcpy(st->name, name, sizeof name);
+            PQclear(pr);
+        }
+        st->runs++;
+        if (st->name[0])
+            st->res = PQexecPrepared(s->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0);
+        else
+            st->res = PQexecParams(s->conn, st->sql, st->nparams, NULL, (const char *const *)st->values, NULL, NULL,
+                                   0);
         ExecStatusType status = PQresultStatus(st->res);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             rc = result_error(s, st->res, "running a statement", err);
@@ -726,6 +744,14 @@ static void pg_finalize(struct ics_stmt *base)
 {
     struct pg_stmt *st = pg_stmt(base);
     pg_reset(base);
+    if (st->name[0]) {
+        /* DEALLOCATE fails harmlessly inside a failed transaction; the name is never reused. */
+        struct pg_store *s = pg(base->store);
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+        if (PQtransactionStatus(s->conn) != PQTRANS_INERROR)
+            PQclear(PQexec(s->conn, sql));
+    }
     pg_clear_bindings(base);
     ics_free(st->values);
     ics_free(st->sql);
@@ -759,20 +785,43 @@ static int copy_reserve(struct pg_bulk *pb, size_t more)
     return 0;
 }
 
+/* 1 when row-level security is on for table (COPY FROM is refused then), 0 when off, -1 on error. */
+static int has_row_security(struct pg_store *s, const char *table, struct ics_error *err)
+{
+    const char *values[1] = {table};
+    PGresult *res = PQexecParams(s->conn, "SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass($1)",
+                                 1, NULL, values, NULL, NULL, 0);
+    int r = -1;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        result_error(s, res, "bulk load", err);
+    else
+        r = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return r;
+}
+
+/* COPY straight into the table, unless it has row-level security: then into a
+ * temporary staging table, moved across with one INSERT .. SELECT at the end. */
 static int pg_bulk_start(struct ics_bulk *b, struct ics_error *err)
 {
     struct pg_store *s = pg(b->store);
+    int rls = has_row_security(s, b->table, err);
+    if (rls < 0)
+        return ICS_ERR_STORE;
     struct pg_bulk *pb = ics_calloc(1, sizeof *pb);
     if (!pb)
         return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    snprintf(pb->stage, sizeof pb->stage, "ics_bulk_%s", b->table);
     char sql[1400];
-    snprintf(sql, sizeof sql,
-             "DROP TABLE IF EXISTS pg_temp.%s; CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-             pb->stage, pb->stage, b->columns, b->table);
-    int rc = exec_sql(s, sql, err);
+    int rc = ICS_OK;
+    if (rls) {
+        snprintf(pb->stage, sizeof pb->stage, "ics_bulk_%s", b->table);
+        snprintf(sql, sizeof sql,
+                 "DROP TABLE IF EXISTS pg_temp.%s; CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+                 pb->stage, pb->stage, b->columns, b->table);
+        rc = exec_sql(s, sql, err);
+    }
     if (!rc) {
-        snprintf(sql, sizeof sql, "COPY %s (%s) FROM STDIN", pb->stage, b->columns);
+        snprintf(sql, sizeof sql, "COPY %s (%s) FROM STDIN", rls ? pb->stage : b->table, b->columns);
         PGresult *res = PQexec(s->conn, sql);
         if (PQresultStatus(res) != PGRES_COPY_IN)
             rc = result_error(s, res, "bulk load", err);
@@ -856,7 +905,7 @@ static int pg_bulk_finish(struct ics_bulk *b, int ok, struct ics_error *err)
     struct pg_store *s = pg(b->store);
     struct pg_bulk *pb = b->backend;
     int rc = pb->copying ? copy_end(s, pb, ok, err) : ICS_OK;
-    if (ok && !rc) {
+    if (ok && !rc && pb->stage[0]) {
         size_t len = 2 * strlen(b->columns) + 2 * strlen(pb->stage) + strlen(b->table) + 96;
         char *sql = ics_malloc(len);
         if (!sql) {
