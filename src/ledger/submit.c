@@ -410,6 +410,7 @@ struct submission_write {
     const char *at;                 /* UTC timestamp */
     char hash[65];                  /* content_hash of the sorted lines */
     const struct ics_ledger_submit_options *opt;   /* progress callback */
+    int64_t read_version;           /* the current version when the file began to be read (0: none) */
 };
 
 /* The current version of (org, period), if any: its id (0: none), version and hash. */
@@ -612,6 +613,16 @@ static int write_submission(struct ics_ledger *l, const struct submit_state *s, 
         res->unchanged = 1;
         return ICS_OK;
     }
+    if (cur.version != w->read_version) {
+        ics_store_rollback(st);
+        char was[48] = "there was none";
+        if (w->read_version)
+            snprintf(was, sizeof was, "it was version %lld", (long long)w->read_version);
+        return ics_error_set(err, ICS_ERR_CONFLICT,
+                             "%s's %s statement became version %lld while this file was being read (%s): nothing "
+                             "was stored; submit again if this file should replace it",
+                             w->org, w->period, (long long)cur.version, was);
+    }
     int64_t max_version = 0, sub_id, line_id;
     const char *p2[] = {w->org, w->period, NULL};
     rc = icsi_ledger_query_int(l, "SELECT COALESCE(MAX(version), 0) FROM submission WHERE org = ? AND period = ?",
@@ -676,7 +687,13 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
 
     struct submit_state s = {0};
     ics_arena_init(&s.arena, 1 << 16);
-    int rc = read_file(&s, path, label, org, opt->allow_unknown_org, err);
+    /* The version this statement would replace, as it stands before the file is read: a writer
+     * that commits another version meanwhile makes this one a conflict, not a silent replacement. */
+    struct current_version before;
+    struct submission_write probe = {.org = org, .period = opt->period};
+    int rc = find_current(l, &probe, &before, err);
+    if (!rc)
+        rc = read_file(&s, path, label, org, opt->allow_unknown_org, err);
     if (!rc) {
         if (s.n)
             qsort(s.lines, s.n, sizeof *s.lines, line_cmp);
@@ -712,7 +729,7 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     if (!rc) {
         struct submission_write w = {
             .org = org, .period = opt->period, .label = label, .actor = opt->actor ? opt->actor : org, .at = at,
-            .opt = opt,
+            .opt = opt, .read_version = before.version,
         };
         content_hash(&s, w.hash);
         res->lines = (int64_t)s.n;
