@@ -28,25 +28,20 @@ const struct ics_ledger_identity *ics_ledger_identity(const struct ics_ledger *l
     return l->has_identity ? &l->identity : NULL;
 }
 
-int ics_ledger_has_users(struct ics_ledger *l, int *has, struct ics_error *err)
-{
-    *has = 0;
-    if (l->schema_version < 3)
-        return ICS_OK;   /* a read-only open of a store from before identities */
-    int64_t one = 0;
-    int found = 0;
-    int rc = icsi_ledger_query_int(l, "SELECT 1 FROM app_user LIMIT 1", NULL, &one, &found, err);
-    *has = found;
-    return rc;
-}
-
-static int has_tokens(struct ics_ledger *l, int *has, struct ics_error *err)
+/* *has = 1 when the query (SELECT 1 ... LIMIT 1) finds a row; 0 on a store from
+ * before identities (a read-only open of an older schema). */
+static int any_row(struct ics_ledger *l, const char *sql, int *has, struct ics_error *err)
 {
     *has = 0;
     if (l->schema_version < 3)
         return ICS_OK;
     int64_t one = 0;
-    return icsi_ledger_query_int(l, "SELECT 1 FROM api_token LIMIT 1", NULL, &one, has, err);
+    return icsi_ledger_query_int(l, sql, NULL, &one, has, err);
+}
+
+int ics_ledger_has_users(struct ics_ledger *l, int *has, struct ics_error *err)
+{
+    return any_row(l, "SELECT 1 FROM app_user LIMIT 1", has, err);
 }
 
 static const char *scope_of(int role)
@@ -65,7 +60,7 @@ int icsi_ledger_set_tenant(struct ics_ledger *l, struct ics_error *err)
     int users = 0, tokens = 0;
     int rc = ics_ledger_has_users(l, &users, err);
     if (!rc && users)
-        rc = has_tokens(l, &tokens, err);
+        rc = any_row(l, "SELECT 1 FROM api_token LIMIT 1", &tokens, err);
     if (rc)
         return rc;
     return ics_store_set_tenant(l->store, NULL, users && tokens ? NULL : "all", err);
