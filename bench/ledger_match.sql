@@ -3,7 +3,7 @@
 -- thresholds): for every supplier S and purchaser P either side reported, S's receivables from P
 -- against P's payables to S (rp) and S's income from P against P's expenditure with S (ie),
 -- invoice-level pairing where both sides give refs, status agreed / disputed / below_threshold /
--- mismatch. Set the period first:  .parameter set @period '2022-23-M12'
+-- mismatch on what settlements leave (adjustments), each side's latest explanation. Set the period first:  .parameter set @period '2022-23-M12'
 .headers off
 .mode list
 .separator ","
@@ -42,10 +42,26 @@ WITH cur AS (
            CASE t.cls WHEN 'rp' THEN 250000 ELSE 200000000 END AS stmt_threshold,
            CASE t.cls WHEN 'rp' THEN 30000000 ELSE 300000000 END AS agree_threshold,
            EXISTS (SELECT 1 FROM dispute d WHERE d.stage <> 'closed' AND d.period <= @period
-                   AND d.supplier = t.supplier AND d.purchaser = t.purchaser AND d.kind = t.cls) AS disputed
+                   AND d.supplier = t.supplier AND d.purchaser = t.purchaser AND d.kind = t.cls) AS disputed,
+           COALESCE((SELECT SUM(a.cleared) FROM adjustment a WHERE a.period = @period AND a.supplier = t.supplier
+                     AND a.purchaser = t.purchaser AND a.kind = t.cls), 0) AS cleared,
+           (SELECT e.reason || char(31) || COALESCE(e.note, '') FROM explanation e WHERE e.period = @period
+             AND e.supplier = t.supplier AND e.purchaser = t.purchaser AND e.kind = t.cls AND e.org = t.supplier
+             ORDER BY e.id DESC LIMIT 1) AS s_explained,
+           (SELECT e.reason || char(31) || COALESCE(e.note, '') FROM explanation e WHERE e.period = @period
+             AND e.supplier = t.supplier AND e.purchaser = t.purchaser AND e.kind = t.cls AND e.org = t.purchaser
+             ORDER BY e.id DESC LIMIT 1) AS p_explained
     FROM totals t LEFT JOIN pairing p USING (supplier, purchaser, cls)
+), settled AS (
+    -- Settlements clear the difference towards zero, never past it.
+    SELECT j.*, CASE WHEN mm > 0 THEN MAX(mm - cleared, 0) WHEN mm < 0 THEN MIN(mm + cleared, 0) ELSE 0 END AS left,
+           COALESCE(substr(s_explained, 1, instr(s_explained, char(31)) - 1), '') AS s_reason,
+           COALESCE(substr(s_explained, instr(s_explained, char(31)) + 1), '') AS s_note,
+           COALESCE(substr(p_explained, 1, instr(p_explained, char(31)) - 1), '') AS p_reason,
+           COALESCE(substr(p_explained, instr(p_explained, char(31)) + 1), '') AS p_note
+    FROM judged j
 )
-SELECT 'period,supplier,purchaser,kind,supplier_total,purchaser_total,mismatch,status,statement_required,matched,amount_differs,only_supplier,only_purchaser'
+SELECT 'period,supplier,purchaser,kind,supplier_total,purchaser_total,mismatch,status,statement_required,matched,amount_differs,only_supplier,only_purchaser,adjustment,adjusted_mismatch,supplier_reason,supplier_note,purchaser_reason,purchaser_note'
 UNION ALL
 SELECT line FROM (
     SELECT supplier, purchaser, cls,
@@ -53,11 +69,15 @@ SELECT line FROM (
            (CASE WHEN st < 0 THEN '-' ELSE '' END) || (abs(st) / 100) || '.' || printf('%02d', abs(st) % 100) || ',' ||
            (CASE WHEN pt < 0 THEN '-' ELSE '' END) || (abs(pt) / 100) || '.' || printf('%02d', abs(pt) % 100) || ',' ||
            (CASE WHEN mm < 0 THEN '-' ELSE '' END) || (abs(mm) / 100) || '.' || printf('%02d', abs(mm) % 100) || ',' ||
-           CASE WHEN mm = 0 THEN 'agreed' WHEN disputed THEN 'disputed'
+           CASE WHEN left = 0 THEN 'agreed' WHEN disputed THEN 'disputed'
                 WHEN balance <= agree_threshold THEN 'below_threshold' ELSE 'mismatch' END || ',' ||
            CASE WHEN balance > stmt_threshold THEN 'yes' ELSE 'no' END || ',' ||
            CASE WHEN s_refs AND p_refs THEN matched || ',' || differs || ',' || only_s || ',' || only_p
-                ELSE '0,0,0,0' END AS line
-    FROM judged
+                ELSE '0,0,0,0' END || ',' ||
+           (CASE WHEN mm - left < 0 THEN '-' ELSE '' END) || (abs(mm - left) / 100) || '.' || printf('%02d', abs(mm - left) % 100) || ',' ||
+           (CASE WHEN left < 0 THEN '-' ELSE '' END) || (abs(left) / 100) || '.' || printf('%02d', abs(left) % 100) || ',' ||
+           s_reason || ',' || CASE WHEN s_note LIKE '%,%' OR s_note LIKE '%"%' THEN '"' || replace(s_note, '"', '""') || '"' ELSE s_note END || ',' ||
+           p_reason || ',' || CASE WHEN p_note LIKE '%,%' OR p_note LIKE '%"%' THEN '"' || replace(p_note, '"', '""') || '"' ELSE p_note END AS line
+    FROM settled
     ORDER BY supplier, purchaser, cls
 );

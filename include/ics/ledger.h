@@ -36,6 +36,7 @@ struct ics_ledger;
 
 #define ICS_LEDGER_CODE_MAX 16      /* organisation codes are 1..15 bytes */
 #define ICS_LEDGER_PERIOD_LEN 11    /* "2018-19-M12" */
+#define ICS_LEDGER_NOTE_MAX 501     /* an explanation's note is at most 500 bytes */
 
 /* ---- opening ---------------------------------------------------------- */
 
@@ -298,6 +299,10 @@ struct ics_ledger_comparison {
     int32_t oldest_unagreed;        /* earliest invoice date among them, ICS_DATE_NONE if none */
     int64_t prior_year_invoices;    /* of them, dated before the period's financial year */
     int64_t prior_year_value;       /* their value in pence (the difference, for differing ones) */
+    /* Each side's explanation of the difference (ics_ledger_explain) as at the
+     * match's date: reason ICS_LEDGER_REASON_NONE and note "" when none. */
+    int supplier_reason, purchaser_reason;
+    char supplier_note[ICS_LEDGER_NOTE_MAX], purchaser_note[ICS_LEDGER_NOTE_MAX];
 };
 
 struct ics_ledger_match;
@@ -413,6 +418,153 @@ size_t ics_ledger_disputes_count(const struct ics_ledger_disputes *d);
 const struct ics_ledger_dispute *ics_ledger_disputes_row(const struct ics_ledger_disputes *d, size_t i);
 void ics_ledger_disputes_free(struct ics_ledger_disputes *d);
 int ics_ledger_disputes_write(const struct ics_ledger_disputes *d, FILE *out, int json);
+
+/* ---- the AoB exercise (src/ledger/exercise.c) ---------------------------
+ *
+ * An exercise is a period's round of agreement as DHSC runs it: month 6
+ * agrees receivables and payables only, months 9 and 12 income and
+ * expenditure too (docs/commands/ledger.md, "exercise", maps each term to the
+ * guidance). Its milestones' dates are data an admin sets and changes; a
+ * statement for an exercise's period with a kind the exercise does not agree
+ * is refused, line by line. Periods without an exercise take any kind, as
+ * before, and have no tracker.
+ */
+enum ics_ledger_milestone {
+    ICS_LEDGER_DUE_INVOICES = 0,     /* last day to send the period's invoices */
+    ICS_LEDGER_DUE_PAYMENTS = 1,     /* last day to despatch payments to NHS bodies */
+    ICS_LEDGER_DUE_STATEMENTS = 2,   /* receivable organisations send their statements */
+    ICS_LEDGER_DUE_SUBMISSIONS = 3,  /* every organisation's statement is in ics */
+    ICS_LEDGER_DUE_AGREEMENT = 4,    /* mismatches agreed or explained */
+    ICS_LEDGER_MILESTONES = 5
+};
+const char *ics_ledger_milestone_name(int milestone);   /* "invoices", ... */
+int ics_ledger_milestone_parse(const char *text);       /* -1 if not one */
+
+/* Which classes an exercise agrees: bits (1 << ICS_LEDGER_RP) and (1 << ICS_LEDGER_IE). */
+#define ICS_LEDGER_CLASSES_RP (1 << ICS_LEDGER_RP)
+#define ICS_LEDGER_CLASSES_ALL ((1 << ICS_LEDGER_RP) | (1 << ICS_LEDGER_IE))
+
+struct ics_ledger_exercise_spec {
+    const char *period;
+    int classes;                /* 0: by the month (M06 rp only; M09, M12 both; other months must say) */
+    int32_t due[ICS_LEDGER_MILESTONES];   /* ICS_DATE_NONE: the default (open) or unchanged (update) */
+    const char *const *orgs;    /* organisations that must take part (may be NULL) */
+    size_t org_count;
+};
+/* Defaults: no period, classes by the month, every date by default, no organisations. */
+void ics_ledger_exercise_spec_init(struct ics_ledger_exercise_spec *spec);
+/* The default milestones of a period's exercise (docs/commands/ledger.md): the
+ * 2022-23 month 12 timetable's, counted in working days from the month's last
+ * day (invoices 6 before, payments 5 before, statements 2 before), and, where
+ * the timetable was not published, submissions 4 and agreement 10 working days
+ * after it. Returns -1 for a bad period. */
+int ics_ledger_exercise_default_dates(const char *period, int32_t due[ICS_LEDGER_MILESTONES]);
+/* Opens the period's exercise (an admin; ICS_ERR_CONFLICT if it is open
+ * already). act->actor names who acted, act->on is the day it opened. */
+int ics_ledger_exercise_open(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
+                             const struct ics_ledger_action *act, struct ics_error *err);
+/* Moves the dates given (others unchanged) and adds the organisations given;
+ * the classes cannot change (spec->classes must be 0 or the same). */
+int ics_ledger_exercise_update(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
+                               const struct ics_ledger_action *act, struct ics_error *err);
+
+struct ics_ledger_exercise {
+    char period[ICS_LEDGER_PERIOD_LEN + 1];
+    int classes;
+    int32_t opened_on;
+    int32_t due[ICS_LEDGER_MILESTONES];
+    char *orgs;                 /* the organisations registered, space-separated and sorted ("" if none) */
+};
+struct ics_ledger_exercises;
+/* Every exercise (period NULL) or the one of period, ordered by period. */
+int ics_ledger_exercises_list(struct ics_ledger *l, const char *period, struct ics_ledger_exercises **out,
+                              struct ics_error *err);
+size_t ics_ledger_exercises_count(const struct ics_ledger_exercises *x);
+const struct ics_ledger_exercise *ics_ledger_exercises_row(const struct ics_ledger_exercises *x, size_t i);
+void ics_ledger_exercises_free(struct ics_ledger_exercises *x);
+int ics_ledger_exercises_write(const struct ics_ledger_exercises *x, FILE *out, int json);
+
+/* Why a difference is there, as one side explains it (the guidance names
+ * the causes; its classification codes were not published, so these are
+ * ics's, docs/commands/ledger.md "explain"). */
+enum ics_ledger_reason {
+    ICS_LEDGER_REASON_NONE = -1,
+    ICS_LEDGER_REASON_TIMING = 0,        /* timing_difference: in transit, invoiced or paid near the cut-off */
+    ICS_LEDGER_REASON_DISPUTED = 1,      /* disputed: one side does not accept the amount */
+    ICS_LEDGER_REASON_ACCRUAL = 2,       /* accrual_not_invoiced: accrued by one side, no invoice yet */
+    ICS_LEDGER_REASON_CUT_OFF = 3,       /* cut_off: recorded in different periods */
+    ICS_LEDGER_REASON_VAT = 4,           /* vat: one side gross, the other net of VAT */
+    ICS_LEDGER_REASON_OTHER = 5          /* other: the note says what */
+};
+const char *ics_ledger_reason_name(int reason);
+int ics_ledger_reason_parse(const char *text);   /* -1 if not one */
+
+struct ics_ledger_explanation_spec {
+    const char *period, *supplier, *purchaser;
+    int cls;                    /* enum ics_ledger_class */
+    int reason;                 /* enum ics_ledger_reason, not NONE */
+    const char *note;           /* required for other; at most ICS_LEDGER_NOTE_MAX - 1 bytes */
+};
+/* act->actor is the side explaining (the supplier or the purchaser, a
+ * finance user of it on a store with users); act->on the day it is given.
+ * It replaces that side's earlier explanation of the pair from that day. */
+int ics_ledger_explain(struct ics_ledger *l, const struct ics_ledger_explanation_spec *spec,
+                       const struct ics_ledger_action *act, struct ics_error *err);
+
+/* The tracker: who has submitted for an exercise and who is late, and which
+ * statements are required between whom. Organisations expected are those
+ * registered for the exercise, those that submitted, and NHS bodies another
+ * organisation's statement names with a balance over the statement threshold
+ * (a local authority is outside the DHSC boundary and is not chased). */
+enum ics_ledger_tracker_status {
+    ICS_LEDGER_SUBMITTED = 0,        /* in by the submissions deadline */
+    ICS_LEDGER_SUBMITTED_LATE = 1,   /* in, after it */
+    ICS_LEDGER_AWAITED = 2,          /* not in; the deadline has not passed */
+    ICS_LEDGER_LATE = 3              /* not in, and the deadline has passed */
+};
+const char *ics_ledger_tracker_status_name(int status);
+
+struct ics_ledger_tracker_org {
+    char org[ICS_LEDGER_CODE_MAX];
+    const char *name;           /* from the reference data, "" if not there */
+    int registered;             /* 1 if registered for the exercise */
+    char named_by[ICS_LEDGER_CODE_MAX];   /* the first organisation whose statement names it, "" if none */
+    int status;                 /* enum ics_ledger_tracker_status */
+    int32_t first_submitted_on; /* the London date of its first version, ICS_DATE_NONE if none */
+    int version;                /* the version current at as_of, 0 if none */
+    int32_t submitted_on;       /* that version's London date */
+    int64_t lines;
+    int working_days_late;      /* after the deadline: to its first version, or to as_of while not in */
+    int statements_required;    /* comparisons where it is the supplier and a statement is required */
+    int statements_awaited;     /* comparisons over the statement threshold it has not reported */
+    int unexplained;            /* mismatches (no open dispute) it has given no explanation of */
+};
+
+struct ics_ledger_tracker_statement {
+    char supplier[ICS_LEDGER_CODE_MAX], purchaser[ICS_LEDGER_CODE_MAX];
+    int cls;
+    int64_t supplier_total, purchaser_total;
+    int supplier_reported, purchaser_reported;
+    int agreement_required;
+    int status;                 /* the comparison's enum ics_ledger_status */
+};
+
+struct ics_ledger_tracker;
+/* The tracker of period's exercise as at the end of as_of (ICS_DATE_NONE:
+ * today): versions submitted by then, explanations given by then.
+ * ICS_ERR_USAGE if the period has no exercise. */
+int ics_ledger_tracker(struct ics_ledger *l, const char *period, const struct ics_ledger_thresholds *thresholds,
+                       int32_t as_of, struct ics_ledger_tracker **out, struct ics_error *err);
+const struct ics_ledger_exercise *ics_ledger_tracker_exercise(const struct ics_ledger_tracker *t);
+int32_t ics_ledger_tracker_as_of(const struct ics_ledger_tracker *t);
+size_t ics_ledger_tracker_org_count(const struct ics_ledger_tracker *t);
+const struct ics_ledger_tracker_org *ics_ledger_tracker_org_row(const struct ics_ledger_tracker *t, size_t i);
+size_t ics_ledger_tracker_statement_count(const struct ics_ledger_tracker *t);
+const struct ics_ledger_tracker_statement *ics_ledger_tracker_statement_row(const struct ics_ledger_tracker *t,
+                                                                             size_t i);
+void ics_ledger_tracker_free(struct ics_ledger_tracker *t);
+/* view 0: the organisations; 1: the statements required. JSON holds both and the milestones. */
+int ics_ledger_tracker_write(const struct ics_ledger_tracker *t, FILE *out, int json, int view);
 
 /* ---- the squabble board ------------------------------------------------ */
 

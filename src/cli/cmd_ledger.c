@@ -229,6 +229,7 @@ static const struct cli_option submit_options[] = {
     {"allow-unknown-org", CLI_KEY('u'), NULL, "accept organisation codes not in the reference data"},
     {"empty", CLI_KEY('e'), NULL, "the organisation has nothing to report: accept a header-only FILE.csv"},
     {"by", CLI_KEY('b'), "WHO", "who submitted (default the organisation)"},
+    {"received", CLI_KEY('r'), "DATE", "the day it was received, for returns loaded later (not on a ledger with users)"},
     {"progress", CLI_KEY('P'), NULL, "a line on stderr every 16,384 lines written"},
     {"quiet", CLI_KEY('q'), NULL, "no summary or progress"},
     OPT_END,
@@ -330,6 +331,7 @@ static int run_submit(const struct cli_command *self, int argc, char **argv)
     ics_ledger_submit_options_init(&o);
     o.problem = print_problem;
     const char *manifest = NULL, *db = DEFAULT_DB;
+    char received[32];
     int quiet = 0, c;
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
@@ -345,6 +347,17 @@ static int run_submit(const struct cli_command *self, int argc, char **argv)
         case CLI_KEY('u'): o.allow_unknown_org = 1; break;
         case CLI_KEY('e'): o.allow_empty = 1; break;
         case CLI_KEY('b'): o.actor = arg; break;
+        case CLI_KEY('r'): {
+            int32_t day;
+            char text[16];
+            if (ics_date_parse(arg, strlen(arg), &day))
+                return cli_usage_error(CMD, "bad --received date '%s'", arg);
+            /* Noon UTC is the same day in London, summer or winter. */
+            ics_date_format(day, text);
+            snprintf(received, sizeof received, "%sT12:00:00Z", text);
+            o.at = received;
+            break;
+        }
         case CLI_KEY('q'): quiet = 1; break;
         case CLI_KEY('m'):
             if (ledger_cli_path_arg("--manifest", arg, &manifest))
@@ -513,8 +526,9 @@ static const struct cli_command ledger_init = LEDGER_SUB(
 static const struct cli_command ledger_submit = LEDGER_SUB(
     "submit", "import one organisation's statement for a period",
     "ics ledger submit FILE.csv --org CODE --period PERIOD [--allow-unknown-org] [--empty] [--by WHO]\n"
-    "                  [--progress] [--quiet] [--db FILE]\n"
-    "ics ledger submit --manifest FILE --period PERIOD [--allow-unknown-org] [--by WHO] [--quiet] [--db FILE]",
+    "                  [--received DATE] [--progress] [--quiet] [--db FILE]\n"
+    "ics ledger submit --manifest FILE --period PERIOD [--allow-unknown-org] [--by WHO] [--received DATE]\n"
+    "                  [--quiet] [--db FILE]",
     submit_options, run_submit);
 static const struct cli_command ledger_check = LEDGER_SUB(
     "check", "file integrity, line groups against lines, the audit chain",
@@ -525,7 +539,8 @@ static const struct cli_command ledger_synth = LEDGER_SUB(
     synth_options, run_synth);
 
 static const struct cli_command *const ledger_subcommands[] = {
-    &ledger_init, &ledger_submit, &cli_cmd_ledger_match, &cli_cmd_ledger_dispute, &cli_cmd_ledger_disputes, &cli_cmd_ledger_report,
+    &ledger_init, &cli_cmd_ledger_exercise, &ledger_submit, &cli_cmd_ledger_tracker, &cli_cmd_ledger_match,
+    &cli_cmd_ledger_explain, &cli_cmd_ledger_dispute, &cli_cmd_ledger_disputes, &cli_cmd_ledger_report,
     &cli_cmd_ledger_audit, &cli_cmd_ledger_submissions, &ledger_check, &ledger_synth, NULL,
 };
 
@@ -538,8 +553,8 @@ static const struct cli_option ledger_options[] = {
 static int run_ledger(const struct cli_command *self, int argc, char **argv)
 {
     return ledger_cli_run_group(self, argc, argv,
-                                "which subcommand? (init, submit, match, dispute, disputes, report, audit, "
-                                "submissions, check, synth)");
+                                "which subcommand? (init, exercise, submit, tracker, match, explain, dispute, "
+                                "disputes, report, audit, submissions, check, synth)");
 }
 
 const struct cli_command cli_cmd_ledger = {

@@ -41,6 +41,8 @@ int ledger_cli_run_group(const struct cli_command *self, int argc, char **argv, 
 extern const struct cli_command cli_cmd_ledger_dispute;
 /* The sub-commands that read the ledger and write a table (src/cli/cmd_ledger_report.c). */
 extern const struct cli_command cli_cmd_ledger_match, cli_cmd_ledger_disputes, cli_cmd_ledger_report,
-    cli_cmd_ledger_audit, cli_cmd_ledger_submissions;
+    cli_cmd_ledger_audit, cli_cmd_ledger_submissions, cli_cmd_ledger_tracker;
+/* ics ledger exercise and ics ledger explain (src/cli/cmd_ledger_exercise.c). */
+extern const struct cli_command cli_cmd_ledger_exercise, cli_cmd_ledger_explain;
 
 #endif

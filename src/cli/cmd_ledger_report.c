@@ -63,7 +63,19 @@ static const struct cli_option report_options[] = {
     OPT_END,
 };
 
-/* What match and report read: the common options, parsed by one function. */
+static const struct cli_option tracker_options[] = {
+    OPT_DB,
+    OPT_PERIOD,
+    {"as-of", CLI_KEY('a'), "DATE", "as it stood at the end of DATE: who had submitted, who was late (default today)"},
+    {"view", CLI_KEY('V'), "organisations|statements", "one row per organisation (default) or per statement required"},
+    OPT_THRESHOLDS,
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    CLI_TABLE_OPTIONS,
+    OPT_END,
+};
+
+/* What match, report and tracker read: the common options, parsed by one function. */
 struct board_args {
     const char *db, *period, *org, *thresholds, *output;
     int32_t as_of;
@@ -128,6 +140,11 @@ static int parse_board_option(int c, const char *arg, struct board_args *a)
         if (strcmp(arg, "pairs") != 0 && strcmp(arg, "orgs") != 0)
             return cli_usage_error(CMD, "bad --view '%s' (pairs or orgs)", arg);
         a->by_org = strcmp(arg, "orgs") == 0;
+        return 0;
+    case CLI_KEY('V'):
+        if (strcmp(arg, "organisations") != 0 && strcmp(arg, "statements") != 0)
+            return cli_usage_error(CMD, "bad --view '%s' (organisations or statements)", arg);
+        a->by_org = strcmp(arg, "statements") == 0;
         return 0;
     case CLI_KEY('t'): return ledger_cli_path_arg("--thresholds", arg, &a->thresholds);
     case CLI_KEY('f'): return cli_parse_format(CMD, arg, &a->json);
@@ -237,6 +254,34 @@ static int run_report(const struct cli_command *self, int argc, char **argv)
     if (!rc)
         rc = write_board_output(&a, a.by_org ? "ledger-orgs" : "ledger-board", write_report, r, a.by_org, &err);
     ics_ledger_report_free(r);
+    ics_ledger_thresholds_free(t);
+    ics_ledger_close(l);
+    return rc ? cli_fail(CMD, &err) : 0;
+}
+
+static int write_tracker(const void *t, FILE *out, int json, int view)
+{
+    return ics_ledger_tracker_write(t, out, json, view);
+}
+
+static int run_tracker(const struct cli_command *self, int argc, char **argv)
+{
+    struct board_args a;
+    int rc = parse_board(self, argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    struct ics_ledger_thresholds *t;
+    struct ics_ledger *l;
+    if ((rc = open_board(&a, &t, &l)))
+        return rc;
+    struct ics_error err;
+    ics_error_clear(&err);
+    struct ics_ledger_tracker *tr = NULL;
+    rc = ics_ledger_tracker(l, a.period, t, a.as_of == ICS_DATE_NONE ? ledger_cli_today() : a.as_of, &tr, &err);
+    if (!rc)
+        rc = write_board_output(&a, a.by_org ? "ledger-tracker-statements" : "ledger-tracker", write_tracker, tr,
+                                a.by_org, &err);
+    ics_ledger_tracker_free(tr);
     ics_ledger_thresholds_free(t);
     ics_ledger_close(l);
     return rc ? cli_fail(CMD, &err) : 0;
@@ -571,6 +616,11 @@ const struct cli_command cli_cmd_ledger_match = LEDGER_SUB(
     "match", "compare both sides of every balance of a period",
     "ics ledger match --period PERIOD [--as-of DATE] [--thresholds FILE] [--format csv|json] [-o FILE] [--db FILE]",
     match_options, run_match);
+const struct cli_command cli_cmd_ledger_tracker = LEDGER_SUB(
+    "tracker", "an exercise's tracker: who has submitted, who is late, which statements are required",
+    "ics ledger tracker --period PERIOD [--as-of DATE] [--view organisations|statements]\n"
+    "                   [--thresholds FILE] [--format csv|json] [-o FILE] [--db FILE]",
+    tracker_options, run_tracker);
 const struct cli_command cli_cmd_ledger_disputes = LEDGER_SUB(
     "disputes", "list disputes with their stage, deadline and offers",
     "ics ledger disputes [--org CODE] [--status open|overdue|STAGE] [--older-than DAYS] [--as-of DATE]\n"

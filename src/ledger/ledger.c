@@ -273,6 +273,41 @@ int32_t icsi_ledger_today(void)
     return ics_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* Whether the UTC hour `hour` of `day` is in British Summer Time: from 01:00
+ * UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
+static int british_summer_time(int32_t day, int hour)
+{
+    int y, m, d;
+    ics_date_to_ymd(day, &y, &m, &d);
+    /* 1970-01-01 was a Thursday: (day + 4) % 7 is 0 on Sundays. */
+    int32_t march31 = ics_date_from_ymd(y, 3, 31), october31 = ics_date_from_ymd(y, 10, 31);
+    int32_t from = march31 - ((march31 + 4) % 7), to = october31 - ((october31 + 4) % 7);
+    int64_t hours = (int64_t)day * 24 + hour;
+    return hours >= (int64_t)from * 24 + 1 && hours < (int64_t)to * 24 + 1;
+}
+
+int32_t icsi_ledger_london_date(const char *utc)
+{
+    int32_t day;
+    if (!utc || strlen(utc) < 13 || ics_date_parse(utc, 10, &day) != 0 || utc[11] < '0' || utc[11] > '9' ||
+        utc[12] < '0' || utc[12] > '9')
+        return ICS_DATE_NONE;
+    int hour = (utc[11] - '0') * 10 + (utc[12] - '0');
+    return hour == 23 && british_summer_time(day, hour) ? day + 1 : day;
+}
+
+void icsi_ledger_london_day_end(int32_t day, char *buf, size_t size)
+{
+    char text[16];
+    if (british_summer_time(day, 23)) {
+        ics_date_format(day, text);
+        snprintf(buf, size, "%sT23:00:00Z", text);
+    } else {
+        ics_date_format(day + 1, text);
+        snprintf(buf, size, "%sT00:00:00Z", text);
+    }
+}
+
 void icsi_ledger_now(char *buf, size_t size)
 {
     time_t t = time(NULL);

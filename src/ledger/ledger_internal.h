@@ -63,6 +63,10 @@ enum ledger_action {
 int icsi_ledger_authorize(struct ics_ledger *l, enum ledger_action action, const char *as_org, const char *referee,
                           struct ics_error *err);
 
+/* The classes the period's exercise agrees (ICS_LEDGER_CLASSES_*), or 0
+ * when the period has no exercise (src/ledger/exercise.c). */
+int icsi_ledger_exercise_classes(struct ics_ledger *l, const char *period, int *classes, struct ics_error *err);
+
 /* Organisation codes shipped with the project (sorted by code, strcmp order). */
 struct ledger_org_ref {
     const char *code;
@@ -80,6 +84,11 @@ extern const int icsi_ledger_bank_holiday_last_year;
 
 /* Today's date in local time: what an as-of date of ICS_DATE_NONE means. */
 int32_t icsi_ledger_today(void);
+/* The Europe/London date of a UTC time "YYYY-MM-DDTHH:MM:SSZ" (ICS_DATE_NONE
+ * if it cannot be read), and the UTC time at which London's `day` ends, in
+ * the same form (buf >= 21 bytes): as-of dates are London dates. */
+int32_t icsi_ledger_london_date(const char *utc);
+void icsi_ledger_london_day_end(int32_t day, char *buf, size_t size);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21 bytes). */
 void icsi_ledger_now(char *buf, size_t size);
 /* Copies an organisation code trimmed and upper-cased into out (ICS_LEDGER_CODE_MAX).

@@ -352,17 +352,30 @@ static int unpaired_invoices(struct ics_stmt *q, const struct side *side, struct
     return rc;
 }
 
-static int load_sides(struct ics_ledger *l, const char *period, struct side **out, size_t *count,
+/* Each side's line groups from the current statements, or (as_of) from the
+ * versions that were current at the end of that London day. */
+static int load_sides(struct ics_ledger *l, const char *period, int32_t as_of, struct side **out, size_t *count,
                       struct ics_error *err)
 {
     struct ics_stmt *q;
     int rc = ics_store_prepare(l->store,
-                               "SELECT s.org, g.counterparty, g.kind, g.first_line, g.last_line, g.lines,"
-                               " g.ref_lines, g.total FROM submission s JOIN line_group g ON g.submission_id = s.id"
-                               " WHERE s.period = ? AND s.is_current = 1", &q, err);
+                               as_of == ICS_DATE_NONE
+                                   ? "SELECT s.org, g.counterparty, g.kind, g.first_line, g.last_line, g.lines,"
+                                     " g.ref_lines, g.total FROM submission s JOIN line_group g ON g.submission_id = s.id"
+                                     " WHERE s.period = ? AND s.is_current = 1"
+                                   : "SELECT s.org, g.counterparty, g.kind, g.first_line, g.last_line, g.lines,"
+                                     " g.ref_lines, g.total FROM submission s JOIN line_group g ON g.submission_id = s.id"
+                                     " WHERE s.period = ? AND s.version = (SELECT MAX(s2.version) FROM submission s2"
+                                     "  WHERE s2.org = s.org AND s2.period = s.period AND s2.submitted_at < ?)",
+                               &q, err);
     if (rc)
         return rc;
     ics_stmt_bind_str(q, 1, period);
+    if (as_of != ICS_DATE_NONE) {
+        char end[32];
+        icsi_ledger_london_day_end(as_of, end, sizeof end);
+        ics_stmt_bind_str(q, 2, end);
+    }
     struct side *v = NULL;
     size_t n = 0, cap = 0;
     while ((rc = ics_stmt_step(q, err)) == 1) {
@@ -449,6 +462,47 @@ static int apply_adjustments(struct ics_ledger *l, struct ics_ledger_match *m, i
     return rc;
 }
 
+/* Each side's latest explanation of each comparison given by the end of
+ * as_of (ICS_DATE_NONE: any); explanations of pairs with no comparison are
+ * not shown. */
+static int apply_explanations(struct ics_ledger *l, struct ics_ledger_match *m, int32_t as_of, struct ics_error *err)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        m->rows[i].supplier_reason = ICS_LEDGER_REASON_NONE;
+        m->rows[i].purchaser_reason = ICS_LEDGER_REASON_NONE;
+    }
+    if (l->schema_version < 9)
+        return ICS_OK;
+    struct ics_stmt *q;
+    /* In id order, so the last one read of a side is the one that stands. */
+    int rc = ics_store_prepare(l->store, "SELECT supplier, purchaser, kind, org, reason, note, given_on FROM explanation"
+                                         " WHERE period = ? ORDER BY id", &q, err);
+    if (rc)
+        return rc;
+    ics_stmt_bind_str(q, 1, m->period);
+    char day[16] = "";
+    if (as_of != ICS_DATE_NONE)
+        ics_date_format(as_of, day);
+    while ((rc = ics_stmt_step(q, err)) == 1) {
+        const char *s = ics_stmt_column_text(q, 0, NULL), *p = ics_stmt_column_text(q, 1, NULL);
+        const char *org = ics_stmt_column_text(q, 3, NULL), *note = ics_stmt_column_text(q, 5, NULL);
+        const char *on = ics_stmt_column_text(q, 6, NULL);
+        int cls = ics_ledger_class_parse(ics_stmt_column_text(q, 2, NULL));
+        int reason = ics_ledger_reason_parse(ics_stmt_column_text(q, 4, NULL));
+        if (!s || !p || !org || cls < 0 || reason < 0 || (day[0] && on && strcmp(on, day) > 0))
+            continue;
+        struct ics_ledger_comparison *c = find_comparison(m, s, p, cls);
+        if (!c)
+            continue;
+        int is_supplier = strcmp(org, s) == 0;
+        char *to = is_supplier ? c->supplier_note : c->purchaser_note;
+        *(is_supplier ? &c->supplier_reason : &c->purchaser_reason) = reason;
+        snprintf(to, ICS_LEDGER_NOTE_MAX, "%s", note ? note : "");
+    }
+    ics_stmt_finalize(q);
+    return rc;
+}
+
 /* open: the disputes open at an as-of date (read before the match's
  * transaction), or NULL for those open now. */
 static int apply_disputes(struct ics_ledger *l, struct ics_ledger_match *m, const struct ics_ledger_disputes *open,
@@ -522,7 +576,7 @@ int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct i
         rc = ics_store_begin_read(l->store, err);
     if (rc)
         goto done;
-    rc = load_sides(l, period, &sides, &nsides, err);
+    rc = load_sides(l, period, as_of, &sides, &nsides, err);
     if (rc)
         goto done;
     const char *range_sql = "SELECT invoice_ref, amount, invoice_date FROM line"
@@ -579,6 +633,8 @@ int ics_ledger_match_at(struct ics_ledger *l, const char *period, const struct i
     rc = apply_disputes(l, m, open, err);
     if (!rc)
         rc = apply_adjustments(l, m, as_of, err);
+    if (!rc)
+        rc = apply_explanations(l, m, as_of, err);
     if (rc)
         goto done;
     const char *viewer = icsi_ledger_viewer(l);
@@ -650,6 +706,31 @@ void ics_ledger_match_free(struct ics_ledger_match *m)
     ics_free(m);
 }
 
+static void write_explanation_json(struct ics_json *j, const char *key, int reason, const char *note)
+{
+    ics_json_key(j, key);
+    if (reason == ICS_LEDGER_REASON_NONE) {
+        ics_json_null(j);
+        return;
+    }
+    ics_json_object_begin(j);
+    ics_json_kv_string(j, "reason", ics_ledger_reason_name(reason));
+    if (*note)
+        ics_json_kv_string(j, "note", note);
+    else
+        ics_json_kv_null(j, "note");
+    ics_json_object_end(j);
+}
+
+/* Two fields: the reason and the note, empty when none. */
+static void write_explanation_csv(FILE *out, int reason, const char *note)
+{
+    if (reason != ICS_LEDGER_REASON_NONE)
+        fputs(ics_ledger_reason_name(reason), out);
+    fputc(',', out);
+    ics_csv_write_field(out, note, strlen(note));
+}
+
 int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json)
 {
     char a[24], b[24], d[24];
@@ -691,6 +772,8 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
                 ics_json_kv_int(&j, "dispute", c->dispute_id);
             else
                 ics_json_kv_null(&j, "dispute");
+            write_explanation_json(&j, "supplier_explanation", c->supplier_reason, c->supplier_note);
+            write_explanation_json(&j, "purchaser_explanation", c->purchaser_reason, c->purchaser_note);
             ics_json_object_end(&j);
         }
         ics_json_array_end(&j);
@@ -699,7 +782,8 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
             return ICS_ERR_INTERNAL;
     } else {
         fputs("period,supplier,purchaser,kind,supplier_total,purchaser_total,mismatch,status,statement_required,"
-              "matched,amount_differs,only_supplier,only_purchaser,adjustment,adjusted_mismatch\n", out);
+              "matched,amount_differs,only_supplier,only_purchaser,adjustment,adjusted_mismatch,supplier_reason,supplier_note,"
+              "purchaser_reason,purchaser_note\n", out);
         for (size_t i = 0; i < m->n; i++) {
             const struct ics_ledger_comparison *c = &m->rows[i];
             fprintf(out, "%s,", m->period);
@@ -707,12 +791,16 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
             fputc(',', out);
             ics_csv_write_field(out, c->purchaser, strlen(c->purchaser));
             char e[24], f[24];
-            fprintf(out, ",%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%s,%s\n", ics_ledger_class_name(c->cls),
+            fprintf(out, ",%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%s,%s,", ics_ledger_class_name(c->cls),
                     icsi_ledger_money(c->supplier_total, a), icsi_ledger_money(c->purchaser_total, b),
                     icsi_ledger_money(c->mismatch, d), ics_ledger_status_name(c->status),
                     c->statement_required ? "yes" : "no", (long long)c->matched, (long long)c->amount_differs,
                     (long long)c->only_supplier, (long long)c->only_purchaser, icsi_ledger_money(c->adjustment, e),
                     icsi_ledger_money(c->adjusted_mismatch, f));
+            write_explanation_csv(out, c->supplier_reason, c->supplier_note);
+            fputc(',', out);
+            write_explanation_csv(out, c->purchaser_reason, c->purchaser_note);
+            fputc('\n', out);
         }
     }
     return ferror(out) ? ICS_ERR_IO : ICS_OK;

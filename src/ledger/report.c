@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ics/core.h"
+#include "ics/csv.h"
 #include "ledger_internal.h"
 
 struct pair_row {
@@ -26,11 +27,13 @@ struct pair_row {
     int64_t to_agree, open_disputes, overdue_disputes, prior_year_invoices;
     int32_t oldest;
     int rank;
+    char *explanations;         /* "rp RVR timing_difference: note; ..." (malloc'd, NULL if none) */
 };
 
 struct org_row {
     char org[ICS_LEDGER_CODE_MAX];
     int64_t must_agree, must_agree_value, statements_required, open_disputes, overdue_disputes;
+    int64_t unexplained;        /* differences it must agree that it has not explained */
     char *counterparties;       /* space-separated, sorted */
 };
 
@@ -178,6 +181,8 @@ void ics_ledger_report_free(struct ics_ledger_report *r)
         return;
     for (size_t i = 0; i < r->norgs; i++)
         ics_free(r->orgs[i].counterparties);
+    for (size_t i = 0; i < r->npairs; i++)
+        ics_free(r->pairs[i].explanations);
     ics_free(r->orgs);
     ics_free(r->pairs);
     ics_free(r);
@@ -229,6 +234,22 @@ static int too_large(struct ics_error *err, const char *who, const char *what)
     return ics_error_set(err, ICS_ERR_PARSE, "%s: %s %s", who, what, icsi_ledger_too_large(why, sizeof why));
 }
 
+/* Appends "KIND ORG reason[: note]" to the pair's explanations. */
+static int add_explanation(struct pair_row *p, int cls, const char *org, int reason, const char *note)
+{
+    if (reason == ICS_LEDGER_REASON_NONE)
+        return 0;
+    size_t have = p->explanations ? strlen(p->explanations) : 0;
+    size_t need = have + strlen(org) + strlen(note) + 48;
+    char *s = ics_realloc(p->explanations, need);
+    if (!s)
+        return -1;
+    snprintf(s + have, need - have, "%s%s %s %s%s%s", have ? "; " : "", ics_ledger_class_name(cls), org,
+             ics_ledger_reason_name(reason), *note ? ": " : "", note);
+    p->explanations = s;
+    return 0;
+}
+
 /* Each comparison's and open dispute's figures into its pair and organisations. */
 static int add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *m, const struct ics_ledger_disputes *d,
                     const char *period, struct ics_error *err)
@@ -258,6 +279,15 @@ static int add_sums(struct ics_ledger_report *r, const struct ics_ledger_match *
         }
         struct org_row *os = find_org(r, c->supplier), *op = find_org(r, c->purchaser);
         os->statements_required += c->statement_required;
+        if (c->status != ICS_LEDGER_AGREED &&
+            (add_explanation(p, c->cls, c->supplier, c->supplier_reason, c->supplier_note) ||
+             add_explanation(p, c->cls, c->purchaser, c->purchaser_reason, c->purchaser_note)))
+            return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+        /* An open dispute explains a difference: only a plain mismatch waits for a reason. */
+        if (c->status == ICS_LEDGER_MISMATCH) {
+            os->unexplained += c->supplier_reason == ICS_LEDGER_REASON_NONE;
+            op->unexplained += c->purchaser_reason == ICS_LEDGER_REASON_NONE;
+        }
         if (must_agree(c)) {
             os->must_agree++;
             op->must_agree++;
@@ -342,6 +372,8 @@ int ics_ledger_report(struct ics_ledger *l, const struct ics_ledger_report_optio
             keep = 0;
         if (keep)
             r->pairs[k++] = *p;
+        else
+            ics_free(p->explanations);
     }
     r->npairs = k;
     qsort(r->pairs, r->npairs, sizeof *r->pairs, rank_cmp);
@@ -400,6 +432,10 @@ static void write_pair_json(struct ics_json *j, const struct ics_ledger_report *
     ics_json_kv_int(j, "prior_year_invoices", p->prior_year_invoices);
     ics_json_key(j, "prior_year_value");
     ics_json_raw_number(j, icsi_ledger_money(p->prior_year_value, m));
+    if (p->explanations)
+        ics_json_kv_string(j, "explanations", p->explanations);
+    else
+        ics_json_kv_null(j, "explanations");
     ics_json_object_end(j);
 }
 
@@ -439,6 +475,7 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
             ics_json_kv_int(&j, "statements_required", o->statements_required);
             ics_json_kv_int(&j, "open_disputes", o->open_disputes);
             ics_json_kv_int(&j, "overdue_disputes", o->overdue_disputes);
+            ics_json_kv_int(&j, "unexplained", o->unexplained);
             ics_json_object_end(&j);
         }
         ics_json_array_end(&j);
@@ -449,16 +486,17 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
     }
     if (by_org) {
         fputs("period,org,must_agree,must_agree_value,counterparties,statements_required,open_disputes,"
-              "overdue_disputes\n", out);
+              "overdue_disputes,unexplained\n", out);
         for (size_t i = 0; i < r->norgs; i++) {
             const struct org_row *o = &r->orgs[i];
-            fprintf(out, "%s,%s,%lld,%s,%s,%lld,%lld,%lld\n", r->period, o->org, (long long)o->must_agree,
+            fprintf(out, "%s,%s,%lld,%s,%s,%lld,%lld,%lld,%lld\n", r->period, o->org, (long long)o->must_agree,
                     icsi_ledger_money(o->must_agree_value, m1), o->counterparties ? o->counterparties : "",
-                    (long long)o->statements_required, (long long)o->open_disputes, (long long)o->overdue_disputes);
+                    (long long)o->statements_required, (long long)o->open_disputes, (long long)o->overdue_disputes,
+                    (long long)o->unexplained);
         }
     } else {
         fputs("rank,period,org_a,org_b,unresolved,to_agree,below_threshold,open_disputes,overdue_disputes,"
-              "disputed_value,oldest_open_item,oldest_open_days,prior_year_invoices,prior_year_value\n", out);
+              "disputed_value,oldest_open_item,oldest_open_days,prior_year_invoices,prior_year_value,explanations\n", out);
         for (size_t i = 0; i < r->npairs; i++) {
             const struct pair_row *p = &r->pairs[i];
             char days[24] = "";
@@ -467,10 +505,13 @@ int ics_ledger_report_write(const struct ics_ledger_report *r, FILE *out, int js
                 ics_date_format(p->oldest, date);
                 snprintf(days, sizeof days, "%ld", (long)(r->as_of - p->oldest));
             }
-            fprintf(out, "%d,%s,%s,%s,%s,%lld,%s,%lld,%lld,%s,%s,%s,%lld,%s\n", p->rank, r->period, p->a, p->b,
+            fprintf(out, "%d,%s,%s,%s,%s,%lld,%s,%lld,%lld,%s,%s,%s,%lld,%s,", p->rank, r->period, p->a, p->b,
                     icsi_ledger_money(p->unresolved, m1), (long long)p->to_agree, icsi_ledger_money(p->below_threshold, m2),
                     (long long)p->open_disputes, (long long)p->overdue_disputes, icsi_ledger_money(p->disputed_value, m3),
                     date, days, (long long)p->prior_year_invoices, icsi_ledger_money(p->prior_year_value, m4));
+            const char *ex = p->explanations ? p->explanations : "";
+            ics_csv_write_field(out, ex, strlen(ex));
+            fputc('\n', out);
         }
     }
     return ferror(out) ? ICS_ERR_IO : ICS_OK;

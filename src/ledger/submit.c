@@ -44,6 +44,8 @@ struct submit_state {
     int ref_column;                 /* 1-based field number of invoice_ref */
     int amount_column;              /* 1-based field number of amount */
     int64_t totals[4];              /* per enum ics_ledger_kind, summed by check_totals */
+    const char *period;
+    int classes;                    /* what the period's exercise agrees (ICS_LEDGER_CLASSES_*); 0: any */
 };
 
 static void add_problem(struct submit_state *s, long line, int column, const char *fmt, ...)
@@ -216,6 +218,13 @@ static int read_file(struct submit_state *s, const char *path, const char *label
                         "bad kind '%.*s' (receivable, payable, income or expenditure)",
                         SHOW(fl[COL_KIND]), f[COL_KIND] ? f[COL_KIND] : "");
             bad = 1;
+        } else if (s->classes) {
+            int cls = ln->kind == ICS_LEDGER_RECEIVABLE || ln->kind == ICS_LEDGER_PAYABLE ? ICS_LEDGER_RP : ICS_LEDGER_IE;
+            if (!(s->classes & (1 << cls))) {
+                add_problem(s, row.line, col[COL_KIND] + 1, "kind %s: the %s exercise agrees receivables and payables "
+                            "only", ics_ledger_kind_name(ln->kind), s->period);
+                bad = 1;
+            }
         }
         /* invoice_ref: empty means a total-only line */
         if (f[COL_REF] && fl[COL_REF]) {
@@ -677,6 +686,10 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     int auth = icsi_ledger_authorize(l, LEDGER_SUBMIT, org, NULL, err);
     if (auth)
         return auth;
+    /* On a shared ledger when a statement came in decides who is late: ics's clock, not the caller's. */
+    if (opt->at && l->has_identity)
+        return ics_error_set(err, ICS_ERR_CONFLICT, "on a ledger with users a statement is received when ics stores "
+                             "it: no other time of receipt may be given");
     memcpy(res->org, org, sizeof res->org);
     const char *label = opt->label ? opt->label : path;
     char at[32];
@@ -685,13 +698,15 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     else
         icsi_ledger_now(at, sizeof at);
 
-    struct submit_state s = {0};
+    struct submit_state s = {.period = opt->period};
     ics_arena_init(&s.arena, 1 << 16);
     /* The version this statement would replace, as it stands before the file is read: a writer
      * that commits another version meanwhile makes this one a conflict, not a silent replacement. */
     struct current_version before;
     struct submission_write probe = {.org = org, .period = opt->period};
     int rc = find_current(l, &probe, &before, err);
+    if (!rc)
+        rc = icsi_ledger_exercise_classes(l, opt->period, &s.classes, err);
     if (!rc)
         rc = read_file(&s, path, label, org, opt->allow_unknown_org, err);
     if (!rc) {

@@ -93,13 +93,14 @@ static const struct ics_column ledger_board_columns[] = {
     INTEGER("overdue_disputes", "Overdue disputes"), POUNDS("disputed_value", "Disputed (£)"),
     DATE("oldest_open_item"), INTEGER("oldest_open_days", "Oldest open item (days)"),
     INTEGER("prior_year_invoices", "Prior-year invoices"), POUNDS("prior_year_value", "Prior-year value (£)"),
+    TEXT("explanations"),
 };
 
 static const struct ics_column ledger_orgs_columns[] = {
     TEXT("period"), TEXT("org"), INTEGER("must_agree", "Items to agree"),
     POUNDS("must_agree_value", "Value to agree (£)"), TEXT("counterparties"),
     INTEGER("statements_required", "Statements required"), INTEGER("open_disputes", "Open disputes"),
-    INTEGER("overdue_disputes", "Overdue disputes"),
+    INTEGER("overdue_disputes", "Overdue disputes"), INTEGER("unexplained", "Mismatches unexplained"),
 };
 
 static const struct ics_column ledger_match_columns[] = {
@@ -108,7 +109,22 @@ static const struct ics_column ledger_match_columns[] = {
     POUNDS("mismatch", "Mismatch (£)"), TEXT("status"), TEXT("statement_required"), INTEGER("matched", "Matched"),
     INTEGER("amount_differs", "Amount differs"), INTEGER("only_supplier", "Supplier only"),
     INTEGER("only_purchaser", "Purchaser only"), POUNDS("adjustment", "Settled (£)"),
-    POUNDS("adjusted_mismatch", "Left to agree (£)"),
+    POUNDS("adjusted_mismatch", "Left to agree (£)"), TEXT("supplier_reason"), TEXT("supplier_note"),
+    TEXT("purchaser_reason"), TEXT("purchaser_note"),
+};
+
+static const struct ics_column ledger_tracker_columns[] = {
+    TEXT("period"), TEXT("org"), TEXT("name"), TEXT("registered"), TEXT("named_by"), TEXT("status"),
+    DATE("first_submitted_on"), INTEGER("version", "Version"), DATE("submitted_on"), INTEGER("lines", "Lines"),
+    INTEGER("working_days_late", "Working days late"), INTEGER("statements_required", "Statements required"),
+    INTEGER("statements_awaited", "Statements awaited"), INTEGER("unexplained", "Mismatches unexplained"),
+};
+
+static const struct ics_column ledger_tracker_statements_columns[] = {
+    TEXT("period"), TEXT("supplier"), TEXT("purchaser"), TEXT("kind"),
+    POUNDS("supplier_total", "Supplier's total (£)"), POUNDS("purchaser_total", "Purchaser's total (£)"),
+    TEXT("supplier_reported"), TEXT("purchaser_reported"), TEXT("awaiting"), TEXT("agreement_required"),
+    TEXT("status"),
 };
 
 static const struct ics_column ledger_disputes_columns[] = {
@@ -146,6 +162,8 @@ static const struct ics_table_schema schemas[] = {
     SCHEMA("ledger-board", ledger_board_columns, NULL, NULL),
     SCHEMA("ledger-orgs", ledger_orgs_columns, NULL, NULL),
     SCHEMA("ledger-match", ledger_match_columns, NULL, NULL),
+    SCHEMA("ledger-tracker", ledger_tracker_columns, NULL, NULL),
+    SCHEMA("ledger-tracker-statements", ledger_tracker_statements_columns, NULL, NULL),
     SCHEMA("ledger-disputes", ledger_disputes_columns, NULL, NULL),
     SCHEMA("ledger-submissions", ledger_submissions_columns, NULL, NULL),
     SCHEMA("ledger-audit", ledger_audit_columns, NULL, NULL),

@@ -349,6 +349,69 @@ static const struct store_statement v8[] = {
     {STORE_ANY, NULL},
 };
 
+/* The AoB exercise as DHSC runs it (docs/commands/ledger.md, "exercise"):
+ * each period's exercise with the kinds it agrees (month 6 receivables and
+ * payables only, months 9 and 12 both) and its milestones' dates as data, the
+ * organisations that must take part, and each side's explanation of a
+ * mismatch. Explanations are never changed: a newer one replaces an older one
+ * from the same side, so the match as at a date shows the one then given. */
+static const struct store_statement v9[] = {
+    {STORE_ANY,
+     "CREATE TABLE exercise ("
+     " period TEXT PRIMARY KEY,"
+     " kinds TEXT NOT NULL CHECK (kinds = 'rp' OR kinds = 'rp,ie'),"
+     " opened_on TEXT NOT NULL)"},
+    {STORE_ANY,
+     "CREATE TABLE exercise_deadline ("
+     " period TEXT NOT NULL REFERENCES exercise (period),"
+     " milestone TEXT NOT NULL CHECK (milestone = 'invoices' OR milestone = 'payments' OR milestone = 'statements'"
+     "   OR milestone = 'submissions' OR milestone = 'agreement'),"
+     " due_on TEXT NOT NULL,"
+     " PRIMARY KEY (period, milestone))"},
+    {STORE_ANY,
+     "CREATE TABLE exercise_org ("
+     " period TEXT NOT NULL REFERENCES exercise (period),"
+     " org TEXT NOT NULL,"
+     " PRIMARY KEY (period, org))"},
+    {STORE_ANY,
+     "CREATE TABLE explanation ("
+     " id INTEGER PRIMARY KEY,"
+     " period TEXT NOT NULL,"
+     " supplier TEXT NOT NULL,"
+     " purchaser TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind = 'rp' OR kind = 'ie'),"
+     " org TEXT NOT NULL CHECK (org = supplier OR org = purchaser),"
+     " reason TEXT NOT NULL CHECK (reason = 'timing_difference' OR reason = 'disputed'"
+     "   OR reason = 'accrual_not_invoiced' OR reason = 'cut_off' OR reason = 'vat' OR reason = 'other'),"
+     " note TEXT,"
+     " given_on TEXT NOT NULL,"
+     " CHECK (reason <> 'other' OR note IS NOT NULL))"},
+    {STORE_ANY, "CREATE INDEX explanation_by_period ON explanation (period, supplier, purchaser, kind, org, given_on)"},
+    {STORE_ANY, "INSERT INTO id_counter (name, next_id) VALUES ('explanation', 1)"},
+    /* Everyone taking part reads the exercise; only an admin (or a store
+     * without users) changes it. */
+    {STORE_POSTGRES,
+     "ALTER TABLE exercise ENABLE ROW LEVEL SECURITY; ALTER TABLE exercise FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON exercise USING ((SELECT ics_scope()) IS NOT NULL)"
+     " WITH CHECK ((SELECT ics_scope()) IN ('all', 'admin'))"},
+    {STORE_POSTGRES,
+     "ALTER TABLE exercise_deadline ENABLE ROW LEVEL SECURITY; ALTER TABLE exercise_deadline FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON exercise_deadline USING ((SELECT ics_scope()) IS NOT NULL)"
+     " WITH CHECK ((SELECT ics_scope()) IN ('all', 'admin'))"},
+    {STORE_POSTGRES,
+     "ALTER TABLE exercise_org ENABLE ROW LEVEL SECURITY; ALTER TABLE exercise_org FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON exercise_org USING ((SELECT ics_scope()) IS NOT NULL)"
+     " WITH CHECK ((SELECT ics_scope()) IN ('all', 'admin'))"},
+    /* An explanation is seen by both sides of its pair, written by one. */
+    {STORE_POSTGRES,
+     "ALTER TABLE explanation ENABLE ROW LEVEL SECURITY; ALTER TABLE explanation FORCE ROW LEVEL SECURITY;"
+     " CREATE POLICY tenant ON explanation"
+     " USING ((SELECT ics_scope()) IN ('all', 'system') OR supplier = (SELECT ics_org())"
+     "   OR purchaser = (SELECT ics_org()))"
+     " WITH CHECK ((SELECT ics_scope()) = 'all' OR org = (SELECT ics_org()))"},
+    {STORE_ANY, NULL},
+};
+
 const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1, 0},
     {2, "ledger: index of lines by submission", v2, 1},
@@ -358,6 +421,7 @@ const struct store_migration icsi_store_migrations[] = {
     {6, "settlements post adjustments that clear the disputed part of a difference", v6, 1},
     {7, "PostgreSQL: each line's submission checked once per statement instead of once per line", v7, 1},
     {8, "PostgreSQL: the lines' policies read the tenant once per query", v8, 1},
+    {9, "the AoB exercise: periods' exercises and deadlines, who takes part, mismatch explanations", v9, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
 
@@ -378,5 +442,9 @@ const struct store_grant icsi_store_grants[] = {
     {"audit_head", "SELECT, UPDATE"},
     {"id_counter", "SELECT, UPDATE"},
     {"adjustment", "SELECT, INSERT"},
+    {"exercise", "SELECT, INSERT, UPDATE"},
+    {"exercise_deadline", "SELECT, INSERT, UPDATE"},
+    {"exercise_org", "SELECT, INSERT"},
+    {"explanation", "SELECT, INSERT"},
     {NULL, NULL},
 };

@@ -142,8 +142,9 @@ static void make_version_1(const char *path)
     struct ics_error err;
     remove_db(path);
     CHECK_INT(ics_store_open(path, ICS_STORE_CREATE | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
-    /* Undo migrations 6 (adjustments), 5 (events), 4 (tenants), 3 (identities) and 2 (the index), newest first. */
-    CHECK_INT(ics_store_exec(s, "DROP TABLE adjustment; DROP TABLE id_counter; DROP TABLE audit_head; ALTER TABLE line_group DROP COLUMN org;"
+    /* Undo migrations 9 (exercises), 6 (adjustments), 5 (events), 4 (tenants), 3 (identities) and 2 (the index), newest first. */
+    CHECK_INT(ics_store_exec(s, "DROP TABLE explanation; DROP TABLE exercise_org; DROP TABLE exercise_deadline; DROP TABLE exercise;"
+                                " DROP TABLE adjustment; DROP TABLE id_counter; DROP TABLE audit_head; ALTER TABLE line_group DROP COLUMN org;"
                                 " DROP TABLE api_token; DROP TABLE app_user; DROP TABLE organisation;"
                                 " ALTER TABLE audit DROP COLUMN acting_user; ALTER TABLE audit DROP COLUMN event; DROP INDEX line_by_submission;"
                                 " DELETE FROM schema_migration WHERE version >= 2", &err),
@@ -162,12 +163,12 @@ static void test_upgrade(void)
     struct ics_store *s;
     struct ics_error err;
     CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_STORE);   /* behind, and not asked to migrate */
-    CHECK(strstr(err.message, "schema version 1, this ics needs 8") != NULL);
+    CHECK(strstr(err.message, "schema version 1, this ics needs 9") != NULL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_CREATE, &s, &err), ICS_ERR_INTERNAL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
     int v = 0;
     CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
-    CHECK_INT(v, 8);
+    CHECK_INT(v, 9);
     CHECK_INT(count_rows(s, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'line_by_submission'"),
               1);
     CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('y', 3)", &err),
@@ -177,7 +178,7 @@ static void test_upgrade(void)
     struct ics_ledger *l;
     CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_OK);   /* what submit and dispute do */
     CHECK_INT(ics_store_schema_version(ics_ledger_store(l), &v, &err), ICS_OK);
-    CHECK_INT(v, 8);
+    CHECK_INT(v, 9);
     ics_ledger_close(l);
     remove_db(path);
 }
@@ -547,24 +548,29 @@ static void test_postgres_isolation(void)
                              " referee, stage, opened_on, stage_started_on) VALUES (1, '2018-19-M12', 'RJ1', 'RVR', 'rp',"
                              " 5, 'd', 'RJ1', 'Y56', 'local_negotiation', '2019-04-01', '2019-04-01');"
                              "INSERT INTO audit VALUES (1, 't', 'RJ1', 'submit', 's', 'd', 'p', 'h1', NULL),"
-                             " (2, 't', 'RVR', 'submit', 's', 'd', 'h1', 'h2', NULL)", &err), ICS_OK);
+                             " (2, 't', 'RVR', 'submit', 's', 'd', 'h1', 'h2', NULL);"
+                             "INSERT INTO exercise VALUES ('2018-19-M12', 'rp,ie', '2019-03-01');"
+                             "INSERT INTO explanation VALUES (1, '2018-19-M12', 'RJ1', 'RVR', 'rp', 'RJ1', 'vat', NULL,"
+                             " '2019-04-01')", &err), ICS_OK);
     ics_store_close(s);
     /* The runtime role: refused as owner? no, it owns nothing; it opens. */
     CHECK_INT(ics_store_open(app_url, 0, &a, &err), ICS_OK);
-    static const char *const tables[] = {"submission", "line", "line_group", "dispute", "audit"};
+    static const char *const tables[] = {"submission", "line", "line_group", "dispute", "audit", "explanation",
+                                         "exercise"};
+    enum { TABLES = sizeof tables / sizeof tables[0] };
     struct {
         const char *org, *scope;
-        int64_t want[5];
+        int64_t want[TABLES];
     } cases[] = {
-        {NULL, NULL, {0, 0, 0, 0, 0}},
-        {"RJ1", "org", {2, 3, 3, 1, 1}},
-        {"QKK", "org", {2, 1, 1, 0, 0}},
-        {"Y56", "org", {2, 0, 0, 1, 0}},
-        {NULL, "system", {2, 3, 3, 1, 2}},
+        {NULL, NULL, {0, 0, 0, 0, 0, 0, 0}},
+        {"RJ1", "org", {2, 3, 3, 1, 1, 1, 1}},
+        {"QKK", "org", {2, 1, 1, 0, 0, 0, 1}},
+        {"Y56", "org", {2, 0, 0, 1, 0, 0, 1}},
+        {NULL, "system", {2, 3, 3, 1, 2, 1, 1}},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         CHECK_INT(ics_store_set_tenant(a, cases[c].org, cases[c].scope, &err), ICS_OK);
-        for (int t = 0; t < 5; t++) {
+        for (int t = 0; t < (int)TABLES; t++) {
             snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", tables[t]);
             int64_t got = query_int(a, sql);
             if (got != cases[c].want[t])
@@ -581,6 +587,11 @@ static void test_postgres_isolation(void)
     CHECK_INT(ics_store_exec(a, "INSERT INTO line (id, submission_id, line_no, counterparty, kind, amount)"
                                 " VALUES (9, 2, 9, 'QKK', 'payable', 1)", &err), ICS_ERR_CONFLICT);
     CHECK_INT(ics_store_exec(a, "INSERT INTO audit VALUES (3, 't', 'RVR', 'x', 's', 'd', 'h2', 'h3', NULL)", &err),
+              ICS_ERR_CONFLICT);
+    /* An explanation only from one's own side; an exercise only from an admin. */
+    CHECK_INT(ics_store_exec(a, "INSERT INTO explanation VALUES (2, '2018-19-M12', 'RJ1', 'RVR', 'rp', 'RVR', 'vat',"
+                                " NULL, '2019-04-02')", &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_store_exec(a, "INSERT INTO exercise VALUES ('2018-19-M09', 'rp,ie', '2019-03-01')", &err),
               ICS_ERR_CONFLICT);
     /* RJ1 sees RVR's statement header but may not change it. */
     CHECK_INT(ics_store_exec(a, "UPDATE submission SET is_current = 0 WHERE org = 'RVR'", &err), ICS_ERR_CONFLICT);
@@ -613,7 +624,7 @@ static void test_postgres_isolation(void)
                                    " WHERE c.relkind = 'r' AND at.attname IN ('org', 'counterparty', 'supplier',"
                                    " 'purchaser', 'actor', 'referee', 'raised_by')", &st, &err), ICS_OK);
     CHECK_INT(ics_stmt_step(st, &err), 1);
-    CHECK_STR(ics_stmt_column_text(st, 0, NULL), "adjustment app_user audit dispute dispute_event line line_group submission");
+    CHECK_STR(ics_stmt_column_text(st, 0, NULL), "adjustment app_user audit dispute dispute_event exercise_org explanation line line_group submission");
     ics_stmt_finalize(st);
     ics_store_close(a);
     /* The runtime role's backend ends a moment after its connection closes, and

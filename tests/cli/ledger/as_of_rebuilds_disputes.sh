@@ -16,8 +16,8 @@ set -u
 db=a.db
 P="--period 2018-19-M12"
 $ICS ledger init --db $db >/dev/null
-$ICS ledger submit "$DATA/ledger_system/RJ1.csv" --org RJ1 $P --db $db --quiet
-$ICS ledger submit "$DATA/ledger_system/QKK.csv" --org QKK $P --db $db --quiet
+$ICS ledger submit --received 2019-04-01 "$DATA/ledger_system/RJ1.csv" --org RJ1 $P --db $db --quiet
+$ICS ledger submit --received 2019-04-01 "$DATA/ledger_system/QKK.csv" --org QKK $P --db $db --quiet
 X() { $ICS ledger dispute "$@" --db $db >/dev/null; }
 X open $P --supplier RJ1 --purchaser QKK --kind ie --amount 1000000 --by RJ1 --date 2019-04-02
 X offer 1 --by RJ1 --amount 1000000 --date 2019-04-03

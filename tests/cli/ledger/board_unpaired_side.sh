@@ -13,7 +13,7 @@ set -u
 $ICS ledger init --db l.db >/dev/null
 printf 'counterparty,kind,invoice_ref,invoice_date,amount\nRAE,receivable,OLD-1,2018-06-01,5000.00\nRAE,receivable,NEW-1,2020-01-01,1000.00\nRGD,receivable,G-1,2019-01-15,700.00\nRGD,payable,P-9,2017-11-30,1500.00\n' > rr8.csv
 printf 'counterparty,kind,invoice_ref,invoice_date,amount\nRR8,payable,,,700.00\nRR8,receivable,,,2000.00\n' > rgd.csv
-$ICS ledger submit rr8.csv --org RR8 --period 2019-20-M12 --db l.db >/dev/null
-$ICS ledger submit rgd.csv --org RGD --period 2019-20-M12 --db l.db >/dev/null
+$ICS ledger submit --received 2020-04-20 rr8.csv --org RR8 --period 2019-20-M12 --db l.db >/dev/null
+$ICS ledger submit --received 2020-04-20 rgd.csv --org RGD --period 2019-20-M12 --db l.db >/dev/null
 $ICS ledger match --period 2019-20-M12 --db l.db
 $ICS ledger report --period 2019-20-M12 --db l.db --as-of 2020-06-01

@@ -47,7 +47,7 @@ cp "$DATA"/review_ledger_system/*.csv .
 db=r.db
 $ICS ledger init --db $db >/dev/null || echo "init failed"
 for f in RTH:RTH_v1 RTH:RTH_v2 QU9:QU9 RNU:RNU E06000038:E06000038; do
-    $ICS ledger submit ${f#*:}.csv --org ${f%%:*} --period 2018-19-M12 --db $db >/dev/null || echo "submit $f failed"
+    $ICS ledger submit --received 2019-03-28 ${f#*:}.csv --org ${f%%:*} --period 2018-19-M12 --db $db >/dev/null || echo "submit $f failed"
 done
 X() { "$ICS" ledger "$@" --db $db 2>/dev/null; echo "exit $?"; }
 D() { $ICS ledger disputes --db $db --id "$1" --as-of "$2" | tail -n +2 | cut -d, -f1,7,12-15; }

@@ -38,7 +38,7 @@
 set -u
 db=ledger.db
 $ICS ledger init --db $db >/dev/null || echo "init failed"
-sub() { $ICS ledger submit "$DATA/ledger_system/$1" --org "$2" --period 2018-19-M12 --db $db; }
+sub() { $ICS ledger submit --received 2019-04-01 "$DATA/ledger_system/$1" --org "$2" --period 2018-19-M12 --db $db; }
 sub RVR_v1.csv RVR
 sub QWE.csv QWE
 sub RJ1.csv RJ1

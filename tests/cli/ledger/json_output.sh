@@ -19,8 +19,8 @@ counterparty,kind,invoice_ref,invoice_date,amount
 RJ1,payable,G-1,2019-03-01,100
 CSV
 $ICS ledger init --db j.db >/dev/null
-$ICS ledger submit rj1.csv --org RJ1 --period 2018-19-M12 --db j.db --quiet
-$ICS ledger submit rvr.csv --org RVR --period 2018-19-M12 --db j.db --quiet
+$ICS ledger submit --received 2019-04-01 rj1.csv --org RJ1 --period 2018-19-M12 --db j.db --quiet
+$ICS ledger submit --received 2019-04-01 rvr.csv --org RVR --period 2018-19-M12 --db j.db --quiet
 $ICS ledger match --period 2018-19-M12 --format json --db j.db
 $ICS ledger dispute open --period 2018-19-M12 --supplier RJ1 --purchaser RVR --amount 50 --invoice G-2 \
     --description 'G-2 "not received"' --by RVR --date 2019-04-01 --db j.db >/dev/null

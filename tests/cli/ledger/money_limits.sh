@@ -27,31 +27,31 @@ lines() {   # lines N COUNTERPARTY KIND AMOUNT: N total-only lines
 }
 $ICS ledger init --db l.db >/dev/null
 printf '%s\nQKK,receivable,A1,,90000000000000000.00\nQKK,receivable,A2,,90000000000000000.00\n' $H > wrap.csv
-$ICS ledger submit wrap.csv --org RVR $P --db l.db 2>&1
+$ICS ledger submit --received 2019-04-01 wrap.csv --org RVR $P --db l.db 2>&1
 echo "exit $?"
 $ICS ledger check --db l.db | cut -d, -f1-2
 printf '%s\nQKK,receivable,A1,,1000000000000.00\nQKK,receivable,A2,,1000000000000.01\n' $H > penny.csv
-$ICS ledger submit penny.csv --org RVR $P --db l.db 2>&1
+$ICS ledger submit --received 2019-04-01 penny.csv --org RVR $P --db l.db 2>&1
 echo "exit $?"
 printf '%s\nQKK,receivable,A1,,1000000000000.00\nQKK,receivable,A2,,-1000000000000.00\n' $H > cap.csv
-$ICS ledger submit cap.csv --org RVR $P --db l.db 2>&1
+$ICS ledger submit --received 2019-04-01 cap.csv --org RVR $P --db l.db 2>&1
 echo "exit $?"
 { echo $H; lines 92234 QKK receivable 1000000000000.00; } > over.csv
-$ICS ledger submit over.csv --org RVR $P --db l.db 2>&1
+$ICS ledger submit --received 2019-04-01 over.csv --org RVR $P --db l.db 2>&1
 echo "exit $?"
 { echo $H; lines 92233 QKK receivable 1000000000000.00; } > fits.csv
-$ICS ledger submit fits.csv --org RVR $P --db l.db 2>&1
+$ICS ledger submit --received 2019-04-01 fits.csv --org RVR $P --db l.db 2>&1
 echo "exit $?"
 $ICS ledger init --db board.db >/dev/null
 { echo $H; lines 46117 QKK receivable 1000000000000.00; lines 46117 QKK income 1000000000000.00; } > two_kinds.csv
-$ICS ledger submit two_kinds.csv --org RVR $P --db board.db --quiet 2>&1
+$ICS ledger submit --received 2019-04-01 two_kinds.csv --org RVR $P --db board.db --quiet 2>&1
 echo "exit $?"
 $ICS ledger match $P --db board.db
 echo "exit $?"
 $ICS ledger report $P --as-of 2019-04-30 --db board.db 2>&1
 echo "exit $?"
 { echo $H; lines 46117 RVR payable -1000000000000.00; } > credits.csv
-$ICS ledger submit credits.csv --org QKK $P --db board.db --quiet 2>&1
+$ICS ledger submit --received 2019-04-01 credits.csv --org QKK $P --db board.db --quiet 2>&1
 echo "exit $?"
 $ICS ledger match $P --db board.db 2>&1
 echo "exit $?"

@@ -19,7 +19,7 @@ reader() {
 mkdir ro
 printf 'counterparty,kind,invoice_ref,invoice_date,amount\nQKK,receivable,A1,2019-03-01,150000.00\n' > rvr.csv
 $ICS ledger init --db ro/l.db >/dev/null
-$ICS ledger submit rvr.csv --org RVR $P --quiet --db ro/l.db
+$ICS ledger submit --received 2019-04-01 rvr.csv --org RVR $P --quiet --db ro/l.db
 chmod 0755 .
 chmod 0444 ro/l.db
 chmod 0555 ro
@@ -30,7 +30,7 @@ reader $ICS ledger submissions --db ro/l.db | cut -d, -f1-4,8-12; echo "submissi
 reader $ICS ledger audit --db ro/l.db | cut -d, -f1,3-5; echo "audit exit ${PIPESTATUS[0]}"
 reader $ICS ledger audit --verify --db ro/l.db | cut -d, -f1; echo "audit --verify exit ${PIPESTATUS[0]}"
 reader $ICS ledger check --db ro/l.db | cut -d, -f1-3; echo "check exit ${PIPESTATUS[0]}"
-reader $ICS ledger submit rvr.csv --org RVR --period 2018-19-M11 --db ro/l.db 2>/dev/null; echo "submit exit $?"
+reader $ICS ledger submit --received 2019-04-01 rvr.csv --org RVR --period 2018-19-M11 --db ro/l.db 2>/dev/null; echo "submit exit $?"
 ls -A ro
 chmod 0777 ro
 reader $ICS ledger match $P --db ro/l.db | tail -n +2; echo "match exit ${PIPESTATUS[0]}"
