@@ -405,7 +405,9 @@ static int print_entry(void *ctx, const struct ics_ledger_audit_entry *e)
     csv_text(f, e->subject);
     fputc(',', f);
     csv_text(f, e->detail);
-    fprintf(f, ",%s\n", e->hash ? e->hash : "");
+    fprintf(f, ",%s,", e->hash ? e->hash : "");
+    csv_text(f, e->user);
+    fputc('\n', f);
     return 0;
 }
 
@@ -450,7 +452,7 @@ struct audit_of {
 
 static int write_audit_csv(const void *p, FILE *out, struct ics_error *err)
 {
-    fputs("seq,at,actor,action,subject,detail,hash\n", out);
+    fputs("seq,at,actor,action,subject,detail,hash,user\n", out);
     return ics_ledger_audit_each(((const struct audit_of *)p)->l, print_entry, out, err);
 }
 

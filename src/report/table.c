@@ -146,7 +146,7 @@ static const struct ics_column ledger_submissions_columns[] = {
 
 static const struct ics_column ledger_audit_columns[] = {
     INTEGER("seq", "Entry"), TEXT("at"), TEXT("actor"), TEXT("action"), TEXT("subject"), TEXT("detail"),
-    TEXT("hash"),
+    TEXT("hash"), TEXT("user"),
 };
 
 #define SCHEMA(n, cols, nc, nv) {n, cols, sizeof cols / sizeof cols[0], nc, nv, NULL, NULL}

@@ -56,4 +56,6 @@ ICS_TOKEN=$sys $ICS ledger match $P --db $db | cut -d, -f1-4 | head -3
 $ICS ledger match $P --db $db >/dev/null 2>&1; say "match without a token" $?
 echo "== audit: who acted"
 bash "$ROOT/tests/db.sh" $db "SELECT seq, actor, COALESCE(acting_user, '-'), action FROM audit ORDER BY seq"
+echo "== the same through ics ledger audit, as the system user (seq, actor, action, user)"
+ICS_TOKEN=$sys $ICS ledger audit --db $db | cut -d, -f1,3,4,8 | tail -n 4
 ICS_TOKEN=$sys $ICS ledger audit --verify --db $db | cut -d, -f1
