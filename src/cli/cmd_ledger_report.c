@@ -198,10 +198,70 @@ static int open_board(const struct board_args *a, struct ics_ledger_thresholds *
     return rc;
 }
 
+/* What match, report and tracker each build from the ledger, write and free; one runner does the rest. */
+struct board_job {
+    int (*build)(struct ics_ledger *l, const struct board_args *a, const struct ics_ledger_thresholds *t, void **obj,
+                 struct ics_error *err);
+    int (*write)(const void *obj, FILE *out, int json, int view);
+    void (*release)(void *obj);
+    const char *schema, *view_schema;   /* the table schemas of view 0 and view 1 */
+};
+
+static int run_board(const struct cli_command *self, int argc, char **argv, const struct board_job *job)
+{
+    struct board_args a;
+    int rc = parse_board(self, argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    struct ics_ledger_thresholds *t;
+    struct ics_ledger *l;
+    if ((rc = open_board(&a, &t, &l)))
+        return rc;
+    struct ics_error err;
+    ics_error_clear(&err);
+    void *obj = NULL;
+    rc = job->build(l, &a, t, &obj, &err);
+    if (!rc)
+        rc = write_board_output(&a, a.by_org ? job->view_schema : job->schema, job->write, obj, a.by_org, &err);
+    job->release(obj);
+    ics_ledger_thresholds_free(t);
+    ics_ledger_close(l);
+    return rc ? cli_fail(CMD, &err) : 0;
+}
+
+static int build_match(struct ics_ledger *l, const struct board_args *a, const struct ics_ledger_thresholds *t,
+                       void **obj, struct ics_error *err)
+{
+    struct ics_ledger_match *m = NULL;
+    int rc = ics_ledger_match_at(l, a->period, t, a->as_of, &m, err);
+    *obj = m;
+    return rc;
+}
+
 static int write_match(const void *m, FILE *out, int json, int view)
 {
     (void)view;
     return ics_ledger_match_write(m, out, json);
+}
+
+static void free_match(void *m)
+{
+    ics_ledger_match_free(m);
+}
+
+static int build_report(struct ics_ledger *l, const struct board_args *a, const struct ics_ledger_thresholds *t,
+                        void **obj, struct ics_error *err)
+{
+    struct ics_ledger_report_options o;
+    ics_ledger_report_options_init(&o);
+    o.period = a->period;
+    o.org = a->org;
+    o.as_of = a->as_of == ICS_DATE_NONE ? ledger_cli_today() : a->as_of;
+    o.thresholds = t;
+    struct ics_ledger_report *r = NULL;
+    int rc = ics_ledger_report(l, &o, &r, err);
+    *obj = r;
+    return rc;
 }
 
 static int write_report(const void *r, FILE *out, int json, int by_org)
@@ -209,54 +269,19 @@ static int write_report(const void *r, FILE *out, int json, int by_org)
     return ics_ledger_report_write(r, out, json, by_org);
 }
 
-static int run_match(const struct cli_command *self, int argc, char **argv)
+static void free_report(void *r)
 {
-    struct board_args a;
-    int rc = parse_board(self, argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    struct ics_ledger_thresholds *t;
-    struct ics_ledger *l;
-    if ((rc = open_board(&a, &t, &l)))
-        return rc;
-    struct ics_error err;
-    ics_error_clear(&err);
-    struct ics_ledger_match *m = NULL;
-    rc = ics_ledger_match_at(l, a.period, t, a.as_of, &m, &err);
-    if (!rc)
-        rc = write_board_output(&a, "ledger-match", write_match, m, 0, &err);
-    ics_ledger_match_free(m);
-    ics_ledger_thresholds_free(t);
-    ics_ledger_close(l);
-    return rc ? cli_fail(CMD, &err) : 0;
+    ics_ledger_report_free(r);
 }
 
-static int run_report(const struct cli_command *self, int argc, char **argv)
+static int build_tracker(struct ics_ledger *l, const struct board_args *a, const struct ics_ledger_thresholds *t,
+                         void **obj, struct ics_error *err)
 {
-    struct board_args a;
-    int rc = parse_board(self, argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    struct ics_ledger_thresholds *t;
-    struct ics_ledger *l;
-    if ((rc = open_board(&a, &t, &l)))
-        return rc;
-    struct ics_ledger_report_options o;
-    ics_ledger_report_options_init(&o);
-    o.period = a.period;
-    o.org = a.org;
-    o.as_of = a.as_of == ICS_DATE_NONE ? ledger_cli_today() : a.as_of;
-    o.thresholds = t;
-    struct ics_error err;
-    ics_error_clear(&err);
-    struct ics_ledger_report *r = NULL;
-    rc = ics_ledger_report(l, &o, &r, &err);
-    if (!rc)
-        rc = write_board_output(&a, a.by_org ? "ledger-orgs" : "ledger-board", write_report, r, a.by_org, &err);
-    ics_ledger_report_free(r);
-    ics_ledger_thresholds_free(t);
-    ics_ledger_close(l);
-    return rc ? cli_fail(CMD, &err) : 0;
+    int32_t as_of = a->as_of == ICS_DATE_NONE ? ledger_cli_today() : a->as_of;
+    struct ics_ledger_tracker *tr = NULL;
+    int rc = ics_ledger_tracker(l, a->period, t, as_of, &tr, err);
+    *obj = tr;
+    return rc;
 }
 
 static int write_tracker(const void *t, FILE *out, int json, int view)
@@ -264,27 +289,28 @@ static int write_tracker(const void *t, FILE *out, int json, int view)
     return ics_ledger_tracker_write(t, out, json, view);
 }
 
+static void free_tracker(void *t)
+{
+    ics_ledger_tracker_free(t);
+}
+
+static int run_match(const struct cli_command *self, int argc, char **argv)
+{
+    static const struct board_job job = {build_match, write_match, free_match, "ledger-match", "ledger-match"};
+    return run_board(self, argc, argv, &job);
+}
+
+static int run_report(const struct cli_command *self, int argc, char **argv)
+{
+    static const struct board_job job = {build_report, write_report, free_report, "ledger-board", "ledger-orgs"};
+    return run_board(self, argc, argv, &job);
+}
+
 static int run_tracker(const struct cli_command *self, int argc, char **argv)
 {
-    struct board_args a;
-    int rc = parse_board(self, argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    struct ics_ledger_thresholds *t;
-    struct ics_ledger *l;
-    if ((rc = open_board(&a, &t, &l)))
-        return rc;
-    struct ics_error err;
-    ics_error_clear(&err);
-    struct ics_ledger_tracker *tr = NULL;
-    rc = ics_ledger_tracker(l, a.period, t, a.as_of == ICS_DATE_NONE ? ledger_cli_today() : a.as_of, &tr, &err);
-    if (!rc)
-        rc = write_board_output(&a, a.by_org ? "ledger-tracker-statements" : "ledger-tracker", write_tracker, tr,
-                                a.by_org, &err);
-    ics_ledger_tracker_free(tr);
-    ics_ledger_thresholds_free(t);
-    ics_ledger_close(l);
-    return rc ? cli_fail(CMD, &err) : 0;
+    static const struct board_job job = {build_tracker, write_tracker, free_tracker, "ledger-tracker",
+                                         "ledger-tracker-statements"};
+    return run_board(self, argc, argv, &job);
 }
 
 /* ---- disputes ------------------------------------------------------------------- */

@@ -198,76 +198,30 @@ static int write_exercise(struct ics_ledger *l, const char *period, const int32_
     return rc;
 }
 
-static int exercise_exists(struct ics_ledger *l, const char *period, int *classes, struct ics_error *err)
+/* The classes a new exercise of spec agrees, or -1 with err set. */
+static int opening_classes(const struct ics_ledger_exercise_spec *spec, struct ics_error *err)
 {
-    return icsi_ledger_exercise_classes(l, period, classes, err);
-}
-
-int ics_ledger_exercise_open(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
-                             const struct ics_ledger_action *act, struct ics_error *err)
-{
-    char actor[ICS_LEDGER_CODE_MAX];
-    int rc = check_admin_action(l, act, actor, err);
-    if (rc)
-        return rc;
-    if (!spec->period || !icsi_ledger_period_valid(spec->period))
-        return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2023-24-M06)",
-                             spec->period ? spec->period : "");
     int month = period_month(spec->period), classes = spec->classes;
     if (classes == 0) {
         if (month == 6)
-            classes = ICS_LEDGER_CLASSES_RP;
-        else if (month == 9 || month == 12)
-            classes = ICS_LEDGER_CLASSES_ALL;
-        else
-            return ics_error_set(err, ICS_ERR_USAGE, "DHSC runs the exercise at months 6, 9 and 12: for month %d say "
-                                 "which kinds it agrees (--kinds rp or all)", month);
+            return ICS_LEDGER_CLASSES_RP;
+        if (month == 9 || month == 12)
+            return ICS_LEDGER_CLASSES_ALL;
+        ics_error_set(err, ICS_ERR_USAGE, "DHSC runs the exercise at months 6, 9 and 12: for month %d say which "
+                      "kinds it agrees (--kinds rp or all)", month);
+        return -1;
     }
-    if (classes != ICS_LEDGER_CLASSES_RP && classes != ICS_LEDGER_CLASSES_ALL)
-        return ics_error_set(err, ICS_ERR_USAGE, "an exercise agrees receivables and payables, and may add income and "
-                             "expenditure (rp or all)");
-    int32_t due[ICS_LEDGER_MILESTONES];
-    ics_ledger_exercise_default_dates(spec->period, due);
-    for (int i = 0; i < ICS_LEDGER_MILESTONES; i++)
-        if (spec->due[i] != ICS_DATE_NONE)
-            due[i] = spec->due[i];
-    char (*codes)[ICS_LEDGER_CODE_MAX] = ics_calloc(spec->org_count + 1, sizeof *codes);
-    if (!codes)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    rc = normalise_orgs(spec, codes, err);
-    if (!rc)
-        rc = ics_store_begin_write(l->store, err);
-    if (rc) {
-        ics_free(codes);
-        return rc;
+    if (classes != ICS_LEDGER_CLASSES_RP && classes != ICS_LEDGER_CLASSES_ALL) {
+        ics_error_set(err, ICS_ERR_USAGE, "an exercise agrees receivables and payables, and may add income and "
+                      "expenditure (rp or all)");
+        return -1;
     }
-    int existing = 0;
-    rc = exercise_exists(l, spec->period, &existing, err);
-    if (!rc && existing)
-        rc = ics_error_set(err, ICS_ERR_CONFLICT, "the %s exercise is open already (ics ledger exercise set changes "
-                           "its dates)", spec->period);
-    if (!rc) {
-        char on[16];
-        ics_date_format(act->on, on);
-        const char *p[] = {spec->period, classes_text(classes), on, NULL};
-        rc = exec_bound(l, "INSERT INTO exercise (period, kinds, opened_on) VALUES (?, ?, ?)", p, err);
-    }
-    if (!rc) {
-        char detail[1024];
-        snprintf(detail, sizeof detail, "kinds=%s", classes_text(classes));
-        rc = write_exercise(l, spec->period, due, codes, spec->org_count, actor, act, "open_exercise", detail,
-                            sizeof detail, err);
-    }
-    if (!rc)
-        rc = ics_store_commit(l->store, err);
-    if (rc)
-        ics_store_rollback(l->store);
-    ics_free(codes);
-    return rc;
+    return classes;
 }
 
-int ics_ledger_exercise_update(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
-                               const struct ics_ledger_action *act, struct ics_error *err)
+/* Opens (opening = 1) or changes the exercise of spec, in one write transaction. */
+static int change_exercise(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
+                           const struct ics_ledger_action *act, int opening, struct ics_error *err)
 {
     char actor[ICS_LEDGER_CODE_MAX];
     int rc = check_admin_action(l, act, actor, err);
@@ -276,10 +230,19 @@ int ics_ledger_exercise_update(struct ics_ledger *l, const struct ics_ledger_exe
     if (!spec->period || !icsi_ledger_period_valid(spec->period))
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2023-24-M06)",
                              spec->period ? spec->period : "");
-    int any = spec->org_count > 0;
-    for (int i = 0; i < ICS_LEDGER_MILESTONES; i++)
+    int32_t due[ICS_LEDGER_MILESTONES];
+    int classes = 0, any = spec->org_count > 0;
+    if (opening) {
+        if ((classes = opening_classes(spec, err)) < 0)
+            return err->code;
+        ics_ledger_exercise_default_dates(spec->period, due);
+    }
+    for (int i = 0; i < ICS_LEDGER_MILESTONES; i++) {
+        if (spec->due[i] != ICS_DATE_NONE || !opening)
+            due[i] = spec->due[i];
         any |= spec->due[i] != ICS_DATE_NONE;
-    if (!any)
+    }
+    if (!opening && !any)
         return ics_error_set(err, ICS_ERR_USAGE, "nothing to change: give a date or organisations");
     char (*codes)[ICS_LEDGER_CODE_MAX] = ics_calloc(spec->org_count + 1, sizeof *codes);
     if (!codes)
@@ -291,24 +254,45 @@ int ics_ledger_exercise_update(struct ics_ledger *l, const struct ics_ledger_exe
         ics_free(codes);
         return rc;
     }
-    int classes = 0;
-    rc = exercise_exists(l, spec->period, &classes, err);
-    if (!rc && !classes)
+    int existing = 0;
+    rc = icsi_ledger_exercise_classes(l, spec->period, &existing, err);
+    char detail[1024] = "";
+    if (!rc && opening && existing)
+        rc = ics_error_set(err, ICS_ERR_CONFLICT, "the %s exercise is open already (ics ledger exercise set changes "
+                           "its dates)", spec->period);
+    if (!rc && !opening && !existing)
         rc = ics_error_set(err, ICS_ERR_USAGE, "no exercise for %s (ics ledger exercise open makes one)", spec->period);
-    if (!rc && spec->classes && spec->classes != classes)
+    if (!rc && !opening && spec->classes && spec->classes != existing)
         rc = ics_error_set(err, ICS_ERR_CONFLICT, "the %s exercise agrees %s: the kinds of an open exercise do not "
-                           "change", spec->period, classes_text(classes));
-    if (!rc) {
-        char detail[1024] = "";
-        rc = write_exercise(l, spec->period, spec->due, codes, spec->org_count, actor, act, "update_exercise",
-                            detail, sizeof detail, err);
+                           "change", spec->period, classes_text(existing));
+    if (!rc && opening) {
+        char on[16];
+        ics_date_format(act->on, on);
+        const char *p[] = {spec->period, classes_text(classes), on, NULL};
+        rc = exec_bound(l, "INSERT INTO exercise (period, kinds, opened_on) VALUES (?, ?, ?)", p, err);
+        snprintf(detail, sizeof detail, "kinds=%s", classes_text(classes));
     }
+    if (!rc)
+        rc = write_exercise(l, spec->period, due, codes, spec->org_count, actor, act,
+                            opening ? "open_exercise" : "update_exercise", detail, sizeof detail, err);
     if (!rc)
         rc = ics_store_commit(l->store, err);
     if (rc)
         ics_store_rollback(l->store);
     ics_free(codes);
     return rc;
+}
+
+int ics_ledger_exercise_open(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
+                             const struct ics_ledger_action *act, struct ics_error *err)
+{
+    return change_exercise(l, spec, act, 1, err);
+}
+
+int ics_ledger_exercise_update(struct ics_ledger *l, const struct ics_ledger_exercise_spec *spec,
+                               const struct ics_ledger_action *act, struct ics_error *err)
+{
+    return change_exercise(l, spec, act, 0, err);
 }
 
 /* ---- listing exercises ------------------------------------------------------------ */
