@@ -962,9 +962,10 @@ static int section_ledger(struct pack *p, struct ics_error *err)
              t->nrows ? "" : " No pair has anything to agree.");
     paragraph(p, NULL, text);
     static const char *const shown[] = {"rank", "org_a", "org_b", "unresolved", "to_agree", "open_disputes",
-                                        "overdue_disputes", "disputed_value", "oldest_open_days", NULL};
+                                        "overdue_disputes", "disputed_value", "oldest_open_days", "explanations", NULL};
     static const char *const labels[] = {"Rank", "Organisation", "and organisation", "Unresolved", "Items to agree",
-                                         "Open disputes", "Overdue disputes", "Disputed", "Oldest open item (days)"};
+                                         "Open disputes", "Overdue disputes", "Disputed", "Oldest open item (days)",
+                                         "Each side's explanation"};
     icsi_html_table(p->html, t, shown, labels, NULL);
     section_end(p);
     return keep_table(p, t) ? ics_error_set(err, ICS_ERR_INTERNAL, "too many tables") : ICS_OK;
