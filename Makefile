@@ -15,12 +15,12 @@ ASAN_CFLAGS    = $(BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undef
                  $(CPPFLAGS) $(CFLAGS)
 # Unit tests may look inside a module (its private header): they get -Isrc, the library does not.
 TEST_INC = -Isrc -Itests
-LIBS     = -lsqlite3 -lpq -ljansson -lsodium -lxlsxwriter -lpthread -lm
+LIBS     = -lsqlite3 -lpq -ljansson -lsodium -lxlsxwriter -lmicrohttpd -lpthread -lm
 
 # Debian packages the build, the tests and the demo need. postgresql-15 gives make check its throwaway
 # cluster (tests/pg/cluster.sh; the package's own `main` cluster on 5432 is not used); libpq-dev the client.
 DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev python3 pkg-config \
-               python3-openpyxl python3-html5lib postgresql-15 libpq-dev libjansson-dev
+               python3-openpyxl python3-html5lib postgresql-15 libpq-dev libjansson-dev libmicrohttpd-dev curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  = $(filter-out src/cli/%,$(wildcard src/*/*.c))

@@ -114,6 +114,38 @@ int ics_ledger_password_check(struct ics_ledger *l, const char *user, const char
 /* Who acts: NULL when no identity was given. */
 const struct ics_ledger_identity *ics_ledger_identity(const struct ics_ledger *l);
 
+/* Acts as `who` from now on (NULL: as no one), without a look-up: for a
+ * server that has already checked a session or token and keeps the answer
+ * for a few seconds (docs/security.md). */
+int ics_ledger_act_as(struct ics_ledger *l, const struct ics_ledger_identity *who, struct ics_error *err);
+
+/* Sessions of the web service: a 256-bit random id and CSRF token, each
+ * returned once (ICS_LEDGER_TOKEN_MAX bytes) and stored only as SHA-256. A
+ * session ends after ICS_LEDGER_SESSION_IDLE_S without use, after
+ * ICS_LEDGER_SESSION_MAX_S in all, or when ended. `now` is seconds since the
+ * epoch (the caller's clock, so tests can move it). */
+#define ICS_LEDGER_SESSION_IDLE_S (30 * 60)
+#define ICS_LEDGER_SESSION_MAX_S (12 * 60 * 60)
+int ics_ledger_session_start(struct ics_ledger *l, const struct ics_ledger_identity *who, int64_t now, char *sid,
+                             char *csrf, struct ics_error *err);
+/* The live session's user into *who and its CSRF token's SHA-256 (65 bytes)
+ * into csrf_sha256; records its use at most once a minute. ICS_ERR_CONFLICT
+ * when unknown, ended or timed out. */
+int ics_ledger_session_find(struct ics_ledger *l, const char *sid, int64_t now, struct ics_ledger_identity *who,
+                            char *csrf_sha256, struct ics_error *err);
+int ics_ledger_session_end(struct ics_ledger *l, const char *sid, int64_t now, struct ics_error *err);
+/* SHA-256 of a session id, token or CSRF token as 64 hex digits (hex: 65 bytes). */
+void ics_ledger_secret_digest(const char *secret, char *hex);
+
+/* Sign-in throttling, per key ("user:NAME", "addr:IP"): after
+ * ICS_LEDGER_LOGIN_FAILURES failures within ICS_LEDGER_LOGIN_WINDOW_S the key
+ * is refused until the window ends (*retry_after seconds, 0 when allowed). */
+#define ICS_LEDGER_LOGIN_FAILURES 10
+#define ICS_LEDGER_LOGIN_WINDOW_S (15 * 60)
+int ics_ledger_login_allowed(struct ics_ledger *l, const char *key, int64_t now, int *retry_after,
+                             struct ics_error *err);
+int ics_ledger_login_record(struct ics_ledger *l, const char *key, int failed, int64_t now, struct ics_error *err);
+
 /* ---- periods, organisations, calendar ---------------------------------- */
 
 /*

@@ -37,7 +37,7 @@ struct cli_command {
 
 /* One per command, each defined in its src/cli/cmd_<name>.c. */
 extern const struct cli_command cli_cmd_beds, cli_cmd_synth, cli_cmd_benchmark, cli_cmd_spc, cli_cmd_funnel,
-    cli_cmd_ledger, cli_cmd_user, cli_cmd_token, cli_cmd_report;
+    cli_cmd_ledger, cli_cmd_user, cli_cmd_token, cli_cmd_serve, cli_cmd_report;
 /* The version every command reports (ics --version, the report's methods). */
 #define ICS_VERSION "0.1.0"
 

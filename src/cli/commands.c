@@ -6,7 +6,7 @@
 
 const struct cli_command *const cli_commands[] = {
     &cli_cmd_beds, &cli_cmd_synth, &cli_cmd_benchmark, &cli_cmd_spc, &cli_cmd_funnel, &cli_cmd_ledger, &cli_cmd_user, &cli_cmd_token,
-    &cli_cmd_report, NULL,
+    &cli_cmd_serve, &cli_cmd_report, NULL,
 };
 
 static void print_overview(FILE *out)

@@ -257,6 +257,29 @@ static void token_digest(const char *token, char hex[65])
     icsi_ledger_sha256_hex(digest, hex);
 }
 
+void ics_ledger_secret_digest(const char *secret, char *hex)
+{
+    token_digest(secret, hex);
+}
+
+void icsi_ledger_random_secret(const char *prefix, char *out)
+{
+    unsigned char raw[32];
+    size_t n = strlen(prefix);
+    randombytes_buf(raw, sizeof raw);
+    memcpy(out, prefix, n);
+    sodium_bin2base64(out + n, ICS_LEDGER_TOKEN_MAX - n, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+}
+
+int ics_ledger_act_as(struct ics_ledger *l, const struct ics_ledger_identity *who, struct ics_error *err)
+{
+    l->has_identity = who != NULL;
+    if (who)
+        l->identity = *who;
+    return icsi_ledger_set_tenant(l, err);
+}
+
 /* Reads one user by a query whose parameters are params: id, name, org, role, disabled. */
 static int load_user(struct ics_ledger *l, const char *sql, const char *param, struct ics_ledger_identity *who,
                      int *found, int *disabled, struct ics_error *err)
@@ -307,11 +330,7 @@ int ics_ledger_token_add(struct ics_ledger *l, const char *user, char *token, st
                            "anyone)", l->identity.user);
     char hex[65];
     if (!rc) {
-        unsigned char raw[32];
-        randombytes_buf(raw, sizeof raw);
-        memcpy(token, "ics_", 4);
-        sodium_bin2base64(token + 4, ICS_LEDGER_TOKEN_MAX - 4, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-        sodium_memzero(raw, sizeof raw);
+        icsi_ledger_random_secret("ics_", token);
         token_digest(token, hex);
     }
     int64_t id = 0;

@@ -67,6 +67,9 @@ int icsi_ledger_authorize(struct ics_ledger *l, enum ledger_action action, const
  * when the period has no exercise (src/ledger/exercise.c). */
 int icsi_ledger_exercise_classes(struct ics_ledger *l, const char *period, int *classes, struct ics_error *err);
 
+/* A 256-bit random secret: prefix and 43 base64url characters (out: ICS_LEDGER_TOKEN_MAX bytes). */
+void icsi_ledger_random_secret(const char *prefix, char *out);
+
 /* Organisation codes shipped with the project (sorted by code, strcmp order). */
 struct ledger_org_ref {
     const char *code;

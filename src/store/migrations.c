@@ -412,6 +412,28 @@ static const struct store_statement v9[] = {
     {STORE_ANY, NULL},
 };
 
+/* Signing in to ics serve: sessions (ids and CSRF tokens stored only as
+ * SHA-256) and the failed sign-ins that throttle guessing, per user and per
+ * address. Both live in the store so that every ics serve process over it
+ * sees the same (docs/security.md). Not projected from the audit log: they
+ * are not the ledger's state. */
+static const struct store_statement v10[] = {
+    {STORE_ANY,
+     "CREATE TABLE app_session ("
+     " id_sha256 TEXT PRIMARY KEY,"
+     " user_id INTEGER NOT NULL REFERENCES app_user (id),"
+     " csrf_sha256 TEXT NOT NULL,"
+     " started_at INTEGER NOT NULL,"
+     " seen_at INTEGER NOT NULL,"
+     " ended_at INTEGER)"},
+    {STORE_ANY,
+     "CREATE TABLE login_failure ("
+     " key TEXT PRIMARY KEY,"
+     " window_start INTEGER NOT NULL,"
+     " failures INTEGER NOT NULL)"},
+    {STORE_ANY, NULL},
+};
+
 const struct store_migration icsi_store_migrations[] = {
     {1, "ledger: submissions, lines, disputes, audit log", v1, 0},
     {2, "ledger: index of lines by submission", v2, 1},
@@ -422,6 +444,7 @@ const struct store_migration icsi_store_migrations[] = {
     {7, "PostgreSQL: each line's submission checked once per statement instead of once per line", v7, 1},
     {8, "PostgreSQL: the lines' policies read the tenant once per query", v8, 1},
     {9, "the AoB exercise: periods' exercises and deadlines, who takes part, mismatch explanations", v9, 1},
+    {10, "ics serve: sessions and failed sign-ins", v10, 1},
 };
 const int icsi_store_migration_count = (int)(sizeof icsi_store_migrations / sizeof icsi_store_migrations[0]);
 
@@ -446,5 +469,7 @@ const struct store_grant icsi_store_grants[] = {
     {"exercise_deadline", "SELECT, INSERT, UPDATE"},
     {"exercise_org", "SELECT, INSERT"},
     {"explanation", "SELECT, INSERT"},
+    {"app_session", "SELECT, INSERT, UPDATE"},
+    {"login_failure", "SELECT, INSERT, UPDATE"},
     {NULL, NULL},
 };

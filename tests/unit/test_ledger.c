@@ -1134,6 +1134,77 @@ static void test_state_from_log(void)
 }
 
 /* The tests that store: run on SQLite, then on PostgreSQL. */
+/* Sessions of the web service at times the test chooses: idle and absolute
+ * timeouts, sign-out, ids stored only hashed; sign-in throttling per key. */
+static void test_sessions(void)
+{
+    struct ics_ledger *l = fresh();
+    struct ics_error err;
+    CHECK_INT(ics_ledger_user_add(l, "a", "QWE", ICS_LEDGER_ROLE_ADMIN, "twelve chars", 0, &err), ICS_OK);
+    struct ics_ledger_identity who, got;
+    CHECK_INT(ics_ledger_password_check(l, "a", "twelve chars", &who, &err), ICS_OK);
+    char sid[ICS_LEDGER_TOKEN_MAX], csrf[ICS_LEDGER_TOKEN_MAX], csrf_hex[65], hex[65];
+    const int64_t t0 = 1700000000;
+    CHECK_INT(ics_ledger_session_start(l, &who, t0, sid, csrf, &err), ICS_OK);
+    CHECK_INT((int)strlen(sid), 45);
+    CHECK_INT((int)strlen(csrf), 45);
+    CHECK_INT(ics_ledger_session_find(l, sid, t0 + 10, &got, csrf_hex, &err), ICS_OK);
+    CHECK_STR(got.user, "a");
+    ics_ledger_secret_digest(csrf, hex);
+    CHECK_STR(csrf_hex, hex);
+    /* Stored as SHA-256 only: neither the id nor the token is in the table. */
+    ics_ledger_secret_digest(sid, hex);
+    struct ics_stmt *st;
+    CHECK_INT(ics_store_prepare(ics_ledger_store(l), "SELECT id_sha256, csrf_sha256 FROM app_session", &st, &err),
+              ICS_OK);
+    CHECK_INT(ics_stmt_step(st, &err), 1);
+    CHECK_STR(ics_stmt_column_text(st, 0, NULL), hex);
+    CHECK(strcmp(ics_stmt_column_text(st, 1, NULL), csrf) != 0);
+    ics_stmt_finalize(st);
+    /* Used at 29 minutes, again 29 minutes later: alive; then 31 minutes idle: ended. */
+    CHECK_INT(ics_ledger_session_find(l, sid, t0 + 29 * 60, &got, csrf_hex, &err), ICS_OK);
+    CHECK_INT(ics_ledger_session_find(l, sid, t0 + 58 * 60, &got, csrf_hex, &err), ICS_OK);
+    CHECK_INT(ics_ledger_session_find(l, sid, t0 + 89 * 60 + 1, &got, csrf_hex, &err), ICS_ERR_CONFLICT);
+    /* Used every 20 minutes it still ends at 12 hours. */
+    CHECK_INT(ics_ledger_session_start(l, &who, t0, sid, csrf, &err), ICS_OK);
+    int64_t t = t0;
+    for (; t <= t0 + 12 * 3600; t += 20 * 60)
+        CHECK_INT(ics_ledger_session_find(l, sid, t, &got, csrf_hex, &err), ICS_OK);
+    CHECK_INT(ics_ledger_session_find(l, sid, t0 + 12 * 3600 + 60, &got, csrf_hex, &err), ICS_ERR_CONFLICT);
+    /* Sign-out ends it; an id that was never given, or not an id, is refused alike. */
+    CHECK_INT(ics_ledger_session_start(l, &who, t0, sid, csrf, &err), ICS_OK);
+    CHECK_INT(ics_ledger_session_end(l, sid, t0 + 5, &err), ICS_OK);
+    CHECK_INT(ics_ledger_session_find(l, sid, t0 + 6, &got, csrf_hex, &err), ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_session_find(l, "s_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", t0, &got, csrf_hex, &err),
+              ICS_ERR_CONFLICT);
+    CHECK_INT(ics_ledger_session_find(l, "' OR 1=1 --", t0, &got, csrf_hex, &err), ICS_ERR_CONFLICT);
+    /* Throttling: 10 failures in the window block the key for the rest of it; a success clears it. */
+    int wait = -1;
+    for (int i = 0; i < 9; i++)
+        CHECK_INT(ics_ledger_login_record(l, "user:a", 1, t0 + i, &err), ICS_OK);
+    CHECK_INT(ics_ledger_login_allowed(l, "user:a", t0 + 10, &wait, &err), ICS_OK);
+    CHECK_INT(wait, 0);
+    CHECK_INT(ics_ledger_login_record(l, "user:a", 1, t0 + 10, &err), ICS_OK);
+    CHECK_INT(ics_ledger_login_allowed(l, "user:a", t0 + 100, &wait, &err), ICS_OK);
+    CHECK_INT(wait, 15 * 60 - 100);
+    CHECK_INT(ics_ledger_login_allowed(l, "addr:127.0.0.1", t0 + 100, &wait, &err), ICS_OK);
+    CHECK_INT(wait, 0);
+    CHECK_INT(ics_ledger_login_allowed(l, "user:a", t0 + 15 * 60, &wait, &err), ICS_OK);
+    CHECK_INT(wait, 0);
+    /* A failure after the window starts a new count of one. */
+    CHECK_INT(ics_ledger_login_record(l, "user:a", 1, t0 + 15 * 60, &err), ICS_OK);
+    CHECK_INT(ics_ledger_login_allowed(l, "user:a", t0 + 15 * 60 + 1, &wait, &err), ICS_OK);
+    CHECK_INT(wait, 0);
+    for (int i = 0; i < 9; i++)
+        CHECK_INT(ics_ledger_login_record(l, "user:a", 1, t0 + 15 * 60 + 2, &err), ICS_OK);
+    CHECK_INT(ics_ledger_login_allowed(l, "user:a", t0 + 15 * 60 + 3, &wait, &err), ICS_OK);
+    CHECK(wait > 0);
+    CHECK_INT(ics_ledger_login_record(l, "user:a", 0, t0 + 15 * 60 + 4, &err), ICS_OK);
+    CHECK_INT(ics_ledger_login_allowed(l, "user:a", t0 + 15 * 60 + 5, &wait, &err), ICS_OK);
+    CHECK_INT(wait, 0);
+    ics_ledger_close(l);
+}
+
 static void run_storage_tests(void)
 {
     RUN(test_submit_rejects);
@@ -1146,6 +1217,7 @@ static void run_storage_tests(void)
     RUN(test_report_options);
     RUN(test_audit_tamper);
     RUN(test_identities);
+    RUN(test_sessions);
     RUN(test_state_from_log);
 }
 

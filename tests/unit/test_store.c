@@ -142,8 +142,8 @@ static void make_version_1(const char *path)
     struct ics_error err;
     remove_db(path);
     CHECK_INT(ics_store_open(path, ICS_STORE_CREATE | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
-    /* Undo migrations 9 (exercises), 6 (adjustments), 5 (events), 4 (tenants), 3 (identities) and 2 (the index), newest first. */
-    CHECK_INT(ics_store_exec(s, "DROP TABLE explanation; DROP TABLE exercise_org; DROP TABLE exercise_deadline; DROP TABLE exercise;"
+    /* Undo migrations 10 (sessions), 9 (exercises), 6 (adjustments), 5 (events), 4 (tenants), 3 (identities) and 2 (the index), newest first. */
+    CHECK_INT(ics_store_exec(s, "DROP TABLE login_failure; DROP TABLE app_session; DROP TABLE explanation; DROP TABLE exercise_org; DROP TABLE exercise_deadline; DROP TABLE exercise;"
                                 " DROP TABLE adjustment; DROP TABLE id_counter; DROP TABLE audit_head; ALTER TABLE line_group DROP COLUMN org;"
                                 " DROP TABLE api_token; DROP TABLE app_user; DROP TABLE organisation;"
                                 " ALTER TABLE audit DROP COLUMN acting_user; ALTER TABLE audit DROP COLUMN event; DROP INDEX line_by_submission;"
@@ -163,12 +163,12 @@ static void test_upgrade(void)
     struct ics_store *s;
     struct ics_error err;
     CHECK_INT(ics_store_open(path, 0, &s, &err), ICS_ERR_STORE);   /* behind, and not asked to migrate */
-    CHECK(strstr(err.message, "schema version 1, this ics needs 9") != NULL);
+    CHECK(strstr(err.message, "schema version 1, this ics needs 10") != NULL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_CREATE, &s, &err), ICS_ERR_INTERNAL);
     CHECK_INT(ics_store_open(path, ICS_STORE_READ_ONLY | ICS_STORE_MIGRATE, &s, &err), ICS_OK);
     int v = 0;
     CHECK_INT(ics_store_schema_version(s, &v, &err), ICS_OK);
-    CHECK_INT(v, 9);
+    CHECK_INT(v, 10);
     CHECK_INT(count_rows(s, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'line_by_submission'"),
               1);
     CHECK_INT(ics_store_exec(s, "INSERT INTO stage_deadline (stage, working_days) VALUES ('y', 3)", &err),
@@ -178,7 +178,7 @@ static void test_upgrade(void)
     struct ics_ledger *l;
     CHECK_INT(ics_ledger_open(path, 0, &l, &err), ICS_OK);   /* what submit and dispute do */
     CHECK_INT(ics_store_schema_version(ics_ledger_store(l), &v, &err), ICS_OK);
-    CHECK_INT(v, 9);
+    CHECK_INT(v, 10);
     ics_ledger_close(l);
     remove_db(path);
 }
