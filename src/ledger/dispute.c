@@ -337,8 +337,14 @@ static int is_party(const struct ics_ledger_dispute *d, const char *code)
     return strcmp(d->supplier, code) == 0 || strcmp(d->purchaser, code) == 0;
 }
 
-static int not_a_party(const struct ics_ledger_dispute *d, const char *actor, struct ics_error *err)
+static int not_a_party(struct ics_ledger *l, const struct ics_ledger_dispute *d, const char *actor,
+                       struct ics_error *err)
 {
+    /* To an identified organisation that is neither party nor referee the dispute does not exist: the
+     * answer row-level security gives on PostgreSQL, and it tells no one what others dispute. */
+    const char *viewer = icsi_ledger_viewer(l);
+    if (viewer && !is_party(d, viewer) && strcmp(d->referee, viewer) != 0)
+        return ics_error_set(err, ICS_ERR_NOT_FOUND, "no dispute %lld", (long long)d->id);
     return ics_error_set(err, ICS_ERR_CONFLICT, "%s is not a party to dispute %lld (only %s and %s may act on it)",
                          actor, (long long)d->id, d->supplier, d->purchaser);
 }
@@ -456,7 +462,7 @@ int ics_ledger_dispute_offer(struct ics_ledger *l, int64_t id, int64_t amount, c
         return rc;
     const struct ics_ledger_dispute *x = &d.rows[0];
     if (!is_party(x, actor))
-        rc = not_a_party(x, actor, err);
+        rc = not_a_party(l, x, actor, err);
     else if (x->stage == ICS_LEDGER_DETERMINATION)
         rc = ics_error_set(err, ICS_ERR_CONFLICT,
                            "dispute %lld is at determination: offers are closed and the referee decides between the final offers",
@@ -507,7 +513,7 @@ int ics_ledger_dispute_escalate(struct ics_ledger *l, int64_t id, int to_stage, 
     if (!referee[0])
         snprintf(referee, sizeof referee, "%s", x->referee);
     if (!is_party(x, actor))
-        rc = not_a_party(x, actor, err);
+        rc = not_a_party(l, x, actor, err);
     else if (x->stage == ICS_LEDGER_DETERMINATION)
         rc = ics_error_set(err, ICS_ERR_CONFLICT,
                            "dispute %lld is already at determination: the referee determines it (or the parties close it)",
@@ -634,7 +640,7 @@ int ics_ledger_dispute_close(struct ics_ledger *l, int64_t id, const char *outco
         return rc;
     const struct ics_ledger_dispute *x = &d.rows[0];
     if (!is_party(x, actor))
-        rc = not_a_party(x, actor, err);
+        rc = not_a_party(l, x, actor, err);
     if (!rc) {
         char on[16];
         ics_date_format(act->on, on);

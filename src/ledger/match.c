@@ -744,6 +744,9 @@ int ics_ledger_match_write(const struct ics_ledger_match *m, FILE *out, int json
         for (size_t i = 0; i < m->n; i++) {
             const struct ics_ledger_comparison *c = &m->rows[i];
             ics_json_object_begin(&j);
+            char id[ICS_LEDGER_PERIOD_LEN + 2 * ICS_LEDGER_CODE_MAX + 8];
+            snprintf(id, sizeof id, "%s.%s.%s.%s", m->period, c->supplier, c->purchaser, ics_ledger_class_name(c->cls));
+            ics_json_kv_string(&j, "id", id);
             ics_json_kv_string(&j, "period", m->period);
             ics_json_kv_string(&j, "supplier", c->supplier);
             ics_json_kv_string(&j, "purchaser", c->purchaser);

@@ -7,6 +7,7 @@
  */
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -368,6 +369,240 @@ static void post_statement(struct call *c)
     json_decref(probs.list);
 }
 
+/* Money in a request: a string of pounds ("1234.56") or a whole number of pounds; never a
+ * fractional JSON number, which would pass through a double. 0, or -1 with the answer made. */
+static int money_field(struct call *c, json_t *body, const char *name, int required, int64_t *pence, int *given)
+{
+    json_t *v = json_object_get(body, name);
+    *given = v != NULL && !json_is_null(v);
+    char msg[160];
+    if (!*given) {
+        if (!required)
+            return 0;
+        snprintf(msg, sizeof msg, "\"%s\" is needed (pounds, as a string such as \"1234.56\")", name);
+        icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, msg);
+        return -1;
+    }
+    const char *why = NULL;
+    if (json_is_integer(v)) {
+        json_int_t pounds = json_integer_value(v);
+        if (pounds > INT64_MAX / 100 || pounds < -(INT64_MAX / 100)) {
+            icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "an amount is too large");
+            return -1;
+        }
+        *pence = (int64_t)pounds * 100;
+        return 0;
+    }
+    if (json_is_string(v) && ics_pence_parse(json_string_value(v), json_string_length(v), pence, &why) == 0)
+        return 0;
+    snprintf(msg, sizeof msg, "\"%s\" must be pounds as a string such as \"1234.56\"%s%s", name, why ? ": " : "",
+             why ? why : "");
+    icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, msg);
+    return -1;
+}
+
+/* The action's day ("date", default today) and note. 0, or -1 with the answer made. */
+static int action_fields(struct call *c, json_t *body, struct ics_ledger_action *act)
+{
+    memset(act, 0, sizeof *act);
+    act->actor = c->who.org;
+    act->on = today(c);
+    act->note = json_string_value(json_object_get(body, "note"));
+    const char *d = json_string_value(json_object_get(body, "date"));
+    if (d && ics_date_parse(d, strlen(d), &act->on) != 0) {
+        icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "\"date\" must be a date (YYYY-MM-DD)");
+        return -1;
+    }
+    return 0;
+}
+
+/* The dispute as it now stands. */
+static void answer_dispute(struct call *c, int64_t id)
+{
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    f.id = id;
+    f.as_of = today(c);
+    struct ics_error err;
+    struct ics_ledger_disputes *d = NULL;
+    if (ics_ledger_disputes_list(c->l, &f, &d, &err) != ICS_OK) {
+        icsi_server_fail_error(c, &err);
+        return;
+    }
+    if (ics_ledger_disputes_count(d) == 0)
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
+    else if (ics_ledger_disputes_write(d, icsi_server_body(c), 1) != ICS_OK)
+        icsi_server_fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the answer could not be written");
+    ics_ledger_disputes_free(d);
+}
+
+static void post_dispute(struct call *c)
+{
+    json_t *body = json_body(c);
+    if (!body)
+        return;
+    struct ics_ledger_dispute_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.period = json_string_value(json_object_get(body, "period"));
+    spec.supplier = json_string_value(json_object_get(body, "supplier"));
+    spec.purchaser = json_string_value(json_object_get(body, "purchaser"));
+    spec.description = json_string_value(json_object_get(body, "description"));
+    spec.referee = json_string_value(json_object_get(body, "referee"));
+    const char *kind = json_string_value(json_object_get(body, "kind"));
+    spec.cls = kind ? ics_ledger_class_parse(kind) : ICS_LEDGER_RP;
+    json_t *inv = json_object_get(body, "invoices");
+    const char *refs[1000];
+    int given = 0, ok = 1;
+    if (inv && (!json_is_array(inv) || json_array_size(inv) > 1000))
+        ok = 0;
+    for (size_t i = 0; ok && inv && i < json_array_size(inv); i++)
+        ok = (refs[spec.invoice_count++] = json_string_value(json_array_get(inv, i))) != NULL;
+    spec.invoices = refs;
+    struct ics_ledger_action act;
+    if (!ok || spec.cls < 0 || !spec.period || !spec.supplier || !spec.purchaser) {
+        icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "a dispute needs \"period\", \"supplier\", \"purchaser\", "
+                         "\"amount\"; \"kind\" is rp or ie; \"invoices\" is a list of refs");
+    } else if (money_field(c, body, "amount", 1, &spec.amount, &given) == 0 && action_fields(c, body, &act) == 0) {
+        struct ics_error err;
+        int64_t id = 0;
+        if (ics_ledger_dispute_open(c->l, &spec, &act, &id, &err) != ICS_OK) {
+            icsi_server_fail_error(c, &err);
+        } else {
+            c->status = MHD_HTTP_CREATED;
+            answer_dispute(c, id);
+        }
+    }
+    json_decref(body);
+}
+
+/* POST /ledger/disputes/{id}/offer|escalate|determine|close */
+static void dispute_action(struct call *c, const char *action)
+{
+    char *end = NULL;
+    long long id = strtoll(c->id, &end, 10);
+    if (!end || *end || id <= 0) {
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
+        return;
+    }
+    json_t *body = json_body(c);
+    if (!body)
+        return;
+    struct ics_ledger_action act;
+    int64_t amount = 0;
+    int has_amount = 0;
+    struct ics_error err;
+    int rc = -1;
+    if (action_fields(c, body, &act) == 0 &&
+        money_field(c, body, "amount", strcmp(action, "offer") == 0, &amount, &has_amount) == 0) {
+        if (strcmp(action, "offer") == 0) {
+            rc = ics_ledger_dispute_offer(c->l, id, amount, &act, &err);
+        } else if (strcmp(action, "escalate") == 0) {
+            const char *to = json_string_value(json_object_get(body, "to"));
+            int stage = to ? ics_ledger_stage_parse(to) : -1;
+            if (to && stage < 0) {
+                icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "\"to\" must be a stage name");
+                json_decref(body);
+                return;
+            }
+            rc = ics_ledger_dispute_escalate(c->l, id, stage, json_string_value(json_object_get(body, "referee")),
+                                             &act, &err);
+        } else if (strcmp(action, "determine") == 0) {
+            rc = ics_ledger_dispute_determine(c->l, id, json_string_value(json_object_get(body, "award_to")),
+                                              has_amount ? &amount : NULL, &act, &err);
+        } else {
+            const char *outcome = json_string_value(json_object_get(body, "outcome"));
+            if (!outcome) {
+                icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "\"outcome\" is needed: agreed or withdrawn");
+                json_decref(body);
+                return;
+            }
+            rc = ics_ledger_dispute_close(c->l, id, outcome, has_amount ? &amount : NULL, &act, &err);
+        }
+        if (rc)
+            icsi_server_fail_error(c, &err);
+        else
+            answer_dispute(c, id);
+    }
+    json_decref(body);
+}
+
+static void post_offer(struct call *c)
+{
+    dispute_action(c, "offer");
+}
+
+static void post_escalate(struct call *c)
+{
+    dispute_action(c, "escalate");
+}
+
+static void post_determine(struct call *c)
+{
+    dispute_action(c, "determine");
+}
+
+static void post_close(struct call *c)
+{
+    dispute_action(c, "close");
+}
+
+/* POST /ledger/mismatches/{id}/explanation: the id is the comparison's, PERIOD.SUPPLIER.PURCHASER.KIND. */
+static void post_explanation(struct call *c)
+{
+    char period[ICS_LEDGER_PERIOD_LEN + 1] = "", supplier[ICS_LEDGER_CODE_MAX] = "", purchaser[ICS_LEDGER_CODE_MAX] = "";
+    char kind[4] = "";
+    char *parts[4] = {period, supplier, purchaser, kind};
+    size_t sizes[4] = {sizeof period, sizeof supplier, sizeof purchaser, sizeof kind};
+    const char *p = c->id;
+    int ok = 1;
+    for (int i = 0; i < 4 && ok; i++) {
+        const char *dot = i < 3 ? strchr(p, '.') : p + strlen(p);
+        ok = dot && (size_t)(dot - p) < sizes[i] && dot > p;
+        if (ok) {
+            snprintf(parts[i], sizes[i], "%.*s", (int)(dot - p), p);
+            p = *dot ? dot + 1 : dot;
+        }
+    }
+    if (!ok) {
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such mismatch (its id is PERIOD.SUPPLIER.PURCHASER.KIND)");
+        return;
+    }
+    json_t *body = json_body(c);
+    if (!body)
+        return;
+    struct ics_ledger_explanation_spec spec = {.period = period, .supplier = supplier, .purchaser = purchaser,
+                                               .cls = ics_ledger_class_parse(kind)};
+    spec.reason = ics_ledger_reason_parse(json_string_value(json_object_get(body, "reason")));
+    spec.note = json_string_value(json_object_get(body, "note"));
+    struct ics_ledger_action act;
+    if (spec.cls < 0) {
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such mismatch (its kind is rp or ie)");
+    } else if (spec.reason < 0) {
+        icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "\"reason\" must be timing_difference, disputed, "
+                         "accrual_not_invoiced, cut_off, vat or other");
+    } else if (action_fields(c, body, &act) == 0) {
+        struct ics_error err;
+        if (ics_ledger_explain(c->l, &spec, &act, &err) != ICS_OK) {
+            icsi_server_fail_error(c, &err);
+        } else {
+            c->status = MHD_HTTP_CREATED;
+            struct ics_json j;
+            ics_json_init(&j, icsi_server_body(c), 0);
+            ics_json_object_begin(&j);
+            ics_json_kv_string(&j, "mismatch", c->id);
+            ics_json_kv_string(&j, "org", c->who.org);
+            ics_json_kv_string(&j, "reason", ics_ledger_reason_name(spec.reason));
+            if (spec.note)
+                ics_json_kv_string(&j, "note", spec.note);
+            else
+                ics_json_kv_null(&j, "note");
+            ics_json_object_end(&j);
+            ics_json_finish(&j);
+        }
+    }
+    json_decref(body);
+}
+
 /* ---- the routes --------------------------------------------------------------------------- */
 
 static const struct icsi_route routes[] = {
@@ -380,13 +615,46 @@ static const struct icsi_route routes[] = {
     {"GET", "/api/v1/ledger/exercise", ICSI_SIGNED_IN, 0, get_exercise},
     {"GET", "/api/v1/ledger/disputes", ICSI_SIGNED_IN, 0, get_disputes},
     {"POST", "/api/v1/ledger/statements", ICSI_SIGNED_IN, 1, post_statement},
+    {"POST", "/api/v1/ledger/disputes", ICSI_SIGNED_IN, 1, post_dispute},
+    {"POST", "/api/v1/ledger/disputes/{id}/offer", ICSI_SIGNED_IN, 1, post_offer},
+    {"POST", "/api/v1/ledger/disputes/{id}/escalate", ICSI_SIGNED_IN, 1, post_escalate},
+    {"POST", "/api/v1/ledger/disputes/{id}/determine", ICSI_SIGNED_IN, 1, post_determine},
+    {"POST", "/api/v1/ledger/disputes/{id}/close", ICSI_SIGNED_IN, 1, post_close},
+    {"POST", "/api/v1/ledger/mismatches/{id}/explanation", ICSI_SIGNED_IN, 1, post_explanation},
 };
 #define ROUTES (sizeof routes / sizeof routes[0])
 
-const struct icsi_route *icsi_server_route(const char *method, const char *path)
+/* Whether path fits pattern, a "{id}" segment taking any one segment of 1 to 63 URL-safe characters. */
+static int path_fits(const char *pattern, const char *path, char *id)
+{
+    while (*pattern && *path) {
+        if (strncmp(pattern, "{id}", 4) == 0) {
+            size_t n = 0;
+            while (path[n] && path[n] != '/') {
+                char ch = path[n];
+                if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '-' ||
+                      ch == '.' || ch == '_'))
+                    return 0;
+                n++;
+            }
+            if (n == 0 || n >= 64)
+                return 0;
+            if (id)
+                snprintf(id, 64, "%.*s", (int)n, path);
+            pattern += 4;
+            path += n;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return 0;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+const struct icsi_route *icsi_server_route(const char *method, const char *path, char *id)
 {
     for (size_t i = 0; i < ROUTES; i++)
-        if (strcmp(routes[i].method, method) == 0 && strcmp(routes[i].path, path) == 0)
+        if (strcmp(routes[i].method, method) == 0 && path_fits(routes[i].path, path, id))
             return &routes[i];
     return NULL;
 }
@@ -394,7 +662,7 @@ const struct icsi_route *icsi_server_route(const char *method, const char *path)
 int icsi_server_path_known(const char *path)
 {
     for (size_t i = 0; i < ROUTES; i++)
-        if (strcmp(routes[i].path, path) == 0)
+        if (path_fits(routes[i].path, path, NULL))
             return 1;
     return 0;
 }

@@ -311,7 +311,7 @@ struct request {
 
 static void run_route(struct call *c)
 {
-    const struct icsi_route *route = icsi_server_route(c->method, c->path);
+    const struct icsi_route *route = icsi_server_route(c->method, c->path, c->id);
     if (!route) {
         icsi_server_fail(c, icsi_server_path_known(c->path) ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND,
                          icsi_server_path_known(c->path) ? "that method is not allowed here" : "no such endpoint");

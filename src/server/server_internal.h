@@ -55,6 +55,7 @@ struct call {
     const char *content_type;
     char set_cookie[256];
     int retry_after;
+    char id[64];                    /* the {id} segment of the path, when the route has one */
 };
 
 enum icsi_who { ICSI_PUBLIC, ICSI_SIGNED_IN };
@@ -65,8 +66,9 @@ struct icsi_route {
     int changes;                    /* 1: needs the CSRF token when signed in by cookie */
     void (*fn)(struct call *c);
 };
-/* The route for method and path, or NULL; whether any route has the path. */
-const struct icsi_route *icsi_server_route(const char *method, const char *path);
+/* The route for method and path, or NULL, with an {id} segment copied into id (64 bytes);
+ * whether any route has the path. */
+const struct icsi_route *icsi_server_route(const char *method, const char *path, char *id);
 int icsi_server_path_known(const char *path);
 
 int64_t icsi_server_now(const struct ics_server *s);
