@@ -563,13 +563,19 @@ int ics_ledger_dispute_determine(struct ics_ledger *l, int64_t id, const char *p
         return ics_error_set(err, ICS_ERR_USAGE, "bad party code '%s'", party_in);
     if (!party[0] && !amount)
         return ics_error_set(err, ICS_ERR_USAGE, "a determination names the party whose final offer is awarded");
+    /* The role first, as for every other action: a refusal that depends on no dispute. */
+    if (l->has_identity && l->identity.role != ICS_LEDGER_ROLE_REFEREE)
+        return icsi_ledger_authorize(l, LEDGER_DETERMINE, actor, NULL, err);
     struct ics_ledger_disputes d = {0};
     rc = begin_on(l, id, &d, actor, act, err);
     if (rc)
         return rc;
     const struct ics_ledger_dispute *x = &d.rows[0];
     char ms[24], mp[24], ma[24];
-    if (x->stage != ICS_LEDGER_DETERMINATION)
+    const char *viewer = icsi_ledger_viewer(l);
+    if (viewer && !is_party(x, viewer) && strcmp(x->referee, viewer) != 0)
+        rc = not_a_party(l, x, actor, err);
+    else if (x->stage != ICS_LEDGER_DETERMINATION)
         rc = ics_error_set(err, ICS_ERR_CONFLICT, "dispute %lld is at %s: only a dispute at determination can be determined",
                            (long long)id, ics_ledger_stage_name(x->stage));
     else if (strcmp(actor, x->referee) != 0)

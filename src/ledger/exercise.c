@@ -841,7 +841,8 @@ int ics_ledger_tracker(struct ics_ledger *l, const char *period, const struct ic
             o->working_days_late = late ? ics_ledger_working_days_between(due, t->as_of) : 0;
         }
     }
-    qsort(t->orgs, t->norgs, sizeof *t->orgs, tracker_org_cmp);
+    if (t->norgs)
+        qsort(t->orgs, t->norgs, sizeof *t->orgs, tracker_org_cmp);
     *out = t;
     return ICS_OK;
 }

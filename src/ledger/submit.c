@@ -676,6 +676,10 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     char org[ICS_LEDGER_CODE_MAX];
     if (!opt->org || icsi_ledger_code_normalise(opt->org, strlen(opt->org), org) != 0)
         return ics_error_set(err, ICS_ERR_USAGE, "bad organisation code '%s'", opt->org ? opt->org : "");
+    /* Who may submit is decided first: a refusal says nothing of the file or the codes. */
+    int auth = icsi_ledger_authorize(l, LEDGER_SUBMIT, org, NULL, err);
+    if (auth)
+        return auth;
     if (!opt->allow_unknown_org && !ics_ledger_org_type(org))
         return ics_error_set(err, ICS_ERR_USAGE,
                              "unknown organisation code '%s' (not in the reference data; --allow-unknown-org accepts it)",
@@ -683,9 +687,6 @@ int ics_ledger_submit(struct ics_ledger *l, const char *path, const struct ics_l
     if (!opt->period || !icsi_ledger_period_valid(opt->period))
         return ics_error_set(err, ICS_ERR_USAGE, "bad period '%s' (expected YYYY-YY-Mnn, e.g. 2018-19-M12)",
                              opt->period ? opt->period : "");
-    int auth = icsi_ledger_authorize(l, LEDGER_SUBMIT, org, NULL, err);
-    if (auth)
-        return auth;
     /* On a shared ledger when a statement came in decides who is late: ics's clock, not the caller's. */
     if (opt->at && l->has_identity)
         return ics_error_set(err, ICS_ERR_CONFLICT, "on a ledger with users a statement is received when ics stores "
