@@ -105,5 +105,26 @@ SPEC
 sed -n 's/.*<p class="lead">\([^<]*\)<\/p>.*/\1/p' "$out/board_pack.html" | sed "s/&#39;/'/g"
 echo "open $out/board_pack.html in a browser: one file, nothing outside it; File > Print gives an A4 PDF"
 
+say "7. The shared service: the same ledger with users, served over HTTP (ics serve)"
+cp "$out/ledger.db" "$out/serve.db"
+secret() { head -c 12 /dev/urandom | base64 | tr '+/' '-_'; }
+admin_pw=$(secret)
+printf '%s\n' "$admin_pw" | "$ics" user add --db "$out/serve.db" --name icb.admin --org QWE --role admin >/dev/null
+admin_token=$("$ics" token add --db "$out/serve.db" --user icb.admin 2>/dev/null)
+echo "user         organisation                                          role     password"
+printf '%-12s %-53s %-8s %s\n' icb.admin "QWE NHS South West London ICB" admin "$admin_pw"
+for u in rvr.finance:RVR:finance qwe.finance:QWE:finance rj1.finance:RJ1:finance y56.referee:Y56:referee; do
+    IFS=: read -r name org role <<<"$u"
+    pw=$(secret)
+    printf '%s\n' "$pw" | "$ics" user add --db "$out/serve.db" --name "$name" --org "$org" --role "$role" \
+        --allow-unknown-org --token "$admin_token" >/dev/null
+    label="$org $(case $org in RVR) echo "Epsom and St Helier hospitals";;
+        QWE) echo "NHS South West London ICB";; RJ1) echo "Guy's and St Thomas'";; Y56) echo "(a referee)";; esac)"
+    printf '%-12s %-53s %-8s %s\n' "$name" "$label" "$role" "$pw"
+done
+echo "serve it:  $ics serve --db $out/serve.db --listen 127.0.0.1:8080"
+echo "then:      curl -s -c jar -X POST http://127.0.0.1:8080/api/v1/login -d '{\"user\":\"rvr.finance\",\"password\":\"...\"}'"
+echo "           curl -s -b jar 'http://127.0.0.1:8080/api/v1/ledger/board?period=2018-19-M12'   (docs/api.md)"
+
 say "Results"
 for f in "$out"/*.csv "$out"/spc/*.svg "$out"/*.html "$out"/*.xlsx; do printf '  %s\n' "$f"; done
