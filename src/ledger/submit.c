@@ -479,32 +479,32 @@ static int insert_submission(struct ics_ledger *l, const struct submission_write
 }
 
 /* One line_group row per (counterparty, kind) run of the sorted lines, whose
- * ids start at line_id. check_totals has found that every total fits. */
+ * ids start at line_id, as one bulk load. check_totals has found that every
+ * total fits. */
 static int write_groups(struct ics_store *st, const struct submit_state *s, const char *org, int64_t sub_id,
                         int64_t line_id, struct ics_error *err)
 {
-    struct ics_stmt *grp;
-    int rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
-                                   " last_line, lines, ref_lines, total, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               &grp, err);
+    struct ics_bulk *bulk;
+    int rc = ics_store_bulk_begin(st, "line_group", "submission_id, counterparty, kind, first_line, last_line, lines,"
+                                  " ref_lines, total, org", 9, &bulk, err);
     if (rc)
         return rc;
-    ics_stmt_bind_int64(grp, 1, sub_id);
-    ics_stmt_bind_str(grp, 9, org);
     struct group g = {0};
     int64_t id = line_id;
     for (size_t i = 0; i <= s->n; i++, id++) {
         const struct sub_line *ln = i < s->n ? &s->lines[i] : NULL;
         if (g.cp && (!ln || ln->kind != g.kind || strcmp(ln->cp, g.cp) != 0)) {
-            ics_stmt_bind_str(grp, 2, g.cp);
-            ics_stmt_bind_str(grp, 3, ics_ledger_kind_name(g.kind));
-            ics_stmt_bind_int64(grp, 4, g.first);
-            ics_stmt_bind_int64(grp, 5, g.last);
-            ics_stmt_bind_int64(grp, 6, g.lines);
-            ics_stmt_bind_int64(grp, 7, g.refs);
-            ics_stmt_bind_int64(grp, 8, g.total);
-            rc = ics_stmt_step(grp, err);
-            ics_stmt_reset(grp);
+            const char *kind = ics_ledger_kind_name(g.kind);
+            ics_bulk_int64(bulk, sub_id);
+            ics_bulk_text(bulk, g.cp, strlen(g.cp));
+            ics_bulk_text(bulk, kind, strlen(kind));
+            ics_bulk_int64(bulk, g.first);
+            ics_bulk_int64(bulk, g.last);
+            ics_bulk_int64(bulk, g.lines);
+            ics_bulk_int64(bulk, g.refs);
+            ics_bulk_int64(bulk, g.total);
+            ics_bulk_text(bulk, org, strlen(org));
+            rc = ics_bulk_end_row(bulk, err);
             if (rc)
                 break;
             g.cp = NULL;
@@ -521,8 +521,8 @@ static int write_groups(struct ics_store *st, const struct submit_state *s, cons
             break;
         }
     }
-    ics_stmt_finalize(grp);
-    return rc;
+    int finish = ics_bulk_finish(bulk, !rc, err);
+    return rc ? rc : finish;
 }
 
 /* The lines, ids from line_id, as one bulk load; progress every 16,384 lines.
