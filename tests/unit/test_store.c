@@ -480,6 +480,25 @@ static void test_postgres(void)
     CHECK(strstr(err.message, "rolled back") != NULL);
     ics_store_rollback(s);
     CHECK(query_int(s, "SELECT COUNT(*) FROM line WHERE id >= 200") == 0);
+    /* A table without row-level security is loaded by COPY: the same escaping, and NULL stays NULL. */
+    CHECK_INT(ics_store_begin_write(s, &err), ICS_OK);
+    CHECK_INT(ics_store_bulk_begin(s, "stage_deadline", "stage, working_days", 2, &bulk, &err), ICS_OK);
+    for (int i = 0; i < 40; i++) {
+        char stage[16];
+        int n = snprintf(stage, sizeof stage, "copy %d", i);
+        if (i == 7)
+            ics_bulk_text(bulk, odd, sizeof odd - 1);
+        else
+            ics_bulk_text(bulk, stage, (size_t)n);
+        ics_bulk_int64(bulk, 100 + i);
+        CHECK_INT(ics_bulk_end_row(bulk, &err), ICS_OK);
+    }
+    CHECK_INT(ics_bulk_finish(bulk, 1, &err), ICS_OK);
+    CHECK_INT(ics_store_commit(s, &err), ICS_OK);
+    CHECK(query_int(s, "SELECT COUNT(*) FROM stage_deadline WHERE working_days >= 100") == 40);
+    CHECK(query_int(s, "SELECT working_days FROM stage_deadline WHERE stage = 'a' || chr(9) || 'b' || chr(10) || 'c'"
+                       " || chr(92) || 'd ' || chr(92) || 'N e' || chr(13)") == 107);
+    CHECK_INT(ics_store_exec(s, "DELETE FROM stage_deadline WHERE working_days >= 100", &err), ICS_OK);
     /* Writers queue: a second write transaction waits for the first, here
      * until the lock timeout (100 ms), and fails rather than run alongside. */
     struct ics_store *other;
