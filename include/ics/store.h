@@ -189,9 +189,14 @@ void ics_stmt_finalize(struct ics_stmt *st);
 /* ---- bulk loads ---------------------------------------------------------
  *
  * Many rows into one table, inside a write transaction, as fast as the backend
- * allows: SQLite, multi-row INSERTs; PostgreSQL, COPY into a temporary staging
- * table and one INSERT .. SELECT at the end (COPY FROM is refused on a table
- * with row-level security). `columns` is the column list ("id, name, amount"),
+ * allows: SQLite, multi-row INSERTs; PostgreSQL, COPY into a table without
+ * row-level security, and into one with it (COPY FROM is refused there) an
+ * INSERT .. SELECT unnest(...) of each column as a binary array, a chunk of
+ * rows at a time, each chunk sent while the one before is written. Every row
+ * goes through the table's policies, constraints and triggers. A bulk load is
+ * the only thing its store does until ics_bulk_finish. The columns are bigint
+ * or text on PostgreSQL (others are sent as text and cast).
+ * `columns` is the column list ("id, name, amount"),
  * ncols how many. A row is its ncols values in order, then ics_bulk_end_row;
  * values are copied. Constraint failures may surface only at ics_bulk_finish.
  */

@@ -37,10 +37,15 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
         return rc;
     rc = ics_store_prepare(
         l->store,
-        /* One pass: each chosen submission's lines once, found through
-         * line_by_submission (five correlated subqueries per submission used
-         * to scan the whole line table five times each). LEFT JOIN keeps an
-         * empty statement, whose sums are 0 and count 0. */
+        /* One pass: each chosen submission's lines once (five correlated
+         * subqueries per submission used to scan the whole line table five
+         * times each), found by the id range its line groups span, which is
+         * where matching reads them: a primary-key range on both backends
+         * (PostgreSQL has no index of lines by submission since schema 11).
+         * A line of the submission outside that range is not counted, so the
+         * count differs from line_count and the listing fails, as it does
+         * for a missing line. LEFT JOIN keeps an empty statement, whose sums
+         * are 0 and count 0. */
         "SELECT s.id, s.org, s.period, s.version, s.is_current, s.submitted_at, s.submitted_by, s.file_name,"
         " s.file_sha256, s.line_count,"
         " SUM(CASE WHEN l.kind = 'receivable' THEN l.amount ELSE 0 END),"
@@ -48,7 +53,10 @@ int ics_ledger_submissions_each(struct ics_ledger *l, const char *period, const 
         " SUM(CASE WHEN l.kind = 'income' THEN l.amount ELSE 0 END),"
         " SUM(CASE WHEN l.kind = 'expenditure' THEN l.amount ELSE 0 END),"
         " COUNT(l.id)"
-        " FROM submission s LEFT JOIN line l ON l.submission_id = s.id"
+        " FROM submission s"
+        " LEFT JOIN (SELECT g.submission_id, MIN(g.first_line) AS lo, MAX(g.last_line) AS hi FROM line_group g"
+        "   GROUP BY g.submission_id) r ON r.submission_id = s.id"
+        " LEFT JOIN line l ON l.id BETWEEN r.lo AND r.hi AND l.submission_id = s.id"
         " WHERE (? = '' OR s.period = ?) AND (? = '' OR s.org = ?) AND (? = 0 OR s.is_current = 1)"
         " GROUP BY s.id ORDER BY s.period, s.org, s.version", &q, err);
     if (rc) {

@@ -27,9 +27,19 @@ void icsi_event_free(struct ledger_event *ev);
 /* Adds the rows of a projected table matching `where` (with ? params, NULL-ended), as they are now. */
 int icsi_event_capture(struct ics_ledger *l, struct ledger_event *ev, const char *table, const char *where,
                        const char *const *params, struct ics_error *err);
-/* Adds the SHA-256 of lines first .. first + count - 1. */
-int icsi_event_lines(struct ics_ledger *l, struct ledger_event *ev, int64_t first, int64_t count,
-                     struct ics_error *err);
+/* The digest of a statement's lines (events.c): the writer gives it each line it
+ * stores, in id order, as the nine columns id, submission_id, line_no,
+ * counterparty, kind, invoice_ref, invoice_date, amount, note (text NULL: SQL
+ * NULL; integers by value), and gets what verify recomputes from the table. */
+struct icsi_line_digest;
+struct icsi_line_digest *icsi_line_digest_new(void);   /* NULL: out of memory */
+void icsi_line_digest_text(struct icsi_line_digest *d, const char *text, size_t len);
+void icsi_line_digest_int(struct icsi_line_digest *d, int64_t v);
+/* The SHA-256 as hex; frees d. */
+void icsi_line_digest_final(struct icsi_line_digest *d, char hex[65]);
+void icsi_line_digest_free(struct icsi_line_digest *d);
+/* Adds lines first .. first + count - 1 with their digest (icsi_line_digest_final). */
+int icsi_event_lines(struct ledger_event *ev, int64_t first, int64_t count, const char hex[65], struct ics_error *err);
 /* The event as compact JSON (malloc'd: free with free()), or NULL out of memory. */
 char *icsi_event_text(const struct ledger_event *ev);
 /* Replays the log and compares the state tables (fills check->state_*). */

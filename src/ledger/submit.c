@@ -488,32 +488,32 @@ static int insert_submission(struct ics_ledger *l, const struct submission_write
 }
 
 /* One line_group row per (counterparty, kind) run of the sorted lines, whose
- * ids start at line_id. check_totals has found that every total fits. */
+ * ids start at line_id, as one bulk load. check_totals has found that every
+ * total fits. */
 static int write_groups(struct ics_store *st, const struct submit_state *s, const char *org, int64_t sub_id,
                         int64_t line_id, struct ics_error *err)
 {
-    struct ics_stmt *grp;
-    int rc = ics_store_prepare(st, "INSERT INTO line_group (submission_id, counterparty, kind, first_line,"
-                                   " last_line, lines, ref_lines, total, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               &grp, err);
+    struct ics_bulk *bulk;
+    int rc = ics_store_bulk_begin(st, "line_group", "submission_id, counterparty, kind, first_line, last_line, lines,"
+                                  " ref_lines, total, org", 9, &bulk, err);
     if (rc)
         return rc;
-    ics_stmt_bind_int64(grp, 1, sub_id);
-    ics_stmt_bind_str(grp, 9, org);
     struct group g = {0};
     int64_t id = line_id;
     for (size_t i = 0; i <= s->n; i++, id++) {
         const struct sub_line *ln = i < s->n ? &s->lines[i] : NULL;
         if (g.cp && (!ln || ln->kind != g.kind || strcmp(ln->cp, g.cp) != 0)) {
-            ics_stmt_bind_str(grp, 2, g.cp);
-            ics_stmt_bind_str(grp, 3, ics_ledger_kind_name(g.kind));
-            ics_stmt_bind_int64(grp, 4, g.first);
-            ics_stmt_bind_int64(grp, 5, g.last);
-            ics_stmt_bind_int64(grp, 6, g.lines);
-            ics_stmt_bind_int64(grp, 7, g.refs);
-            ics_stmt_bind_int64(grp, 8, g.total);
-            rc = ics_stmt_step(grp, err);
-            ics_stmt_reset(grp);
+            const char *kind = ics_ledger_kind_name(g.kind);
+            ics_bulk_int64(bulk, sub_id);
+            ics_bulk_text(bulk, g.cp, strlen(g.cp));
+            ics_bulk_text(bulk, kind, strlen(kind));
+            ics_bulk_int64(bulk, g.first);
+            ics_bulk_int64(bulk, g.last);
+            ics_bulk_int64(bulk, g.lines);
+            ics_bulk_int64(bulk, g.refs);
+            ics_bulk_int64(bulk, g.total);
+            ics_bulk_text(bulk, org, strlen(org));
+            rc = ics_bulk_end_row(bulk, err);
             if (rc)
                 break;
             g.cp = NULL;
@@ -530,23 +530,27 @@ static int write_groups(struct ics_store *st, const struct submit_state *s, cons
             break;
         }
     }
-    ics_stmt_finalize(grp);
-    return rc;
+    int finish = ics_bulk_finish(bulk, !rc, err);
+    return rc ? rc : finish;
 }
 
-/* The lines, ids from line_id, as one bulk load; progress every 16,384 lines. */
+/* The lines, ids from line_id, as one bulk load; progress every 16,384 lines.
+ * hex gets the digest of exactly what was written (icsi_line_digest), the one
+ * verify recomputes from the table: computed here, not read back. */
 static int write_lines(struct ics_store *st, const struct submit_state *s, int64_t sub_id, int64_t line_id,
-                       const struct ics_ledger_submit_options *opt, struct ics_error *err)
+                       const struct ics_ledger_submit_options *opt, char hex[65], struct ics_error *err)
 {
     struct ics_bulk *bulk = NULL;
     struct date_cache *dc = ics_malloc(sizeof *dc);
-    int rc = dc ? ICS_OK : ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    struct icsi_line_digest *d = icsi_line_digest_new();
+    int rc = dc && d ? ICS_OK : ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
     if (!rc)
         rc = ics_store_bulk_begin(st, "line",
                                   "id, submission_id, line_no, counterparty, kind, invoice_ref, invoice_date, amount, note",
                                   9, &bulk, err);
     if (rc) {
         ics_free(dc);
+        icsi_line_digest_free(d);
         return rc;
     }
     for (int k = 0; k < 256; k++)
@@ -554,27 +558,40 @@ static int write_lines(struct ics_store *st, const struct submit_state *s, int64
     for (size_t i = 0; !rc && i < s->n; i++) {
         const struct sub_line *ln = &s->lines[i];
         const char *kind = ics_ledger_kind_name(ln->kind);
+        const char *date = ln->date != ICS_DATE_NONE ? date_text(dc, ln->date) : NULL;
+        size_t cp_len = strlen(ln->cp), kind_len = strlen(kind), ref_len = ln->ref ? strlen(ln->ref) : 0,
+               note_len = ln->note ? strlen(ln->note) : 0;
         ics_bulk_int64(bulk, line_id + (int64_t)i);
         ics_bulk_int64(bulk, sub_id);
         ics_bulk_int64(bulk, ln->line_no);
-        ics_bulk_text(bulk, ln->cp, strlen(ln->cp));
-        ics_bulk_text(bulk, kind, strlen(kind));
-        ics_bulk_text(bulk, ln->ref, ln->ref ? strlen(ln->ref) : 0);
-        ics_bulk_text(bulk, ln->date != ICS_DATE_NONE ? date_text(dc, ln->date) : NULL, 10);
+        ics_bulk_text(bulk, ln->cp, cp_len);
+        ics_bulk_text(bulk, kind, kind_len);
+        ics_bulk_text(bulk, ln->ref, ref_len);
+        ics_bulk_text(bulk, date, 10);
         ics_bulk_int64(bulk, ln->amount);
-        ics_bulk_text(bulk, ln->note, ln->note ? strlen(ln->note) : 0);
+        ics_bulk_text(bulk, ln->note, note_len);
         rc = ics_bulk_end_row(bulk, err);
+        icsi_line_digest_int(d, line_id + (int64_t)i);
+        icsi_line_digest_int(d, sub_id);
+        icsi_line_digest_int(d, ln->line_no);
+        icsi_line_digest_text(d, ln->cp, cp_len);
+        icsi_line_digest_text(d, kind, kind_len);
+        icsi_line_digest_text(d, ln->ref, ref_len);
+        icsi_line_digest_text(d, date, 10);
+        icsi_line_digest_int(d, ln->amount);
+        icsi_line_digest_text(d, ln->note, note_len);
         if (opt->progress && !rc && (i + 1) % 16384 == 0)
             opt->progress(opt->progress_ctx, i + 1, s->n, i + 1);
     }
     int finish = ics_bulk_finish(bulk, !rc, err);
     ics_free(dc);
+    icsi_line_digest_final(d, hex);
     return rc ? rc : finish;
 }
 
 /* The audit entry of a submission or resubmission. */
 static int audit_submission(struct ics_ledger *l, const struct submission_write *w, const struct submit_state *s,
-                            int64_t sub_id, int64_t line_id, int64_t version, int replaces,
+                            int64_t sub_id, int64_t line_id, const char *lines_hex, int64_t version, int replaces,
                             const struct ics_ledger_submit_result *res, struct ics_error *err)
 {
     char subject[64], detail[512], m[4][24];
@@ -595,7 +612,7 @@ static int audit_submission(struct ics_ledger *l, const struct submission_write 
     if (!rc)
         rc = icsi_event_capture(l, &ev, "line_group", "submission_id = CAST(? AS INTEGER)", which, err);
     if (!rc && s->n)
-        rc = icsi_event_lines(l, &ev, line_id, (int64_t)s->n, err);
+        rc = icsi_event_lines(&ev, line_id, (int64_t)s->n, lines_hex, err);
     if (!rc)
         rc = icsi_ledger_audit_append(l, w->at, w->actor, replaces ? "resubmit" : "submit", subject, detail, &ev, err);
     icsi_event_free(&ev);
@@ -647,15 +664,16 @@ static int write_submission(struct ics_ledger *l, const struct submit_state *s, 
     /* Groups and totals first (cheap), then the lines in batches. */
     if (w->opt->progress)
         w->opt->progress(w->opt->progress_ctx, 0, s->n, 0);
+    char lines_hex[65];
     rc = write_groups(st, s, w->org, sub_id, line_id, err);
     if (!rc)
-        rc = write_lines(st, s, sub_id, line_id, w->opt, err);
+        rc = write_lines(st, s, sub_id, line_id, w->opt, lines_hex, err);
     if (rc)
         goto fail;
     memcpy(res->totals, s->totals, sizeof res->totals);
     if (w->opt->progress)
         w->opt->progress(w->opt->progress_ctx, s->n, s->n, s->n);
-    rc = audit_submission(l, w, s, sub_id, line_id, max_version + 1, cur.id != 0, res, err);
+    rc = audit_submission(l, w, s, sub_id, line_id, lines_hex, max_version + 1, cur.id != 0, res, err);
     if (!rc)
         rc = ics_store_commit(st, err);
     if (rc)

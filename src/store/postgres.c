@@ -10,6 +10,7 @@
  * under SQLite's write lock.
  */
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +43,6 @@ struct pg_stmt {
     int row, rows;           /* the current row (-1 before the first step) */
     int runs;                /* times run so far: the second run prepares it (server side) */
     char name[32];           /* its prepared statement's name, once prepared */
-};
-
-struct pg_bulk {
-    char stage[80];          /* the temporary staging table; empty: COPY straight into the table */
-    char *buf;
-    size_t len, cap;
-    int copying;             /* COPY FROM STDIN is open */
 };
 
 static const struct store_ops pg_ops;
@@ -758,7 +752,89 @@ static void pg_finalize(struct ics_stmt *base)
     ics_free(st);
 }
 
-/* ---- bulk loads: COPY into a staging table, then INSERT .. SELECT --------------------- */
+/* ---- bulk loads ------------------------------------------------------------------------
+ *
+ * A table without row-level security: COPY straight into it. A table with it
+ * (COPY FROM is refused there): each column as one binary array parameter of
+ * an INSERT .. SELECT unnest($1), unnest($2) ..., prepared once per load and
+ * sent a chunk of rows at a time. A chunk is sent without waiting for its
+ * result, which is read just before the next is sent: the server inserts one
+ * chunk while this side builds the next. Every row goes through the table's
+ * policies, constraints and triggers as any INSERT's do. */
+
+/* Built-in type OIDs (pg_type.dat; fixed since PostgreSQL 8). */
+#define OID_INT8 20
+#define OID_TEXT 25
+#define OID_TEXT_ARRAY 1009
+#define OID_INT8_ARRAY 1016
+
+/* A binary array's header: dimensions, flags (has NULLs), element type, length, lower bound. */
+#define ARRAY_HEAD 20
+
+/* A chunk is sent once it has this many rows or bytes. */
+#define CHUNK_ROWS 16384
+#define CHUNK_BYTES (8u << 20)
+
+struct pg_column {
+    char *buf;               /* ARRAY_HEAD bytes of header, then the elements (int32 length, bytes) */
+    size_t len, cap;
+    int int8;                /* elements are int8 (the column is bigint); otherwise text */
+    int has_null;
+};
+
+struct pg_bulk {
+    /* COPY */
+    char *buf;
+    size_t len, cap;
+    int copying;             /* COPY FROM STDIN is open */
+    /* arrays */
+    struct pg_column *cols;  /* NULL: this load is a COPY */
+    size_t chunk_bytes;
+    long chunk_rows;
+    long pending_rows;       /* rows of the chunk sent and not yet answered (0: none) */
+    int pending;
+    char name[32];           /* the prepared INSERT */
+};
+
+static void put_be32(char *p, uint32_t v)
+{
+    p[0] = (char)(v >> 24);
+    p[1] = (char)(v >> 16);
+    p[2] = (char)(v >> 8);
+    p[3] = (char)v;
+}
+
+/* The decimal digits of v into out (at least 21 bytes, not terminated): their count. */
+static size_t decimal(int64_t v, char *out)
+{
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char tmp[24];
+    size_t n = 0, k = 0;
+    do {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    return k;
+}
+
+static int grow(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64 * 1024;
+    while (c < need)
+        c *= 2;
+    char *b = ics_realloc(*buf, c);
+    if (!b)
+        return -1;
+    *buf = b;
+    *cap = c;
+    return 0;
+}
 
 static int copy_flush(struct pg_store *s, struct pg_bulk *pb, struct ics_error *err)
 {
@@ -772,56 +848,120 @@ static int copy_flush(struct pg_store *s, struct pg_bulk *pb, struct ics_error *
 
 static int copy_reserve(struct pg_bulk *pb, size_t more)
 {
-    if (pb->len + more <= pb->cap)
-        return 0;
-    size_t cap = pb->cap ? pb->cap : COPY_CHUNK + 4096;
-    while (pb->len + more > cap)
-        cap *= 2;
-    char *b = ics_realloc(pb->buf, cap);
-    if (!b)
-        return -1;
-    pb->buf = b;
-    pb->cap = cap;
-    return 0;
+    return grow(&pb->buf, &pb->cap, pb->len + more);
 }
 
-/* 1 when row-level security is on for table (COPY FROM is refused then), 0 when off, -1 on error. */
-static int has_row_security(struct pg_store *s, const char *table, struct ics_error *err)
+/* The next column name of a column list ("id, name, amount") into name; NULL at its end. */
+static const char *next_column(const char *p, char *name, size_t size)
 {
-    const char *values[1] = {table};
-    PGresult *res = PQexecParams(s->conn, "SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass($1)",
-                                 1, NULL, values, NULL, NULL, 0);
-    int r = -1;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        result_error(s, res, "bulk load", err);
-    else
-        r = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    return r;
+    while (*p == ' ' || *p == ',')
+        p++;
+    if (!*p)
+        return NULL;
+    size_t n = strcspn(p, ", ");
+    snprintf(name, size, "%.*s", (int)n, p);
+    return p + n;
 }
 
-/* COPY straight into the table, unless it has row-level security: then into a
- * temporary staging table, moved across with one INSERT .. SELECT at the end. */
+/* Reads whether table has row-level security (*rls) and, for a load with it,
+ * the type of each column: bigint columns are sent as int8 elements, the
+ * others as text, cast to the column's type unless that is text (cast gets
+ * the SQL, "unnest($k::text[])::type" or "unnest($k::int8[])"). */
+static int table_shape(struct pg_store *s, struct ics_bulk *b, int *rls, struct pg_column *cols, char *select,
+                       size_t size, struct ics_error *err)
+{
+    const char *values[1] = {b->table};
+    PGresult *res = PQexecParams(s->conn,
+                                 "SELECT c.relrowsecurity, a.attname, a.atttypid, format_type(a.atttypid, a.atttypmod)"
+                                 " FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+                                 " AND a.attnum > 0 AND NOT a.attisdropped WHERE c.oid = to_regclass($1)",
+                                 1, NULL, values, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = result_error(s, res, "bulk load", err);
+        PQclear(res);
+        return rc;
+    }
+    int rows = PQntuples(res), rc = ICS_OK;
+    *rls = rows > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    if (rows == 0)
+        rc = ics_error_set(err, ICS_ERR_STORE, "%s: bulk load: no table %s", s->base.name, b->table);
+    size_t o = 0;
+    const char *p = b->columns;
+    char name[128];
+    for (int c = 0; !rc && *rls && c < b->ncols; c++) {
+        p = p ? next_column(p, name, sizeof name) : NULL;
+        int found = -1;
+        for (int r = 0; p && r < rows && found < 0; r++)
+            if (!PQgetisnull(res, r, 1) && strcmp(PQgetvalue(res, r, 1), name) == 0)
+                found = r;
+        if (found < 0) {
+            rc = ics_error_set(err, ICS_ERR_INTERNAL, "bulk load into %s: no column %s", b->table, p ? name : "?");
+            break;
+        }
+        long type = strtol(PQgetvalue(res, found, 2), NULL, 10);
+        cols[c].int8 = type == OID_INT8;
+        int n;
+        if (cols[c].int8 || type == OID_TEXT)
+            n = snprintf(select + o, size - o, "%sunnest($%d::%s[])", c ? ", " : "", c + 1, cols[c].int8 ? "int8" : "text");
+        else
+            n = snprintf(select + o, size - o, "%sCAST(unnest($%d::text[]) AS %s)", c ? ", " : "", c + 1,
+                         PQgetvalue(res, found, 3));
+        if (n < 0 || (size_t)n >= size - o)
+            rc = ics_error_set(err, ICS_ERR_INTERNAL, "bulk load into %s: too many columns", b->table);
+        else
+            o += (size_t)n;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static void free_bulk(struct ics_bulk *b, struct pg_bulk *pb)
+{
+    if (pb->cols)
+        for (int c = 0; c < b->ncols; c++)
+            ics_free(pb->cols[c].buf);
+    ics_free(pb->cols);
+    ics_free(pb->buf);
+    ics_free(pb);
+}
+
 static int pg_bulk_start(struct ics_bulk *b, struct ics_error *err)
 {
     struct pg_store *s = pg(b->store);
-    int rls = has_row_security(s, b->table, err);
-    if (rls < 0)
-        return ICS_ERR_STORE;
     struct pg_bulk *pb = ics_calloc(1, sizeof *pb);
-    if (!pb)
-        return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-    char sql[1400];
-    int rc = ICS_OK;
-    if (rls) {
-        snprintf(pb->stage, sizeof pb->stage, "ics_bulk_%s", b->table);
-        snprintf(sql, sizeof sql,
-                 "DROP TABLE IF EXISTS pg_temp.%s; CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-                 pb->stage, pb->stage, b->columns, b->table);
-        rc = exec_sql(s, sql, err);
-    }
+    struct pg_column *cols = ics_calloc((size_t)b->ncols, sizeof *cols);
+    size_t size = strlen(b->table) + strlen(b->columns) + (size_t)b->ncols * 96 + 64;
+    char *sql = ics_malloc(size);
+    int rc = pb && cols && sql ? ICS_OK : ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+    int rls = 0;
     if (!rc) {
-        snprintf(sql, sizeof sql, "COPY %s (%s) FROM STDIN", rls ? pb->stage : b->table, b->columns);
+        size_t head = (size_t)snprintf(sql, size, "INSERT INTO %s (%s) SELECT ", b->table, b->columns);
+        rc = table_shape(s, b, &rls, cols, sql + head, size - head, err);
+    }
+    if (!rc && rls) {
+        pb->cols = cols;
+        cols = NULL;
+        for (int c = 0; !rc && c < b->ncols; c++) {
+            if (grow(&pb->cols[c].buf, &pb->cols[c].cap, ARRAY_HEAD))
+                rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+            pb->cols[c].len = ARRAY_HEAD;
+        }
+        Oid types[256];
+        if (!rc && b->ncols > (int)(sizeof types / sizeof types[0]))
+            rc = ics_error_set(err, ICS_ERR_INTERNAL, "bulk load into %s: too many columns", b->table);
+        for (int c = 0; !rc && c < b->ncols; c++)
+            types[c] = pb->cols[c].int8 ? OID_INT8_ARRAY : OID_TEXT_ARRAY;
+        if (!rc) {
+            snprintf(pb->name, sizeof pb->name, "ics_%lu", ++s->prepared);
+            PGresult *res = PQprepare(s->conn, pb->name, sql, b->ncols, types);
+            if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+                rc = result_error(s, res, "bulk load", err);
+                pb->name[0] = '\0';
+            }
+            PQclear(res);
+        }
+    } else if (!rc) {
+        snprintf(sql, size, "COPY %s (%s) FROM STDIN", b->table, b->columns);
         PGresult *res = PQexec(s->conn, sql);
         if (PQresultStatus(res) != PGRES_COPY_IN)
             rc = result_error(s, res, "bulk load", err);
@@ -829,8 +969,11 @@ static int pg_bulk_start(struct ics_bulk *b, struct ics_error *err)
             pb->copying = 1;
         PQclear(res);
     }
+    ics_free(sql);
+    ics_free(cols);
     if (rc) {
-        ics_free(pb);
+        if (pb)
+            free_bulk(b, pb);
         return rc;
     }
     b->backend = pb;
@@ -851,7 +994,7 @@ static int copy_value(struct pg_bulk *pb, const struct ics_bulk *b, const struct
     if (!v->is_text) {
         if (copy_reserve(pb, 24))
             return -1;
-        pb->len += (size_t)snprintf(pb->buf + pb->len, 24, "%lld", (long long)v->number);
+        pb->len += decimal(v->number, pb->buf + pb->len);
         return 0;
     }
     if (copy_reserve(pb, 2 * v->len))
@@ -871,9 +1014,116 @@ static int copy_value(struct pg_bulk *pb, const struct ics_bulk *b, const struct
     return 0;
 }
 
+/* One value as an array element: its length (-1: NULL), then int8 big-endian or the text's bytes. */
+static int array_value(struct pg_column *col, const struct ics_bulk *b, const struct store_value *v)
+{
+    size_t more = 4 + (v->is_text ? v->len : 24);
+    if (grow(&col->buf, &col->cap, col->len + more))
+        return ICS_ERR_NOMEM;
+    char *o = col->buf + col->len;
+    if (v->is_null) {
+        put_be32(o, 0xFFFFFFFFu);
+        col->len += 4;
+        col->has_null = 1;
+        return ICS_OK;
+    }
+    if (col->int8) {
+        if (v->is_text)
+            return ICS_ERR_INTERNAL;
+        uint64_t u = (uint64_t)v->number;
+        put_be32(o, 8);
+        put_be32(o + 4, (uint32_t)(u >> 32));
+        put_be32(o + 8, (uint32_t)u);
+        col->len += 12;
+        return ICS_OK;
+    }
+    size_t n;
+    if (v->is_text) {
+        n = v->len;
+        memcpy(o + 4, icsi_store_bulk_text(b, v), n);
+    } else {
+        n = decimal(v->number, o + 4);
+    }
+    put_be32(o, (uint32_t)n);
+    col->len += 4 + n;
+    return ICS_OK;
+}
+
+/* Reads the answer to the chunk in flight, if any: it must have inserted every row sent. */
+static int chunk_wait(struct pg_store *s, struct pg_bulk *pb, struct ics_error *err)
+{
+    if (!pb->pending)
+        return ICS_OK;
+    pb->pending = 0;
+    int rc = ICS_OK;
+    PGresult *res;
+    while ((res = PQgetResult(s->conn)) != NULL) {
+        if (!rc && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = result_error(s, res, "bulk load", err);
+        else if (!rc && strtol(PQcmdTuples(res), NULL, 10) != pb->pending_rows)
+            rc = ics_error_set(err, ICS_ERR_STORE, "%s: bulk load: %ld rows sent, %s inserted", s->base.name,
+                               pb->pending_rows, PQcmdTuples(res));
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* Sends the rows gathered as one INSERT, after reading the answer to the one before. */
+static int chunk_send(struct ics_bulk *b, struct pg_bulk *pb, struct ics_error *err)
+{
+    struct pg_store *s = pg(b->store);
+    int rc = chunk_wait(s, pb, err);
+    if (rc || pb->chunk_rows == 0)
+        return rc;
+    const char *values[256];
+    int lengths[256], formats[256];
+    for (int c = 0; c < b->ncols; c++) {
+        struct pg_column *col = &pb->cols[c];
+        if (col->len > 0x7FFFFFFFu)
+            return ics_error_set(err, ICS_ERR_INTERNAL, "bulk load into %s: a chunk too large", b->table);
+        put_be32(col->buf, 1);
+        put_be32(col->buf + 4, (uint32_t)col->has_null);
+        put_be32(col->buf + 8, col->int8 ? OID_INT8 : OID_TEXT);
+        put_be32(col->buf + 12, (uint32_t)pb->chunk_rows);
+        put_be32(col->buf + 16, 1);
+        values[c] = col->buf;
+        lengths[c] = (int)col->len;
+        formats[c] = 1;
+    }
+    if (!PQsendQueryPrepared(s->conn, pb->name, b->ncols, values, lengths, formats, 0))
+        return ics_error_set(err, ICS_ERR_STORE, "%s: bulk load: %s", s->base.name, PQerrorMessage(s->conn));
+    /* libpq has copied the parameters: the buffers start the next chunk. */
+    pb->pending = 1;
+    pb->pending_rows = pb->chunk_rows;
+    for (int c = 0; c < b->ncols; c++) {
+        pb->cols[c].len = ARRAY_HEAD;
+        pb->cols[c].has_null = 0;
+    }
+    pb->chunk_rows = 0;
+    pb->chunk_bytes = 0;
+    return ICS_OK;
+}
+
 static int pg_bulk_write(struct ics_bulk *b, struct ics_error *err)
 {
     struct pg_bulk *pb = b->backend;
+    if (pb->cols) {
+        for (int r = 0; r < b->rows; r++) {
+            for (int c = 0; c < b->ncols; c++) {
+                struct pg_column *col = &pb->cols[c];
+                size_t before = col->len;
+                int rc = array_value(col, b, &b->values[(size_t)r * (size_t)b->ncols + (size_t)c]);
+                if (rc == ICS_ERR_NOMEM)
+                    return ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
+                if (rc)
+                    return ics_error_set(err, ICS_ERR_INTERNAL, "bulk load into %s: text for integer column %d",
+                                         b->table, c + 1);
+                pb->chunk_bytes += col->len - before;
+            }
+            pb->chunk_rows++;
+        }
+        return pb->chunk_rows >= CHUNK_ROWS || pb->chunk_bytes >= CHUNK_BYTES ? chunk_send(b, pb, err) : ICS_OK;
+    }
     for (int r = 0; r < b->rows; r++) {
         for (int c = 0; c < b->ncols; c++) {
             if (copy_value(pb, b, &b->values[(size_t)r * (size_t)b->ncols + (size_t)c]) || copy_reserve(pb, 1))
@@ -904,21 +1154,24 @@ static int pg_bulk_finish(struct ics_bulk *b, int ok, struct ics_error *err)
 {
     struct pg_store *s = pg(b->store);
     struct pg_bulk *pb = b->backend;
-    int rc = pb->copying ? copy_end(s, pb, ok, err) : ICS_OK;
-    if (ok && !rc && pb->stage[0]) {
-        size_t len = 2 * strlen(b->columns) + 2 * strlen(pb->stage) + strlen(b->table) + 96;
-        char *sql = ics_malloc(len);
-        if (!sql) {
-            rc = ics_error_set(err, ICS_ERR_NOMEM, "out of memory");
-        } else {
-            snprintf(sql, len, "INSERT INTO %s (%s) SELECT %s FROM %s; DROP TABLE %s", b->table, b->columns,
-                     b->columns, pb->stage, pb->stage);
-            rc = exec_sql(s, sql, err);
-            ics_free(sql);
+    int rc = ICS_OK;
+    if (pb->copying) {
+        rc = copy_end(s, pb, ok, err);
+    } else if (pb->cols) {
+        if (ok)
+            rc = chunk_send(b, pb, err);
+        /* Abandoned, or failed: the answer in flight is read all the same (the caller rolls back). */
+        struct ics_error ignored;
+        int last = chunk_wait(s, pb, rc || !ok ? &ignored : err);
+        if (!rc && ok)
+            rc = last;
+        if (pb->name[0] && PQtransactionStatus(s->conn) == PQTRANS_INTRANS) {
+            char sql[48];
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", pb->name);
+            PQclear(PQexec(s->conn, sql));
         }
     }
-    ics_free(pb->buf);
-    ics_free(pb);
+    free_bulk(b, pb);
     b->backend = NULL;
     return rc;
 }
