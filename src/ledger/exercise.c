@@ -343,18 +343,25 @@ static int append_org(char **list, const char *org)
     return 0;
 }
 
+/* SELECT what FROM table [WHERE period = ?] ORDER BY order: every period, or the one given. */
+static int select_for_period(struct ics_ledger *l, const char *what, const char *table, const char *order,
+                             const char *period, struct ics_stmt **st, struct ics_error *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s%s ORDER BY %s", what, table, period ? " WHERE period = ?" : "", order);
+    int rc = ics_store_prepare(l->store, sql, st, err);
+    if (!rc && period)
+        ics_stmt_bind_str(*st, 1, period);
+    return rc;
+}
+
 static int read_exercises(struct ics_ledger *l, const char *period, struct ics_ledger_exercises *x,
                           struct ics_error *err)
 {
-    const char *where = period ? " WHERE period = ?" : "";
-    char sql[256];
     struct ics_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT period, kinds, opened_on FROM exercise%s ORDER BY period", where);
-    int rc = ics_store_prepare(l->store, sql, &st, err);
+    int rc = select_for_period(l, "period, kinds, opened_on", "exercise", "period", period, &st, err);
     if (rc)
         return rc;
-    if (period)
-        ics_stmt_bind_str(st, 1, period);
     size_t cap = 0;
     while ((rc = ics_stmt_step(st, err)) == 1) {
         if (x->n == cap) {
@@ -382,12 +389,9 @@ static int read_exercises(struct ics_ledger *l, const char *period, struct ics_l
     ics_stmt_finalize(st);
     if (rc < 0 || rc > 1)
         return rc;
-    snprintf(sql, sizeof sql, "SELECT period, milestone, due_on FROM exercise_deadline%s ORDER BY period", where);
-    rc = ics_store_prepare(l->store, sql, &st, err);
+    rc = select_for_period(l, "period, milestone, due_on", "exercise_deadline", "period", period, &st, err);
     if (rc)
         return rc;
-    if (period)
-        ics_stmt_bind_str(st, 1, period);
     while ((rc = ics_stmt_step(st, err)) == 1) {
         const char *p = ics_stmt_column_text(st, 0, NULL), *d = ics_stmt_column_text(st, 2, NULL);
         struct ics_ledger_exercise *e = p ? find_exercise(x, p) : NULL;
@@ -398,12 +402,9 @@ static int read_exercises(struct ics_ledger *l, const char *period, struct ics_l
     ics_stmt_finalize(st);
     if (rc < 0 || rc > 1)
         return rc;
-    snprintf(sql, sizeof sql, "SELECT period, org FROM exercise_org%s ORDER BY period, org", where);
-    rc = ics_store_prepare(l->store, sql, &st, err);
+    rc = select_for_period(l, "period, org", "exercise_org", "period, org", period, &st, err);
     if (rc)
         return rc;
-    if (period)
-        ics_stmt_bind_str(st, 1, period);
     while ((rc = ics_stmt_step(st, err)) == 1) {
         const char *p = ics_stmt_column_text(st, 0, NULL), *o = ics_stmt_column_text(st, 1, NULL);
         struct ics_ledger_exercise *e = p ? find_exercise(x, p) : NULL;
