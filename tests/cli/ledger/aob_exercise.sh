@@ -39,7 +39,8 @@ $ICS ledger exercise set 2023-24-M12 --by QWE --orgs ZZZ --db $db 2>&1; say "unk
 $ICS ledger exercise set 2023-24-M12 --by QWE --submissions 2024-04-10 --orgs RVR --date 2024-03-04 --db $db
 $ICS ledger exercise list --db $db
 echo "== a month 6 statement with income"
-$ICS ledger submit --received 2023-10-02 "$X/RJ1_M06.csv" --org RJ1 --period 2023-24-M06 --db $db 2>&1
+cp "$X/RJ1_M06.csv" rj1_m06.csv
+$ICS ledger submit --received 2023-10-02 rj1_m06.csv --org RJ1 --period 2023-24-M06 --db $db 2>&1
 say "refused" $?
 echo "== statements"
 $ICS ledger submit --received 2024-04-08 "$X/RJ1.csv" --org RJ1 $P --db $db
