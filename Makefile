@@ -20,7 +20,9 @@ LIBS     = -lsqlite3 -lpq -ljansson -lsodium -lxlsxwriter -lmicrohttpd -lpthread
 # Debian packages the build, the tests and the demo need. postgresql-15 gives make check its throwaway
 # cluster (tests/pg/cluster.sh; the package's own `main` cluster on 5432 is not used); libpq-dev the client.
 DEB_PACKAGES = gcc make libc6-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev python3 pkg-config \
-               python3-openpyxl python3-html5lib postgresql-15 libpq-dev libjansson-dev libmicrohttpd-dev curl
+               python3-openpyxl python3-html5lib postgresql-15 libpq-dev libjansson-dev libmicrohttpd-dev curl \
+               nodejs npm chromium wrk
+# nodejs and npm build the dashboard (a command on the PATH counts: NodeSource's nodejs carries npm) (web/, tools/web/build.py); chromium runs its browser test; wrk the load bench.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  = $(filter-out src/cli/%,$(wildcard src/*/*.c))
@@ -37,9 +39,17 @@ ASAN_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRC))
 # Each fuzz target also builds as a corpus replayer (tests/fuzz/replay.c) that make check runs.
 ASAN_FUZZ = $(patsubst tests/fuzz/%.c,$(BUILD)/asan/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all deps check check-rules gen demo bench fuzz install uninstall clean help
+.PHONY: all deps check check-rules gen demo bench fuzz install uninstall clean help web
 
-all: $(BUILD)/ics $(BUILD)/libics.a
+# The dashboard needs the npm packages make deps installs; without them `make` builds the program alone
+# (ics serve then answers the API only) and make check, which needs the dashboard, fails saying so.
+all: $(BUILD)/ics $(BUILD)/libics.a $(if $(wildcard $(BUILD)/web/node_modules/nhsuk-frontend),web)
+
+WEB_SRC = $(wildcard web/*.html web/pages/*.html web/js/*.js web/scss/*.scss) web/package-lock.json tools/web/build.py
+web: $(BUILD)/web/root/index.html
+$(BUILD)/web/root/index.html: $(WEB_SRC)
+	@$(if $(V),,echo "  WEB     $(BUILD)/web/root")
+	$(Q)python3 tools/web/build.py build $(BUILD)
 
 help:
 	@echo "make          build build/ics and build/libics.a (never installs packages)"
@@ -55,12 +65,13 @@ help:
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
-	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	    dpkg -s $$p >/dev/null 2>&1 || command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@python3 tools/web/build.py install $(BUILD)
 
 # `make V=1` shows the full commands.
 Q = $(if $(V),,@)
@@ -118,7 +129,7 @@ check-rules: $(BUILD)/libics.a $(BUILD)/ics
 
 # The release build too: -O2 finds warnings (format truncation) that the -O1 sanitizer build does not,
 # and the unit tests run once against it.
-check: all $(REL_TESTS) $(BUILD)/asan/ics $(ASAN_TESTS) $(ASAN_FUZZ) check-rules
+check: all web $(REL_TESTS) $(BUILD)/asan/ics $(ASAN_TESTS) $(ASAN_FUZZ) check-rules
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ICS_RELEASE_BUILD=$(BUILD) tests/run.sh $(BUILD)/asan
 
@@ -152,10 +163,12 @@ install: all
 	install -m 644 $(BUILD)/libics.a $(DESTDIR)$(PREFIX)/lib/libics.a
 	install -m 644 include/ics/*.h $(DESTDIR)$(PREFIX)/include/ics/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' ics.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ics.pc
+	if [ -d $(BUILD)/web/root ]; then rm -rf $(DESTDIR)$(PREFIX)/share/ics/web; install -d $(DESTDIR)$(PREFIX)/share/ics; \
+	    cp -R $(BUILD)/web/root $(DESTDIR)$(PREFIX)/share/ics/web; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ics $(DESTDIR)$(PREFIX)/lib/libics.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/ics.pc
-	rm -rf $(DESTDIR)$(PREFIX)/include/ics
+	rm -rf $(DESTDIR)$(PREFIX)/include/ics $(DESTDIR)$(PREFIX)/share/ics/web
 
 clean:
 	rm -rf $(BUILD)

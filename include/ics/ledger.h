@@ -451,6 +451,39 @@ const struct ics_ledger_dispute *ics_ledger_disputes_row(const struct ics_ledger
 void ics_ledger_disputes_free(struct ics_ledger_disputes *d);
 int ics_ledger_disputes_write(const struct ics_ledger_disputes *d, FILE *out, int json);
 
+/* A dispute's history, oldest first: each action with who took it, the date
+ * it took effect, the stage it left the dispute at, and its amount (an offer,
+ * an award, a settled sum) and note. Only a dispute the caller may see (a
+ * party, its referee, the system role) has any: another's is ICS_ERR_NOT_FOUND,
+ * "no such dispute", as if it were not there. Strings are valid during fn. */
+struct ics_ledger_dispute_event {
+    int seq;
+    const char *action;         /* open, offer, escalate, determine, close */
+    const char *actor;
+    int32_t on;
+    const char *stage;
+    int has_amount;
+    int64_t amount;
+    const char *note;           /* "" when none */
+};
+typedef int (*ics_ledger_dispute_event_fn)(void *ctx, const struct ics_ledger_dispute_event *e);
+int ics_ledger_dispute_events(struct ics_ledger *l, int64_t id, ics_ledger_dispute_event_fn fn, void *ctx,
+                              struct ics_error *err);
+
+/* What the caller may do to a dispute now, by the same rules the actions
+ * check (icsi_ledger_authorize for who, the stage for when): a bit per action. */
+enum {
+    ICS_LEDGER_MAY_OFFER = 1,
+    ICS_LEDGER_MAY_ESCALATE = 2,
+    ICS_LEDGER_MAY_CLOSE = 4,
+    ICS_LEDGER_MAY_DETERMINE = 8,
+};
+unsigned ics_ledger_dispute_may(struct ics_ledger *l, const struct ics_ledger_dispute *x);
+/* One dispute as a JSON object: the fields of ics_ledger_disputes_write, its
+ * "events" and what the caller "may" do (names of the actions above). */
+int ics_ledger_dispute_detail_write(struct ics_ledger *l, const struct ics_ledger_dispute *x, FILE *out,
+                                    struct ics_error *err);
+
 /* ---- the AoB exercise (src/ledger/exercise.c) ---------------------------
  *
  * An exercise is a period's round of agreement as DHSC runs it: month 6

@@ -30,6 +30,7 @@ struct ics_server_options {
     size_t body_max;            /* the largest request body in bytes (default 64 MiB); larger gets 413 */
     unsigned timeout_s;         /* a connection idle this long is closed (default 30) */
     unsigned threads;           /* worker threads (default 2) */
+    const char *web_root;       /* the dashboard's built files (build/web/root); NULL: the API alone */
     FILE *access_log;           /* one JSON line per request (NULL: none) */
     /* Seconds since the epoch (NULL: the system clock): tests move time. */
     int64_t (*clock)(void *ctx);

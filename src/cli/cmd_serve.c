@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_ledger.h"
@@ -18,6 +19,8 @@ static const struct cli_option serve_options[] = {
     {"threads", CLI_KEY('T'), "N", "worker threads (default 2)"},
     {"max-body", CLI_KEY('b'), "MB", "the largest request body in megabytes (default 64)"},
     {"timeout", CLI_KEY('i'), "SECONDS", "close a connection idle this long (default 30)"},
+    {"web", CLI_KEY('w'), "DIR", "the dashboard's built files (default: web/root beside the ics binary, or "
+                                 "PREFIX/share/ics/web; - for the API alone)"},
     {"access-log", CLI_KEY('a'), "FILE", "one JSON line per request (default standard error; - for none)"},
     LEDGER_OPT_END,
 };
@@ -33,12 +36,37 @@ static int parse_listen(const char *arg, char *address, size_t size, int *port)
     return 0;
 }
 
+/* The dashboard built beside this binary (build/web/root beside build/ics) or installed with it
+ * (PREFIX/share/ics/web beside PREFIX/bin/ics); NULL when neither is there. */
+static const char *default_web_root(char *buf, size_t size)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    const char *tries[] = {"/web/root/index.html", "/../share/ics/web/index.html"};
+    for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        snprintf(buf, size, "%s%s", exe, tries[i]);
+        if (access(buf, R_OK) == 0) {
+            *strrchr(buf, '/') = '\0';
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 static int run_serve(const struct cli_command *self, int argc, char **argv)
 {
     struct ics_server_options o;
     ics_server_options_init(&o);
     o.db = LEDGER_DEFAULT_DB;
-    const char *log_path = NULL;
+    const char *log_path = NULL, *web = NULL;
+    char web_buf[4200];
     char address[64] = "127.0.0.1";
     struct cli_parser parser;
     cli_parser_init(&parser, self, 0);
@@ -73,6 +101,7 @@ static int run_serve(const struct cli_command *self, int argc, char **argv)
             o.timeout_s = (unsigned)v;
             break;
         case CLI_KEY('a'): log_path = arg; break;
+        case CLI_KEY('w'): web = arg; break;
         case CLI_HELP: return cli_help(self);
         default: return cli_usage_error(SERVE_CMD, "bad option (try 'ics serve --help')");
         }
@@ -80,6 +109,7 @@ static int run_serve(const struct cli_command *self, int argc, char **argv)
     if (optind != argc)
         return cli_usage_error(SERVE_CMD, "serve takes no operands");
     o.address = address;
+    o.web_root = !web ? default_web_root(web_buf, sizeof web_buf) : strcmp(web, "-") == 0 ? NULL : web;
     FILE *log = stderr;
     if (log_path && strcmp(log_path, "-") == 0)
         log = NULL;
@@ -102,8 +132,9 @@ static int run_serve(const struct cli_command *self, int argc, char **argv)
             fclose(log);
         return cli_fail(SERVE_CMD, &err);
     }
-    printf("ics serve: listening on %s://%s:%d/ (the API under /api/v1); stop with Ctrl-C or SIGTERM\n",
-           o.tls_cert ? "https" : "http", address, ics_server_port(s));
+    printf("ics serve: listening on %s://%s:%d/ (%s; the API under /api/v1); stop with Ctrl-C or SIGTERM\n",
+           o.tls_cert ? "https" : "http", address, ics_server_port(s),
+           o.web_root ? "the dashboard at /" : "no dashboard");
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);
@@ -116,9 +147,9 @@ static int run_serve(const struct cli_command *self, int argc, char **argv)
 
 const struct cli_command cli_cmd_serve = {
     .name = "serve",
-    .summary = "the system's shared web service: sign-in, the JSON API",
+    .summary = "the system's shared web service: the dashboard, sign-in, the JSON API",
     .synopsis = "ics serve [--db FILE|URL] [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE] [--threads N]\n"
-                "          [--max-body MB] [--timeout SECONDS] [--access-log FILE|-]",
+                "          [--max-body MB] [--timeout SECONDS] [--web DIR] [--access-log FILE|-]",
     .options = serve_options,
     .run = run_serve,
     .notes = "See docs/commands/serve.md and docs/api.md.\n",

@@ -885,3 +885,78 @@ void ics_ledger_disputes_free(struct ics_ledger_disputes *d)
     free_rows(d);
     ics_free(d);
 }
+
+/* ---- a dispute's page: its history and what the caller may do -------------------------------- */
+
+int ics_ledger_dispute_events(struct ics_ledger *l, int64_t id, ics_ledger_dispute_event_fn fn, void *ctx,
+                              struct ics_error *err)
+{
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    f.id = id;
+    struct ics_ledger_disputes *d = NULL;
+    int rc = ics_ledger_disputes_list(l, &f, &d, err);   /* the caller's view: another's dispute is not there */
+    if (rc)
+        return rc;
+    size_t seen = ics_ledger_disputes_count(d);
+    ics_ledger_disputes_free(d);
+    if (seen == 0)
+        return ics_error_set(err, ICS_ERR_NOT_FOUND, "no dispute %lld", (long long)id);
+    rc = ics_store_begin_read(l->store, err);
+    if (rc)
+        return rc;
+    struct ics_stmt *q;
+    rc = ics_store_prepare(l->store, "SELECT seq, action, actor, on_date, stage, amount, note FROM dispute_event"
+                                     " WHERE dispute_id = ? ORDER BY seq", &q, err);
+    if (!rc) {
+        ics_stmt_bind_int64(q, 1, id);
+        while ((rc = ics_stmt_step(q, err)) == 1) {
+            struct ics_ledger_dispute_event e = {0};
+            e.seq = (int)ics_stmt_column_int64(q, 0);
+            e.action = ics_stmt_column_text(q, 1, NULL);
+            e.actor = ics_stmt_column_text(q, 2, NULL);
+            const char *on = ics_stmt_column_text(q, 3, NULL);
+            e.stage = ics_stmt_column_text(q, 4, NULL);
+            e.has_amount = !ics_stmt_column_is_null(q, 5);
+            e.amount = e.has_amount ? ics_stmt_column_int64(q, 5) : 0;
+            e.note = ics_stmt_column_text(q, 6, NULL);
+            if (!e.note)
+                e.note = "";
+            if (!e.action || !e.actor || !e.stage || !on || ics_date_parse(on, strlen(on), &e.on) != 0) {
+                rc = ics_error_set(err, ICS_ERR_STORE, "dispute %lld: event %d is not whole", (long long)id, e.seq);
+                break;
+            }
+            if (fn(ctx, &e)) {
+                rc = 0;
+                break;
+            }
+        }
+        ics_stmt_finalize(q);
+    }
+    ics_store_rollback(l->store);
+    return rc;
+}
+
+unsigned ics_ledger_dispute_may(struct ics_ledger *l, const struct ics_ledger_dispute *x)
+{
+    if (x->stage == ICS_LEDGER_CLOSED)
+        return 0;
+    struct ics_error ignored;
+    const struct ics_ledger_identity *who = ics_ledger_identity(l);
+    unsigned may = 0;
+    /* Without an identity (a store without users) either party may act; with one, only its own organisation. */
+    const char *party = who ? (is_party(x, who->org) ? who->org : NULL) : x->supplier;
+    if (party && icsi_ledger_authorize(l, LEDGER_DISPUTE, party, NULL, &ignored) == ICS_OK) {
+        may |= ICS_LEDGER_MAY_CLOSE;
+        if (x->stage != ICS_LEDGER_DETERMINATION) {
+            may |= ICS_LEDGER_MAY_OFFER;
+            /* Into determination only with both final offers (the referee may be named then). */
+            if (x->stage + 1 != ICS_LEDGER_DETERMINATION || (x->has_supplier_offer && x->has_purchaser_offer))
+                may |= ICS_LEDGER_MAY_ESCALATE;
+        }
+    }
+    if (x->stage == ICS_LEDGER_DETERMINATION && x->referee[0] &&
+        icsi_ledger_authorize(l, LEDGER_DETERMINE, who ? who->org : x->referee, x->referee, &ignored) == ICS_OK)
+        may |= ICS_LEDGER_MAY_DETERMINE;
+    return may;
+}

@@ -288,6 +288,137 @@ static void get_disputes(struct call *c)
     ics_ledger_disputes_free(d);
 }
 
+/* One dispute with its history and the actions the caller may take (the dashboard's dispute page). */
+static void get_dispute(struct call *c)
+{
+    int64_t id;
+    const char *why;
+    if (ics_parse_int64(c->id, strlen(c->id), 1, INT64_MAX, &id, &why) != 0) {
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
+        return;
+    }
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    f.id = id;
+    f.as_of = today(c);
+    struct ics_error err;
+    struct ics_ledger_disputes *d = NULL;
+    if (ics_ledger_disputes_list(c->l, &f, &d, &err) != ICS_OK) {
+        icsi_server_fail_error(c, &err);
+        return;
+    }
+    if (ics_ledger_disputes_count(d) == 0)
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
+    else if (ics_ledger_dispute_detail_write(c->l, ics_ledger_disputes_row(d, 0), icsi_server_body(c), &err) != ICS_OK)
+        icsi_server_fail_error(c, &err);
+    ics_ledger_disputes_free(d);
+}
+
+/* Names for organisation codes (?codes=A,B,C), from ics's reference data: {"A": "name" or null}. */
+static void get_organisations(struct call *c)
+{
+    const char *codes = icsi_server_query(c, "codes");
+    if (!codes) {
+        icsi_server_fail(c, MHD_HTTP_BAD_REQUEST, "codes=A,B,C is needed");
+        return;
+    }
+    struct ics_json j;
+    ics_json_init(&j, icsi_server_body(c), 1);
+    ics_json_object_begin(&j);
+    size_t n = 0;
+    for (const char *p = codes; *p && n < 500; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char code[ICS_LEDGER_CODE_MAX];
+        int ok = len > 0 && len < sizeof code;
+        for (size_t i = 0; ok && i < len; i++) {
+            char ch = p[i];
+            ok = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+            code[i] = ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
+        }
+        if (ok) {
+            code[len] = '\0';
+            const char *name = ics_ledger_org_name(code);
+            if (name)
+                ics_json_kv_string(&j, code, name);
+            else
+                ics_json_kv_null(&j, code);
+        }
+        p += len + (comma ? 1 : 0);
+    }
+    ics_json_object_end(&j);
+    ics_json_finish(&j);
+}
+
+/* The periods the caller can look at: those with an exercise or a statement it may see, newest first. */
+struct periods {
+    char (*list)[ICS_LEDGER_PERIOD_LEN + 1];
+    size_t n, cap;
+    int failed;
+};
+
+static int add_period(struct periods *p, const char *period)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->list[i], period) == 0)
+            return 0;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        void *m = ics_realloc(p->list, cap * sizeof p->list[0]);
+        if (!m) {
+            p->failed = 1;
+            return 1;
+        }
+        p->list = m;
+        p->cap = cap;
+    }
+    snprintf(p->list[p->n++], sizeof p->list[0], "%s", period);
+    return 0;
+}
+
+static int period_of_submission(void *ctx, const struct ics_ledger_submission *sub)
+{
+    return add_period(ctx, sub->period);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    return strcmp((const char *)b, (const char *)a);
+}
+
+static void get_periods(struct call *c)
+{
+    struct periods p = {0};
+    struct ics_error err;
+    struct ics_ledger_exercises *x = NULL;
+    int rc = ics_ledger_exercises_list(c->l, NULL, &x, &err);
+    for (size_t i = 0; !rc && i < ics_ledger_exercises_count(x); i++)
+        if (add_period(&p, ics_ledger_exercises_row(x, i)->period))
+            rc = ics_error_set(&err, ICS_ERR_NOMEM, "out of memory");
+    ics_ledger_exercises_free(x);
+    if (!rc)
+        rc = ics_ledger_submissions_each(c->l, NULL, NULL, 1, period_of_submission, &p, &err);
+    if (!rc && p.failed)
+        rc = ics_error_set(&err, ICS_ERR_NOMEM, "out of memory");
+    if (rc) {
+        icsi_server_fail_error(c, &err);
+    } else {
+        if (p.n)   /* (qsort of a null list is undefined, even of none) */
+            qsort(p.list, p.n, sizeof p.list[0], newest_first);
+        struct ics_json j;
+        ics_json_init(&j, icsi_server_body(c), 1);
+        ics_json_object_begin(&j);
+        ics_json_key(&j, "periods");
+        ics_json_array_begin(&j);
+        for (size_t i = 0; i < p.n; i++)
+            ics_json_string(&j, p.list[i]);
+        ics_json_array_end(&j);
+        ics_json_object_end(&j);
+        ics_json_finish(&j);
+    }
+    ics_free(p.list);
+}
+
 /* Each bad row of a statement, for the answer. */
 struct problems {
     json_t *list;
@@ -613,7 +744,10 @@ static const struct icsi_route routes[] = {
     {"GET", "/api/v1/ledger/match", ICSI_SIGNED_IN, 0, get_match},
     {"GET", "/api/v1/ledger/board", ICSI_SIGNED_IN, 0, get_board},
     {"GET", "/api/v1/ledger/exercise", ICSI_SIGNED_IN, 0, get_exercise},
+    {"GET", "/api/v1/ledger/periods", ICSI_SIGNED_IN, 0, get_periods},
+    {"GET", "/api/v1/organisations", ICSI_SIGNED_IN, 0, get_organisations},
     {"GET", "/api/v1/ledger/disputes", ICSI_SIGNED_IN, 0, get_disputes},
+    {"GET", "/api/v1/ledger/disputes/{id}", ICSI_SIGNED_IN, 0, get_dispute},
     {"POST", "/api/v1/ledger/statements", ICSI_SIGNED_IN, 1, post_statement},
     {"POST", "/api/v1/ledger/disputes", ICSI_SIGNED_IN, 1, post_dispute},
     {"POST", "/api/v1/ledger/disputes/{id}/offer", ICSI_SIGNED_IN, 1, post_offer},

@@ -339,6 +339,52 @@ static void run_route(struct call *c)
     c->l = NULL;
 }
 
+/* The dashboard's pages and their files: GET and HEAD, from the table read at start. The pages
+ * may load only this server's own scripts, styles and images (no CDN, no inline script), and may
+ * not be framed. */
+#define DASHBOARD_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+                      "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " \
+                      "form-action 'self'; frame-ancestors 'none'"
+
+static enum MHD_Result send_static(struct call *c)
+{
+    const char *body, *type, *etag;
+    size_t len;
+    int get = strcmp(c->method, "GET") == 0 || strcmp(c->method, "HEAD") == 0;
+    if (!get || icsi_static_find(c->s->web, c->path, &body, &len, &type, &etag) != 0) {
+        if (!c->s->web)
+            icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "this server has no dashboard (the API is under /api/v1)");
+        else
+            icsi_server_fail(c, get ? MHD_HTTP_NOT_FOUND : MHD_HTTP_METHOD_NOT_ALLOWED,
+                             get ? "no such page" : "that method is not allowed here");
+        return send_answer(c);
+    }
+    const char *seen = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    int fresh = seen && strcmp(seen, etag) == 0;
+    c->status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+    struct MHD_Response *r = MHD_create_response_from_buffer(fresh ? 0 : len, fresh ? (void *)"" : (void *)body,
+                                                             MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    /* Pages are checked each time (they are small and change with a release); the rest for an hour. */
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            strncmp(type, "text/html", 9) == 0 ? "no-cache" : "public, max-age=3600");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", DASHBOARD_CSP);
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    enum MHD_Result ok = MHD_queue_response(c->conn, (unsigned)c->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static int is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_data_size, void **state)
 {
@@ -383,10 +429,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         char msg[96];
         snprintf(msg, sizeof msg, "the request body is over the %zu bytes this server accepts", s->o.body_max);
         icsi_server_fail(&c, MHD_HTTP_CONTENT_TOO_LARGE, msg);
-    } else {
+    } else if (is_api(url)) {
         run_route(&c);
     }
-    enum MHD_Result ok = send_answer(&c);
+    enum MHD_Result ok = is_api(url) || req->too_large ? send_answer(&c) : send_static(&c);
     struct timespec done;
     clock_gettime(CLOCK_MONOTONIC, &done);
     log_request(&c, (double)(done.tv_sec - req->started.tv_sec) * 1e3 +
@@ -474,6 +520,8 @@ int ics_server_start(const struct ics_server_options *o, struct ics_server **out
         rc = ics_ledger_open(s->db, 0, &first, err);
     if (!rc)
         give_ledger(s, first);
+    if (!rc && o->web_root)
+        rc = icsi_static_load(o->web_root, &s->web, err);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
     if (!rc && o->tls_cert) {
         if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
@@ -522,6 +570,7 @@ void ics_server_stop(struct ics_server *s)
     for (size_t i = 0; i < s->nfree; i++)
         ics_ledger_close(s->free_ledgers[i]);
     pthread_mutex_destroy(&s->lock);
+    icsi_static_free(s->web);
     ics_free(s->db);
     ics_free(s->cert_pem);
     ics_free(s->key_pem);

@@ -34,6 +34,7 @@ struct ics_server {
     struct ics_ledger *free_ledgers[ICSI_SERVER_POOL_MAX];
     size_t nfree;
     struct cache_entry cache[ICSI_SERVER_CACHE_SLOTS];
+    struct icsi_static *web;        /* the dashboard's files; NULL: the API alone */
 };
 
 /* One request being answered. */
@@ -82,5 +83,14 @@ const char *icsi_server_query(struct call *c, const char *name);
 void icsi_server_client_address(struct call *c, char *buf, size_t size);
 /* Drops a session or token from the cache (at sign-out). */
 void icsi_server_forget(struct ics_server *s, const char *secret);
+
+/* The dashboard's files, read once at start (static.c): answered by exact name only. */
+struct icsi_static;
+int icsi_static_load(const char *root, struct icsi_static **out, struct ics_error *err);
+void icsi_static_free(struct icsi_static *st);
+size_t icsi_static_count(const struct icsi_static *st);
+/* 0 and the file for a request path ("/" is index.html, "/board" board.html); -1 when there is none. */
+int icsi_static_find(const struct icsi_static *st, const char *url, const char **body, size_t *len,
+                     const char **type, const char **etag);
 
 #endif
