@@ -238,8 +238,8 @@ part_a() {
         else
             bad=$((bad + 1))
             fail "$backend round $r: kill after ${delay}s ($phase, exit $st, audit --verify exit $vrc): the database is neither as before nor as after"
-            diff "$before" "$after" | head -n 20 >&2
-            cp "$after" "$work/$backend.bad.$r"
+            # What the database answered instead (the work folder goes at the end, so the answer is shown here).
+            diff "$before" "$after" | grep -v '^<' | head -n 40 >&2
             db_restore rel rel_base
         fi
         [ $((r % 10)) = 0 ] && log "$backend: $r of $rounds kills done ($(secs "$start" "$(now)") s)"
