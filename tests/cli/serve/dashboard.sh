@@ -9,7 +9,9 @@
 # (QKK, once it is with the referee: only closing it by agreement); Y56 awards QKK's offer whole. No page has a console error,
 # a failed request or a CSP violation. ICS_SHOTS=DIR keeps a screenshot of every step.
 set -u
-web=${ICS_RELEASE_BUILD:-$ROOT/build}/web
+rb=${ICS_RELEASE_BUILD:-build}
+case $rb in /*) ;; *) rb=$ROOT/$rb ;; esac   # (make passes the build folder relative to the tree)
+web=$rb/web
 [ -f "$web/root/index.html" ] && [ -f "$web/node_modules/playwright-core/index.mjs" ] ||
     { echo "no dashboard or playwright-core in $web: make deps, then make"; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "no /usr/bin/chromium: make deps"; exit 1; }

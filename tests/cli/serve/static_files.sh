@@ -53,7 +53,9 @@ kill -TERM $server
 wait $server
 echo "server exit $?"
 echo "== the built dashboard: every page and the files they load"
-web=${ICS_RELEASE_BUILD:-$ROOT/build}/web/root
+rb=${ICS_RELEASE_BUILD:-build}
+case $rb in /*) ;; *) rb=$ROOT/$rb ;; esac   # (make passes the build folder relative to the tree)
+web=$rb/web/root
 [ -f "$web/index.html" ] || { echo "no dashboard built at $web (make deps, then make)"; exit 1; }
 $ICS serve --db s.db --listen 127.0.0.1:0 --web "$web" --access-log - > serve2.out 2>/dev/null &
 server=$!
