@@ -288,6 +288,27 @@ static void get_disputes(struct call *c)
     ics_ledger_disputes_free(d);
 }
 
+/* Dispute ID as the caller may see it today; NULL with the answer made (404 to one not party to it). */
+static struct ics_ledger_disputes *visible_dispute(struct call *c, int64_t id)
+{
+    struct ics_ledger_dispute_filter f;
+    ics_ledger_dispute_filter_init(&f);
+    f.id = id;
+    f.as_of = today(c);
+    struct ics_error err;
+    struct ics_ledger_disputes *d = NULL;
+    if (ics_ledger_disputes_list(c->l, &f, &d, &err) != ICS_OK) {
+        icsi_server_fail_error(c, &err);
+        return NULL;
+    }
+    if (ics_ledger_disputes_count(d) == 0) {
+        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
+        ics_ledger_disputes_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 /* One dispute with its history and the actions the caller may take (the dashboard's dispute page). */
 static void get_dispute(struct call *c)
 {
@@ -297,19 +318,9 @@ static void get_dispute(struct call *c)
         icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
         return;
     }
-    struct ics_ledger_dispute_filter f;
-    ics_ledger_dispute_filter_init(&f);
-    f.id = id;
-    f.as_of = today(c);
+    struct ics_ledger_disputes *d = visible_dispute(c, id);
     struct ics_error err;
-    struct ics_ledger_disputes *d = NULL;
-    if (ics_ledger_disputes_list(c->l, &f, &d, &err) != ICS_OK) {
-        icsi_server_fail_error(c, &err);
-        return;
-    }
-    if (ics_ledger_disputes_count(d) == 0)
-        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
-    else if (ics_ledger_dispute_detail_write(c->l, ics_ledger_disputes_row(d, 0), icsi_server_body(c), &err) != ICS_OK)
+    if (d && ics_ledger_dispute_detail_write(c->l, ics_ledger_disputes_row(d, 0), icsi_server_body(c), &err) != ICS_OK)
         icsi_server_fail_error(c, &err);
     ics_ledger_disputes_free(d);
 }
@@ -550,19 +561,8 @@ static int action_fields(struct call *c, json_t *body, struct ics_ledger_action 
 /* The dispute as it now stands. */
 static void answer_dispute(struct call *c, int64_t id)
 {
-    struct ics_ledger_dispute_filter f;
-    ics_ledger_dispute_filter_init(&f);
-    f.id = id;
-    f.as_of = today(c);
-    struct ics_error err;
-    struct ics_ledger_disputes *d = NULL;
-    if (ics_ledger_disputes_list(c->l, &f, &d, &err) != ICS_OK) {
-        icsi_server_fail_error(c, &err);
-        return;
-    }
-    if (ics_ledger_disputes_count(d) == 0)
-        icsi_server_fail(c, MHD_HTTP_NOT_FOUND, "no such dispute");
-    else if (ics_ledger_disputes_write(d, icsi_server_body(c), 1) != ICS_OK)
+    struct ics_ledger_disputes *d = visible_dispute(c, id);
+    if (d && ics_ledger_disputes_write(d, icsi_server_body(c), 1) != ICS_OK)
         icsi_server_fail(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the answer could not be written");
     ics_ledger_disputes_free(d);
 }
